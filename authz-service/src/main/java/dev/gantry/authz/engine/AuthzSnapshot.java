@@ -1,0 +1,36 @@
+package dev.gantry.authz.engine;
+
+import dev.gantry.routing.HostnameGrammar;
+import dev.gantry.routing.RegionCatalog;
+import dev.gantry.routing.WorkloadId;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything a decision reads, as one immutable value: swapped whole when the control plane
+ * sends an update, so a decision never sees half of one.
+ *
+ * @param version the control plane's version of this state
+ * @param catalog regions and groups
+ * @param baseDomains the base domains hostnames end with
+ * @param grammar the hostname grammar for those base domains
+ * @param workloads every workload by id
+ */
+public record AuthzSnapshot(
+    long version,
+    RegionCatalog catalog,
+    Set<String> baseDomains,
+    HostnameGrammar grammar,
+    Map<WorkloadId, WorkloadEntry> workloads) {
+
+  public AuthzSnapshot {
+    baseDomains = Set.copyOf(baseDomains);
+    workloads = Map.copyOf(workloads);
+  }
+
+  /** A snapshot whose grammar is built from its base domains. */
+  public static AuthzSnapshot of(
+      long version, RegionCatalog catalog, Set<String> baseDomains, Map<WorkloadId, WorkloadEntry> workloads) {
+    return new AuthzSnapshot(version, catalog, baseDomains, new HostnameGrammar(baseDomains), workloads);
+  }
+}

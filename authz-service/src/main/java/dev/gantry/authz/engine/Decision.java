@@ -1,0 +1,34 @@
+package dev.gantry.authz.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/** What the authz-service answers for one request: admit it, or refuse it. */
+public sealed interface Decision {
+
+  /**
+   * Admit the request.
+   *
+   * @param cluster the Envoy cluster to send it to
+   * @param headersToSet headers added to the request, replacing any of the same name
+   * @param headersToRemove request headers to remove (client-sent gateway headers)
+   */
+  record Allow(String cluster, Map<String, String> headersToSet, List<String> headersToRemove)
+      implements Decision {}
+
+  /**
+   * Refuse the request; the client gets {@code httpStatus} and a JSON body.
+   *
+   * @param httpStatus the HTTP status the client receives
+   * @param reason a stable machine-readable code, e.g. {@code unknown-workload}
+   * @param message what was wrong and what was expected, for people
+   * @param responseHeaders extra response headers, e.g. {@code www-authenticate}
+   */
+  record Deny(int httpStatus, String reason, String message, Map<String, String> responseHeaders)
+      implements Decision {
+
+    public Deny(int httpStatus, String reason, String message) {
+      this(httpStatus, reason, message, Map.of());
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.gantry.authz.snapshot;
+
+import dev.gantry.authz.engine.AuthzSnapshot;
+import dev.gantry.authz.engine.WorkloadEntry;
+import dev.gantry.proto.snapshot.v1.Catalog;
+import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
+import dev.gantry.proto.snapshot.v1.Workload;
+import dev.gantry.routing.Region;
+import dev.gantry.routing.RegionCatalog;
+import dev.gantry.routing.WorkloadId;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a {@link SnapshotUpdate} from the control plane to the snapshot held, producing the
+ * next snapshot or refusing the update with a reason. Pure: the caller decides what to swap.
+ */
+public final class SnapshotUpdates {
+
+  /** An update that cannot be applied; the snapshot held stays. */
+  public static final class RejectedUpdateException extends Exception {
+    public RejectedUpdateException(String message) {
+      super(message);
+    }
+  }
+
+  private SnapshotUpdates() {}
+
+  /**
+   * The snapshot after {@code update}.
+   *
+   * @param held the snapshot held now, or null
+   * @throws RejectedUpdateException when the update does not follow {@code held} or its
+   *     content is invalid
+   */
+  public static AuthzSnapshot apply(AuthzSnapshot held, SnapshotUpdate update)
+      throws RejectedUpdateException {
+    try {
+      return applyChecked(held, update);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedUpdateException(e.getMessage());
+    }
+  }
+
+  private static AuthzSnapshot applyChecked(AuthzSnapshot held, SnapshotUpdate update)
+      throws RejectedUpdateException {
+    if (update.getFull()) {
+      if (!update.hasCatalog()) {
+        throw new RejectedUpdateException("full update " + update.getVersion() + " has no catalog");
+      }
+      Catalog catalog = update.getCatalog();
+      return AuthzSnapshot.of(
+          update.getVersion(), toCatalog(catalog), Set.copyOf(catalog.getBaseDomainsList()),
+          upsert(Map.of(), update));
+    }
+    if (held == null || held.version() != update.getBaseVersion()) {
+      throw new RejectedUpdateException(
+          "incremental update " + update.getBaseVersion() + "→" + update.getVersion()
+              + " does not follow the version held (" + (held == null ? "none" : held.version()) + ")");
+    }
+    if (update.getVersion() <= held.version()) {
+      throw new RejectedUpdateException(
+          "update to version " + update.getVersion() + " is not newer than " + held.version());
+    }
+    RegionCatalog catalog = held.catalog();
+    Set<String> baseDomains = held.baseDomains();
+    if (update.hasCatalog()) {
+      catalog = toCatalog(update.getCatalog());
+      baseDomains = Set.copyOf(update.getCatalog().getBaseDomainsList());
+    }
+    Map<WorkloadId, WorkloadEntry> workloads = new HashMap<>(held.workloads());
+    for (String removed : update.getRemovedWorkloadsList()) {
+      workloads.remove(parseId(removed));
+    }
+    return AuthzSnapshot.of(update.getVersion(), catalog, baseDomains, upsert(workloads, update));
+  }
+
+  private static Map<WorkloadId, WorkloadEntry> upsert(
+      Map<WorkloadId, WorkloadEntry> base, SnapshotUpdate update) throws RejectedUpdateException {
+    Map<WorkloadId, WorkloadEntry> result = new HashMap<>(base);
+    for (Workload w : update.getUpsertedWorkloadsList()) {
+      WorkloadId id = parseId(w.getId());
+      result.put(id, new WorkloadEntry(id, w.getPublic(), new LinkedHashSet<>(w.getRegionsList())));
+    }
+    return result;
+  }
+
+  private static WorkloadId parseId(String id) throws RejectedUpdateException {
+    try {
+      return WorkloadId.parse(id);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedUpdateException(e.getMessage());
+    }
+  }
+
+  private static RegionCatalog toCatalog(Catalog catalog) throws RejectedUpdateException {
+    List<Region> regions =
+        catalog.getRegionsList().stream()
+            .map(r -> new Region(r.getId(), r.getCountry(), r.getContinent(), r.getLatitude(), r.getLongitude()))
+            .toList();
+    Map<String, Set<String>> groups = new LinkedHashMap<>();
+    catalog.getGroupsList().forEach(g -> groups.put(g.getName(), Set.copyOf(g.getRegionsList())));
+    try {
+      return new RegionCatalog(regions, groups);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedUpdateException("catalog: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.gantry.controlplane;
+
+import dev.gantry.controlplane.authzsync.AuthzSnapshotService;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.store.FleetStore;
+import dev.gantry.controlplane.xds.RegionNodeGroup;
+import dev.gantry.controlplane.xds.RoundRobinExecutorGroup;
+import dev.gantry.controlplane.xds.XdsCallbacks;
+import dev.gantry.controlplane.xds.XdsPublisher;
+import dev.gantry.controlplane.xds.XdsTranslator;
+import dev.gantry.routing.HostPort;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane wired together: the store, the xDS publisher and ADS server for the
+ * Envoys, and the snapshot stream for the authz sidecars, all on one gRPC port.
+ * {@link ControlPlaneMain} and the end-to-end tests start it the same way.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+  /**
+   * @param listen where Envoys (ADS) and authz sidecars (snapshot stream) connect
+   * @param topology the region catalog and gateway sites
+   * @param seed the workloads to start with
+   */
+  public record Config(HostPort listen, Topology topology, FleetState seed) {}
+
+  private final Server server;
+  private final FleetStore store;
+  private final List<ExecutorService> executors;
+
+  private ControlPlane(Server server, FleetStore store, List<ExecutorService> executors) {
+    this.server = server;
+    this.store = store;
+    this.executors = executors;
+  }
+
+  /** Starts serving. */
+  public static ControlPlane start(Config config) throws IOException {
+    List<ExecutorService> executors = new ArrayList<>();
+    ExecutorService publishing = Executors.newSingleThreadExecutor(daemon("xds-publish"));
+    ExecutorService grpc = Executors.newFixedThreadPool(4, daemon("control-plane-grpc"));
+    executors.add(publishing);
+    executors.add(grpc);
+    List<Executor> xdsResponders = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      ExecutorService responder = Executors.newSingleThreadExecutor(daemon("xds-respond-" + i));
+      executors.add(responder);
+      xdsResponders.add(responder);
+    }
+
+    Topology topology = config.topology();
+    SimpleCache<String> cache = new SimpleCache<>(new RegionNodeGroup());
+    XdsPublisher publisher =
+        new XdsPublisher(new XdsTranslator(topology), cache, topology.catalog().regions().keySet(), publishing);
+    V3DiscoveryServer ads =
+        new V3DiscoveryServer(
+            List.of(new XdsCallbacks(topology.catalog().regions().keySet())),
+            cache,
+            new RoundRobinExecutorGroup(xdsResponders),
+            new CachedProtoResourcesSerializer());
+    AuthzSnapshotService snapshots = new AuthzSnapshotService(topology);
+
+    FleetStore store = new FleetStore();
+    store.subscribe(publisher::accept);
+    store.subscribe(snapshots::accept);
+    store.update(state -> config.seed());
+
+    HealthStatusManager health = new HealthStatusManager();
+    health.setStatus("", ServingStatus.SERVING);
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.listen().host(), config.listen().port()))
+            .executor(grpc)
+            // Envoy's ADS keepalive pings come every 30 s; gRPC-Java's default minimum (5 min)
+            // would answer them with GOAWAY and cut the stream.
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addService(ads.getAggregatedDiscoveryServiceImpl())
+            .addService(snapshots)
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build()
+            .start();
+    log.info("control plane listening on {} for regions {}", server.getListenSockets(), topology.catalog().regions().keySet());
+    return new ControlPlane(server, store, executors);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** The port it serves on (useful when started on port 0). */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** The state store; tests and (later) the admin API write through it. */
+  public FleetStore store() {
+    return store;
+  }
+
+  /** Blocks until the server stops. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdownNow();
+    server.awaitTermination(5, TimeUnit.SECONDS);
+    executors.forEach(ExecutorService::shutdownNow);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.gantry.controlplane;
+
+import dev.gantry.controlplane.config.ConfigException;
+import dev.gantry.controlplane.config.SeedLoader;
+import dev.gantry.controlplane.config.TopologyLoader;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.routing.HostPort;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Starts the control plane with embedded defaults (the local stack) or given files. */
+@Command(
+    name = "control-plane",
+    mixinStandardHelpOptions = true,
+    description = "Gantry's control plane: xDS (ADS) for the gateways' Envoys and the snapshot stream for the authz sidecars.")
+public final class ControlPlaneMain implements Callable<Integer> {
+
+  @Option(names = "--listen", defaultValue = "127.0.0.1:18000",
+      description = "host:port for ADS and the snapshot stream (default: ${DEFAULT-VALUE})")
+  String listen;
+
+  @Option(names = "--regions", description = "region catalog YAML (default: the embedded local catalog)")
+  Path regions;
+
+  @Option(names = "--seed", description = "workloads to start with, YAML (default: the embedded demo workloads)")
+  Path seed;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ControlPlaneMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    HostPort address;
+    Topology topology;
+    ControlPlane.Config config;
+    try {
+      address = HostPort.parse(listen);
+      topology = TopologyLoader.load(read(regions, "defaults/regions.yaml"), source(regions, "defaults/regions.yaml"));
+      config = new ControlPlane.Config(address, topology,
+          SeedLoader.load(read(seed, "defaults/seed.yaml"), source(seed, "defaults/seed.yaml"), topology));
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("control-plane: " + e.getMessage());
+      return 2;
+    }
+    ControlPlane controlPlane = ControlPlane.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        controlPlane.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    controlPlane.awaitTermination();
+    return 0;
+  }
+
+  private static String source(Path file, String resource) {
+    return file != null ? file.toString() : "embedded " + resource;
+  }
+
+  private static String read(Path file, String resource) throws IOException, ConfigException {
+    if (file != null) {
+      try {
+        return Files.readString(file);
+      } catch (IOException e) {
+        throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")", e);
+      }
+    }
+    try (InputStream in = ControlPlaneMain.class.getResourceAsStream("/" + resource)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.gantry.controlplane.authzsync;
+
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.proto.snapshot.v1.Catalog;
+import dev.gantry.proto.snapshot.v1.Region;
+import dev.gantry.proto.snapshot.v1.RegionGroup;
+import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
+import dev.gantry.routing.WorkloadId;
+import java.util.Map;
+
+/**
+ * Builds the snapshot stream's messages from fleet states: a complete update, or the difference
+ * between two states. Pure.
+ */
+final class SnapshotMessages {
+
+  private SnapshotMessages() {}
+
+  /** Everything a sidecar needs, replacing whatever it held. */
+  static SnapshotUpdate full(Topology topology, FleetState state) {
+    SnapshotUpdate.Builder update =
+        SnapshotUpdate.newBuilder().setVersion(state.version()).setFull(true).setCatalog(catalog(topology));
+    state.sortedWorkloads().forEach(w -> update.addUpsertedWorkloads(workload(w)));
+    return update.build();
+  }
+
+  /** What changed from {@code before} to {@code after}; applies on top of {@code before}. */
+  static SnapshotUpdate diff(FleetState before, FleetState after) {
+    SnapshotUpdate.Builder update =
+        SnapshotUpdate.newBuilder().setVersion(after.version()).setBaseVersion(before.version());
+    for (Workload w : after.sortedWorkloads()) {
+      if (!w.equals(before.workloads().get(w.id()))) {
+        update.addUpsertedWorkloads(workload(w));
+      }
+    }
+    for (Map.Entry<WorkloadId, Workload> old : before.workloads().entrySet()) {
+      if (!after.workloads().containsKey(old.getKey())) {
+        update.addRemovedWorkloads(old.getKey().toString());
+      }
+    }
+    return update.build();
+  }
+
+  private static dev.gantry.proto.snapshot.v1.Workload workload(Workload w) {
+    return dev.gantry.proto.snapshot.v1.Workload.newBuilder()
+        .setId(w.id().toString())
+        .setPublic(w.isPublic())
+        .addAllRegions(w.regions())
+        .build();
+  }
+
+  private static Catalog catalog(Topology topology) {
+    Catalog.Builder catalog = Catalog.newBuilder().addAllBaseDomains(topology.baseDomains());
+    topology.catalog().regions().values().forEach(r ->
+        catalog.addRegions(Region.newBuilder()
+            .setId(r.id())
+            .setCountry(r.country())
+            .setContinent(r.continent())
+            .setLatitude(r.latitude())
+            .setLongitude(r.longitude())));
+    topology.catalog().groups().forEach((name, members) ->
+        catalog.addGroups(RegionGroup.newBuilder().setName(name).addAllRegions(members)));
+    return catalog.build();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.gantry.controlplane.config;
+
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.WorkloadId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Loads the workloads a control plane starts with (the local stack's demo workloads, or a
+ * test's):
+ *
+ * <pre>
+ * workloads:
+ *   - id: agt-echo-demo
+ *     public: true
+ *     regions: [eu-lon-1]
+ *     replicas:
+ *       - {region: eu-lon-1, address: 127.0.0.1:18080}
+ * </pre>
+ */
+public final class SeedLoader {
+
+  private SeedLoader() {}
+
+  /** The state the seed describes, checked against {@code topology}. */
+  public static FleetState load(String yaml, String source, Topology topology) throws ConfigException {
+    YamlTree tree = YamlTree.of(source);
+    Map<String, Object> root = YamlTree.parse(yaml, source);
+    Map<WorkloadId, Workload> workloads = new LinkedHashMap<>();
+    List<Replica> replicas = new ArrayList<>();
+    List<?> entries = tree.list(root.get("workloads"), "workloads");
+    for (int i = 0; i < entries.size(); i++) {
+      String path = "workloads[" + i + "]";
+      Map<String, Object> entry = tree.map(entries.get(i), path);
+      String rawId = tree.string(entry, "id", path);
+      WorkloadId id;
+      try {
+        id = WorkloadId.parse(rawId);
+      } catch (IllegalArgumentException e) {
+        throw tree.fail(path + ".id", e.getMessage());
+      }
+      path = path + " (" + id + ")";
+      TreeSet<String> regions = new TreeSet<>();
+      for (Object region : tree.list(entry.get("regions"), path + ".regions")) {
+        if (topology.catalog().region(String.valueOf(region)) == null) {
+          throw tree.fail(path + ".regions", "a region of the catalog " + topology.catalog().regions().keySet(), region);
+        }
+        regions.add(String.valueOf(region));
+      }
+      if (regions.isEmpty()) {
+        throw tree.fail(path + ".regions", "at least one region", entry.get("regions"));
+      }
+      if (workloads.put(id, new Workload(id, tree.optionalBoolean(entry, "public", path), regions)) != null) {
+        throw tree.fail(path, "workload defined twice");
+      }
+      List<?> replicaEntries = tree.list(entry.get("replicas"), path + ".replicas");
+      for (int j = 0; j < replicaEntries.size(); j++) {
+        String rpath = path + ".replicas[" + j + "]";
+        Map<String, Object> replica = tree.map(replicaEntries.get(j), rpath);
+        String region = tree.string(replica, "region", rpath);
+        if (!regions.contains(region)) {
+          throw tree.fail(rpath + ".region", "a region the workload is deployed to " + regions, region);
+        }
+        HostPort address;
+        try {
+          address = HostPort.parse(tree.string(replica, "address", rpath));
+        } catch (IllegalArgumentException e) {
+          throw tree.fail(rpath + ".address", e.getMessage());
+        }
+        replicas.add(new Replica(id, region, address));
+      }
+    }
+    return new FleetState(0, workloads, replicas);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.gantry.controlplane.config;
+
+import dev.gantry.controlplane.model.GatewaySite;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.Region;
+import dev.gantry.routing.RegionCatalog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads the region catalog file (the shape of {@code shared/scenarios/local-regions.yaml}):
+ *
+ * <pre>
+ * base_domains: [run.localhost]          # optional; default run.localhost
+ * regions:
+ *   - id: eu-lon-1
+ *     country: GB
+ *     continent: EU
+ *     coordinates: [51.51, -0.13]
+ *     gateway: 127.0.0.1:10000           # public listener
+ *     internal: 127.0.0.1:11000          # peer gateways forward here
+ *     authz: 127.0.0.1:10100             # optional; the gateway's local authz-service
+ * groups:
+ *   eu: {continents: [EU]}               # and/or countries: [...], regions: [...]
+ * </pre>
+ *
+ * Everything is checked before anything is used: a bad file is refused whole.
+ */
+public final class TopologyLoader {
+
+  /** Continent codes a region may name. */
+  public static final Set<String> CONTINENTS = Set.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
+
+  /** Where a gateway reaches its authz-service when the catalog does not say. */
+  public static final String DEFAULT_AUTHZ = "127.0.0.1:10100";
+
+  private TopologyLoader() {}
+
+  /** Loads a catalog document; {@code source} names it in errors. */
+  public static Topology load(String yaml, String source) throws ConfigException {
+    YamlTree tree = YamlTree.of(source);
+    Map<String, Object> root = YamlTree.parse(yaml, source);
+
+    List<String> baseDomains = new ArrayList<>();
+    for (Object domain : tree.list(root.getOrDefault("base_domains", List.of("run.localhost")), "base_domains")) {
+      baseDomains.add(String.valueOf(domain).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    List<Region> regions = new ArrayList<>();
+    Map<String, GatewaySite> sites = new LinkedHashMap<>();
+    List<?> entries = tree.list(root.get("regions"), "regions");
+    if (entries.isEmpty()) {
+      throw tree.fail("regions", "no region (expected: at least one)");
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      String path = "regions[" + i + "]";
+      Map<String, Object> entry = tree.map(entries.get(i), path);
+      String id = tree.string(entry, "id", path);
+      path = path + " (" + id + ")";
+      String continent = tree.string(entry, "continent", path);
+      if (!CONTINENTS.contains(continent)) {
+        throw tree.fail(path + ".continent", "one of " + new java.util.TreeSet<>(CONTINENTS), continent);
+      }
+      String country = tree.string(entry, "country", path);
+      if (!country.matches("[A-Z]{2}")) {
+        throw tree.fail(path + ".country", "an ISO 3166-1 alpha-2 code such as GB", country);
+      }
+      List<?> coordinates = tree.list(entry.get("coordinates"), path + ".coordinates");
+      if (coordinates.size() != 2) {
+        throw tree.fail(path + ".coordinates", "[latitude, longitude]", entry.get("coordinates"));
+      }
+      regions.add(new Region(id, country, continent,
+          tree.number(coordinates.get(0), path + ".coordinates[0]"),
+          tree.number(coordinates.get(1), path + ".coordinates[1]")));
+      sites.put(id, new GatewaySite(id,
+          address(tree, tree.string(entry, "gateway", path), path + ".gateway"),
+          address(tree, tree.string(entry, "internal", path), path + ".internal"),
+          address(tree, tree.optionalString(entry, "authz", path, DEFAULT_AUTHZ), path + ".authz")));
+    }
+
+    Map<String, Set<String>> groups = new LinkedHashMap<>();
+    Map<String, Object> groupEntries = tree.map(root.getOrDefault("groups", Map.of()), "groups");
+    for (Map.Entry<String, Object> group : groupEntries.entrySet()) {
+      String path = "groups." + group.getKey();
+      Map<String, Object> spec = tree.map(group.getValue(), path);
+      Set<String> members = new LinkedHashSet<>();
+      for (Object continent : tree.list(spec.get("continents"), path + ".continents")) {
+        if (!CONTINENTS.contains(String.valueOf(continent))) {
+          throw tree.fail(path + ".continents", "continent codes from " + new java.util.TreeSet<>(CONTINENTS), continent);
+        }
+        regions.stream().filter(r -> r.continent().equals(continent)).forEach(r -> members.add(r.id()));
+      }
+      for (Object country : tree.list(spec.get("countries"), path + ".countries")) {
+        regions.stream().filter(r -> r.country().equals(country)).forEach(r -> members.add(r.id()));
+      }
+      for (Object region : tree.list(spec.get("regions"), path + ".regions")) {
+        members.add(String.valueOf(region));
+      }
+      groups.put(group.getKey(), members);
+    }
+
+    try {
+      return new Topology(new RegionCatalog(regions, groups), sites, baseDomains);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static HostPort address(YamlTree tree, String value, String path) throws ConfigException {
+    try {
+      return HostPort.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw tree.fail(path, e.getMessage());
+    }
+  }
+}

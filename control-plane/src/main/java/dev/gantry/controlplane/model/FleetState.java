@@ -1,0 +1,34 @@
+package dev.gantry.controlplane.model;
+
+import dev.gantry.routing.WorkloadId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the control plane knows of workloads at one version. Immutable: every write produces a
+ * new state with a higher version, and publishers translate whole states.
+ *
+ * @param version strictly increasing with every write
+ * @param workloads every workload by id
+ * @param replicas every registered replica, in {@link Replica#ORDER}
+ */
+public record FleetState(long version, Map<WorkloadId, Workload> workloads, List<Replica> replicas) {
+
+  public FleetState {
+    workloads = Map.copyOf(workloads);
+    replicas = replicas.stream().sorted(Replica.ORDER).toList();
+  }
+
+  /** The empty state every store starts from. */
+  public static FleetState empty() {
+    return new FleetState(0, Map.of(), List.of());
+  }
+
+  /** Workloads sorted by id, for deterministic output. */
+  public List<Workload> sortedWorkloads() {
+    return List.copyOf(new TreeMap<String, Workload>(
+        workloads.values().stream().collect(
+            java.util.stream.Collectors.toMap(w -> w.id().toString(), w -> w))).values());
+  }
+}

@@ -1,0 +1,96 @@
+package dev.gantry.controlplane.xds;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
+import dev.gantry.controlplane.model.GatewaySite;
+import dev.gantry.routing.ClusterNames;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.type.v3.HttpStatus;
+import io.envoyproxy.envoy.type.v3.StatusCode;
+
+/**
+ * The gateway's public listener. It depends only on the gateway site, never on workloads, so it
+ * stays byte-identical while workloads change: Envoy drains and re-creates connections when a
+ * listener changes, and long-lived streams must survive config pushes (DESIGN.md §8).
+ */
+final class GatewayListener {
+
+  static final String NAME = "gateway";
+
+  /** How long one authorization decision may take before Envoy gives up (and answers 503). */
+  static final long AUTHZ_TIMEOUT_MS = 250;
+
+  /** Idle streams are cut after this: long enough for an LLM that thinks before it answers. */
+  static final long STREAM_IDLE_TIMEOUT_S = 3600;
+
+  private GatewayListener() {}
+
+  static Listener of(GatewaySite site) {
+    HttpConnectionManager hcm =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix("gateway")
+            .setCodecType(HttpConnectionManager.CodecType.AUTO)
+            .setRds(Rds.newBuilder().setRouteConfigName(GatewayRoutes.NAME).setConfigSource(EnvoyValues.ads()))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName("envoy.filters.http.ext_authz")
+                    .setTypedConfig(Any.pack(extAuthz())))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName("envoy.filters.http.router")
+                    .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+            .setUseRemoteAddress(BoolValue.of(true))
+            // No client counts as internal, loopback included (DESIGN.md §3: address-based trust
+            // means nothing on loopback): Envoy strips internal_only_headers from every request.
+            // An empty config is not enough; Envoy then falls back to RFC 1918 and loopback, so
+            // name only the unspecified addresses, which no peer ever has.
+            .setInternalAddressConfig(
+                HttpConnectionManager.InternalAddressConfig.newBuilder()
+                    .addCidrRanges(CidrRange.newBuilder().setAddressPrefix("0.0.0.0").setPrefixLen(UInt32Value.of(32)))
+                    .addCidrRanges(CidrRange.newBuilder().setAddressPrefix("::").setPrefixLen(UInt32Value.of(128))))
+            .setStreamIdleTimeout(EnvoyValues.seconds(STREAM_IDLE_TIMEOUT_S))
+            // "host." and "host" are the same name (DESIGN.md §1); the path is never touched.
+            .setStripTrailingHostDot(true)
+            .setLocalReplyConfig(GatewayLocalReplies.of())
+            .build();
+    return Listener.newBuilder()
+        .setName(NAME)
+        .setAddress(EnvoyValues.address(site.gateway()))
+        .addFilterChains(
+            FilterChain.newBuilder()
+                .addFilters(
+                    Filter.newBuilder()
+                        .setName("envoy.filters.network.http_connection_manager")
+                        .setTypedConfig(Any.pack(hcm))))
+        .build();
+  }
+
+  /**
+   * Every request asks the local authz-service. Fail closed: an unreachable or failing service
+   * is an error (503), never an allow; a deny carries the service's own status and body.
+   */
+  private static ExtAuthz extAuthz() {
+    return ExtAuthz.newBuilder()
+        .setGrpcService(
+            GrpcService.newBuilder()
+                .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(ClusterNames.AUTHZ))
+                .setTimeout(EnvoyValues.millis(AUTHZ_TIMEOUT_MS)))
+        .setTransportApiVersion(ApiVersion.V3)
+        .setFailureModeAllow(false)
+        .setStatusOnError(HttpStatus.newBuilder().setCode(StatusCode.ServiceUnavailable))
+        // The answer names the cluster in a header: the route is matched again after it.
+        .setClearRouteCache(true)
+        .build();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.gantry.controlplane.xds;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.accesslog.v3.AccessLogFilter;
+import io.envoyproxy.envoy.config.accesslog.v3.AndFilter;
+import io.envoyproxy.envoy.config.accesslog.v3.ComparisonFilter;
+import io.envoyproxy.envoy.config.accesslog.v3.ResponseFlagFilter;
+import io.envoyproxy.envoy.config.accesslog.v3.StatusCodeFilter;
+import io.envoyproxy.envoy.config.core.v3.RuntimeUInt32;
+import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.LocalReplyConfig;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper;
+
+/**
+ * The gateway's own refusals get the same JSON shape as the authz-service's denies
+ * ({@code {"error": ..., "reason": ...}}), so a client can read a reason. Only Envoy's own
+ * replies are rewritten; a deny from the authz-service keeps its body.
+ *
+ * <p>Not covered: bytes that are not HTTP at all (a non-ASCII Host over HTTP/1.1) are refused
+ * by Envoy's HTTP/1 codec with its own plain-text 400 before the connection manager, and so
+ * before this config, sees a request (checked with Envoy 1.36; GatewayRoutingIT).
+ */
+final class GatewayLocalReplies {
+
+  private GatewayLocalReplies() {}
+
+  static LocalReplyConfig of() {
+    return LocalReplyConfig.newBuilder()
+        // ext_authz failed (service down, timeout, error): status_on_error 503 with flag UAEX.
+        // A deny also carries UAEX, but never with 503: the authz-service does not deny with it.
+        .addMappers(
+            ResponseMapper.newBuilder()
+                .setFilter(
+                    AccessLogFilter.newBuilder()
+                        .setAndFilter(
+                            AndFilter.newBuilder().addFilters(flag("UAEX")).addFilters(status(503))))
+                .setBodyFormatOverride(json("the authorization service is unavailable; nothing was forwarded", "authz-unavailable")))
+        .build();
+  }
+
+  private static AccessLogFilter flag(String flag) {
+    return AccessLogFilter.newBuilder()
+        .setResponseFlagFilter(ResponseFlagFilter.newBuilder().addFlags(flag))
+        .build();
+  }
+
+  private static AccessLogFilter status(int code) {
+    return AccessLogFilter.newBuilder()
+        .setStatusCodeFilter(
+            StatusCodeFilter.newBuilder()
+                .setComparison(
+                    ComparisonFilter.newBuilder()
+                        .setOp(ComparisonFilter.Op.EQ)
+                        .setValue(RuntimeUInt32.newBuilder().setDefaultValue(code).setRuntimeKey("gantry.local_reply." + code))))
+        .build();
+  }
+
+  private static SubstitutionFormatString json(String error, String reason) {
+    return SubstitutionFormatString.newBuilder()
+        .setJsonFormat(
+            Struct.newBuilder()
+                .putFields("error", Value.newBuilder().setStringValue(error).build())
+                .putFields("reason", Value.newBuilder().setStringValue(reason).build()))
+        .build();
+  }
+}

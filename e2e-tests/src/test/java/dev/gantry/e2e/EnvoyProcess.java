@@ -1,0 +1,149 @@
+package dev.gantry.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The real Envoy binary (installed by {@code envoy/install-envoy}), started from the project's
+ * own {@code envoy/bootstrap.yaml} with only what differs per test changed: its identity, its
+ * admin port and where the control plane listens. Killed on close and at JVM exit, so no test
+ * leaves it behind.
+ */
+final class EnvoyProcess implements AutoCloseable {
+
+  private final Process process;
+  private final int adminPort;
+  private final Path log;
+  private final Thread reaper;
+
+  private EnvoyProcess(Process process, int adminPort, Path log) {
+    this.process = process;
+    this.adminPort = adminPort;
+    this.log = log;
+    this.reaper = new Thread(process::destroyForcibly, "envoy-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  /** Starts the gateway Envoy of {@code region}. */
+  static EnvoyProcess start(String region, int controlPlanePort, Path workDir) throws IOException {
+    int adminPort = FreePorts.next();
+    Path bootstrap = workDir.resolve("bootstrap-" + region + ".yaml");
+    Files.writeString(bootstrap, bootstrapFor(region, controlPlanePort, adminPort));
+    Path log = workDir.resolve("envoy-" + region + ".log");
+    List<String> command = new ArrayList<>(List.of(
+        binary().toString(),
+        "-c", bootstrap.toString(),
+        "--disable-hot-restart",
+        "--concurrency", "2",
+        "--log-level", "info",
+        "--drain-time-s", "1"));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    return new EnvoyProcess(process, adminPort, log);
+  }
+
+  static Path binary() {
+    String configured = System.getProperty("gantry.envoy.binary");
+    Path envoy = configured != null ? Path.of(configured) : projectDir().resolve(".gantry/envoy/bin/envoy");
+    if (!Files.isExecutable(envoy)) {
+      throw new IllegalStateException(
+          "no Envoy at " + envoy + ": run envoy/install-envoy (./mvnw verify does it in pre-integration-test)");
+    }
+    return envoy;
+  }
+
+  static Path projectDir() {
+    String dir = System.getProperty("gantry.project.dir");
+    return dir != null ? Path.of(dir) : Path.of("..").toAbsolutePath().normalize();
+  }
+
+  /** The project's bootstrap with this Envoy's identity, admin port and control plane. */
+  @SuppressWarnings("unchecked")
+  static String bootstrapFor(String region, int controlPlanePort, int adminPort) throws IOException {
+    Map<String, Object> bootstrap;
+    try (InputStream in = Files.newInputStream(projectDir().resolve("envoy/bootstrap.yaml"))) {
+      bootstrap = new Yaml().load(in);
+    }
+    Map<String, Object> node = (Map<String, Object>) bootstrap.get("node");
+    node.put("id", "gateway-" + region);
+    ((Map<String, Object>) node.get("locality")).put("region", region);
+    socketAddress((Map<String, Object>) bootstrap.get("admin")).put("port_value", adminPort);
+    Map<String, Object> controlPlane =
+        ((List<Map<String, Object>>) ((Map<String, Object>) bootstrap.get("static_resources")).get("clusters")).get(0);
+    if (!"gantry-control-plane".equals(controlPlane.get("name"))) {
+      throw new IllegalStateException("envoy/bootstrap.yaml: first static cluster is not gantry-control-plane");
+    }
+    Map<String, Object> endpoint =
+        (Map<String, Object>) ((List<Map<String, Object>>) ((List<Map<String, Object>>)
+            ((Map<String, Object>) controlPlane.get("load_assignment")).get("endpoints")).get(0).get("lb_endpoints")).get(0).get("endpoint");
+    socketAddress(endpoint).put("port_value", controlPlanePort);
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    return new Yaml(options).dump(bootstrap);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> socketAddress(Map<String, Object> holder) {
+    return (Map<String, Object>) ((Map<String, Object>) holder.get("address")).get("socket_address");
+  }
+
+  /** GETs an admin endpoint, e.g. {@code /config_dump}. */
+  String admin(String path) {
+    try {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpResponse<String> response =
+          client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Envoy's own log so far, for failure messages. */
+  String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook is running or about to: nothing to remove.
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.gantry.e2e;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A minimal HTTP/1.1 client over a plain socket, so a test controls every byte it sends: the
+ * Host header exactly (the JDK client refuses to set it), repeated headers, odd paths. Reads the
+ * answer to the end of the connection ({@code Connection: close}).
+ */
+final class RawHttp {
+
+  /** An answer: status, headers (lower-case names; repeated ones joined with ','), body. */
+  record Response(int status, Map<String, String> headers, String body) {}
+
+  private RawHttp() {}
+
+  /**
+   * Sends {@code GET path} to {@code 127.0.0.1:port}.
+   *
+   * @param headers extra header lines as name/value pairs, sent in order
+   */
+  static Response get(int port, String host, String path, List<String[]> headers) throws IOException {
+    StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n");
+    if (host != null) {
+      request.append("Host: ").append(host).append("\r\n");
+    }
+    for (String[] header : headers) {
+      request.append(header[0]).append(": ").append(header[1]).append("\r\n");
+    }
+    request.append("Connection: close\r\n\r\n");
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return parse(socket.getInputStream().readAllBytes());
+    }
+  }
+
+  static Response get(int port, String host, String path) throws IOException {
+    return get(port, host, path, List.of());
+  }
+
+  private static Response parse(byte[] raw) throws IOException {
+    String text = new String(raw, StandardCharsets.UTF_8);
+    int end = text.indexOf("\r\n\r\n");
+    if (end < 0) {
+      throw new IOException("no complete HTTP response: '" + text + "'");
+    }
+    String[] lines = text.substring(0, end).split("\r\n");
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String value = lines[i].substring(colon + 1).trim();
+      headers.merge(name, value, (a, b) -> a + "," + b);
+    }
+    String body = text.substring(end + 4);
+    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      body = dechunk(body);
+    }
+    return new Response(status, headers, body);
+  }
+
+  private static String dechunk(String chunked) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int at = 0;
+    while (true) {
+      int lineEnd = chunked.indexOf("\r\n", at);
+      int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
+      if (size == 0) {
+        return out.toString(StandardCharsets.UTF_8);
+      }
+      byte[] data = chunked.substring(lineEnd + 2).getBytes(StandardCharsets.UTF_8);
+      out.write(data, 0, size);
+      at = lineEnd + 2 + new String(data, 0, size, StandardCharsets.UTF_8).length() + 2;
+    }
+  }
+
+  /** Header pairs, for readability at call sites. */
+  static List<String[]> headers(String... nameValues) {
+    List<String[]> pairs = new ArrayList<>();
+    for (int i = 0; i < nameValues.length; i += 2) {
+      pairs.add(new String[] {nameValues[i], nameValues[i + 1]});
+    }
+    return pairs;
+  }
+}

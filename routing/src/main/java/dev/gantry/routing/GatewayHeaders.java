@@ -1,0 +1,38 @@
+package dev.gantry.routing;
+
+import java.util.List;
+
+/**
+ * The headers a gateway adds to a request it admits, and nobody else may set. Clients never
+ * set them: Envoy strips the known ones before any filter runs ({@code internal_only_headers})
+ * and the authz-service removes any other {@value #PREFIX} header it sees.
+ */
+public final class GatewayHeaders {
+
+  /** Every Gantry header starts with this. */
+  public static final String PREFIX = "x-gantry-";
+
+  /** The cluster Envoy's route sends the request to ({@code cluster_header}). */
+  public static final String CLUSTER = "x-gantry-cluster";
+
+  /** The workload the request was admitted to, e.g. {@code agt-echo-demo}. */
+  public static final String WORKLOAD = "x-gantry-workload";
+
+  /** The workspace of the credential that was presented; absent for anonymous callers. */
+  public static final String WORKSPACE = "x-gantry-workspace";
+
+  /** Who the caller is: a token's subject, a key id, or {@code anonymous}. */
+  public static final String SUBJECT = "x-gantry-subject";
+
+  /** What kind of credential admitted the request: {@code none}, {@code jwt}, ... */
+  public static final String CREDENTIAL_KIND = "x-gantry-credential-kind";
+
+  /** The region whose gateway admitted the request. */
+  public static final String REGION = "x-gantry-region";
+
+  /** Every header above, for Envoy's {@code internal_only_headers}. */
+  public static final List<String> ALL =
+      List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, REGION);
+
+  private GatewayHeaders() {}
+}
