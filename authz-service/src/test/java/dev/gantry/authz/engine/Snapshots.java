@@ -1,0 +1,39 @@
+package dev.gantry.authz.engine;
+
+import dev.gantry.routing.Region;
+import dev.gantry.routing.RegionCatalog;
+import dev.gantry.routing.WorkloadId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Snapshots for tests: the local stack's catalog and a few workloads. */
+public final class Snapshots {
+
+  public static final RegionCatalog LOCAL_CATALOG =
+      new RegionCatalog(
+          List.of(
+              new Region("eu-lon-1", "GB", "EU", 51.51, -0.13),
+              new Region("eu-par-1", "FR", "EU", 48.86, 2.35),
+              new Region("us-pdx-1", "US", "NA", 45.52, -122.68)),
+          Map.of("eu", Set.of("eu-lon-1", "eu-par-1"), "us", Set.of("us-pdx-1")));
+
+  private Snapshots() {}
+
+  /** agt-echo-demo (public, eu-lon-1), agt-private-demo (private, eu-lon-1), agt-far-demo (public, us-pdx-1). */
+  public static AuthzSnapshot demo() {
+    return AuthzSnapshot.of(
+        7,
+        LOCAL_CATALOG,
+        Set.of("run.localhost"),
+        Map.of(
+            WorkloadId.parse("agt-echo-demo"), entry("agt-echo-demo", true, "eu-lon-1"),
+            WorkloadId.parse("agt-private-demo"), entry("agt-private-demo", false, "eu-lon-1"),
+            WorkloadId.parse("agt-far-demo"), entry("agt-far-demo", true, "us-pdx-1"),
+            WorkloadId.parse("mcp-tools-demo"), entry("mcp-tools-demo", true, "eu-par-1")));
+  }
+
+  public static WorkloadEntry entry(String id, boolean isPublic, String... regions) {
+    return new WorkloadEntry(WorkloadId.parse(id), isPublic, Set.of(regions));
+  }
+}

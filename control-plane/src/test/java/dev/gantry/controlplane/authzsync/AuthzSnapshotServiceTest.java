@@ -1,0 +1,76 @@
+package dev.gantry.controlplane.authzsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.controlplane.TestTopologies;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.controlplane.store.FleetStore;
+import dev.gantry.proto.snapshot.v1.AuthzSnapshotServiceGrpc;
+import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
+import dev.gantry.proto.snapshot.v1.WatchRequest;
+import dev.gantry.routing.WorkloadId;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AuthzSnapshotServiceTest {
+
+  private final FleetStore store = new FleetStore();
+  private Server server;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    AuthzSnapshotService service = new AuthzSnapshotService(TestTopologies.local());
+    store.subscribe(service::accept);
+    store.update(s -> TestTopologies.demoSeed());
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  @Test
+  void watch_firstUpdateIsFull_thenDiffsInVersionOrder() {
+    Iterator<SnapshotUpdate> updates = AuthzSnapshotServiceGrpc.newBlockingStub(channel)
+        .watch(WatchRequest.newBuilder().setSidecarId("t").setRegion("eu-lon-1").build());
+
+    SnapshotUpdate first = updates.next();
+    assertThat(first.getFull()).isTrue();
+    assertThat(first.getVersion()).isEqualTo(1);
+    assertThat(first.getCatalog().getRegionsCount()).isEqualTo(3);
+    assertThat(first.getCatalog().getBaseDomainsList()).containsExactly("run.localhost");
+    assertThat(first.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("agt-echo-demo");
+
+    WorkloadId added = WorkloadId.parse("mcp-new-demo");
+    store.update(s -> {
+      Map<WorkloadId, Workload> workloads = new HashMap<>(s.workloads());
+      workloads.put(added, new Workload(added, false, new TreeSet<>(List.of("eu-par-1"))));
+      workloads.remove(WorkloadId.parse("agt-echo-demo"));
+      return new FleetState(s.version(), workloads, List.of());
+    });
+
+    SnapshotUpdate second = updates.next();
+    assertThat(second.getFull()).isFalse();
+    assertThat(second.getBaseVersion()).isEqualTo(1);
+    assertThat(second.getVersion()).isEqualTo(2);
+    assertThat(second.hasCatalog()).isFalse();
+    assertThat(second.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("mcp-new-demo");
+    assertThat(second.getRemovedWorkloadsList()).containsExactly("agt-echo-demo");
+  }
+}

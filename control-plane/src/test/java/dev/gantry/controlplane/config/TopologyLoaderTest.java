@@ -1,0 +1,72 @@
+package dev.gantry.controlplane.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.controlplane.TestTopologies;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.routing.HostPort;
+import org.junit.jupiter.api.Test;
+
+class TopologyLoaderTest {
+
+  private static final String ONE_REGION = """
+      regions:
+        - {id: eu-lon-1, country: GB, continent: EU, coordinates: [51.5, -0.1],
+           gateway: 127.0.0.1:10000, internal: 127.0.0.1:11000}
+      """;
+
+  @Test
+  void load_sharedLocalCatalog_resolvesGroupsAndDefaults() throws Exception {
+    Topology topology = TopologyLoader.load(TestTopologies.resource("scenarios/local-regions.yaml"), "local-regions.yaml");
+
+    assertThat(topology.catalog().regions()).containsOnlyKeys("eu-lon-1", "eu-par-1", "us-pdx-1");
+    assertThat(topology.catalog().regionsNamedBy("eu")).containsExactlyInAnyOrder("eu-lon-1", "eu-par-1");
+    assertThat(topology.catalog().regionsNamedBy("us")).containsExactly("us-pdx-1");
+    assertThat(topology.baseDomains()).containsExactly("run.localhost");
+    assertThat(topology.sites().get("eu-par-1").gateway()).isEqualTo(new HostPort("127.0.0.1", 10001));
+    assertThat(topology.sites().get("eu-par-1").authz()).isEqualTo(HostPort.parse(TopologyLoader.DEFAULT_AUTHZ));
+  }
+
+  @Test
+  void load_embeddedDefaults_giveEachRegionItsOwnAuthz() {
+    Topology topology = TestTopologies.local();
+
+    assertThat(topology.sites().values()).extracting(s -> s.authz().port()).containsExactlyInAnyOrder(10100, 10101, 10102);
+  }
+
+  @Test
+  void load_unknownContinent_namesEntryAndChoices() {
+    assertThatThrownBy(() -> TopologyLoader.load(ONE_REGION.replace("continent: EU", "continent: XX"), "f.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("f.yaml: regions[0] (eu-lon-1).continent: 'XX'")
+        .hasMessageContaining("expected: one of [AF, AN, AS, EU, NA, OC, SA]");
+  }
+
+  @Test
+  void load_duplicateRegion_isRefused() {
+    String twice = ONE_REGION + ONE_REGION.substring("regions:\n".length());
+    assertThatThrownBy(() -> TopologyLoader.load(twice, "f.yaml"))
+        .hasMessageContaining("'eu-lon-1' is defined twice");
+  }
+
+  @Test
+  void load_groupNamedLikeRegion_isAmbiguous() {
+    assertThatThrownBy(() -> TopologyLoader.load(ONE_REGION + "groups:\n  eu-lon-1: {continents: [EU]}\n", "f.yaml"))
+        .hasMessageContaining("unambiguous");
+  }
+
+  @Test
+  void load_badAddress_namesField() {
+    assertThatThrownBy(() -> TopologyLoader.load(ONE_REGION.replace("127.0.0.1:10000", "nowhere"), "f.yaml"))
+        .hasMessageContaining("regions[0] (eu-lon-1).gateway")
+        .hasMessageContaining("expected: host:port");
+  }
+
+  @Test
+  void load_notYaml_isRefusedClearly() {
+    assertThatThrownBy(() -> TopologyLoader.load("regions: [unclosed", "f.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("f.yaml: not valid YAML");
+  }
+}

@@ -1,0 +1,131 @@
+package dev.gantry.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.util.JsonFormat;
+import dev.gantry.controlplane.TestTopologies;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.WorkloadId;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden test: the resources for the local stack's eu-lon-1 gateway, as JSON, against
+ * {@code src/test/resources/golden/eu-lon-1.json}. A deliberate change regenerates it with
+ * {@code ./mvnw -pl control-plane test -Dgantry.updateGolden=true}; review the diff.
+ */
+class XdsTranslatorTest {
+
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer()
+          .usingTypeRegistry(TypeRegistry.newBuilder()
+              .add(HttpConnectionManager.getDescriptor())
+              .add(ExtAuthz.getDescriptor())
+              .add(Router.getDescriptor())
+              .add(HttpProtocolOptions.getDescriptor())
+              .add(PreviousHostsPredicate.getDescriptor())
+              .build());
+
+  private final XdsTranslator translator = new XdsTranslator(TestTopologies.local());
+
+  private static String json(GatewayResources resources) throws Exception {
+    List<Message> all = new ArrayList<>();
+    all.addAll(resources.listeners());
+    all.addAll(resources.routes());
+    all.addAll(resources.clusters());
+    all.addAll(resources.endpoints());
+    StringBuilder out = new StringBuilder();
+    for (Message message : all) {
+      out.append("# ").append(message.getDescriptorForType().getFullName()).append('\n')
+          .append(JSON.print(message)).append('\n');
+    }
+    return out.toString();
+  }
+
+  @Test
+  void translate_localDemo_matchesGolden() throws Exception {
+    String actual = json(translator.translate(TestTopologies.demoSeed(), "eu-lon-1"));
+
+    Path golden = Path.of("src/test/resources/golden/eu-lon-1.json");
+    if (Boolean.getBoolean("gantry.updateGolden")) {
+      Files.writeString(golden, actual);
+    }
+    assertThat(actual)
+        .as("xDS resources changed; if deliberate, regenerate with -Dgantry.updateGolden=true and review the diff")
+        .isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void translate_sameState_givesByteIdenticalSnapshot() {
+    ContentVersionedSnapshot a = ContentVersionedSnapshot.of(translator.translate(TestTopologies.demoSeed(), "eu-lon-1"));
+    ContentVersionedSnapshot b = ContentVersionedSnapshot.of(new XdsTranslator(TestTopologies.local())
+        .translate(TestTopologies.demoSeed(), "eu-lon-1"));
+
+    assertThat(a.contentVersion()).isEqualTo(b.contentVersion());
+    assertThat(a.clusters().versionedResources().get("agt-echo-demo@eu-lon-1").version())
+        .isEqualTo(b.clusters().versionedResources().get("agt-echo-demo@eu-lon-1").version());
+  }
+
+  @Test
+  void translate_replicaChange_changesOnlyEndpoints() {
+    FleetState seed = TestTopologies.demoSeed();
+    List<Replica> more = new ArrayList<>(seed.replicas());
+    more.add(new Replica(WorkloadId.parse("agt-echo-demo"), "eu-lon-1", new HostPort("127.0.0.1", 18081)));
+    FleetState scaled = new FleetState(seed.version() + 1, seed.workloads(), more);
+
+    ContentVersionedSnapshot before = ContentVersionedSnapshot.of(translator.translate(seed, "eu-lon-1"));
+    ContentVersionedSnapshot after = ContentVersionedSnapshot.of(translator.translate(scaled, "eu-lon-1"));
+
+    assertThat(after.listeners().version()).isEqualTo(before.listeners().version());
+    assertThat(after.routes().version()).isEqualTo(before.routes().version());
+    assertThat(after.clusters().version()).isEqualTo(before.clusters().version());
+    assertThat(after.endpoints().version()).isNotEqualTo(before.endpoints().version());
+  }
+
+  @Test
+  void translate_newWorkload_leavesListenerAndRoutesUntouched() {
+    FleetState seed = TestTopologies.demoSeed();
+    Map<WorkloadId, Workload> workloads = new java.util.HashMap<>(seed.workloads());
+    WorkloadId id = WorkloadId.parse("mcp-new-demo");
+    workloads.put(id, new Workload(id, true, new TreeSet<>(List.of("eu-lon-1"))));
+
+    ContentVersionedSnapshot before = ContentVersionedSnapshot.of(translator.translate(seed, "eu-lon-1"));
+    ContentVersionedSnapshot after = ContentVersionedSnapshot.of(
+        translator.translate(new FleetState(2, workloads, seed.replicas()), "eu-lon-1"));
+
+    assertThat(after.listeners().version()).isEqualTo(before.listeners().version());
+    assertThat(after.routes().version()).isEqualTo(before.routes().version());
+    assertThat(after.clusters().resources()).containsKey("mcp-new-demo@eu-lon-1");
+  }
+
+  @Test
+  void translate_otherRegion_getsOnlyItsOwnWorkloads() {
+    GatewayResources paris = translator.translate(TestTopologies.demoSeed(), "eu-par-1");
+
+    assertThat(paris.clusters()).extracting(c -> c.getName()).containsExactly("gantry-authz");
+    assertThat(paris.listeners().get(0).getAddress().getSocketAddress().getPortValue()).isEqualTo(10001);
+  }
+
+  @Test
+  void translate_unknownRegion_isRefused() {
+    assertThatThrownBy(() -> translator.translate(TestTopologies.demoSeed(), "mars-1"))
+        .hasMessageContaining("'mars-1' is not in the catalog");
+  }
+}
