@@ -1,25 +1,35 @@
 package dev.gantry.demo;
 
 import dev.gantry.routing.HostPort;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Starts the echo workload. */
+/** Starts the demo workload: HTTP (echo, /slow, /sse, /ws) and gRPC (StreamEcho/Chat). */
 @Command(
     name = "echo",
     mixinStandardHelpOptions = true,
-    description = "Gantry's demo workload: answers JSON describing the request it received.")
+    description = "Gantry's demo workload: answers JSON describing the request it received; SSE, WebSocket and gRPC streams.")
 public final class EchoServerMain implements Callable<Integer> {
 
-  @Option(names = "--listen", defaultValue = "127.0.0.1:18080", description = "host:port (default: ${DEFAULT-VALUE})")
+  @Option(names = "--listen", defaultValue = "127.0.0.1:18080", description = "HTTP host:port (default: ${DEFAULT-VALUE})")
   String listen;
 
-  @Option(names = "--workload", defaultValue = "agt-echo-demo", description = "workload id it reports (default: ${DEFAULT-VALUE})")
+  @Option(names = "--grpc-listen", defaultValue = "127.0.0.1:18090", description = "gRPC host:port (default: ${DEFAULT-VALUE})")
+  String grpcListen;
+
+  @Option(names = "--workload", defaultValue = "agt-echo-demo", description = "workload id the HTTP side reports (default: ${DEFAULT-VALUE})")
   String workload;
+
+  @Option(names = "--grpc-workload", defaultValue = "agt-grpc-echo-demo", description = "workload id the gRPC side reports (default: ${DEFAULT-VALUE})")
+  String grpcWorkload;
 
   @Option(names = "--region", defaultValue = "eu-lon-1", description = "region it reports (default: ${DEFAULT-VALUE})")
   String region;
@@ -33,16 +43,31 @@ public final class EchoServerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HostPort address;
+    HostPort http;
+    HostPort grpc;
     try {
-      address = HostPort.parse(listen);
+      http = HostPort.parse(listen);
+      grpc = HostPort.parse(grpcListen);
     } catch (IllegalArgumentException e) {
-      System.err.println("echo: --listen: " + e.getMessage());
+      System.err.println("echo: " + e.getMessage());
       return 2;
     }
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    EchoServer echo = EchoServer.start(address.toSocketAddress(), workload, region, executor);
-    System.err.println("echo " + workload + " (" + region + ") listening on " + address.host() + ":" + echo.port());
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    EchoServer echo = EchoServer.start(http.toSocketAddress(), workload, region, group);
+    Server grpcServer =
+        NettyServerBuilder.forAddress(grpc.toSocketAddress())
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addService(new StreamEchoService(grpcWorkload, region))
+            .build()
+            .start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      grpcServer.shutdownNow();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }));
+    System.err.println("echo " + workload + " (" + region + ") on " + http.host() + ":" + echo.port()
+        + ", gRPC " + grpcWorkload + " on " + grpc);
+    grpcServer.awaitTermination();
     return 0;
   }
 }

@@ -35,17 +35,29 @@ final class EnvoyProcess implements AutoCloseable {
     this.process = process;
     this.adminPort = adminPort;
     this.log = log;
-    this.reaper = new Thread(process::destroyForcibly, "envoy-reaper");
+    this.reaper = new Thread(() -> kill(process), "envoy-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
-  /** Starts the gateway Envoy of {@code region}. */
+  /** Starts the gateway Envoy of {@code region}, drained for at most 10 s when closed. */
   static EnvoyProcess start(String region, int controlPlanePort, Path workDir) throws IOException {
+    return start(region, controlPlanePort, workDir, 10);
+  }
+
+  /**
+   * Starts the gateway Envoy of {@code region} the way {@code ./gantry up} does: under
+   * {@code envoy/run-gateway}, which drains it for up to {@code drainSeconds} on SIGTERM.
+   */
+  static EnvoyProcess start(String region, int controlPlanePort, Path workDir, int drainSeconds) throws IOException {
     int adminPort = FreePorts.next();
     Path bootstrap = workDir.resolve("bootstrap-" + region + ".yaml");
     Files.writeString(bootstrap, bootstrapFor(region, controlPlanePort, adminPort));
     Path log = workDir.resolve("envoy-" + region + ".log");
     List<String> command = new ArrayList<>(List.of(
+        projectDir().resolve("envoy/run-gateway").toString(),
+        "--admin", "127.0.0.1:" + adminPort,
+        "--drain-seconds", String.valueOf(drainSeconds),
+        "--",
         binary().toString(),
         "-c", bootstrap.toString(),
         "--disable-hot-restart",
@@ -134,11 +146,23 @@ final class EnvoyProcess implements AutoCloseable {
     }
   }
 
+  /** The wrapper's process: a test sends it SIGTERM to drain the gateway. */
+  Process process() {
+    return process;
+  }
+
+  /** Kills the wrapper and Envoy under it at once. */
+  private static void kill(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      kill(process);
+      process.waitFor(10, TimeUnit.SECONDS);
     }
     try {
       Runtime.getRuntime().removeShutdownHook(reaper);

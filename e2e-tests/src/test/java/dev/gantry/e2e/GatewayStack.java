@@ -6,16 +6,33 @@ import dev.gantry.authz.AuthzServer;
 import dev.gantry.controlplane.ControlPlane;
 import dev.gantry.controlplane.config.SeedLoader;
 import dev.gantry.controlplane.config.TopologyLoader;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.model.Workload;
 import dev.gantry.demo.EchoServer;
+import dev.gantry.demo.StreamEchoService;
 import dev.gantry.routing.HostPort;
+import dev.gantry.routing.WorkloadId;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * configured by that control plane. Every port is free-chosen, so stacks never collide with
  * each other or with a running {@code ./gantry up}.
  *
- * <p>Workloads: {@code agt-echo-demo} (public, eu-lon-1, the echo), {@code agt-private-demo}
+ * <p>Workloads: {@code agt-echo-demo} (public, eu-lon-1, the HTTP echo), {@code
+ * agt-grpc-echo-demo} (public, eu-lon-1, HTTP/2: the gRPC stream echo), {@code agt-private-demo}
  * (private, eu-lon-1) and {@code agt-far-demo} (public, us-pdx-1 only).
  */
 final class GatewayStack implements AutoCloseable {
@@ -34,16 +52,23 @@ final class GatewayStack implements AutoCloseable {
   final int gatewayPort = FreePorts.next();
   final int authzPort = FreePorts.next();
   final int controlPlanePort = FreePorts.next();
-  private final ExecutorService echoExecutor = Executors.newVirtualThreadPerTaskExecutor();
+  private final EventLoopGroup echoLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   final EchoServer echo;
+  final Server grpcEcho;
   ControlPlane controlPlane;
   AuthzServer authz;
-  final EnvoyProcess envoy;
+  EnvoyProcess envoy;
   private final Topology topology;
 
   GatewayStack() throws Exception {
     Path workDir = Files.createDirectories(Path.of("target", "e2e", "stack-" + gatewayPort));
-    echo = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "agt-echo-demo", REGION, echoExecutor);
+    echo = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "agt-echo-demo", REGION, echoLoop);
+    grpcEcho = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .addService(new StreamEchoService("agt-grpc-echo-demo", REGION))
+        .build()
+        .start();
     topology = TopologyLoader.load(regionsYaml(), "test regions");
     controlPlane = startControlPlane();
     authz = startAuthz();
@@ -59,12 +84,18 @@ final class GatewayStack implements AutoCloseable {
             regions: [eu-lon-1]
             replicas:
               - {region: eu-lon-1, address: 127.0.0.1:%d}
+          - id: agt-grpc-echo-demo
+            public: true
+            protocol: http2
+            regions: [eu-lon-1]
+            replicas:
+              - {region: eu-lon-1, address: 127.0.0.1:%d}
           - id: agt-private-demo
             regions: [eu-lon-1]
           - id: agt-far-demo
             public: true
             regions: [us-pdx-1]
-        """.formatted(echo.port());
+        """.formatted(echo.port(), grpcEcho.getPort());
     return ControlPlane.start(new ControlPlane.Config(
         new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology)));
   }
@@ -94,6 +125,11 @@ final class GatewayStack implements AutoCloseable {
             FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next());
   }
 
+  /** Swaps in another Envoy for this stack's gateway (the old one must be closed). */
+  void replaceEnvoy(EnvoyProcess replacement) {
+    envoy = replacement;
+  }
+
   /** The host of a workload at this gateway, with its port, as a client would send it. */
   String host(String workloadAndLocation) {
     return workloadAndLocation + ".run.localhost:" + gatewayPort;
@@ -101,6 +137,37 @@ final class GatewayStack implements AutoCloseable {
 
   RawHttp.Response get(String host, String path) throws Exception {
     return RawHttp.get(gatewayPort, host, path);
+  }
+
+  /**
+   * Changes the control plane's state the way operators do, in a rotation that touches every
+   * channel: a workload added (CDS, EDS, authz snapshot), a replica registered (EDS), a policy
+   * flag flipped (authz snapshot only), a workload removed (CDS, EDS, authz snapshot). None of
+   * them concerns the demo workloads' own streams.
+   */
+  void pushConfigChange(int i) {
+    WorkloadId churn = WorkloadId.parse("agt-churn" + (i / 4) + "-demo");
+    controlPlane.store().update(state -> {
+      Map<WorkloadId, Workload> workloads = new HashMap<>(state.workloads());
+      List<Replica> replicas = new ArrayList<>(state.replicas());
+      switch (i % 4) {
+        case 0 -> workloads.put(churn, new Workload(churn, false, new TreeSet<>(List.of(REGION))));
+        case 1 -> replicas.add(new Replica(churn, REGION, new HostPort("127.0.0.1", 9)));
+        case 2 -> workloads.put(churn, new Workload(churn, true, new TreeSet<>(List.of(REGION))));
+        default -> {
+          workloads.remove(churn);
+          replicas.removeIf(r -> r.workload().equals(churn));
+        }
+      }
+      return new FleetState(state.version(), workloads, replicas);
+    });
+  }
+
+  /** A counter from Envoy's admin stats, e.g. {@code cluster_manager.cds.update_success}. */
+  long envoyStat(String name) {
+    String filter = URLEncoder.encode("^" + name.replace(".", "\\.") + "$", StandardCharsets.UTF_8);
+    String line = envoy.admin("/stats?filter=" + filter).trim();
+    return line.isEmpty() ? 0 : Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
   }
 
   /** Waits until the demo workload answers through Envoy: config pushed, snapshot received. */
@@ -135,6 +202,7 @@ final class GatewayStack implements AutoCloseable {
       controlPlane.close();
     }
     echo.close();
-    echoExecutor.shutdownNow();
+    grpcEcho.shutdownNow();
+    echoLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 }

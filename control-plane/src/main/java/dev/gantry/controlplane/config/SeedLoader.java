@@ -1,11 +1,14 @@
 package dev.gantry.controlplane.config;
 
 import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Protocol;
+import dev.gantry.controlplane.model.StreamLimits;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,8 @@ import java.util.TreeSet;
  *   - id: agt-echo-demo
  *     public: true
  *     regions: [eu-lon-1]
+ *     protocol: http1               # optional: http1 (default) or http2 (gRPC)
+ *     max_stream_duration: 1h       # optional: default by product (StreamLimits)
  *     replicas:
  *       - {region: eu-lon-1, address: 127.0.0.1:18080}
  * </pre>
@@ -57,7 +62,17 @@ public final class SeedLoader {
       if (regions.isEmpty()) {
         throw tree.fail(path + ".regions", "at least one region", entry.get("regions"));
       }
-      if (workloads.put(id, new Workload(id, tree.optionalBoolean(entry, "public", path), regions)) != null) {
+      Protocol protocol;
+      Duration maxStreamDuration;
+      try {
+        protocol = Protocol.parse(tree.optionalString(entry, "protocol", path, "http1"));
+        String duration = tree.optionalString(entry, "max_stream_duration", path, null);
+        maxStreamDuration = duration == null ? StreamLimits.defaultFor(id.product()) : StreamLimits.parse(duration);
+      } catch (IllegalArgumentException e) {
+        throw tree.fail(path, e.getMessage());
+      }
+      Workload workload = new Workload(id, tree.optionalBoolean(entry, "public", path), regions, protocol, maxStreamDuration);
+      if (workloads.put(id, workload) != null) {
         throw tree.fail(path, "workload defined twice");
       }
       List<?> replicaEntries = tree.list(entry.get("replicas"), path + ".replicas");

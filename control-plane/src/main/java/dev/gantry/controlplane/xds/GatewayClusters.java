@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.controlplane.model.GatewaySite;
 import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Workload;
 import dev.gantry.routing.ClusterNames;
 import dev.gantry.routing.HostPort;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
@@ -40,12 +41,7 @@ final class GatewayClusters {
         HttpProtocolOptions.newBuilder()
             .setExplicitHttpConfig(
                 HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-                    .setHttp2ProtocolOptions(
-                        Http2ProtocolOptions.newBuilder()
-                            .setConnectionKeepalive(
-                                KeepaliveSettings.newBuilder()
-                                    .setInterval(EnvoyValues.seconds(30))
-                                    .setTimeout(EnvoyValues.seconds(5)))))
+                    .setHttp2ProtocolOptions(http2WithKeepalive()))
             .build();
     return Cluster.newBuilder()
         .setName(ClusterNames.AUTHZ)
@@ -60,13 +56,23 @@ final class GatewayClusters {
         .build();
   }
 
-  /** A workload's replicas in one region; its endpoints come by EDS. */
-  static Cluster workload(String name) {
-    HttpProtocolOptions http1 =
+  /**
+   * A workload's replicas in one region; its endpoints come by EDS. The workload's stream limit
+   * is the cluster's {@code max_stream_duration}: the route is shared by every workload, the
+   * cluster is the workload's own.
+   */
+  static Cluster workload(String name, Workload workload) {
+    HttpProtocolOptions.ExplicitHttpConfig.Builder protocol = HttpProtocolOptions.ExplicitHttpConfig.newBuilder();
+    switch (workload.protocol()) {
+      case HTTP1 -> protocol.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
+      case HTTP2 -> protocol.setHttp2ProtocolOptions(http2WithKeepalive());
+    }
+    HttpProtocolOptions options =
         HttpProtocolOptions.newBuilder()
-            .setExplicitHttpConfig(
-                HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-                    .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance()))
+            .setExplicitHttpConfig(protocol)
+            .setCommonHttpProtocolOptions(
+                io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
+                    .setMaxStreamDuration(EnvoyValues.seconds(workload.maxStreamDuration().toSeconds())))
             .build();
     return Cluster.newBuilder()
         .setName(name)
@@ -74,7 +80,7 @@ final class GatewayClusters {
         .setEdsClusterConfig(
             Cluster.EdsClusterConfig.newBuilder().setEdsConfig(EnvoyValues.ads()).setServiceName(name))
         .setConnectTimeout(EnvoyValues.seconds(1))
-        .putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(http1))
+        .putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(options))
         .setCircuitBreakers(circuitBreakers())
         // No panic routing: with the default (50 %), Envoy spreads load over unhealthy hosts
         // once half are down.
@@ -102,6 +108,14 @@ final class GatewayClusters {
   private static LbEndpoint endpoint(HostPort address) {
     return LbEndpoint.newBuilder()
         .setEndpoint(Endpoint.newBuilder().setAddress(EnvoyValues.address(address)))
+        .build();
+  }
+
+  /** HTTP/2 that pings an idle connection, so a dead peer is noticed without traffic. */
+  private static Http2ProtocolOptions http2WithKeepalive() {
+    return Http2ProtocolOptions.newBuilder()
+        .setConnectionKeepalive(
+            KeepaliveSettings.newBuilder().setInterval(EnvoyValues.seconds(30)).setTimeout(EnvoyValues.seconds(5)))
         .build();
   }
 

@@ -8,6 +8,7 @@ import dev.gantry.controlplane.model.GatewaySite;
 import dev.gantry.routing.ClusterNames;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -29,7 +30,7 @@ final class GatewayListener {
   static final String NAME = "gateway";
 
   /** How long one authorization decision may take before Envoy gives up (and answers 503). */
-  static final long AUTHZ_TIMEOUT_MS = 250;
+  static final long AUTHZ_TIMEOUT_MS = 1000;
 
   /** Idle streams are cut after this: long enough for an LLM that thinks before it answers. */
   static final long STREAM_IDLE_TIMEOUT_S = 3600;
@@ -63,6 +64,10 @@ final class GatewayListener {
             // "host." and "host" are the same name (DESIGN.md §1); the path is never touched.
             .setStripTrailingHostDot(true)
             .setLocalReplyConfig(GatewayLocalReplies.of())
+            // WebSocket over HTTP/1.1 (Upgrade) and over HTTP/2 (extended CONNECT, RFC 8441);
+            // Envoy turns the latter into an HTTP/1.1 upgrade towards the workload.
+            .addUpgradeConfigs(HttpConnectionManager.UpgradeConfig.newBuilder().setUpgradeType("websocket"))
+            .setHttp2ProtocolOptions(Http2ProtocolOptions.newBuilder().setAllowConnect(true))
             .build();
     return Listener.newBuilder()
         .setName(NAME)

@@ -46,7 +46,7 @@ public final class XdsTranslator {
       }
       String name = ClusterNames.workload(workload.id(), region);
       List<Replica> replicas = replicasHere.getOrDefault(workload.id(), List.of());
-      clusters.add(GatewayClusters.workload(name));
+      clusters.add(GatewayClusters.workload(name, workload));
       endpoints.add(GatewayClusters.endpoints(name, region, replicas));
     }
     clusters.sort(Comparator.comparing(Cluster::getName));

@@ -55,7 +55,8 @@ class AuthzSnapshotServiceTest {
     assertThat(first.getVersion()).isEqualTo(1);
     assertThat(first.getCatalog().getRegionsCount()).isEqualTo(3);
     assertThat(first.getCatalog().getBaseDomainsList()).containsExactly("run.localhost");
-    assertThat(first.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("agt-echo-demo");
+    assertThat(first.getUpsertedWorkloadsList()).extracting(w -> w.getId())
+        .containsExactly("agt-echo-demo", "agt-grpc-echo-demo");
 
     WorkloadId added = WorkloadId.parse("mcp-new-demo");
     store.update(s -> {

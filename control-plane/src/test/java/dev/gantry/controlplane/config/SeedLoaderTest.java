@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.controlplane.TestTopologies;
 import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Protocol;
+import dev.gantry.controlplane.model.StreamLimits;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.routing.Product;
+import java.time.Duration;
 import dev.gantry.routing.WorkloadId;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +21,36 @@ class SeedLoaderTest {
 
     assertThat(seed.workloads()).containsKey(WorkloadId.parse("agt-echo-demo"));
     assertThat(seed.workloads().get(WorkloadId.parse("agt-echo-demo")).isPublic()).isTrue();
-    assertThat(seed.replicas()).hasSize(1);
+    assertThat(seed.replicas()).hasSize(2);
+    Workload grpc = seed.workloads().get(WorkloadId.parse("agt-grpc-echo-demo"));
+    assertThat(grpc.protocol()).isEqualTo(Protocol.HTTP2);
+    assertThat(grpc.maxStreamDuration()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void load_streamLimitAndProtocol_areRead_defaultsByProduct() throws Exception {
+    FleetState seed = SeedLoader.load("""
+        workloads:
+          - {id: agt-a-demo, regions: [eu-lon-1], max_stream_duration: 10m, protocol: http2}
+          - {id: sbx-b-demo, regions: [eu-lon-1]}
+        """, "s.yaml", TestTopologies.local());
+
+    Workload agent = seed.workloads().get(WorkloadId.parse("agt-a-demo"));
+    assertThat(agent.maxStreamDuration()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(agent.protocol()).isEqualTo(Protocol.HTTP2);
+    Workload sandbox = seed.workloads().get(WorkloadId.parse("sbx-b-demo"));
+    assertThat(sandbox.maxStreamDuration()).isEqualTo(StreamLimits.defaultFor(Product.SANDBOX));
+    assertThat(sandbox.protocol()).isEqualTo(Protocol.HTTP1);
+  }
+
+  @Test
+  void load_badStreamLimitOrProtocol_isRefusedSayingWhatIsExpected() {
+    assertThatThrownBy(() -> SeedLoader.load(
+        "workloads:\n  - {id: agt-a-demo, regions: [eu-lon-1], max_stream_duration: forever}\n", "s.yaml", TestTopologies.local()))
+        .hasMessageContaining("duration 'forever' (expected: a whole number with s, m or h");
+    assertThatThrownBy(() -> SeedLoader.load(
+        "workloads:\n  - {id: agt-a-demo, regions: [eu-lon-1], protocol: http3}\n", "s.yaml", TestTopologies.local()))
+        .hasMessageContaining("protocol 'http3' (expected: http1 or http2)");
   }
 
   @Test

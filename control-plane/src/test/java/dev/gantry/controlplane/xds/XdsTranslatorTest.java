@@ -124,6 +124,18 @@ class XdsTranslatorTest {
   }
 
   @Test
+  void translate_workloadProtocolAndStreamLimit_areTheClustersOwn() throws Exception {
+    GatewayResources resources = translator.translate(TestTopologies.demoSeed(), "eu-lon-1");
+    HttpProtocolOptions grpc = resources.clusters().stream()
+        .filter(c -> c.getName().equals("agt-grpc-echo-demo@eu-lon-1")).findFirst().orElseThrow()
+        .getTypedExtensionProtocolOptionsOrThrow("envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
+        .unpack(HttpProtocolOptions.class);
+
+    assertThat(grpc.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
+    assertThat(grpc.getCommonHttpProtocolOptions().getMaxStreamDuration().getSeconds()).isEqualTo(3600);
+  }
+
+  @Test
   void translate_unknownRegion_isRefused() {
     assertThatThrownBy(() -> translator.translate(TestTopologies.demoSeed(), "mars-1"))
         .hasMessageContaining("'mars-1' is not in the catalog");

@@ -1,0 +1,110 @@
+package dev.gantry.demo;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Answers plain HTTP requests: the JSON echo, {@code /slow} and {@code /sse}. */
+final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
+
+  /** Bounds that keep a demo request from tying the server up for ever. */
+  private static final long MAX_SLOW_SECONDS = 3600;
+  private static final int MAX_EVENTS = 1_000_000;
+
+  private final EchoServer.Identity identity;
+  private final AtomicLong served;
+
+  HttpEchoHandler(EchoServer.Identity identity, AtomicLong served) {
+    this.identity = identity;
+    this.served = served;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    served.incrementAndGet();
+    QueryStringDecoder query = new QueryStringDecoder(request.uri());
+    try {
+      switch (query.path()) {
+        case "/slow" -> {
+          long seconds = Math.min(param(query, "seconds", 1), MAX_SLOW_SECONDS);
+          Map<String, Object> echo = echo(request);
+          boolean keepAlive = HttpUtil.isKeepAlive(request);
+          ctx.executor().schedule(() -> respond(ctx, keepAlive, HttpResponseStatus.OK, echo), seconds, TimeUnit.SECONDS);
+        }
+        case "/sse" -> EventStream.start(ctx, identity,
+            (int) Math.min(param(query, "n", 10), MAX_EVENTS), param(query, "interval_ms", 100));
+        default -> respond(ctx, HttpUtil.isKeepAlive(request), HttpResponseStatus.OK, echo(request));
+      }
+    } catch (IllegalArgumentException e) {
+      respond(ctx, false, HttpResponseStatus.BAD_REQUEST, Map.of("error", e.getMessage(), "reason", "bad-parameter"));
+    }
+  }
+
+  private Map<String, Object> echo(FullHttpRequest request) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("workload", identity.workload());
+    body.put("region", identity.region());
+    body.put("method", request.method().name());
+    // The request target as it arrived on the wire: path and query, undecoded.
+    body.put("path", request.uri());
+    Map<String, List<String>> headers = new TreeMap<>();
+    request.headers().forEach(h ->
+        headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue()));
+    body.put("headers", headers);
+    return body;
+  }
+
+  private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
+    byte[] bytes = (JSON.toJson(body) + "\n").getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    if (keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(response);
+    } else {
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private static long param(QueryStringDecoder query, String name, long fallback) {
+    List<String> values = query.parameters().get(name);
+    if (values == null || values.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(values.get(0));
+      if (value < 0) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + "='" + values.get(0) + "' (expected: a whole number >= 0)");
+    }
+  }
+}

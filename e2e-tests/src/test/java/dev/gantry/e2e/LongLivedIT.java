@@ -1,0 +1,195 @@
+package dev.gantry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.grpc.ManagedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Long-lived agent traffic through the real Envoy: calls that wait past Envoy's defaults, and
+ * SSE, WebSocket and gRPC streams that config pushes never reset (DESIGN.md §3, §8).
+ */
+class LongLivedIT {
+
+  private static GatewayStack stack;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = new GatewayStack();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void slowCall_20s_succeedsPastEnvoysDefaultRouteTimeout() throws Exception {
+    RawHttp.Response response = stack.get(stack.host("agt-echo-demo.eu-lon-1"), "/slow?seconds=20");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(JsonParser.parseString(response.body()).getAsJsonObject().get("path").getAsString())
+        .isEqualTo("/slow?seconds=20");
+  }
+
+  /**
+   * Every timeout in the config Envoy holds, read from its admin {@code config_dump}, is either
+   * off or at least ten minutes — except those that bound something other than a workload
+   * stream: connecting, the authz call and keepalive pings.
+   */
+  @Test
+  void configDump_hasNoTimeoutThatCutsATenMinuteCall() {
+    JsonElement dump = JsonParser.parseString(stack.envoy.admin("/config_dump"));
+    List<String> found = new ArrayList<>();
+    List<String> tooShort = new ArrayList<>();
+    walk(dump, "", (path, key, value) -> {
+      if (!List.of("timeout", "stream_idle_timeout", "idle_timeout", "request_timeout", "max_stream_duration",
+          "max_connection_duration", "request_headers_timeout", "grpc_timeout_header_max").contains(key)
+          || path.contains("grpc_service") || path.contains("connection_keepalive") || path.contains("static_clusters")) {
+        return;
+      }
+      found.add(path + "." + key + "=" + value);
+      long seconds = seconds(value);
+      if (seconds != 0 && seconds < 600) {
+        tooShort.add(path + "." + key + "=" + value);
+      }
+    });
+
+    assertThat(found).as("the dump names the stream limits it sets")
+        .anyMatch(f -> f.contains("route.timeout=0s"))
+        .anyMatch(f -> f.contains("stream_idle_timeout"))
+        .anyMatch(f -> f.contains("agt-echo-demo@eu-lon-1") && f.contains("max_stream_duration"));
+    assertThat(tooShort).isEmpty();
+  }
+
+  @Test
+  void sseWebSocketAndGrpcStreams_surviveTwentyConfigPushes() throws Exception {
+    long cdsBefore = stack.envoyStat("cluster_manager.cds.update_success");
+    long authzVersionBefore = stack.authz.snapshots().current().version();
+
+    // 600 events over 60 s.
+    CompletableFuture<List<Integer>> sse =
+        StreamClients.sse(stack.gatewayPort, stack.host("agt-echo-demo.eu-lon-1"), "/sse?n=600&interval_ms=100");
+    StreamClients.EchoSocket socket = StreamClients.EchoSocket.open(stack.gatewayPort, stack.host("agt-echo-demo.eu-lon-1"));
+    ManagedChannel channel = StreamClients.grpcChannel(stack.gatewayPort, stack.host("agt-grpc-echo-demo.eu-lon-1"));
+    StreamClients.Chat chat = new StreamClients.Chat(channel);
+
+    int messages = 0;
+    for (int push = 0; push < 20; push++) {
+      for (int i = 0; i < 10; i++) {
+        socket.send("ws-" + messages);
+        chat.send(messages);
+        messages++;
+        TimeUnit.MILLISECONDS.sleep(250);
+      }
+      stack.pushConfigChange(push);
+    }
+    chat.finish();
+    socket.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+
+    List<Integer> events = sse.get(90, TimeUnit.SECONDS);
+    chat.done.get(10, TimeUnit.SECONDS);
+    assertThat(socket.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+    channel.shutdownNow();
+
+    assertThat(events).containsExactlyElementsOf(IntStream.range(0, 600).boxed().toList());
+    assertThat(socket.received).containsExactlyElementsOf(IntStream.range(0, messages).mapToObj(i -> "ws-" + i).toList());
+    assertThat(chat.answers).extracting(m -> m.getSequence())
+        .containsExactlyElementsOf(IntStream.range(0, messages).mapToObj(i -> (long) i).toList());
+    assertThat(chat.answers).allSatisfy(m -> assertThat(m.getRegion()).isEqualTo("eu-lon-1"));
+    // The pushes reached both Envoy (clusters) and the authz-service (snapshot versions).
+    assertThat(stack.envoyStat("cluster_manager.cds.update_success") - cdsBefore).isGreaterThanOrEqualTo(10);
+    assertThat(stack.authz.snapshots().current().version() - authzVersionBefore).isEqualTo(20);
+  }
+
+  @Test
+  void twoThousandConcurrentStreams_configChanges_zeroResets() throws Exception {
+    int streams = 2000;
+    int rounds = 10;
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (int c = 0; c < 8; c++) {
+      channels.add(StreamClients.grpcChannel(stack.gatewayPort, stack.host("agt-grpc-echo-demo.eu-lon-1")));
+    }
+    long resetsBefore = stack.envoyStat("http.gateway.downstream_rq_rx_reset")
+        + stack.envoyStat("http.gateway.downstream_rq_tx_reset");
+    // Opened at 1,000 a second: this JVM also runs the authz-service, the echo and every
+    // client, on two cores; a cold burst of 2,000 checks at once is a benchmark's question.
+    List<StreamClients.Chat> chats = new ArrayList<>();
+    for (int s = 0; s < streams; s++) {
+      StreamClients.Chat chat = new StreamClients.Chat(channels.get(s % channels.size()));
+      chat.send(0);
+      chats.add(chat);
+      if (s % 100 == 99) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
+
+    for (int round = 1; round < rounds; round++) {
+      for (StreamClients.Chat chat : chats) {
+        chat.send(round);
+      }
+      stack.pushConfigChange(100 + round);
+      TimeUnit.MILLISECONDS.sleep(500);
+    }
+    chats.forEach(StreamClients.Chat::finish);
+
+    List<Throwable> failures = new ArrayList<>();
+    for (StreamClients.Chat chat : chats) {
+      try {
+        chat.done.get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        failures.add(e);
+      }
+    }
+    channels.forEach(ManagedChannel::shutdownNow);
+
+    assertThat(failures).as(() -> failures.size() + " streams failed; Envoy: "
+        + stack.envoy.admin("/stats?filter=ext_authz%7Cgantry-authz.*(timeout%7Cfail%7Cerror%7Coverflow%7Cpending)")).isEmpty();
+    assertThat(chats).allSatisfy(chat -> assertThat(chat.answers).hasSize(rounds));
+    assertThat(stack.envoyStat("http.gateway.downstream_rq_rx_reset")
+        + stack.envoyStat("http.gateway.downstream_rq_tx_reset") - resetsBefore).isZero();
+  }
+
+  private interface Visitor {
+    void visit(String path, String key, String value);
+  }
+
+  /** Visits every string-valued field; the path names the enclosing resources. */
+  private static void walk(JsonElement element, String path, Visitor visitor) {
+    if (element.isJsonObject()) {
+      JsonObject object = element.getAsJsonObject();
+      String here = object.has("name") && object.get("name").isJsonPrimitive()
+          ? path + "[" + object.get("name").getAsString() + "]" : path;
+      for (Map.Entry<String, JsonElement> field : object.entrySet()) {
+        if (field.getValue().isJsonPrimitive()) {
+          visitor.visit(here, field.getKey(), field.getValue().getAsString());
+        } else {
+          walk(field.getValue(), here + "." + field.getKey(), visitor);
+        }
+      }
+    } else if (element.isJsonArray()) {
+      element.getAsJsonArray().forEach(e -> walk(e, path, visitor));
+    }
+  }
+
+  /** "3600s", "0.250s" → whole seconds (a fraction of a second counts as 1). */
+  private static long seconds(String duration) {
+    double value = Double.parseDouble(duration.replace("s", ""));
+    return value == 0 ? 0 : Math.max(1, (long) value);
+  }
+}
