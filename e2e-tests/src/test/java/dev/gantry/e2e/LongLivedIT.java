@@ -118,6 +118,25 @@ class LongLivedIT {
   }
 
   @Test
+  void webSocketOverHttp2ExtendedConnect_reachesEcho_andSurvivesPushes() throws Exception {
+    try (Http2WebSocket socket =
+        new Http2WebSocket(stack.gatewayPort, stack.host("agt-echo-demo.eu-lon-1"), "/ws")) {
+      String status = socket.status.get(10, TimeUnit.SECONDS);
+      TimeUnit.MILLISECONDS.sleep(200);
+      assertThat(status).as("CONNECT answered %s", socket.received).isEqualTo("200");
+      for (int i = 0; i < 8; i++) {
+        socket.send("h2-" + i);
+        stack.pushConfigChange(200 + i);
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+      for (int wait = 0; wait < 50 && socket.received.size() < 8; wait++) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      assertThat(socket.received).containsExactlyElementsOf(IntStream.range(0, 8).mapToObj(i -> "h2-" + i).toList());
+    }
+  }
+
+  @Test
   void twoThousandConcurrentStreams_configChanges_zeroResets() throws Exception {
     int streams = 2000;
     int rounds = 10;

@@ -4,6 +4,10 @@ import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.routing.GatewayHeaders;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -42,6 +46,7 @@ final class GatewayRoutes {
           VirtualHost.newBuilder()
               .setName("workloads." + domain)
               .addDomains("*." + domain)
+              .addRoutes(webSocketToAuthorizedCluster())
               .addRoutes(toAuthorizedCluster()));
     }
     // ext_authz refuses every other host first (unknown-domain); this is the backstop.
@@ -60,6 +65,29 @@ final class GatewayRoutes {
                                 "{\"error\":\"host is not under a Gantry base domain\",\"reason\":\"unknown-domain\"}\n")))));
     return routes.build();
   }
+
+  /**
+   * A WebSocket over HTTP/2 (RFC 8441 extended CONNECT) carries no {@code Sec-WebSocket-Key};
+   * Envoy turns it into an HTTP/1.1 upgrade towards the workload without adding one, and
+   * WebSocket servers refuse a handshake without it (seen with Envoy 1.36 and Netty: 400
+   * "missing key"). The key is a nonce for the handshake only — the HTTP/2 client never sees
+   * the answer to it — so the gateway adds a fixed one where the request has none.
+   */
+  private static Route webSocketToAuthorizedCluster() {
+    Route.Builder route = toAuthorizedCluster().toBuilder().setName("authorized-websocket");
+    route.getMatchBuilder()
+        .addHeaders(HeaderMatcher.newBuilder()
+            .setName("upgrade")
+            .setStringMatch(StringMatcher.newBuilder().setExact("websocket").setIgnoreCase(true)));
+    return route
+        .addRequestHeadersToAdd(HeaderValueOption.newBuilder()
+            .setHeader(HeaderValue.newBuilder().setKey("sec-websocket-key").setValue(WEBSOCKET_KEY))
+            .setAppendAction(HeaderValueOption.HeaderAppendAction.ADD_IF_ABSENT))
+        .build();
+  }
+
+  /** Base64 of 16 bytes, as RFC 6455 requires of a key. */
+  private static final String WEBSOCKET_KEY = "R2FudHJ5V1Mvb3ZlckgyIQ==";
 
   private static Route toAuthorizedCluster() {
     return Route.newBuilder()
