@@ -58,8 +58,8 @@ public final class AuthzSnapshotService extends AuthzSnapshotServiceGrpc.AuthzSn
    * order by the store; sending only queues on each stream, it never waits for a sidecar.
    */
   public synchronized void accept(FleetState next) {
-    if (next.version() <= current.version() && current.version() != 0) {
-      return;
+    if (next.version() <= current.version()) {
+      return; // the empty state every store starts from, or a state already sent
     }
     SnapshotUpdate update = SnapshotMessages.diff(current, next);
     current = next;

@@ -3,7 +3,7 @@ package dev.gantry.controlplane.model;
 import dev.gantry.routing.WorkloadId;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Comparator;
 
 /**
  * What the control plane knows of workloads at one version. Immutable: every write produces a
@@ -27,8 +27,6 @@ public record FleetState(long version, Map<WorkloadId, Workload> workloads, List
 
   /** Workloads sorted by id, for deterministic output. */
   public List<Workload> sortedWorkloads() {
-    return List.copyOf(new TreeMap<String, Workload>(
-        workloads.values().stream().collect(
-            java.util.stream.Collectors.toMap(w -> w.id().toString(), w -> w))).values());
+    return workloads.values().stream().sorted(Comparator.comparing(w -> w.id().toString())).toList();
   }
 }
