@@ -126,6 +126,29 @@ class GatewayRoutingIT {
   }
 
   @Test
+  void accessLog_hasRoundTripAndTimeToFetch_andNoQuery() throws Exception {
+    RawHttp.Response response = stack.get(stack.host("agt-echo-demo.eu-lon-1"), "/logged?token=secret");
+    String requestId = json(response).getAsJsonObject("headers").getAsJsonArray("x-request-id").get(0).getAsString();
+
+    JsonObject line = null;
+    for (int attempt = 0; attempt < 50 && line == null; attempt++) {
+      line = stack.envoy.log().lines()
+          .filter(l -> l.startsWith("{") && l.contains(requestId))
+          .map(l -> JsonParser.parseString(l).getAsJsonObject())
+          .findFirst().orElse(null);
+      if (line == null) {
+        Thread.sleep(100); // Envoy flushes access logs on its own schedule
+      }
+    }
+
+    assertThat(line).as("an access log line for request %s", requestId).isNotNull();
+    assertThat(line.get("path").getAsString()).isEqualTo("/logged");
+    assertThat(line.toString()).doesNotContain("secret");
+    assertThat(line.get("cluster").getAsString()).isEqualTo("agt-echo-demo@eu-lon-1");
+    assertThat(line.get("ttf_us").getAsLong()).isPositive().isLessThanOrEqualTo(line.get("rtt_us").getAsLong());
+  }
+
+  @Test
   void get_unknownWorkload_is404Json() throws Exception {
     RawHttp.Response response = stack.get(stack.host("agt-nothing-demo.eu-lon-1"), "/");
 

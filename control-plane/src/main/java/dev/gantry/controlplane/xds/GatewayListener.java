@@ -64,6 +64,7 @@ final class GatewayListener {
             // "host." and "host" are the same name (DESIGN.md §1); the path is never touched.
             .setStripTrailingHostDot(true)
             .setLocalReplyConfig(GatewayLocalReplies.of())
+            .addAccessLog(GatewayAccessLog.of())
             // WebSocket over HTTP/1.1 (Upgrade) and over HTTP/2 (extended CONNECT, RFC 8441);
             // Envoy turns the latter into an HTTP/1.1 upgrade towards the workload.
             .addUpgradeConfigs(HttpConnectionManager.UpgradeConfig.newBuilder().setUpgradeType("websocket"))
