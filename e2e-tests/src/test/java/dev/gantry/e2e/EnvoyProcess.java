@@ -63,7 +63,8 @@ final class EnvoyProcess implements AutoCloseable {
         "--disable-hot-restart",
         "--concurrency", "2",
         "--log-level", "info",
-        "--drain-time-s", "1"));
+        "--drain-time-s", "1",
+        "--file-flush-interval-msec", "200"));
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -12,7 +12,9 @@ import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
+import io.envoyproxy.envoy.extensions.formatter.req_without_query.v3.ReqWithoutQuery;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
@@ -41,6 +43,8 @@ class XdsTranslatorTest {
               .add(Router.getDescriptor())
               .add(HttpProtocolOptions.getDescriptor())
               .add(PreviousHostsPredicate.getDescriptor())
+              .add(StdoutAccessLog.getDescriptor())
+              .add(ReqWithoutQuery.getDescriptor())
               .build());
 
   private final XdsTranslator translator = new XdsTranslator(TestTopologies.local());
