@@ -1,0 +1,200 @@
+package dev.gantry.bench;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Turns a results directory into {@code results.md}, {@code results.csv} and two PNG charts,
+ * and prints the table. Every figure is the median over the repeats, with the spread (min–max
+ * of the repeats) beside the ones the targets judge; every target is judged from the numbers
+ * of this run, never from a constant.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Summarise a bench/run results directory.")
+final class Report implements Callable<Integer> {
+
+  @Option(names = "--results", required = true) Path results;
+  @Option(names = "--baseline", defaultValue = "a", description = "setup the others are compared with") String baseline;
+
+  /** One setup's figures, medians over repeats. */
+  record Row(String setup, String label, Spread p50, Spread p90, Spread p99, Spread max, Spread satRps,
+      Map<String, Double> cpuPer1k, long errors, Spread ttfP50, Spread ttfP99, Spread rttP50, Spread rttP99) {}
+
+  /** A median and the range of the repeats around it. */
+  record Spread(double median, double min, double max) {
+    static Spread of(List<Double> values) {
+      double[] v = values.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).sorted().toArray();
+      if (v.length == 0) {
+        return new Spread(Double.NaN, Double.NaN, Double.NaN);
+      }
+      double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+      return new Spread(median, v[0], v[v.length - 1]);
+    }
+
+    String show() {
+      return Double.isNaN(median) ? "–" : fmt(median) + (min == max ? "" : " (" + fmt(min) + "–" + fmt(max) + ")");
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<RunResult> runs = new ArrayList<>();
+    try (Stream<Path> metas = Files.list(results.resolve("runs"))) {
+      for (Path meta : metas.filter(p -> p.toString().endsWith(".meta")).sorted().toList()) {
+        runs.add(RunResult.read(meta));
+      }
+    }
+    Map<String, List<RunResult>> bySetup = new TreeMap<>();
+    runs.forEach(r -> bySetup.computeIfAbsent(r.setup(), k -> new ArrayList<>()).add(r));
+    List<Row> rows = bySetup.values().stream().map(Report::row).toList();
+    Row base = rows.stream().filter(r -> r.setup().equals(baseline)).findFirst().orElseThrow(
+        () -> new IllegalStateException("no runs of baseline setup '" + baseline + "'"));
+
+    StringBuilder md = new StringBuilder();
+    md.append("## Through Envoy on loopback: 1,000 req/s (latency, µs) and saturation\n\n");
+    md.append("| setup | p50 | p90 | p99 | max | added p50 | added p99 | saturation req/s | CPU s per 1k req | errors |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+    StringBuilder csv = new StringBuilder(
+        "setup,label,p50_us,p90_us,p99_us,max_us,added_p50_us,added_p99_us,sat_rps,errors,ttf_p50_us,ttf_p99_us,rtt_p50_us,rtt_p99_us\n");
+    for (Row r : rows) {
+      double addedP50 = r.p50().median() - base.p50().median();
+      double addedP99 = r.p99().median() - base.p99().median();
+      boolean reference = r == base || r.setup().equals("0");
+      md.append("| ").append(r.setup()).append(") ").append(r.label())
+          .append(" | ").append(r.p50().show()).append(" | ").append(fmt(r.p90().median()))
+          .append(" | ").append(r.p99().show()).append(" | ").append(fmt(r.max().median()))
+          .append(" | ").append(reference ? "–" : fmt(addedP50)).append(" | ").append(reference ? "–" : fmt(addedP99))
+          .append(" | ").append(r.satRps().show()).append(" | ").append(cpu(r.cpuPer1k()))
+          .append(" | ").append(r.errors()).append(" |\n");
+      csv.append(String.join(",", r.setup(), '"' + r.label() + '"', num(r.p50().median()), num(r.p90().median()),
+          num(r.p99().median()), num(r.max().median()), num(addedP50), num(addedP99), num(r.satRps().median()),
+          String.valueOf(r.errors()), num(r.ttfP50().median()), num(r.ttfP99().median()),
+          num(r.rttP50().median()), num(r.rttP99().median()))).append('\n');
+    }
+    md.append("\nFrom Envoy's access log (µs, 1,000 req/s phase): ");
+    for (Row r : rows) {
+      if (!Double.isNaN(r.ttfP50().median())) {
+        md.append("\n- ").append(r.setup()).append(") round-trip p50 ").append(r.rttP50().show())
+            .append(", p99 ").append(fmt(r.rttP99().median()))
+            .append("; time-to-fetch p50 ").append(r.ttfP50().show()).append(", p99 ").append(r.ttfP99().show());
+      }
+    }
+    md.append("\n\n").append(targets(rows, base));
+    Path check = results.resolve("check.json");
+    if (Files.exists(check)) {
+      JsonObject c = JsonParser.parseString(Files.readString(check)).getAsJsonObject();
+      md.append("\n## The Check RPC alone (one HTTP/2 connection, ").append(c.get("concurrency").getAsInt())
+          .append(" in flight)\n\n").append(String.format(Locale.ROOT,
+              "%.0f calls/s; p50 %s µs, p90 %s µs, p99 %s µs, max %s µs; %d failures%n",
+              c.get("rps").getAsDouble(), fmt(c.get("p50_us").getAsDouble()), fmt(c.get("p90_us").getAsDouble()),
+              fmt(c.get("p99_us").getAsDouble()), fmt(c.get("max_us").getAsDouble()), c.get("failures").getAsLong()));
+    }
+    Files.writeString(results.resolve("results.md"), md);
+    Files.writeString(results.resolve("results.csv"), csv);
+    Charts.latency(rows, results.resolve("latency.png"));
+    Charts.added(rows, base, results.resolve("added-latency.png"));
+    System.out.println(md);
+    return 0;
+  }
+
+  private static String targets(List<Row> rows, Row base) {
+    StringBuilder t = new StringBuilder("## Against DESIGN.md §7\n\n| figure | target | measured | verdict |\n|---|---|---|---|\n");
+    for (Row r : rows) {
+      if (!r.label().startsWith("Gantry")) {
+        continue;
+      }
+      String who = r.setup() + ")";
+      double addedP50 = r.p50().median() - base.p50().median();
+      double addedP99 = r.p99().median() - base.p99().median();
+      t.append(line(who + " authz hop added at 1k req/s, p50", "≤ 150 µs", fmt(addedP50) + " µs", addedP50 <= 150));
+      t.append(line(who + " authz hop added at 1k req/s, p99", "≤ 1,000 µs", fmt(addedP99) + " µs", addedP99 <= 1000));
+      double share = r.satRps().median() / base.satRps().median();
+      t.append(line(who + " throughput at saturation", "≥ 60 % of " + base.setup() + ")",
+          String.format(Locale.ROOT, "%.0f %%", share * 100), share >= 0.6));
+      if (!Double.isNaN(r.ttfP50().median())) {
+        t.append(line(who + " time-to-fetch p50", "≤ 300 µs", fmt(r.ttfP50().median()) + " µs", r.ttfP50().median() <= 300));
+        t.append(line(who + " time-to-fetch p99", "≤ 2,000 µs", fmt(r.ttfP99().median()) + " µs", r.ttfP99().median() <= 2000));
+      }
+      Row jwtAuthn = rows.stream().filter(x -> x.label().contains("jwt_authn")).findFirst().orElse(null);
+      if (jwtAuthn != null) {
+        if (r.label().contains("verifies the JWT")) {
+          double ratio = addedP50 / (jwtAuthn.p50().median() - base.p50().median());
+          t.append(line(who + " added latency vs " + jwtAuthn.setup() + ") jwt_authn's", "≤ 1.5×",
+              String.format(Locale.ROOT, "%.2f×", ratio), ratio <= 1.5));
+        } else {
+          t.append("| ").append(who).append(" added latency vs jwt_authn's | ≤ 1.5× | – | not comparable: this setup does not verify the JWT |\n");
+        }
+      }
+    }
+    return t.toString();
+  }
+
+  private static String line(String figure, String target, String measured, boolean meets) {
+    return "| " + figure + " | " + target + " | " + measured + " | " + (meets ? "meets" : "falls short") + " |\n";
+  }
+
+  private static Row row(List<RunResult> runs) {
+    List<RunResult> rate = runs.stream().filter(r -> r.phase().equals("rate")).toList();
+    List<RunResult> sat = runs.stream().filter(r -> r.phase().equals("sat")).toList();
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    for (RunResult r : rate) {
+      r.cpuSeconds().forEach((process, seconds) ->
+          cpu.merge(process, seconds / Math.max(1, r.requests()) * 1000 / rate.size(), Double::sum));
+    }
+    return new Row(runs.get(0).setup(), runs.get(0).label(),
+        over(rate, r -> RunResult.percentile(r.latenciesUs(), 50)),
+        over(rate, r -> RunResult.percentile(r.latenciesUs(), 90)),
+        over(rate, r -> RunResult.percentile(r.latenciesUs(), 99)),
+        over(rate, r -> RunResult.max(r.latenciesUs())),
+        over(sat, RunResult::reportedRps),
+        cpu,
+        runs.stream().mapToLong(RunResult::errors).sum(),
+        over(rate, r -> RunResult.percentile(r.ttfUs(), 50)),
+        over(rate, r -> RunResult.percentile(r.ttfUs(), 99)),
+        over(rate, r -> RunResult.percentile(r.rttUs(), 50)),
+        over(rate, r -> RunResult.percentile(r.rttUs(), 99)));
+  }
+
+  private static Spread over(List<RunResult> runs, ToDoubleFunction<RunResult> figure) {
+    return Spread.of(runs.stream().map(r -> figure.applyAsDouble(r)).toList());
+  }
+
+  private static String cpu(Map<String, Double> cpu) {
+    return cpu.isEmpty() ? "–" : String.join(", ", cpu.entrySet().stream()
+        .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.3f", e.getValue())).toList());
+  }
+
+  static String fmt(double v) {
+    return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f", v);
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  static double[] medians(List<Row> rows, ToDoubleFunction<Row> f) {
+    return rows.stream().mapToDouble(f).toArray();
+  }
+
+  static String[] labels(List<Row> rows) {
+    return rows.stream().map(Row::setup).toArray(String[]::new);
+  }
+
+  /** The setups compared with the baseline: not the baseline, not the calibration setup 0. */
+  static List<Row> nonBaseline(List<Row> rows, Row base) {
+    return Arrays.stream(rows.toArray(Row[]::new)).filter(r -> r != base && !r.setup().equals("0")).toList();
+  }
+}

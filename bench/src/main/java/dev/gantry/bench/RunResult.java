@@ -1,0 +1,88 @@
+package dev.gantry.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One load phase of one setup, as {@code bench/run} left it: a {@code .meta} file of
+ * {@code key=value} lines naming the h2load outputs, the access log slice and the CPU seconds
+ * each process used during the phase.
+ */
+record RunResult(
+    String setup, String label, String phase, int repeat,
+    long[] latenciesUs, long requests, long errors, double reportedRps,
+    Map<String, Double> cpuSeconds, long[] rttUs, long[] ttfUs) {
+
+  private static final Pattern RPS = Pattern.compile("finished in [^,]+, ([0-9.]+) req/s");
+  private static final Pattern STATUS = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx");
+  private static final Pattern RTT = Pattern.compile("\"rtt_us\":(\\d+)");
+  private static final Pattern TTF = Pattern.compile("\"ttf_us\":(\\d+)");
+
+  static RunResult read(Path meta) throws IOException {
+    Map<String, String> kv = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(meta)) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        kv.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    Path dir = meta.getParent();
+    long[] latencies = new long[0];
+    long errors = 0;
+    if (kv.containsKey("h2load_log")) {
+      List<String[]> rows = Files.readAllLines(dir.resolve(kv.get("h2load_log"))).stream()
+          .map(l -> l.split("\t")).filter(r -> r.length >= 3).toList();
+      latencies = rows.stream().filter(r -> r[1].equals("200")).mapToLong(r -> Long.parseLong(r[2])).sorted().toArray();
+      errors = rows.stream().filter(r -> !r[1].equals("200")).count();
+    }
+    String h2load = Files.readString(dir.resolve(kv.get("h2load_out")));
+    Matcher rps = RPS.matcher(h2load);
+    Matcher status = STATUS.matcher(h2load);
+    long ok = 0;
+    if (status.find()) {
+      ok = Long.parseLong(status.group(1));
+      errors = Math.max(errors, Long.parseLong(status.group(3)) + Long.parseLong(status.group(4)));
+    }
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    kv.forEach((k, v) -> {
+      if (k.startsWith("cpu_")) {
+        cpu.put(k.substring(4), Double.parseDouble(v));
+      }
+    });
+    long[] rtt = new long[0];
+    long[] ttf = new long[0];
+    if (kv.containsKey("access_log") && Files.exists(dir.resolve(kv.get("access_log")))) {
+      List<String> lines = Files.readAllLines(dir.resolve(kv.get("access_log"))).stream()
+          .filter(l -> l.contains("\"status\":200")).toList();
+      rtt = extract(lines, RTT);
+      ttf = extract(lines, TTF);
+    }
+    return new RunResult(kv.get("setup"), kv.get("label"), kv.get("phase"), Integer.parseInt(kv.get("repeat")),
+        latencies, ok, errors, rps.find() ? Double.parseDouble(rps.group(1)) : 0, cpu, rtt, ttf);
+  }
+
+  private static long[] extract(List<String> lines, Pattern field) {
+    return lines.stream().map(field::matcher).filter(Matcher::find)
+        .mapToLong(m -> Long.parseLong(m.group(1))).sorted().toArray();
+  }
+
+  /** The p-th percentile (0–100) of sorted values, nearest rank; NaN when there are none. */
+  static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  static double max(long[] sorted) {
+    return sorted.length == 0 ? Double.NaN : Arrays.stream(sorted).max().getAsLong();
+  }
+}
