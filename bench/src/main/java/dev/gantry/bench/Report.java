@@ -102,6 +102,10 @@ final class Report implements Callable<Integer> {
               c.get("rps").getAsDouble(), fmt(c.get("p50_us").getAsDouble()), fmt(c.get("p90_us").getAsDouble()),
               fmt(c.get("p99_us").getAsDouble()), fmt(c.get("max_us").getAsDouble()), c.get("failures").getAsLong()));
     }
+    Path xds = results.resolve("xds.json");
+    if (Files.exists(xds)) {
+      md.append(controlPlaneAtScale(JsonParser.parseString(Files.readString(xds)).getAsJsonObject()));
+    }
     Files.writeString(results.resolve("results.md"), md);
     Files.writeString(results.resolve("results.csv"), csv);
     Charts.latency(rows, results.resolve("latency.png"));
@@ -140,6 +144,23 @@ final class Report implements Callable<Integer> {
       }
     }
     return t.toString();
+  }
+
+  private static String controlPlaneAtScale(JsonObject xds) {
+    JsonObject scale = xds.getAsJsonObject("scale");
+    JsonObject fanout = xds.getAsJsonObject("fanout");
+    double warm = scale.get("region_snapshot_build_ms_warm").getAsDouble();
+    double heap = scale.get("heap_mib_state_and_one_snapshot").getAsDouble();
+    double p99 = fanout.get("p99_ms").getAsDouble();
+    return "\n## The control plane at scale (in one JVM, -Xmx" + fmt(scale.get("max_heap_mib").getAsDouble()) + "m)\n\n"
+        + "| figure | target | measured | verdict |\n|---|---|---|---|\n"
+        + line("one region's snapshot, " + scale.get("workloads").getAsInt() + " workloads: translate + version (warm; first: "
+            + fmt(scale.get("region_snapshot_build_ms_first").getAsDouble()) + " ms)", "≤ 2,000 ms", fmt(warm) + " ms", warm <= 2000)
+        + line("heap of that state and one region's snapshot (not yet the whole control plane)", "≤ 1,024 MiB",
+            fmt(heap) + " MiB", heap <= 1024)
+        + line("a write reaches " + fanout.get("clients").getAsInt() + " simulated Envoys (ADS, CDS), p99 over "
+            + fanout.get("writes").getAsInt() + " writes (p50 " + fmt(fanout.get("p50_ms").getAsDouble()) + " ms)",
+            "≤ 1,000 ms", fmt(p99) + " ms", p99 <= 1000);
   }
 
   private static String line(String figure, String target, String measured, boolean meets) {

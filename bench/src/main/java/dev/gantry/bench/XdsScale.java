@@ -1,0 +1,208 @@
+package dev.gantry.bench;
+
+import com.google.gson.GsonBuilder;
+import dev.gantry.controlplane.ControlPlane;
+import dev.gantry.controlplane.config.TopologyLoader;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.controlplane.xds.ContentVersionedSnapshot;
+import dev.gantry.controlplane.xds.XdsTranslator;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.WorkloadId;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The control plane at scale, in this JVM: how long translating and versioning a region's
+ * resources takes with {@code --workloads} workloads and what the state weighs on the heap;
+ * then {@code --clients} simulated Envoys (ADS streams that ACK like Envoy) subscribed to one
+ * region, and the time from a write until each has received the change.
+ */
+@Command(name = "xds-scale", mixinStandardHelpOptions = true, description = "Snapshot build time and heap at scale; xDS fan-out to simulated Envoys.")
+final class XdsScale implements Callable<Integer> {
+
+  private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+  private static final String REGION = "eu-lon-1";
+
+  @Option(names = "--workloads", defaultValue = "100000") int workloads;
+  @Option(names = "--clients", defaultValue = "1000") int clients;
+  @Option(names = "--writes", defaultValue = "5") int writes;
+  @Option(names = "--out", required = true) Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    Topology topology;
+    try (InputStream in = TopologyLoader.class.getResourceAsStream("/defaults/regions.yaml")) {
+      topology = TopologyLoader.load(new String(in.readAllBytes(), StandardCharsets.UTF_8), "defaults/regions.yaml");
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("scale", scale(topology));
+    summary.put("fanout", fanout(topology));
+    Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(summary));
+    return 0;
+  }
+
+  private Map<String, Object> scale(Topology topology) {
+    long before = usedHeapAfterGc();
+    FleetState state = state(workloads);
+    XdsTranslator translator = new XdsTranslator(topology);
+    List<Double> buildMs = new ArrayList<>();
+    ContentVersionedSnapshot snapshot = null;
+    for (int i = 0; i < 4; i++) {
+      long start = System.nanoTime();
+      snapshot = ContentVersionedSnapshot.of(translator.translate(state, REGION));
+      buildMs.add((System.nanoTime() - start) / 1e6);
+    }
+    long after = usedHeapAfterGc();
+    Map<String, Object> scale = new LinkedHashMap<>();
+    scale.put("workloads", workloads);
+    scale.put("region_snapshot_build_ms_first", buildMs.get(0));
+    scale.put("region_snapshot_build_ms_warm", buildMs.subList(1, buildMs.size()).stream().mapToDouble(d -> d).min().orElse(0));
+    scale.put("clusters", snapshot.clusters().resources().size());
+    scale.put("heap_mib_state_and_one_snapshot", (after - before) / 1048576.0);
+    scale.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
+    return scale;
+  }
+
+  private Map<String, Object> fanout(Topology topology) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology, state(100)));
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+    }
+    List<SimulatedEnvoy> envoys = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      envoys.add(new SimulatedEnvoy("sim-" + i, channels.get(i % channels.size())));
+    }
+    for (SimulatedEnvoy envoy : envoys) {
+      if (!envoy.firstResponse.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(envoy.id + " got no initial config within 60 s");
+      }
+    }
+    List<Double> allMs = new ArrayList<>();
+    for (int w = 0; w < writes; w++) {
+      String marker = "agt-fanout" + w + "-bench@" + REGION;
+      envoys.forEach(e -> e.await(marker));
+      long start = System.nanoTime();
+      WorkloadId id = WorkloadId.parse("agt-fanout" + w + "-bench");
+      controlPlane.store().update(s -> {
+        Map<WorkloadId, Workload> next = new HashMap<>(s.workloads());
+        next.put(id, new Workload(id, true, new TreeSet<>(List.of(REGION))));
+        return new FleetState(s.version(), next, s.replicas());
+      });
+      for (SimulatedEnvoy envoy : envoys) {
+        allMs.add((envoy.seen(marker).get(60, TimeUnit.SECONDS) - start) / 1e6);
+      }
+    }
+    channels.forEach(ManagedChannel::shutdownNow);
+    controlPlane.close();
+    double[] sorted = allMs.stream().mapToDouble(d -> d).sorted().toArray();
+    Map<String, Object> fanout = new LinkedHashMap<>();
+    fanout.put("clients", clients);
+    fanout.put("writes", writes);
+    fanout.put("p50_ms", sorted[(int) Math.ceil(0.50 * sorted.length) - 1]);
+    fanout.put("p99_ms", sorted[(int) Math.ceil(0.99 * sorted.length) - 1]);
+    fanout.put("max_ms", Arrays.stream(sorted).max().orElse(0));
+    return fanout;
+  }
+
+  private static FleetState state(int count) {
+    Map<WorkloadId, Workload> all = new HashMap<>();
+    List<Replica> replicas = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      WorkloadId id = WorkloadId.parse("agt-w" + i + "-bench");
+      all.put(id, new Workload(id, i % 2 == 0, new TreeSet<>(List.of(REGION))));
+      replicas.add(new Replica(id, REGION, new HostPort("10.0." + (i / 250 % 250) + "." + (i % 250), 8080)));
+    }
+    return new FleetState(1, all, replicas);
+  }
+
+  private static long usedHeapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    Runtime runtime = Runtime.getRuntime();
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+
+  /** One ADS stream that asks for clusters and ACKs every answer, as Envoy does. */
+  private static final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse> {
+    final String id;
+    final CountDownLatch firstResponse = new CountDownLatch(1);
+    private final Map<String, java.util.concurrent.CompletableFuture<Long>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+    private final StreamObserver<DiscoveryRequest> requests;
+    private final Node node;
+
+    SimulatedEnvoy(String id, ManagedChannel channel) {
+      this.id = id;
+      this.node = Node.newBuilder().setId(id).setCluster("gantry-gateway")
+          .setLocality(Locality.newBuilder().setRegion(REGION)).build();
+      this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
+      send(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
+    }
+
+    void await(String cluster) {
+      waiting.put(cluster, new java.util.concurrent.CompletableFuture<>());
+    }
+
+    java.util.concurrent.CompletableFuture<Long> seen(String cluster) {
+      return waiting.get(cluster);
+    }
+
+    private synchronized void send(DiscoveryRequest request) {
+      requests.onNext(request);
+    }
+
+    @Override
+    public void onNext(DiscoveryResponse response) {
+      long now = System.nanoTime();
+      for (var resource : response.getResourcesList()) {
+        waiting.forEach((cluster, future) -> {
+          if (!future.isDone() && resource.getValue().toStringUtf8().contains(cluster)) {
+            future.complete(now);
+          }
+        });
+      }
+      send(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS)
+          .setVersionInfo(response.getVersionInfo()).setResponseNonce(response.getNonce()).build());
+      firstResponse.countDown();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      waiting.values().forEach(f -> f.completeExceptionally(t));
+    }
+
+    @Override
+    public void onCompleted() {}
+  }
+}
