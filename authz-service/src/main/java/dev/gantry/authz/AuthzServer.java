@@ -1,6 +1,10 @@
 package dev.gantry.authz;
 
+import dev.gantry.authz.credential.JwtAuthenticator;
+import dev.gantry.authz.credential.VerifiedTokens;
 import dev.gantry.authz.engine.DecisionEngine;
+import dev.gantry.authz.engine.IssuerEntry;
+import dev.gantry.authz.jwks.JwksCache;
 import dev.gantry.authz.grpc.ExtAuthzService;
 import dev.gantry.authz.snapshot.SnapshotClient;
 import dev.gantry.authz.snapshot.SnapshotStore;
@@ -13,6 +17,10 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,35 +44,73 @@ public final class AuthzServer implements AutoCloseable {
    * @param region the region whose gateway it serves
    * @param sidecarId its name in the control plane's status view
    */
-  public record Config(InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId) {}
+  public record Config(
+      InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId, JwksSettings jwks) {
+
+    public Config(InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId) {
+      this(listen, controlPlane, region, sidecarId, JwksSettings.DEFAULT);
+    }
+  }
+
+  /**
+   * How the sidecar keeps issuers' keys.
+   *
+   * @param minRefreshInterval least time between two fetches of a key set on unknown key ids
+   * @param refreshEvery how often every key set is fetched again
+   */
+  public record JwksSettings(Duration minRefreshInterval, Duration refreshEvery) {
+    public static final JwksSettings DEFAULT = new JwksSettings(Duration.ofSeconds(10), Duration.ofMinutes(5));
+  }
 
   private final Server server;
   private final ManagedChannel controlPlane;
   private final SnapshotClient snapshots;
   private final ScheduledExecutorService scheduler;
   private final SnapshotStore store;
+  private final JwksCache jwks;
 
   private AuthzServer(
       Server server, ManagedChannel controlPlane, SnapshotClient snapshots,
-      ScheduledExecutorService scheduler, SnapshotStore store) {
+      ScheduledExecutorService scheduler, SnapshotStore store, JwksCache jwks) {
     this.server = server;
     this.controlPlane = controlPlane;
     this.snapshots = snapshots;
     this.scheduler = scheduler;
     this.store = store;
+    this.jwks = jwks;
+  }
+
+  /** The issuers' key sets; tests count its fetches. */
+  public JwksCache jwks() {
+    return jwks;
   }
 
   /** Starts serving; Check answers 503 (via Envoy) until the first snapshot arrived. */
   public static AuthzServer start(Config config) throws IOException {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "authz-snapshot");
+          t.setDaemon(true);
+          return t;
+        });
+    HttpClient http = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(2))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(scheduler)
+        .build();
+    JwksCache jwks = new JwksCache(http, scheduler, config.jwks().minRefreshInterval(), config.jwks().refreshEvery());
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus("", ServingStatus.NOT_SERVING);
     SnapshotStore store =
         new SnapshotStore(
             snapshot -> {
+              jwks.track(snapshot.workspaces().values().stream()
+                  .flatMap(w -> w.issuers().stream()).map(IssuerEntry::jwksUri).collect(Collectors.toSet()));
               health.setStatus("", ServingStatus.SERVING);
               log.info("serving snapshot version {} ({} workloads)", snapshot.version(), snapshot.workloads().size());
             });
-    ExtAuthzService extAuthz = new ExtAuthzService(store, new DecisionEngine(config.region()));
+    JwtAuthenticator jwt = new JwtAuthenticator(jwks, new VerifiedTokens(100_000), Clock.systemUTC());
+    ExtAuthzService extAuthz = new ExtAuthzService(store, new DecisionEngine(config.region(), jwt));
 
     Server server =
         NettyServerBuilder.forAddress(config.listen())
@@ -80,12 +126,6 @@ public final class AuthzServer implements AutoCloseable {
             .build()
             .start();
 
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "authz-snapshot");
-          t.setDaemon(true);
-          return t;
-        });
     ManagedChannel channel =
         NettyChannelBuilder.forAddress(config.controlPlane())
             .usePlaintext()
@@ -95,7 +135,7 @@ public final class AuthzServer implements AutoCloseable {
     SnapshotClient snapshots = new SnapshotClient(channel, store, scheduler, config.sidecarId(), config.region());
     snapshots.start();
     log.info("authz-service {} for region {} listening on {}", config.sidecarId(), config.region(), server.getListenSockets());
-    return new AuthzServer(server, channel, snapshots, scheduler, store);
+    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks);
   }
 
   /** The port Check is served on (useful when started on port 0). */

@@ -117,7 +117,7 @@ final class XdsScale implements Callable<Integer> {
       controlPlane.store().update(s -> {
         Map<WorkloadId, Workload> next = new HashMap<>(s.workloads());
         next.put(id, new Workload(id, true, new TreeSet<>(List.of(REGION))));
-        return new FleetState(s.version(), next, s.replicas());
+        return s.withWorkloads(next, s.replicas());
       });
       for (SimulatedEnvoy envoy : envoys) {
         allMs.add((envoy.seen(marker).get(60, TimeUnit.SECONDS) - start) / 1e6);
@@ -143,7 +143,7 @@ final class XdsScale implements Callable<Integer> {
       all.put(id, new Workload(id, i % 2 == 0, new TreeSet<>(List.of(REGION))));
       replicas.add(new Replica(id, REGION, new HostPort("10.0." + (i / 250 % 250) + "." + (i % 250), 8080)));
     }
-    return new FleetState(1, all, replicas);
+    return FleetState.empty().withWorkloads(all, replicas);
   }
 
   private static long usedHeapAfterGc() {

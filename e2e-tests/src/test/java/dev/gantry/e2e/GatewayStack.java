@@ -159,7 +159,7 @@ final class GatewayStack implements AutoCloseable {
           replicas.removeIf(r -> r.workload().equals(churn));
         }
       }
-      return new FleetState(state.version(), workloads, replicas);
+      return state.withWorkloads(workloads, replicas);
     });
   }
 

@@ -27,12 +27,15 @@ public final class GatewayHeaders {
   /** What kind of credential admitted the request: {@code none}, {@code jwt}, ... */
   public static final String CREDENTIAL_KIND = "x-gantry-credential-kind";
 
+  /** Which credential admitted the request: a token's {@code jti}, else its key id. */
+  public static final String CREDENTIAL_ID = "x-gantry-credential-id";
+
   /** The region whose gateway admitted the request. */
   public static final String REGION = "x-gantry-region";
 
   /** Every header above, for Envoy's {@code internal_only_headers}. */
   public static final List<String> ALL =
-      List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, REGION);
+      List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, REGION);
 
   private GatewayHeaders() {}
 }

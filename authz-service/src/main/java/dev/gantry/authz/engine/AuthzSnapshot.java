@@ -15,22 +15,32 @@ import java.util.Set;
  * @param baseDomains the base domains hostnames end with
  * @param grammar the hostname grammar for those base domains
  * @param workloads every workload by id
+ * @param workspaces every workspace that trusts a credential issuer, by id
  */
 public record AuthzSnapshot(
     long version,
     RegionCatalog catalog,
     Set<String> baseDomains,
     HostnameGrammar grammar,
-    Map<WorkloadId, WorkloadEntry> workloads) {
+    Map<WorkloadId, WorkloadEntry> workloads,
+    Map<String, WorkspaceEntry> workspaces) {
 
   public AuthzSnapshot {
     baseDomains = Set.copyOf(baseDomains);
     workloads = Map.copyOf(workloads);
+    workspaces = Map.copyOf(workspaces);
   }
 
   /** A snapshot whose grammar is built from its base domains. */
   public static AuthzSnapshot of(
+      long version, RegionCatalog catalog, Set<String> baseDomains, Map<WorkloadId, WorkloadEntry> workloads,
+      Map<String, WorkspaceEntry> workspaces) {
+    return new AuthzSnapshot(version, catalog, baseDomains, new HostnameGrammar(baseDomains), workloads, workspaces);
+  }
+
+  /** A snapshot without workspaces: every private workload is unreachable. */
+  public static AuthzSnapshot of(
       long version, RegionCatalog catalog, Set<String> baseDomains, Map<WorkloadId, WorkloadEntry> workloads) {
-    return new AuthzSnapshot(version, catalog, baseDomains, new HostnameGrammar(baseDomains), workloads);
+    return of(version, catalog, baseDomains, workloads, Map.of());
   }
 }

@@ -1,6 +1,11 @@
 package dev.gantry.authz.snapshot;
 
 import dev.gantry.authz.engine.AuthzSnapshot;
+import dev.gantry.authz.engine.IssuerEntry;
+import dev.gantry.authz.engine.WorkspaceEntry;
+import dev.gantry.proto.snapshot.v1.JwtIssuer;
+import dev.gantry.proto.snapshot.v1.Workspace;
+import java.net.URI;
 import dev.gantry.authz.engine.WorkloadEntry;
 import dev.gantry.proto.snapshot.v1.Catalog;
 import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
@@ -55,7 +60,7 @@ public final class SnapshotUpdates {
       Catalog catalog = update.getCatalog();
       return AuthzSnapshot.of(
           update.getVersion(), toCatalog(catalog), Set.copyOf(catalog.getBaseDomainsList()),
-          upsert(Map.of(), update));
+          upsert(Map.of(), update), workspaces(Map.of(), update));
     }
     if (held == null || held.version() != update.getBaseVersion()) {
       throw new RejectedUpdateException(
@@ -76,7 +81,8 @@ public final class SnapshotUpdates {
     for (String removed : update.getRemovedWorkloadsList()) {
       workloads.remove(parseId(removed));
     }
-    return AuthzSnapshot.of(update.getVersion(), catalog, baseDomains, upsert(workloads, update));
+    return AuthzSnapshot.of(
+        update.getVersion(), catalog, baseDomains, upsert(workloads, update), workspaces(held.workspaces(), update));
   }
 
   private static Map<WorkloadId, WorkloadEntry> upsert(
@@ -85,6 +91,29 @@ public final class SnapshotUpdates {
     for (Workload w : update.getUpsertedWorkloadsList()) {
       WorkloadId id = parseId(w.getId());
       result.put(id, new WorkloadEntry(id, w.getPublic(), new LinkedHashSet<>(w.getRegionsList())));
+    }
+    return result;
+  }
+
+  private static Map<String, WorkspaceEntry> workspaces(Map<String, WorkspaceEntry> base, SnapshotUpdate update)
+      throws RejectedUpdateException {
+    Map<String, WorkspaceEntry> result = new HashMap<>(base);
+    update.getRemovedWorkspacesList().forEach(result::remove);
+    for (Workspace w : update.getUpsertedWorkspacesList()) {
+      List<IssuerEntry> issuers = new java.util.ArrayList<>();
+      for (JwtIssuer i : w.getJwtIssuersList()) {
+        URI jwks;
+        try {
+          jwks = URI.create(i.getJwksUri());
+        } catch (IllegalArgumentException e) {
+          throw new RejectedUpdateException("workspace " + w.getId() + ": jwks_uri '" + i.getJwksUri() + "' is not a URI");
+        }
+        if (!"http".equals(jwks.getScheme()) && !"https".equals(jwks.getScheme())) {
+          throw new RejectedUpdateException("workspace " + w.getId() + ": jwks_uri '" + jwks + "' (expected: http or https)");
+        }
+        issuers.add(new IssuerEntry(i.getIssuer(), jwks, Set.copyOf(i.getAudiencesList())));
+      }
+      result.put(w.getId(), new WorkspaceEntry(w.getId(), issuers));
     }
     return result;
   }

@@ -2,13 +2,30 @@ package dev.gantry.authz.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.authz.credential.JwtAuthenticator;
+import dev.gantry.authz.credential.TestIssuer;
+import dev.gantry.authz.credential.VerifiedTokens;
+import java.time.Clock;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DecisionEngineTest {
 
-  private final DecisionEngine engine = new DecisionEngine("eu-lon-1");
+  private static TestIssuer issuer;
+  private DecisionEngine engine;
   private final AuthzSnapshot snapshot = Snapshots.demo();
+
+  @BeforeAll
+  static void keys() throws Exception {
+    issuer = new TestIssuer();
+  }
+
+  @BeforeEach
+  void engine() {
+    engine = new DecisionEngine("eu-lon-1", new JwtAuthenticator(issuer.lookup(), new VerifiedTokens(100), Clock.systemUTC()));
+  }
 
   private Decision decide(String host, Map<String, String> headers) {
     return engine.decide(snapshot, new RequestFacts(host, "GET", "/", headers));
@@ -89,6 +106,67 @@ class DecisionEngineTest {
 
     assertThat(deny.httpStatus()).isEqualTo(502);
     assertThat(deny.reason()).isEqualTo("region-forwarding-unavailable");
+  }
+
+  @Test
+  void decide_privateWorkloadWithTokenOfItsWorkspace_allowsWithIdentity_andDropsTheToken() throws Exception {
+    Decision.Allow allow = (Decision.Allow) decide("agt-private-demo.eu-lon-1.run.localhost",
+        Map.of("authorization", "Bearer " + issuer.rs256(c -> c), "x-gantry-extra", "x"));
+
+    assertThat(allow.headersToSet())
+        .containsEntry("x-gantry-workspace", "demo")
+        .containsEntry("x-gantry-subject", "alice")
+        .containsEntry("x-gantry-credential-kind", "jwt")
+        .containsEntry("x-gantry-credential-id", "token-1");
+    assertThat(allow.headersToRemove()).containsExactlyInAnyOrder("authorization", "x-gantry-extra");
+  }
+
+  @Test
+  void decide_tokenOfOtherWorkspace_isDenied403() throws Exception {
+    Decision.Deny deny = (Decision.Deny) decide("agt-private-demo.run.localhost",
+        Map.of("authorization", "Bearer " + issuer.otherRs256()));
+
+    assertThat(deny.httpStatus()).isEqualTo(403);
+    assertThat(deny.reason()).isEqualTo("wrong-workspace");
+  }
+
+  @Test
+  void decide_tokenWithoutTheProductsScope_isDenied403() throws Exception {
+    Decision.Deny deny = (Decision.Deny) decide("agt-private-demo.run.localhost",
+        Map.of("authorization", "Bearer " + issuer.rs256(c -> c.claim("scope", "mcp:call"))));
+
+    assertThat(deny.httpStatus()).isEqualTo(403);
+    assertThat(deny.reason()).isEqualTo("insufficient-scope");
+    assertThat(deny.responseHeaders().get("www-authenticate")).contains("insufficient_scope").contains("agt:invoke");
+  }
+
+  @Test
+  void decide_invalidToken_isDenied401InvalidToken() throws Exception {
+    Decision.Deny deny = (Decision.Deny) decide("agt-private-demo.run.localhost",
+        Map.of("authorization", "Bearer " + issuer.rs256(c -> c.audience("elsewhere"))));
+
+    assertThat(deny.httpStatus()).isEqualTo(401);
+    assertThat(deny.reason()).isEqualTo("wrong-audience");
+    assertThat(deny.responseHeaders().get("www-authenticate")).contains("invalid_token");
+  }
+
+  @Test
+  void decide_twoAuthorizationHeaders_isDenied401() throws Exception {
+    String token = issuer.rs256(c -> c);
+    Decision.Deny deny = (Decision.Deny) decide("agt-private-demo.run.localhost",
+        Map.of("authorization", "Bearer " + token + ",Bearer " + token));
+
+    assertThat(deny.httpStatus()).isEqualTo(401);
+    assertThat(deny.reason()).isEqualTo("ambiguous-credentials");
+  }
+
+  @Test
+  void decide_publicWorkload_dropsAnyCredential() throws Exception {
+    Decision.Allow allow = (Decision.Allow) decide("agt-echo-demo.run.localhost",
+        Map.of("authorization", "Bearer whatever"));
+
+    assertThat(allow.headersToRemove()).containsExactly("authorization");
+    assertThat(allow.headersToSet()).containsEntry("x-gantry-subject", "anonymous");
   }
 
   @Test

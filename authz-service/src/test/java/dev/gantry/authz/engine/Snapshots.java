@@ -1,5 +1,6 @@
 package dev.gantry.authz.engine;
 
+import dev.gantry.authz.credential.TestIssuer;
 import dev.gantry.routing.Region;
 import dev.gantry.routing.RegionCatalog;
 import dev.gantry.routing.WorkloadId;
@@ -30,7 +31,8 @@ public final class Snapshots {
             WorkloadId.parse("agt-echo-demo"), entry("agt-echo-demo", true, "eu-lon-1"),
             WorkloadId.parse("agt-private-demo"), entry("agt-private-demo", false, "eu-lon-1"),
             WorkloadId.parse("agt-far-demo"), entry("agt-far-demo", true, "us-pdx-1"),
-            WorkloadId.parse("mcp-tools-demo"), entry("mcp-tools-demo", true, "eu-par-1")));
+            WorkloadId.parse("mcp-tools-demo"), entry("mcp-tools-demo", true, "eu-par-1")),
+        TestIssuer.workspaces());
   }
 
   public static WorkloadEntry entry(String id, boolean isPublic, String... regions) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.Code;
+import dev.gantry.authz.credential.JwtAuthenticator;
+import dev.gantry.authz.credential.VerifiedTokens;
 import dev.gantry.authz.engine.DecisionEngine;
+import java.time.Clock;
 import dev.gantry.authz.engine.Snapshots;
 import dev.gantry.authz.snapshot.SnapshotStore;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
@@ -36,7 +39,8 @@ class ExtAuthzServiceTest {
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ExtAuthzService(store, new DecisionEngine("eu-lon-1"))).build().start();
+        .addService(new ExtAuthzService(store, new DecisionEngine("eu-lon-1",
+            new JwtAuthenticator((uri, kid) -> null, new VerifiedTokens(10), Clock.systemUTC())))).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     authz = AuthorizationGrpc.newBlockingStub(channel);
   }

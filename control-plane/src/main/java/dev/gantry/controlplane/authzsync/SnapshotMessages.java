@@ -3,6 +3,7 @@ package dev.gantry.controlplane.authzsync;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
+import dev.gantry.controlplane.model.Workspace;
 import dev.gantry.proto.snapshot.v1.Catalog;
 import dev.gantry.proto.snapshot.v1.Region;
 import dev.gantry.proto.snapshot.v1.RegionGroup;
@@ -23,6 +24,8 @@ final class SnapshotMessages {
     SnapshotUpdate.Builder update =
         SnapshotUpdate.newBuilder().setVersion(state.version()).setFull(true).setCatalog(catalog(topology));
     state.sortedWorkloads().forEach(w -> update.addUpsertedWorkloads(workload(w)));
+    state.workspaces().values().stream().sorted(java.util.Comparator.comparing(Workspace::id))
+        .forEach(w -> update.addUpsertedWorkspaces(workspace(w)));
     return update.build();
   }
 
@@ -40,7 +43,20 @@ final class SnapshotMessages {
         update.addRemovedWorkloads(old.getKey().toString());
       }
     }
+    after.workspaces().values().stream()
+        .filter(w -> !w.equals(before.workspaces().get(w.id())))
+        .sorted(java.util.Comparator.comparing(Workspace::id))
+        .forEach(w -> update.addUpsertedWorkspaces(workspace(w)));
+    before.workspaces().keySet().stream().filter(id -> !after.workspaces().containsKey(id)).sorted()
+        .forEach(update::addRemovedWorkspaces);
     return update.build();
+  }
+
+  private static dev.gantry.proto.snapshot.v1.Workspace workspace(Workspace w) {
+    dev.gantry.proto.snapshot.v1.Workspace.Builder workspace = dev.gantry.proto.snapshot.v1.Workspace.newBuilder().setId(w.id());
+    w.jwtIssuers().forEach(i -> workspace.addJwtIssuers(dev.gantry.proto.snapshot.v1.JwtIssuer.newBuilder()
+        .setIssuer(i.issuer()).setJwksUri(i.jwksUri().toString()).addAllAudiences(i.audiences())));
+    return workspace.build();
   }
 
   private static dev.gantry.proto.snapshot.v1.Workload workload(Workload w) {

@@ -1,6 +1,8 @@
 package dev.gantry.controlplane.config;
 
 import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.JwtIssuer;
+import dev.gantry.controlplane.model.Workspace;
 import dev.gantry.controlplane.model.Protocol;
 import dev.gantry.controlplane.model.StreamLimits;
 import dev.gantry.controlplane.model.Replica;
@@ -8,6 +10,7 @@ import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +23,10 @@ import java.util.TreeSet;
  * test's):
  *
  * <pre>
+ * workspaces:                       # optional: who may present credentials for a workspace
+ *   - id: demo
+ *     jwt_issuers:
+ *       - {issuer: http://127.0.0.1:18099, jwks_uri: http://127.0.0.1:18099/jwks.json, audiences: [gantry]}
  * workloads:
  *   - id: agt-echo-demo
  *     public: true
@@ -38,6 +45,7 @@ public final class SeedLoader {
   public static FleetState load(String yaml, String source, Topology topology) throws ConfigException {
     YamlTree tree = YamlTree.of(source);
     Map<String, Object> root = YamlTree.parse(yaml, source);
+    Map<String, Workspace> workspaces = workspaces(tree, root);
     Map<WorkloadId, Workload> workloads = new LinkedHashMap<>();
     List<Replica> replicas = new ArrayList<>();
     List<?> entries = tree.list(root.get("workloads"), "workloads");
@@ -92,6 +100,41 @@ public final class SeedLoader {
         replicas.add(new Replica(id, region, address));
       }
     }
-    return new FleetState(0, workloads, replicas);
+    return new FleetState(0, workspaces, workloads, replicas);
+  }
+
+  private static Map<String, Workspace> workspaces(YamlTree tree, Map<String, Object> root) throws ConfigException {
+    Map<String, Workspace> workspaces = new LinkedHashMap<>();
+    List<?> entries = tree.list(root.get("workspaces"), "workspaces");
+    for (int i = 0; i < entries.size(); i++) {
+      String path = "workspaces[" + i + "]";
+      Map<String, Object> entry = tree.map(entries.get(i), path);
+      String id = tree.string(entry, "id", path);
+      path = path + " (" + id + ")";
+      List<JwtIssuer> issuers = new ArrayList<>();
+      List<?> issuerEntries = tree.list(entry.get("jwt_issuers"), path + ".jwt_issuers");
+      for (int j = 0; j < issuerEntries.size(); j++) {
+        String ipath = path + ".jwt_issuers[" + j + "]";
+        Map<String, Object> issuer = tree.map(issuerEntries.get(j), ipath);
+        List<String> audiences = new ArrayList<>();
+        for (Object audience : tree.list(issuer.get("audiences"), ipath + ".audiences")) {
+          audiences.add(String.valueOf(audience));
+        }
+        try {
+          issuers.add(new JwtIssuer(tree.string(issuer, "issuer", ipath),
+              URI.create(tree.string(issuer, "jwks_uri", ipath)), audiences));
+        } catch (IllegalArgumentException e) {
+          throw tree.fail(ipath, e.getMessage());
+        }
+      }
+      try {
+        if (workspaces.put(id, new Workspace(id, issuers)) != null) {
+          throw tree.fail(path, "workspace defined twice");
+        }
+      } catch (IllegalArgumentException e) {
+        throw tree.fail(path, e.getMessage());
+      }
+    }
+    return workspaces;
   }
 }

@@ -10,19 +10,27 @@ import java.util.Comparator;
  * new state with a higher version, and publishers translate whole states.
  *
  * @param version strictly increasing with every write
+ * @param workspaces every workspace by id
  * @param workloads every workload by id
  * @param replicas every registered replica, in {@link Replica#ORDER}
  */
-public record FleetState(long version, Map<WorkloadId, Workload> workloads, List<Replica> replicas) {
+public record FleetState(
+    long version, Map<String, Workspace> workspaces, Map<WorkloadId, Workload> workloads, List<Replica> replicas) {
 
   public FleetState {
+    workspaces = Map.copyOf(workspaces);
     workloads = Map.copyOf(workloads);
     replicas = replicas.stream().sorted(Replica.ORDER).toList();
   }
 
   /** The empty state every store starts from. */
   public static FleetState empty() {
-    return new FleetState(0, Map.of(), List.of());
+    return new FleetState(0, Map.of(), Map.of(), List.of());
+  }
+
+  /** The same state with other workloads and replicas: what most writes change. */
+  public FleetState withWorkloads(Map<WorkloadId, Workload> nextWorkloads, List<Replica> nextReplicas) {
+    return new FleetState(version, workspaces, nextWorkloads, nextReplicas);
   }
 
   /** Workloads sorted by id, for deterministic output. */

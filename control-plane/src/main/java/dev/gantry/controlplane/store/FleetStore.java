@@ -42,7 +42,8 @@ public final class FleetStore {
   public FleetState update(UnaryOperator<FleetState> change) {
     synchronized (lock) {
       FleetState changed = change.apply(state);
-      FleetState next = new FleetState(state.version() + 1, changed.workloads(), changed.replicas());
+      FleetState next =
+          new FleetState(state.version() + 1, changed.workspaces(), changed.workloads(), changed.replicas());
       state = next;
       for (Consumer<FleetState> subscriber : subscribers) {
         subscriber.accept(next);

@@ -63,7 +63,7 @@ class AuthzSnapshotServiceTest {
       Map<WorkloadId, Workload> workloads = new HashMap<>(s.workloads());
       workloads.put(added, new Workload(added, false, new TreeSet<>(List.of("eu-par-1"))));
       workloads.remove(WorkloadId.parse("agt-echo-demo"));
-      return new FleetState(s.version(), workloads, List.of());
+      return s.withWorkloads(workloads, List.of());
     });
 
     SnapshotUpdate second = updates.next();

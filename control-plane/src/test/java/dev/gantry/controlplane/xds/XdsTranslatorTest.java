@@ -92,7 +92,7 @@ class XdsTranslatorTest {
     FleetState seed = TestTopologies.demoSeed();
     List<Replica> more = new ArrayList<>(seed.replicas());
     more.add(new Replica(WorkloadId.parse("agt-echo-demo"), "eu-lon-1", new HostPort("127.0.0.1", 18081)));
-    FleetState scaled = new FleetState(seed.version() + 1, seed.workloads(), more);
+    FleetState scaled = seed.withWorkloads(seed.workloads(), more);
 
     ContentVersionedSnapshot before = ContentVersionedSnapshot.of(translator.translate(seed, "eu-lon-1"));
     ContentVersionedSnapshot after = ContentVersionedSnapshot.of(translator.translate(scaled, "eu-lon-1"));
@@ -112,7 +112,7 @@ class XdsTranslatorTest {
 
     ContentVersionedSnapshot before = ContentVersionedSnapshot.of(translator.translate(seed, "eu-lon-1"));
     ContentVersionedSnapshot after = ContentVersionedSnapshot.of(
-        translator.translate(new FleetState(2, workloads, seed.replicas()), "eu-lon-1"));
+        translator.translate(seed.withWorkloads(workloads, seed.replicas()), "eu-lon-1"));
 
     assertThat(after.listeners().version()).isEqualTo(before.listeners().version());
     assertThat(after.routes().version()).isEqualTo(before.routes().version());

@@ -1,0 +1,174 @@
+package dev.gantry.authz.credential;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gantry.authz.engine.IssuerEntry;
+import dev.gantry.authz.engine.WorkspaceEntry;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verifies a bearer JWT against the issuers the workspaces trust: size, algorithm, issuer, key
+ * id, signature, {@code exp}/{@code nbf} with bounded skew, audience. Never blocks: keys come
+ * from a {@link KeyLookup} that answers from memory. A token verified once is remembered until
+ * it expires ({@link VerifiedTokens}).
+ *
+ * <p>Refusal reasons are stable codes and messages never contain the token.
+ */
+public final class JwtAuthenticator {
+
+  /** Larger tokens are refused before any parsing: a cheap guard against abuse. */
+  public static final int MAX_TOKEN_CHARS = 8192;
+
+  /** Clock skew tolerated on {@code exp} and {@code nbf}. */
+  public static final Duration SKEW = Duration.ofSeconds(60);
+
+  private final KeyLookup keys;
+  private final VerifiedTokens verified;
+  private final Clock clock;
+
+  public JwtAuthenticator(KeyLookup keys, VerifiedTokens verified, Clock clock) {
+    this.keys = keys;
+    this.verified = verified;
+    this.clock = clock;
+  }
+
+  /**
+   * Verifies {@code token} for a workload of workspace {@code workspace}. The token is verified
+   * against that workspace's issuers; a token valid only for another workspace is still
+   * {@link Authentication.Authenticated} (for that other workspace), so the caller can tell
+   * "not yours" (403) from "not valid" (401).
+   */
+  public Authentication authenticate(String token, String workspace, Map<String, WorkspaceEntry> workspaces) {
+    if (token.length() > MAX_TOKEN_CHARS) {
+      return refused("token-too-large", "token of " + token.length() + " characters (expected: at most " + MAX_TOKEN_CHARS + ")");
+    }
+    Instant now = clock.instant();
+    Principal cached = verified.get(workspace, token, now);
+    if (cached != null) {
+      return new Authentication.Authenticated(cached);
+    }
+    JWT parsed;
+    try {
+      parsed = JWTParser.parse(token);
+    } catch (ParseException e) {
+      return refused("malformed-token", "the bearer token is not a JWT (expected: header.payload.signature)");
+    }
+    if (!(parsed instanceof SignedJWT jwt)) {
+      return refused("unsigned-token", "the token is not signed (alg none and encrypted tokens are refused)");
+    }
+    if (!SignatureCheck.ACCEPTED.contains(jwt.getHeader().getAlgorithm())) {
+      return refused("unsupported-alg", "alg '" + jwt.getHeader().getAlgorithm() + "' (expected: RS256, ES256 or EdDSA)");
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      return refused("malformed-token", "the token's claims are not a JSON object");
+    }
+    String iss = claims.getIssuer();
+    Trusted trusted = trustedIssuer(iss, workspace, workspaces);
+    if (trusted == null) {
+      return refused("unknown-issuer", "issuer '" + clip(iss) + "' is not trusted by workspace '" + workspace + "'");
+    }
+    String kid = jwt.getHeader().getKeyID();
+    if (kid == null || kid.isEmpty()) {
+      return refused("missing-kid", "the token names no key (expected: a kid header)");
+    }
+    JWK key = keys.find(trusted.issuer().jwksUri(), kid);
+    if (key == null) {
+      return refused("unknown-kid", "key '" + clip(kid) + "' is not in the issuer's key set (yet)");
+    }
+    try {
+      if (!SignatureCheck.verify(jwt, key)) {
+        return refused("bad-signature", "the signature does not verify with key '" + clip(kid) + "'");
+      }
+    } catch (JOSEException | RuntimeException e) {
+      return refused("bad-signature", "the signature cannot be verified with key '" + clip(kid) + "'");
+    }
+    Date exp = claims.getExpirationTime();
+    if (exp == null) {
+      return refused("missing-exp", "the token has no expiry (expected: an exp claim)");
+    }
+    if (now.minus(SKEW).isAfter(exp.toInstant())) {
+      return refused("token-expired", "the token expired at " + exp.toInstant());
+    }
+    Date nbf = claims.getNotBeforeTime();
+    if (nbf != null && now.plus(SKEW).isBefore(nbf.toInstant())) {
+      return refused("token-not-yet-valid", "the token is valid from " + nbf.toInstant());
+    }
+    List<String> aud = claims.getAudience();
+    if (aud == null || aud.stream().noneMatch(trusted.issuer().audiences()::contains)) {
+      return refused("wrong-audience", "audience " + aud + " (expected one of: " + trusted.issuer().audiences() + ")");
+    }
+    Principal principal = new Principal(
+        trusted.workspace(),
+        claims.getSubject() == null ? "" : claims.getSubject(),
+        "jwt",
+        claims.getJWTID() != null ? claims.getJWTID() : kid,
+        scopes(claims),
+        exp.toInstant().plus(SKEW));
+    verified.put(workspace, token, principal, now);
+    return new Authentication.Authenticated(principal);
+  }
+
+  /** The workload's own workspace's issuer first; else any other workspace's (for a 403). */
+  private static Trusted trustedIssuer(String iss, String workspace, Map<String, WorkspaceEntry> workspaces) {
+    if (iss == null) {
+      return null;
+    }
+    WorkspaceEntry own = workspaces.get(workspace);
+    if (own != null) {
+      for (IssuerEntry issuer : own.issuers()) {
+        if (issuer.issuer().equals(iss)) {
+          return new Trusted(own.id(), issuer);
+        }
+      }
+    }
+    for (WorkspaceEntry other : workspaces.values()) {
+      for (IssuerEntry issuer : other.issuers()) {
+        if (issuer.issuer().equals(iss)) {
+          return new Trusted(other.id(), issuer);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** {@code scope} (space-separated, RFC 8693) or {@code scp} (a list). */
+  private static Set<String> scopes(JWTClaimsSet claims) {
+    Set<String> scopes = new HashSet<>();
+    Object scope = claims.getClaim("scope");
+    if (scope instanceof String s) {
+      scopes.addAll(List.of(s.trim().split("\\s+")));
+    }
+    Object scp = claims.getClaim("scp");
+    if (scp instanceof Collection<?> list) {
+      list.forEach(v -> scopes.add(String.valueOf(v)));
+    }
+    scopes.remove("");
+    return scopes;
+  }
+
+  private static Authentication refused(String reason, String message) {
+    return new Authentication.Refused(reason, message);
+  }
+
+  private static String clip(String s) {
+    return s == null ? "(none)" : s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+
+  private record Trusted(String workspace, IssuerEntry issuer) {}
+}

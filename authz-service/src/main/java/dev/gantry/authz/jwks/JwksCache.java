@@ -1,0 +1,132 @@
+package dev.gantry.authz.jwks;
+
+import com.google.errorprone.annotations.ThreadSafe;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.gantry.authz.credential.KeyLookup;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The issuers' key sets, fetched over HTTP off the Check path and kept in memory.
+ *
+ * <ul>
+ *   <li>Fetched when an issuer appears in the snapshot, then refreshed every {@code refreshEvery}
+ *       (ahead of keys rotating out).
+ *   <li>An unknown {@code kid} starts a refresh — at most one per {@code minRefreshInterval} per
+ *       key set, so a flood of random key ids cannot turn into a flood of fetches.
+ *   <li>A failed fetch keeps the last good keys: an issuer outage does not lock users out.
+ * </ul>
+ */
+@ThreadSafe
+public final class JwksCache implements KeyLookup {
+
+  private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
+  private static final int MAX_BODY_CHARS = 256 * 1024;
+
+  private final HttpClient http;
+  private final ScheduledExecutorService scheduler;
+  private final Duration minRefreshInterval;
+  private final ConcurrentHashMap<URI, KeySet> sets = new ConcurrentHashMap<>();
+  private final AtomicLong fetches = new AtomicLong();
+
+  /**
+   * @param http fetches key sets; owned by the caller
+   * @param scheduler runs periodic refreshes; owned by the caller
+   * @param minRefreshInterval the least time between two fetches of one key set on unknown kids
+   * @param refreshEvery how often every key set is fetched again
+   */
+  public JwksCache(HttpClient http, ScheduledExecutorService scheduler, Duration minRefreshInterval, Duration refreshEvery) {
+    this.http = http;
+    this.scheduler = scheduler;
+    this.minRefreshInterval = minRefreshInterval;
+    scheduler.scheduleWithFixedDelay(
+        () -> sets.values().forEach(set -> fetch(set, true)), refreshEvery.toMillis(), refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts fetching key sets that are new; forgets those no issuer names any more. */
+  public void track(Set<URI> uris) {
+    sets.keySet().retainAll(uris);
+    for (URI uri : uris) {
+      sets.computeIfAbsent(uri, u -> {
+        KeySet set = new KeySet(u);
+        scheduler.execute(() -> fetch(set, true));
+        return set;
+      });
+    }
+  }
+
+  @Override
+  public JWK find(URI jwksUri, String kid) {
+    KeySet set = sets.get(jwksUri);
+    if (set == null) {
+      return null;
+    }
+    JWK key = set.keys.getKeyByKeyId(kid);
+    if (key == null) {
+      fetch(set, false);
+    }
+    return key;
+  }
+
+  /** How many fetches have been started, for tests and metrics. */
+  public long fetches() {
+    return fetches.get();
+  }
+
+  private void fetch(KeySet set, boolean scheduled) {
+    long now = System.nanoTime();
+    if (!scheduled && now - set.lastAttempt.get() < minRefreshInterval.toNanos()) {
+      return;
+    }
+    if (!set.inFlight.compareAndSet(false, true)) {
+      return;
+    }
+    set.lastAttempt.set(now);
+    fetches.incrementAndGet();
+    HttpRequest request = HttpRequest.newBuilder(set.uri).timeout(Duration.ofSeconds(5)).GET().build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .whenComplete((response, error) -> {
+          try {
+            if (error != null) {
+              log.warn("JWKS {}: fetch failed ({}); keeping {} known keys", set.uri, error.toString(), set.keys.size());
+            } else if (response.statusCode() != 200) {
+              log.warn("JWKS {}: HTTP {}; keeping {} known keys", set.uri, response.statusCode(), set.keys.size());
+            } else if (response.body().length() > MAX_BODY_CHARS) {
+              log.warn("JWKS {}: {} characters (expected: at most {}); keeping known keys", set.uri, response.body().length(), MAX_BODY_CHARS);
+            } else {
+              set.keys = JWKSet.parse(response.body()).toPublicJWKSet();
+              log.info("JWKS {}: {} keys", set.uri, set.keys.size());
+            }
+          } catch (java.text.ParseException | RuntimeException e) {
+            log.warn("JWKS {}: not a key set ({}); keeping {} known keys", set.uri, e.getMessage(), set.keys.size());
+          } finally {
+            set.inFlight.set(false);
+          }
+        });
+  }
+
+  /** One issuer's key set. */
+  private static final class KeySet {
+    final URI uri;
+    // Replaced whole by the fetch's callback, read by every Check.
+    volatile JWKSet keys = new JWKSet();
+    final AtomicLong lastAttempt = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
+    final AtomicBoolean inFlight = new AtomicBoolean();
+
+    KeySet(URI uri) {
+      this.uri = uri;
+    }
+  }
+}
