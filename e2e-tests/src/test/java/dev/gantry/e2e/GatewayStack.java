@@ -43,7 +43,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Workloads: {@code agt-echo-demo} (public, eu-lon-1, the HTTP echo), {@code
  * agt-grpc-echo-demo} (public, eu-lon-1, HTTP/2: the gRPC stream echo), {@code agt-private-demo}
- * (private, eu-lon-1) and {@code agt-far-demo} (public, us-pdx-1 only).
+ * (private to workspace demo, eu-lon-1, the HTTP echo), {@code agt-echo-other} (private to
+ * workspace other, the HTTP echo) and {@code agt-far-demo} (public, us-pdx-1 only). Workspaces
+ * demo and other trust tokens of {@link TestJwks}.
  */
 final class GatewayStack implements AutoCloseable {
 
@@ -55,6 +57,7 @@ final class GatewayStack implements AutoCloseable {
   private final EventLoopGroup echoLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   final EchoServer echo;
   final Server grpcEcho;
+  final TestJwks jwks;
   ControlPlane controlPlane;
   AuthzServer authz;
   EnvoyProcess envoy;
@@ -62,6 +65,7 @@ final class GatewayStack implements AutoCloseable {
 
   GatewayStack() throws Exception {
     Path workDir = Files.createDirectories(Path.of("target", "e2e", "stack-" + gatewayPort));
+    jwks = new TestJwks();
     echo = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "agt-echo-demo", REGION, echoLoop);
     grpcEcho = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -78,24 +82,35 @@ final class GatewayStack implements AutoCloseable {
 
   ControlPlane startControlPlane() throws Exception {
     String seed = """
+        workspaces:
+          - id: demo
+            jwt_issuers: [{issuer: "%1$sdemo", jwks_uri: "%2$s", audiences: [gantry]}]
+          - id: other
+            jwt_issuers: [{issuer: "%1$sother", jwks_uri: "%2$s", audiences: [gantry]}]
         workloads:
           - id: agt-echo-demo
             public: true
             regions: [eu-lon-1]
             replicas:
-              - {region: eu-lon-1, address: 127.0.0.1:%d}
+              - {region: eu-lon-1, address: 127.0.0.1:%3$d}
           - id: agt-grpc-echo-demo
             public: true
             protocol: http2
             regions: [eu-lon-1]
             replicas:
-              - {region: eu-lon-1, address: 127.0.0.1:%d}
+              - {region: eu-lon-1, address: 127.0.0.1:%4$d}
           - id: agt-private-demo
             regions: [eu-lon-1]
+            replicas:
+              - {region: eu-lon-1, address: 127.0.0.1:%3$d}
+          - id: agt-echo-other
+            regions: [eu-lon-1]
+            replicas:
+              - {region: eu-lon-1, address: 127.0.0.1:%3$d}
           - id: agt-far-demo
             public: true
             regions: [us-pdx-1]
-        """.formatted(echo.port(), grpcEcho.getPort());
+        """.formatted(TestJwks.ISSUER_BASE, jwks.uri(), echo.port(), grpcEcho.getPort());
     return ControlPlane.start(new ControlPlane.Config(
         new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology)));
   }
@@ -203,6 +218,7 @@ final class GatewayStack implements AutoCloseable {
     }
     echo.close();
     grpcEcho.shutdownNow();
+    jwks.close();
     echoLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 }
