@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 final class CheckLoad implements Callable<Integer> {
 
   @Option(names = "--target", defaultValue = "127.0.0.1:10100") String target;
-  @Option(names = "--host", defaultValue = "agt-echo-demo.eu-lon-1.run.localhost:10000") String host;
+  @Option(names = "--host", defaultValue = "agt-private-demo.eu-lon-1.run.localhost:10000") String host;
   @Option(names = "--authorization", description = "an Authorization header to send") String authorization;
   @Option(names = "--seconds", defaultValue = "10") int seconds;
   @Option(names = "--concurrency", defaultValue = "8") int concurrency;

@@ -52,6 +52,7 @@ final class XdsScale implements Callable<Integer> {
   @Option(names = "--workloads", defaultValue = "100000") int workloads;
   @Option(names = "--clients", defaultValue = "1000") int clients;
   @Option(names = "--writes", defaultValue = "5") int writes;
+  @Option(names = "--build-iterations", defaultValue = "4", description = "builds of the big snapshot; the first is cold") int buildIterations;
   @Option(names = "--out", required = true) Path out;
 
   @Override
@@ -73,7 +74,7 @@ final class XdsScale implements Callable<Integer> {
     XdsTranslator translator = new XdsTranslator(topology);
     List<Double> buildMs = new ArrayList<>();
     ContentVersionedSnapshot snapshot = null;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < Math.max(2, buildIterations); i++) {
       long start = System.nanoTime();
       snapshot = ContentVersionedSnapshot.of(translator.translate(state, REGION));
       buildMs.add((System.nanoTime() - start) / 1e6);
