@@ -102,6 +102,10 @@ final class Report implements Callable<Integer> {
               c.get("rps").getAsDouble(), fmt(c.get("p50_us").getAsDouble()), fmt(c.get("p90_us").getAsDouble()),
               fmt(c.get("p99_us").getAsDouble()), fmt(c.get("max_us").getAsDouble()), c.get("failures").getAsLong()));
     }
+    Path jmh = results.resolve("jmh.json");
+    if (Files.exists(jmh)) {
+      md.append(decision(JsonParser.parseString(Files.readString(jmh)).getAsJsonArray()));
+    }
     Path xds = results.resolve("xds.json");
     if (Files.exists(xds)) {
       md.append(controlPlaneAtScale(JsonParser.parseString(Files.readString(xds)).getAsJsonObject()));
@@ -144,6 +148,41 @@ final class Report implements Callable<Integer> {
       }
     }
     return t.toString();
+  }
+
+  /** JMH's sample-time percentiles of each DecisionBenchmark, against the decision targets. */
+  private static String decision(com.google.gson.JsonArray benchmarks) {
+    Map<String, double[]> byName = new LinkedHashMap<>();
+    for (var element : benchmarks) {
+      JsonObject b = element.getAsJsonObject();
+      String name = b.get("benchmark").getAsString();
+      JsonObject p = b.getAsJsonObject("primaryMetric").getAsJsonObject("scorePercentiles");
+      byName.put(name.substring(name.lastIndexOf('.') + 1),
+          new double[] {p.get("50.0").getAsDouble(), p.get("99.0").getAsDouble()});
+    }
+    StringBuilder t = new StringBuilder("\n## The decision inside the authz-service (JMH, one thread, no gRPC)\n\n"
+        + "| decision | target | p50 µs | p99 µs | verdict |\n|---|---|---|---|---|\n");
+    decisionRow(t, byName, "publicWorkload", "public workload, no credential", Double.NaN, Double.NaN);
+    decisionRow(t, byName, "cachedJwt", "JWT verified before (cached)", 20, 200);
+    decisionRow(t, byName, "firstSeenRs256", "first-seen JWT, RS256", 60, Double.NaN);
+    decisionRow(t, byName, "firstSeenEs256", "first-seen JWT, ES256 (BouncyCastle)", 250, Double.NaN);
+    decisionRow(t, byName, "firstSeenEd25519", "first-seen JWT, Ed25519 (BouncyCastle)", 120, Double.NaN);
+    return t.toString();
+  }
+
+  private static void decisionRow(StringBuilder t, Map<String, double[]> byName, String key, String label,
+      double p50Target, double p99Target) {
+    double[] v = byName.get(key);
+    if (v == null) {
+      return;
+    }
+    String target = Double.isNaN(p50Target) ? "–"
+        : "p50 ≤ " + fmt(p50Target) + (Double.isNaN(p99Target) ? "" : ", p99 ≤ " + fmt(p99Target));
+    String verdict = Double.isNaN(p50Target) ? "–"
+        : (v[0] <= p50Target && (Double.isNaN(p99Target) || v[1] <= p99Target)) ? "meets" : "falls short";
+    t.append("| ").append(label).append(" | ").append(target).append(" | ")
+        .append(String.format(Locale.ROOT, "%.1f", v[0])).append(" | ")
+        .append(String.format(Locale.ROOT, "%.1f", v[1])).append(" | ").append(verdict).append(" |\n");
   }
 
   private static String controlPlaneAtScale(JsonObject xds) {
