@@ -102,6 +102,10 @@ final class Report implements Callable<Integer> {
               c.get("rps").getAsDouble(), fmt(c.get("p50_us").getAsDouble()), fmt(c.get("p90_us").getAsDouble()),
               fmt(c.get("p99_us").getAsDouble()), fmt(c.get("max_us").getAsDouble()), c.get("failures").getAsLong()));
     }
+    Path streams = results.resolve("streams.json");
+    if (Files.exists(streams)) {
+      md.append(streams(JsonParser.parseString(Files.readString(streams)).getAsJsonObject()));
+    }
     Path jmh = results.resolve("jmh.json");
     if (Files.exists(jmh)) {
       md.append(decision(JsonParser.parseString(Files.readString(jmh)).getAsJsonArray()));
@@ -147,6 +151,25 @@ final class Report implements Callable<Integer> {
         }
       }
     }
+    return t.toString();
+  }
+
+  private static String streams(JsonObject s) {
+    StringBuilder t = new StringBuilder("\n## Long-lived streams through one gateway\n\n");
+    t.append(String.format(Locale.ROOT,
+        "%d SSE streams held %d s (one event a second) through one Gantry gateway, %d config pushes meanwhile: "
+            + "%d admitted, %d refused at admission, %d completed, **%d dropped**, %d stream resets in Envoy.%n%nMemory at the peak: ",
+        s.get("streams").getAsLong(), s.get("hold_seconds").getAsInt(), s.get("config_pushes").getAsInt(),
+        s.get("admitted").getAsLong(), s.get("refused").getAsLong(),
+        s.get("succeeded").getAsLong(), s.get("dropped").getAsLong(), s.get("envoy_resets").getAsLong()));
+    List<String> parts = new ArrayList<>();
+    s.getAsJsonObject("memory_at_peak").entrySet().forEach(e ->
+        parts.add(e.getKey().replace("_rss_mib", "") + " " + fmt(e.getValue().getAsDouble()) + " MiB RSS"));
+    t.append(String.join("; ", parts)).append(".\n");
+    t.append("\n| figure | target | measured | verdict |\n|---|---|---|---|\n");
+    t.append(line("streams dropped by config pushes", "0 (50,000 concurrent: see bench/README.md)",
+        String.valueOf(s.get("dropped").getAsLong() + s.get("envoy_resets").getAsLong()),
+        s.get("dropped").getAsLong() == 0 && s.get("envoy_resets").getAsLong() == 0));
     return t.toString();
   }
 

@@ -1,0 +1,180 @@
+package dev.gantry.bench;
+
+import com.google.gson.GsonBuilder;
+import dev.gantry.authz.AuthzServer;
+import dev.gantry.controlplane.ControlPlane;
+import dev.gantry.controlplane.config.SeedLoader;
+import dev.gantry.controlplane.config.TopologyLoader;
+import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.WorkloadId;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * N server-sent event streams held through one Gantry gateway while its config changes:
+ * this command runs a control plane and an authz-service (in this JVM) for an Envoy that
+ * {@code bench/run} started against them, holds the streams with h2load, pushes config changes
+ * in the middle, and reports drops, resets and each process's memory.
+ */
+@Command(name = "streams", mixinStandardHelpOptions = true, description = "Long-lived streams through a gateway across config pushes.")
+final class LongLivedStreams implements Callable<Integer> {
+
+  @Option(names = "--gateway-port", defaultValue = "10020") int gatewayPort;
+  @Option(names = "--authz-port", defaultValue = "10120") int authzPort;
+  @Option(names = "--control-plane-port", defaultValue = "18020") int controlPlanePort;
+  @Option(names = "--envoy-admin-port", defaultValue = "9920") int adminPort;
+  @Option(names = "--echo-port", defaultValue = "18080") int echoPort;
+  @Option(names = "--envoy-pid", required = true) long envoyPid;
+  @Option(names = "--echo-pid", required = true) long echoPid;
+  @Option(names = "--streams", defaultValue = "2000") int streams;
+  @Option(names = "--connections", defaultValue = "40") int connections;
+  @Option(names = "--hold-seconds", defaultValue = "20") int holdSeconds;
+  @Option(names = "--pushes", defaultValue = "5") int pushes;
+  @Option(names = "--out", required = true) Path out;
+
+  private static final String HOST = "agt-echo-demo.eu-lon-1.run.localhost";
+
+  @Override
+  public Integer call() throws Exception {
+    Topology topology = TopologyLoader.load("""
+        regions:
+          - {id: eu-lon-1, country: GB, continent: EU, coordinates: [51.51, -0.13],
+             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d, authz: 127.0.0.1:%d}
+        """.formatted(gatewayPort, gatewayPort + 1000, authzPort), "streams topology");
+    String seed = """
+        workloads:
+          - id: agt-echo-demo
+            public: true
+            regions: [eu-lon-1]
+            replicas: [{region: eu-lon-1, address: 127.0.0.1:%d}]
+        """.formatted(echoPort);
+    try (ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(
+            new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "streams seed", topology)));
+        AuthzServer authz = AuthzServer.start(new AuthzServer.Config(
+            new InetSocketAddress("127.0.0.1", authzPort), new InetSocketAddress("127.0.0.1", controlPlanePort),
+            "eu-lon-1", "authz-streams"))) {
+      awaitGateway();
+      // Warm the authz-service's JIT first: a cold JVM answering thousands of first checks at
+      // once misses Envoy's ext_authz timeout (see envoy/README.md), which is not what this measures.
+      new ProcessBuilder("h2load", "-c", "4", "-n", "20000", "-H", ":authority: " + HOST,
+          "http://127.0.0.1:" + gatewayPort + "/warmup").redirectErrorStream(true).start().waitFor();
+      long resetsBefore = envoyResets();
+      int perConnection = (streams + connections - 1) / connections;
+      // Connections open at 10 a second, each with all its streams: a ramp, not a thundering herd.
+      Process h2load = new ProcessBuilder("h2load", "-c", String.valueOf(connections), "-m", String.valueOf(perConnection),
+          "-n", String.valueOf(perConnection * connections), "--rate", "10", "-H", ":authority: " + HOST,
+          "http://127.0.0.1:" + gatewayPort + "/sse?n=" + holdSeconds + "&interval_ms=1000")
+          .redirectErrorStream(true).start();
+
+      Map<String, Object> memory = new LinkedHashMap<>();
+      long pushEvery = TimeUnit.SECONDS.toMillis(holdSeconds) / (pushes + 1);
+      for (int i = 0; i < pushes; i++) {
+        Thread.sleep(pushEvery);
+        push(controlPlane, i);
+        if (i == pushes / 2) {
+          memory.put("envoy_rss_mib", rssMib(envoyPid));
+          memory.put("echo_rss_mib", rssMib(echoPid));
+          memory.put("bench_jvm_rss_mib (control plane + authz-service + this tool)", rssMib(ProcessHandle.current().pid()));
+        }
+      }
+      String output = new String(h2load.getInputStream().readAllBytes());
+      h2load.waitFor(holdSeconds + 120L, TimeUnit.SECONDS);
+      Matcher m = Pattern.compile("requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored")
+          .matcher(output);
+      Matcher codes = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx").matcher(output);
+      if (!m.find() || !codes.find()) {
+        throw new IllegalStateException("h2load output not understood:\n" + output);
+      }
+      long total = Long.parseLong(m.group(1));
+      long admitted = Long.parseLong(codes.group(1));
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("streams", total);
+      summary.put("admitted", admitted);
+      summary.put("refused", total - admitted);
+      summary.put("succeeded", Long.parseLong(m.group(3)));
+      // Admitted (2xx headers) but ended by an error: what a config push must never do.
+      summary.put("dropped", Long.parseLong(m.group(5)));
+      summary.put("h2load", output.lines().filter(l -> l.startsWith("requests:") || l.startsWith("status codes:")).toList());
+      summary.put("hold_seconds", holdSeconds);
+      summary.put("config_pushes", pushes);
+      summary.put("envoy_resets", envoyResets() - resetsBefore);
+      summary.put("memory_at_peak", memory);
+      Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(summary));
+    }
+    return 0;
+  }
+
+  /** A workload added (CDS, EDS, authz snapshot), then its replica (EDS). */
+  private static void push(ControlPlane controlPlane, int i) {
+    WorkloadId id = WorkloadId.parse("agt-push" + i + "-bench");
+    controlPlane.store().update(s -> {
+      Map<WorkloadId, Workload> workloads = new HashMap<>(s.workloads());
+      workloads.put(id, new Workload(id, true, new TreeSet<>(List.of("eu-lon-1"))));
+      List<Replica> replicas = new ArrayList<>(s.replicas());
+      replicas.add(new Replica(id, "eu-lon-1", new HostPort("127.0.0.1", 9)));
+      return s.withWorkloads(workloads, replicas);
+    });
+  }
+
+  private void awaitGateway() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    for (int i = 0; i < 300; i++) {
+      try {
+        HttpResponse<Void> response = client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/ready")).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200 && envoyStat("cluster_manager.active_clusters") >= 2) {
+          Thread.sleep(500); // let the authz-service take its first snapshot
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // Envoy not up yet.
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the gateway on " + gatewayPort + " did not get its config");
+  }
+
+  private long envoyResets() throws Exception {
+    return envoyStat("http.gateway.downstream_rq_rx_reset") + envoyStat("http.gateway.downstream_rq_tx_reset");
+  }
+
+  private long envoyStat(String name) throws Exception {
+    String body = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/stats?usedonly&filter="
+            + java.net.URLEncoder.encode("^" + name.replace(".", "\\.") + "$", java.nio.charset.StandardCharsets.UTF_8)))
+            .timeout(Duration.ofSeconds(2)).build(),
+        HttpResponse.BodyHandlers.ofString()).body().trim();
+    return body.isEmpty() ? 0 : Long.parseLong(body.substring(body.lastIndexOf(' ') + 1));
+  }
+
+  private static double rssMib(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+}
