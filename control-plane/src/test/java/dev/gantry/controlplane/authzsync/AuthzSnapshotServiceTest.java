@@ -56,7 +56,9 @@ class AuthzSnapshotServiceTest {
     assertThat(first.getCatalog().getRegionsCount()).isEqualTo(3);
     assertThat(first.getCatalog().getBaseDomainsList()).containsExactly("run.localhost");
     assertThat(first.getUpsertedWorkloadsList()).extracting(w -> w.getId())
-        .containsExactly("agt-echo-demo", "agt-grpc-echo-demo");
+        .containsExactly("agt-echo-demo", "agt-echo-other", "agt-grpc-echo-demo", "agt-private-demo");
+    assertThat(first.getUpsertedWorkspacesList()).extracting(w -> w.getId()).containsExactly("demo", "other");
+    assertThat(first.getUpsertedWorkspaces(0).getJwtIssuers(0).getJwksUri()).isEqualTo("http://127.0.0.1:18099/jwks.json");
 
     WorkloadId added = WorkloadId.parse("mcp-new-demo");
     store.update(s -> {
@@ -73,5 +75,12 @@ class AuthzSnapshotServiceTest {
     assertThat(second.hasCatalog()).isFalse();
     assertThat(second.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("mcp-new-demo");
     assertThat(second.getRemovedWorkloadsList()).containsExactly("agt-echo-demo");
+    assertThat(second.getUpsertedWorkspacesList()).as("unchanged workspaces are not resent").isEmpty();
+
+    store.update(s -> new FleetState(s.version(), Map.of(), s.workloads(), s.replicas()));
+
+    SnapshotUpdate third = updates.next();
+    assertThat(third.getRemovedWorkspacesList()).containsExactly("demo", "other");
+    assertThat(third.getUpsertedWorkloadsList()).isEmpty();
   }
 }

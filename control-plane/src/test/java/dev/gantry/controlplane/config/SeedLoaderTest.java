@@ -21,7 +21,10 @@ class SeedLoaderTest {
 
     assertThat(seed.workloads()).containsKey(WorkloadId.parse("agt-echo-demo"));
     assertThat(seed.workloads().get(WorkloadId.parse("agt-echo-demo")).isPublic()).isTrue();
-    assertThat(seed.replicas()).hasSize(2);
+    assertThat(seed.replicas()).hasSize(4);
+    assertThat(seed.workspaces()).containsOnlyKeys("demo", "other");
+    assertThat(seed.workspaces().get("demo").jwtIssuers().get(0).issuer()).isEqualTo("http://127.0.0.1:18099/demo");
+    assertThat(seed.workloads().get(WorkloadId.parse("agt-private-demo")).isPublic()).isFalse();
     Workload grpc = seed.workloads().get(WorkloadId.parse("agt-grpc-echo-demo"));
     assertThat(grpc.protocol()).isEqualTo(Protocol.HTTP2);
     assertThat(grpc.maxStreamDuration()).isEqualTo(Duration.ofHours(1));
@@ -78,6 +81,23 @@ class SeedLoaderTest {
             replicas: [{region: eu-par-1, address: 127.0.0.1:1}]
         """, "s.yaml", TestTopologies.local()))
         .hasMessageContaining("replicas[0].region: 'eu-par-1'");
+  }
+
+  @Test
+  void load_badIssuer_isRefusedNamingTheEntry() {
+    assertThatThrownBy(() -> SeedLoader.load("""
+        workspaces:
+          - id: demo
+            jwt_issuers: [{issuer: x, jwks_uri: "ftp://keys", audiences: [gantry]}]
+        """, "s.yaml", TestTopologies.local()))
+        .hasMessageContaining("workspaces[0] (demo).jwt_issuers[0]")
+        .hasMessageContaining("expected: an http or https URL");
+    assertThatThrownBy(() -> SeedLoader.load("""
+        workspaces:
+          - id: demo
+            jwt_issuers: [{issuer: x, jwks_uri: "https://keys", audiences: []}]
+        """, "s.yaml", TestTopologies.local()))
+        .hasMessageContaining("no audience");
   }
 
   @Test
