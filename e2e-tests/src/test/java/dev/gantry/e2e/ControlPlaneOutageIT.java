@@ -3,25 +3,19 @@ package dev.gantry.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The control plane is not on the request path: without it, gateways serve what they have. */
 class ControlPlaneOutageIT {
 
+  @RegisterExtension final StackPerClass stacks = StackPerClass.perTest();
   private GatewayStack stack;
 
   @BeforeEach
-  void start() throws Exception {
-    stack = new GatewayStack();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
+  void stack() {
+    stack = stacks.stack();
   }
 
   @Test

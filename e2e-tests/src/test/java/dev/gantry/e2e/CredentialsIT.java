@@ -8,11 +8,11 @@ import com.nimbusds.jose.util.Base64URL;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -22,18 +22,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CredentialsIT {
 
+  @RegisterExtension static final StackPerClass STACKS = StackPerClass.perClass();
   private static GatewayStack stack;
 
   @BeforeAll
-  static void start() throws Exception {
-    stack = new GatewayStack();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
+  static void stack() {
+    stack = STACKS.stack();
   }
 
   private static RawHttp.Response get(String workload, String... headers) throws Exception {

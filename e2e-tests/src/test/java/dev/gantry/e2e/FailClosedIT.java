@@ -3,25 +3,19 @@ package dev.gantry.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With its authz-service gone, the gateway fails closed: 503, and nothing reaches a workload. */
 class FailClosedIT {
 
+  @RegisterExtension final StackPerClass stacks = StackPerClass.perTest();
   private GatewayStack stack;
 
   @BeforeEach
-  void start() throws Exception {
-    stack = new GatewayStack();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
+  void stack() {
+    stack = stacks.stack();
   }
 
   @Test

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,18 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Hostname routing and admission through the real Envoy, the real authz-service and control plane. */
 class GatewayRoutingIT {
 
+  @RegisterExtension static final StackPerClass STACKS = StackPerClass.perClass();
   private static GatewayStack stack;
 
   @BeforeAll
-  static void start() throws Exception {
-    stack = new GatewayStack();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
+  static void stack() {
+    stack = STACKS.stack();
   }
 
   private static JsonObject json(RawHttp.Response response) {

@@ -14,9 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Long-lived agent traffic through the real Envoy: calls that wait past Envoy's defaults, and
@@ -24,18 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class LongLivedIT {
 
+  @RegisterExtension static final StackPerClass STACKS = StackPerClass.perClass();
   private static GatewayStack stack;
 
   @BeforeAll
-  static void start() throws Exception {
-    stack = new GatewayStack();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
+  static void stack() {
+    stack = STACKS.stack();
   }
 
   @Test
