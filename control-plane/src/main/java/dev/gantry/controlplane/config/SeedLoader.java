@@ -43,8 +43,8 @@ public final class SeedLoader {
 
   /** The state the seed describes, checked against {@code topology}. */
   public static FleetState load(String yaml, String source, Topology topology) throws ConfigException {
-    YamlTree tree = YamlTree.of(source);
-    Map<String, Object> root = YamlTree.parse(yaml, source);
+    YamlTree tree = YamlTree.parse(yaml, source);
+    Map<String, Object> root = tree.root();
     Map<String, Workspace> workspaces = workspaces(tree, root);
     Map<WorkloadId, Workload> workloads = new LinkedHashMap<>();
     List<Replica> replicas = new ArrayList<>();

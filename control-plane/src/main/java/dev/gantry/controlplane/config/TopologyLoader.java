@@ -43,8 +43,8 @@ public final class TopologyLoader {
 
   /** Loads a catalog document; {@code source} names it in errors. */
   public static Topology load(String yaml, String source) throws ConfigException {
-    YamlTree tree = YamlTree.of(source);
-    Map<String, Object> root = YamlTree.parse(yaml, source);
+    YamlTree tree = YamlTree.parse(yaml, source);
+    Map<String, Object> root = tree.root();
 
     List<String> baseDomains = new ArrayList<>();
     for (Object domain : tree.list(root.getOrDefault("base_domains", List.of("run.localhost")), "base_domains")) {

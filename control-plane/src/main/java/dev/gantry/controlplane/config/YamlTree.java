@@ -1,39 +1,90 @@
 package dev.gantry.controlplane.config;
 
+import java.io.StringReader;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Typed reads from a parsed YAML document, each failure naming the source and the path of the
- * entry ({@code regions[2].country}) and what was expected.
+ * Typed reads from a parsed YAML document, each failure naming the source, the line and the
+ * path of the entry ({@code regions.yaml:12: regions[2] (us-pdx-1).country}) and what was
+ * expected.
  */
 final class YamlTree {
 
   private final String source;
+  private final Map<String, Object> root;
+  /** Line (1-based) of every entry by path: {@code regions[2].country}. */
+  private final Map<String, Integer> lines;
 
-  private YamlTree(String source) {
+  private YamlTree(String source, Map<String, Object> root, Map<String, Integer> lines) {
     this.source = source;
+    this.root = root;
+    this.lines = lines;
   }
 
   /** Parses {@code text} (plain data only: no tags, no custom types). */
-  static Map<String, Object> parse(String text, String source) throws ConfigException {
+  static YamlTree parse(String text, String source) throws ConfigException {
     try {
-      Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-      if (root == null) {
-        return Map.of();
+      Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+      Object root = yaml.load(text);
+      Map<String, Integer> lines = new HashMap<>();
+      Node node = yaml.compose(new StringReader(text));
+      if (node != null) {
+        index(node, "", lines);
       }
-      return new YamlTree(source).map(root, "(document)");
+      YamlTree tree = new YamlTree(source, Map.of(), lines);
+      return new YamlTree(source, root == null ? Map.of() : tree.map(root, "(document)"), lines);
     } catch (YAMLException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
     }
   }
 
-  static YamlTree of(String source) {
-    return new YamlTree(source);
+  /** The document's top-level mapping. */
+  Map<String, Object> root() {
+    return root;
+  }
+
+  private static void index(Node node, String path, Map<String, Integer> lines) {
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key) {
+          String child = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+          lines.put(child, key.getStartMark().getLine() + 1);
+          index(tuple.getValueNode(), child, lines);
+        }
+      }
+    } else if (node instanceof SequenceNode sequence) {
+      List<Node> items = sequence.getValue();
+      for (int i = 0; i < items.size(); i++) {
+        String child = path + "[" + i + "]";
+        lines.put(child, items.get(i).getStartMark().getLine() + 1);
+        index(items.get(i), child, lines);
+      }
+    }
+  }
+
+  /** Where {@code path} is written: its own line, else its nearest enclosing entry's. */
+  private String where(String path) {
+    String key = path.replaceAll(" \\([^)]*\\)", "");
+    while (!key.isEmpty()) {
+      Integer line = lines.get(key);
+      if (line != null) {
+        return source + ":" + line;
+      }
+      int cut = Math.max(key.lastIndexOf('.'), key.lastIndexOf('['));
+      key = cut < 0 ? "" : key.substring(0, cut);
+    }
+    return source;
   }
 
   @SuppressWarnings("unchecked")
@@ -87,10 +138,10 @@ final class YamlTree {
 
   ConfigException fail(String path, String expected, Object found) {
     return new ConfigException(
-        source + ": " + path + ": " + (found == null ? "missing" : "'" + found + "'") + " (expected: " + expected + ")");
+        where(path) + ": " + path + ": " + (found == null ? "missing" : "'" + found + "'") + " (expected: " + expected + ")");
   }
 
   ConfigException fail(String path, String problem) {
-    return new ConfigException(source + ": " + path + ": " + problem);
+    return new ConfigException(where(path) + ": " + path + ": " + problem);
   }
 }

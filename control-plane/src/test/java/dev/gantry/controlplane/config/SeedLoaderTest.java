@@ -61,7 +61,7 @@ class SeedLoaderTest {
     assertThatThrownBy(() -> SeedLoader.load(
         "workloads:\n  - {id: agt-a-demo, regions: [mars-1]}\n", "s.yaml", TestTopologies.local()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("workloads[0] (agt-a-demo).regions: 'mars-1'")
+        .hasMessageContaining("s.yaml:2: workloads[0] (agt-a-demo).regions: 'mars-1'")
         .hasMessageContaining("eu-lon-1");
   }
 

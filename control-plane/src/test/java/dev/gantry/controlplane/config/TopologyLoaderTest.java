@@ -39,8 +39,29 @@ class TopologyLoaderTest {
   void load_unknownContinent_namesEntryAndChoices() {
     assertThatThrownBy(() -> TopologyLoader.load(ONE_REGION.replace("continent: EU", "continent: XX"), "f.yaml"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("f.yaml: regions[0] (eu-lon-1).continent: 'XX'")
+        .hasMessageContaining("f.yaml:2: regions[0] (eu-lon-1).continent: 'XX'")
         .hasMessageContaining("expected: one of [AF, AN, AS, EU, NA, OC, SA]");
+  }
+
+  @Test
+  void load_errorInBlockStyle_namesTheLineOfTheEntry() {
+    String yaml = """
+        regions:
+          - id: eu-lon-1
+            country: GB
+            continent: EU
+            coordinates: [51.5, -0.1]
+            gateway: 127.0.0.1:10000
+            internal: 127.0.0.1:11000
+          - id: us-pdx-1
+            country: usa
+            continent: NA
+            coordinates: [45.5, -122.7]
+            gateway: 127.0.0.1:10002
+            internal: 127.0.0.1:11002
+        """;
+    assertThatThrownBy(() -> TopologyLoader.load(yaml, "regions.yaml"))
+        .hasMessageStartingWith("regions.yaml:9: regions[1] (us-pdx-1).country: 'usa'");
   }
 
   @Test
