@@ -103,9 +103,11 @@ public final class AuthzServer implements AutoCloseable {
     health.setStatus("", ServingStatus.NOT_SERVING);
     SnapshotStore store =
         new SnapshotStore(
+            // A snapshot naming a new issuer waits (at most 2 s) for that issuer's keys, so the
+            // first tokens after it arrives are not refused as unknown-kid.
+            snapshot -> awaitQuietly(jwks.track(snapshot.workspaces().values().stream()
+                .flatMap(w -> w.issuers().stream()).map(IssuerEntry::jwksUri).collect(Collectors.toSet()))),
             snapshot -> {
-              jwks.track(snapshot.workspaces().values().stream()
-                  .flatMap(w -> w.issuers().stream()).map(IssuerEntry::jwksUri).collect(Collectors.toSet()));
               health.setStatus("", ServingStatus.SERVING);
               log.info("serving snapshot version {} ({} workloads)", snapshot.version(), snapshot.workloads().size());
             });
@@ -136,6 +138,16 @@ public final class AuthzServer implements AutoCloseable {
     snapshots.start();
     log.info("authz-service {} for region {} listening on {}", config.sidecarId(), config.region(), server.getListenSockets());
     return new AuthzServer(server, channel, snapshots, scheduler, store, jwks);
+  }
+
+  private static void awaitQuietly(java.util.concurrent.CompletableFuture<Void> keys) {
+    try {
+      keys.get(2, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      log.warn("issuer keys not fetched within 2 s; serving the snapshot anyway (tokens of new issuers get unknown-kid until they are)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The port Check is served on (useful when started on port 0). */

@@ -38,20 +38,18 @@ class CredentialsIT {
     return JsonParser.parseString(response.body()).getAsJsonObject().get("reason").getAsString();
   }
 
-  /** The first verified token may wait for the sidecar's first JWKS fetch. */
-  private static RawHttp.Response getWhenKeysAreIn(String workload, String token) throws Exception {
-    RawHttp.Response response = get(workload, "Authorization", "Bearer " + token);
-    for (int i = 0; i < 50 && response.status() == 401 && reason(response).equals("unknown-kid"); i++) {
-      Thread.sleep(100);
-      response = get(workload, "Authorization", "Bearer " + token);
-    }
-    return response;
+  /**
+   * The sidecar holds a snapshot back until its new issuers' keys are fetched, so even the very
+   * first token after start is verified: no retry here.
+   */
+  private static RawHttp.Response withToken(String workload, String token) throws Exception {
+    return get(workload, "Authorization", "Bearer " + token);
   }
 
   @Test
   @Order(1)
   void tokenOfTheWorkspace_reachesWorkload_withIdentity_withoutTheToken() throws Exception {
-    RawHttp.Response response = getWhenKeysAreIn("agt-private-demo", stack.jwks.token("demo"));
+    RawHttp.Response response = withToken("agt-private-demo", stack.jwks.token("demo"));
 
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     JsonObject headers = JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("headers");
@@ -75,7 +73,7 @@ class CredentialsIT {
   @Test
   @Order(2)
   void tokenOfWorkspaceA_onWorkspaceBsWorkload_is403() throws Exception {
-    getWhenKeysAreIn("agt-private-demo", stack.jwks.token("demo"));
+    withToken("agt-private-demo", stack.jwks.token("demo"));
     long served = stack.echo.requestsServed();
 
     RawHttp.Response response = get("agt-echo-other", "Authorization", "Bearer " + stack.jwks.token("demo"));
@@ -83,13 +81,13 @@ class CredentialsIT {
     assertThat(response.status()).isEqualTo(403);
     assertThat(reason(response)).isEqualTo("wrong-workspace");
     assertThat(stack.echo.requestsServed()).isEqualTo(served);
-    assertThat(getWhenKeysAreIn("agt-echo-other", stack.jwks.token("other")).status()).isEqualTo(200);
+    assertThat(withToken("agt-echo-other", stack.jwks.token("other")).status()).isEqualTo(200);
   }
 
   @Test
   @Order(2)
   void tokenWithoutTheProductsScope_is403() throws Exception {
-    getWhenKeysAreIn("agt-private-demo", stack.jwks.token("demo"));
+    withToken("agt-private-demo", stack.jwks.token("demo"));
     RawHttp.Response response =
         get("agt-private-demo", "Authorization", "Bearer " + stack.jwks.token("demo", c -> c.claim("scope", "mcp:call")));
 
@@ -100,7 +98,7 @@ class CredentialsIT {
   @Test
   @Order(2)
   void invalidTokens_are401WithTheirReason() throws Exception {
-    getWhenKeysAreIn("agt-private-demo", stack.jwks.token("demo"));
+    withToken("agt-private-demo", stack.jwks.token("demo"));
     String valid = stack.jwks.token("demo");
     String[] parts = valid.split("\\.");
     String none = Base64URL.encode("{\"alg\":\"none\"}") + "." + parts[1] + ".";
@@ -127,7 +125,7 @@ class CredentialsIT {
   @Order(2)
   void twoAuthorizationHeaders_are401() throws Exception {
     String token = stack.jwks.token("demo");
-    getWhenKeysAreIn("agt-private-demo", token);
+    withToken("agt-private-demo", token);
 
     RawHttp.Response response = get("agt-private-demo", "Authorization", "Bearer " + token, "Authorization", "Bearer " + token);
 
@@ -138,7 +136,7 @@ class CredentialsIT {
   @Test
   @Order(3)
   void floodOfRandomKids_reachesTheJwksEndpointAtTheBoundedRate() throws Exception {
-    getWhenKeysAreIn("agt-private-demo", stack.jwks.token("demo"));
+    withToken("agt-private-demo", stack.jwks.token("demo"));
     int before = stack.jwks.requests.get();
 
     for (int i = 0; i < 200; i++) {
@@ -156,7 +154,7 @@ class CredentialsIT {
   @Order(4)
   void issuerAndControlPlaneDown_knownKeysKeepWorking_checksNeverWait() throws Exception {
     String seenBefore = stack.jwks.token("demo");
-    assertThat(getWhenKeysAreIn("agt-private-demo", seenBefore).status()).isEqualTo(200);
+    assertThat(withToken("agt-private-demo", seenBefore).status()).isEqualTo(200);
 
     stack.jwks.close();
     stack.controlPlane.close();

@@ -9,7 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,16 +58,23 @@ public final class JwksCache implements KeyLookup {
         () -> sets.values().forEach(set -> fetch(set, true)), refreshEvery.toMillis(), refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Starts fetching key sets that are new; forgets those no issuer names any more. */
-  public void track(Set<URI> uris) {
+  /**
+   * Starts fetching key sets that are new and forgets those no issuer names any more. The
+   * answer completes when every new set's first fetch has ended, well or not, so a caller can
+   * hold a snapshot back (bounded) until its new issuers' keys are in.
+   */
+  public CompletableFuture<Void> track(Set<URI> uris) {
     sets.keySet().retainAll(uris);
+    List<CompletableFuture<Void>> firstFetches = new ArrayList<>();
     for (URI uri : uris) {
       sets.computeIfAbsent(uri, u -> {
         KeySet set = new KeySet(u);
+        firstFetches.add(set.firstFetch);
         scheduler.execute(() -> fetch(set, true));
         return set;
       });
     }
+    return CompletableFuture.allOf(firstFetches.toArray(CompletableFuture[]::new));
   }
 
   @Override
@@ -113,6 +123,7 @@ public final class JwksCache implements KeyLookup {
             log.warn("JWKS {}: not a key set ({}); keeping {} known keys", set.uri, e.getMessage(), set.keys.size());
           } finally {
             set.inFlight.set(false);
+            set.firstFetch.complete(null);
           }
         });
   }
@@ -124,6 +135,7 @@ public final class JwksCache implements KeyLookup {
     volatile JWKSet keys = new JWKSet();
     final AtomicLong lastAttempt = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
     final AtomicBoolean inFlight = new AtomicBoolean();
+    final CompletableFuture<Void> firstFetch = new CompletableFuture<>();
 
     KeySet(URI uri) {
       this.uri = uri;

@@ -15,10 +15,21 @@ public final class SnapshotStore {
   // Written by the snapshot stream's thread only, read by every Check: volatile is enough.
   private volatile AuthzSnapshot current;
   private final CountDownLatch firstSnapshot = new CountDownLatch(1);
+  private final Consumer<AuthzSnapshot> beforeSwap;
   private final Consumer<AuthzSnapshot> onSwap;
 
   /** @param onSwap told of each snapshot swapped in, on the writer's thread */
   public SnapshotStore(Consumer<AuthzSnapshot> onSwap) {
+    this(snapshot -> {}, onSwap);
+  }
+
+  /**
+   * @param beforeSwap prepares what a snapshot needs before any decision reads it (e.g. its
+   *     issuers' keys); runs on the writer's thread and may wait, briefly
+   * @param onSwap told of each snapshot swapped in, on the writer's thread
+   */
+  public SnapshotStore(Consumer<AuthzSnapshot> beforeSwap, Consumer<AuthzSnapshot> onSwap) {
+    this.beforeSwap = beforeSwap;
     this.onSwap = onSwap;
   }
 
@@ -29,6 +40,7 @@ public final class SnapshotStore {
 
   /** Replaces the current snapshot. */
   public void swap(AuthzSnapshot next) {
+    beforeSwap.accept(next);
     current = next;
     firstSnapshot.countDown();
     onSwap.accept(next);

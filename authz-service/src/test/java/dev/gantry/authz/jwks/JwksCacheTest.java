@@ -48,8 +48,13 @@ class JwksCacheTest {
     server.start();
     uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json");
     cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ofSeconds(30), Duration.ofHours(1));
-    cache.track(Set.of(uri));
-    awaitKey("k1");
+    cache.track(Set.of(uri)).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void track_completesWhenTheNewSetsFirstFetchEnded() {
+    assertThat(cache.find(uri, "k1")).as("keys are in once track's answer completed").isNotNull();
+    assertThat(cache.track(Set.of(uri))).as("nothing new to wait for").isCompleted();
   }
 
   @AfterEach
