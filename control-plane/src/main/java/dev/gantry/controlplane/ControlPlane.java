@@ -1,5 +1,12 @@
 package dev.gantry.controlplane;
 
+import dev.gantry.controlplane.admin.PolicyAdmin;
+import dev.gantry.controlplane.admin.RegionAdmin;
+import dev.gantry.controlplane.admin.ReplicaAdmin;
+import dev.gantry.controlplane.admin.WorkloadAdmin;
+import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.replicas.ReplicaLeases;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.gantry.controlplane.authzsync.AuthzSnapshotService;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Topology;
@@ -32,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control plane wired together: the store, the xDS publisher and ADS server for the
- * Envoys, and the snapshot stream for the authz sidecars, all on one gRPC port.
+ * Envoys, the snapshot stream for the authz sidecars, and the admin API (regions, workloads,
+ * policies, replicas with their leases), all on one gRPC port.
  * {@link ControlPlaneMain} and the end-to-end tests start it the same way.
  */
 public final class ControlPlane implements AutoCloseable {
@@ -87,6 +95,19 @@ public final class ControlPlane implements AutoCloseable {
     store.subscribe(snapshots::accept);
     store.update(state -> config.seed());
 
+    Deployments deployments = new Deployments(topology);
+    ReplicaLeases leases = new ReplicaLeases(store, deployments, System::nanoTime);
+    ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("replica-expiry"));
+    executors.add(expiry);
+    expiry.scheduleWithFixedDelay(() -> {
+      try {
+        leases.expire().forEach(r -> log.info("replica {} of {} in {} missed its heartbeats: removed",
+            r.address(), r.workload(), r.region()));
+      } catch (RuntimeException e) {
+        log.error("expiring replicas failed; trying again", e);
+      }
+    }, 250, 250, TimeUnit.MILLISECONDS);
+
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus("", ServingStatus.SERVING);
     Server server =
@@ -98,6 +119,10 @@ public final class ControlPlane implements AutoCloseable {
             .permitKeepAliveWithoutCalls(true)
             .addService(ads.getAggregatedDiscoveryServiceImpl())
             .addService(snapshots)
+            .addService(new RegionAdmin(topology))
+            .addService(new WorkloadAdmin(topology, store, deployments))
+            .addService(new PolicyAdmin(topology, store, deployments))
+            .addService(new ReplicaAdmin(store, leases))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()

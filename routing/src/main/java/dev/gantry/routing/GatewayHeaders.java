@@ -33,9 +33,15 @@ public final class GatewayHeaders {
   /** The region whose gateway admitted the request. */
   public static final String REGION = "x-gantry-region";
 
+  /**
+   * The region whose public gateway the client reached. Set on every admitted request; a peer
+   * gateway's internal listener reads it to know the request was forwarded, and from where.
+   */
+  public static final String ENTERED_AT = "x-gantry-entered-at";
+
   /** Every header above, for Envoy's {@code internal_only_headers}. */
   public static final List<String> ALL =
-      List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, REGION);
+      List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, REGION, ENTERED_AT);
 
   private GatewayHeaders() {}
 }

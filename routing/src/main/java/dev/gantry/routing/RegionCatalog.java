@@ -1,6 +1,9 @@
 package dev.gantry.routing;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,5 +91,21 @@ public final class RegionCatalog {
       return Set.of(region.id());
     }
     return groups.get(location);
+  }
+
+  /**
+   * {@code regionIds} ordered by great-circle distance from region {@code from}, nearest first
+   * ({@code from} itself, when present, first of all); equal distances by id, so every gateway
+   * orders the same set the same way.
+   */
+  public List<String> nearestFirst(String from, Collection<String> regionIds) {
+    Region origin = regions.get(from);
+    if (origin == null) {
+      throw new IllegalArgumentException("region '" + from + "' is not in the catalog");
+    }
+    List<String> ordered = new ArrayList<>(regionIds);
+    ordered.sort(
+        Comparator.comparingDouble((String id) -> origin.distanceKm(regions.get(id))).thenComparing(id -> id));
+    return ordered;
   }
 }

@@ -2,6 +2,9 @@ package dev.gantry.authz.engine;
 
 import dev.gantry.routing.ClusterNames;
 import dev.gantry.routing.GatewayHeaders;
+import dev.gantry.routing.GatewayListeners;
+import dev.gantry.routing.TargetRegions;
+import java.util.SortedSet;
 import dev.gantry.routing.HostnameGrammar;
 import dev.gantry.routing.ParsedHost;
 import dev.gantry.authz.credential.Authentication;
@@ -22,9 +25,18 @@ import java.util.Set;
  * <p>Statuses (also in README "Answers a client can get"): 400 for a hostname the grammar
  * refuses; 404 for an unknown location label ({@code unknown-location}) or workload ({@code
  * unknown-workload}); 421 when the workload exists but is not deployed where the hostname
- * points ({@code not-deployed-in-location}); for a private workload, 401 with {@code
- * WWW-Authenticate} when the credential is missing or invalid, 403 when it is valid but may not
- * do this (another workspace's, or without the product's scope).
+ * points ({@code not-deployed-in-location}); 403 when it is deployed there but its location
+ * policy forbids serving it from there ({@code location-not-allowed}); for a private workload,
+ * 401 with {@code WWW-Authenticate} when the credential is missing or invalid, 403 when it is
+ * valid but may not do this (another workspace's, or without the product's scope); 508 {@code
+ * forwarding-loop} when the request already passed this gateway; 502 {@code forwarding-refused}
+ * when a peer forwarded a request this region may not serve.
+ *
+ * <p>Routing (DESIGN.md §3): the target region set is deployed ∩ allowed ∩ named. The local
+ * region in it: the request is admitted here and sent to the set's cluster (local replicas
+ * first, the other target regions' gateways as failover). Not in it: sent unauthenticated to the
+ * set's cluster of gateways, nearest first; the destination authenticates. On the internal
+ * listener (a peer forwarded it): served locally or refused, never forwarded again.
  *
  * <p>On allow the workload receives identity headers, never the raw credential: the
  * {@code Authorization} header is removed.
@@ -32,6 +44,7 @@ import java.util.Set;
 public final class DecisionEngine {
 
   private final String localRegion;
+  private final String viaToken;
   private final JwtAuthenticator jwt;
 
   /**
@@ -40,6 +53,7 @@ public final class DecisionEngine {
    */
   public DecisionEngine(String localRegion, JwtAuthenticator jwt) {
     this.localRegion = localRegion;
+    this.viaToken = GatewayListeners.viaToken(localRegion);
     this.jwt = jwt;
   }
 
@@ -63,11 +77,45 @@ public final class DecisionEngine {
       return new Decision.Deny(
           404, "unknown-workload", "workload '" + host.workload() + "' does not exist");
     }
-    if (!workload.regions().contains(localRegion) || !named.contains(localRegion)) {
-      return outsideLocalRegion(workload, host, named);
+    if (seenHereBefore(request.headers().get("via"))) {
+      return new Decision.Deny(
+          508, "forwarding-loop",
+          "the request already passed this gateway (" + localRegion + "); check the region catalog's gateway addresses");
     }
+    if (workload.regions().stream().noneMatch(named::contains)) {
+      return new Decision.Deny(
+          421,
+          "not-deployed-in-location",
+          "workload '" + workload.id() + "' is not deployed in "
+              + (host.isGlobal() ? "any region" : "'" + host.location() + "'")
+              + " (deployed in: " + workload.regions().stream().sorted().toList() + ")");
+    }
+    SortedSet<String> targets = TargetRegions.of(workload.regions(), workload.allowedRegions(), named);
+    if (targets.isEmpty()) {
+      return new Decision.Deny(
+          403,
+          "location-not-allowed",
+          "workload '" + workload.id() + "' may not be served from "
+              + (host.isGlobal() ? "any region it is deployed in" : "'" + host.location() + "'")
+              + " (location policy: " + workload.policy() + ")");
+    }
+    if (request.listener() == RequestFacts.Listener.INTERNAL) {
+      return forwardedHere(workload, host, targets, request, snapshot);
+    }
+    if (!targets.contains(localRegion)) {
+      return forward(workload, targets, request);
+    }
+    return admit(workload, ClusterNames.workload(workload.id(), targets), request, snapshot);
+  }
+
+  /**
+   * Authenticates and authorizes a request to be served from {@code cluster}: the local replicas
+   * first, then (for a group or global hostname) the other target regions' gateways, which
+   * trust the identity established here.
+   */
+  private Decision admit(WorkloadEntry workload, String cluster, RequestFacts request, AuthzSnapshot snapshot) {
     if (workload.isPublic()) {
-      return allow(workload, request, null);
+      return allow(workload, cluster, request, null);
     }
     return switch (BearerCredential.from(request.headers())) {
       case BearerCredential.Absent absent -> new Decision.Deny(
@@ -78,11 +126,75 @@ public final class DecisionEngine {
           Map.of("www-authenticate", "Bearer realm=\"gantry\""));
       case BearerCredential.Unusable unusable -> invalid(unusable.reason(), unusable.message());
       case BearerCredential.Token token -> authorize(
-          workload, request, jwt.authenticate(token.token(), workload.id().workspace(), snapshot.workspaces()));
+          workload, cluster, request,
+          jwt.authenticate(token.token(), workload.id().workspace(), snapshot.workspaces()));
     };
   }
 
-  private Decision authorize(WorkloadEntry workload, RequestFacts request, Authentication authentication) {
+  /**
+   * The local region is not a target: the request goes on, untouched but for the routing
+   * headers, to the nearest healthy target region's gateway, which authenticates it.
+   */
+  private Decision forward(WorkloadEntry workload, SortedSet<String> targets, RequestFacts request) {
+    String cluster = ClusterNames.workload(workload.id(), targets);
+    Map<String, String> routing = Map.of(GatewayHeaders.CLUSTER, cluster, GatewayHeaders.ENTERED_AT, localRegion);
+    return new Decision.Allow(cluster, routing, clientSentGatewayHeaders(request.headers(), routing));
+  }
+
+  /**
+   * A peer gateway forwarded this request to the internal listener: serve it from the local
+   * replicas or refuse it, never forward it again. A peer that admitted it already (its identity
+   * headers are present) is trusted; otherwise the credential is checked here.
+   */
+  private Decision forwardedHere(
+      WorkloadEntry workload, ParsedHost host, SortedSet<String> targets, RequestFacts request, AuthzSnapshot snapshot) {
+    if (!targets.contains(localRegion)) {
+      return new Decision.Deny(
+          502, "forwarding-refused",
+          "gateway " + localRegion + " received a forwarded request for '" + workload.id() + "' ("
+              + (host.isGlobal() ? "global" : host.location()) + ") but may not serve it (targets: " + targets
+              + "); a forwarded request is never forwarded again");
+    }
+    String cluster = ClusterNames.workload(workload.id(), localRegion);
+    String kind = request.headers().get(GatewayHeaders.CREDENTIAL_KIND);
+    if (kind == null) {
+      return admit(workload, cluster, request, snapshot);
+    }
+    String workspace = request.headers().get(GatewayHeaders.WORKSPACE);
+    if (!workload.isPublic() && !workload.id().workspace().equals(workspace)) {
+      // The peer's view of this workload differs from ours (a write in flight): check again.
+      return admit(workload, cluster, request, snapshot);
+    }
+    Map<String, String> identity = new HashMap<>(12);
+    for (String name : List.of(GatewayHeaders.WORKSPACE, GatewayHeaders.SUBJECT, GatewayHeaders.CREDENTIAL_KIND,
+        GatewayHeaders.CREDENTIAL_ID, GatewayHeaders.ENTERED_AT)) {
+      String value = request.headers().get(name);
+      if (value != null) {
+        identity.put(name, value);
+      }
+    }
+    identity.put(GatewayHeaders.CLUSTER, cluster);
+    identity.put(GatewayHeaders.WORKLOAD, workload.id().toString());
+    identity.put(GatewayHeaders.REGION, localRegion);
+    return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity));
+  }
+
+  /** True when this gateway's own {@code Via} token appears twice: it saw the request before. */
+  private boolean seenHereBefore(String via) {
+    if (via == null) {
+      return false;
+    }
+    int seen = 0;
+    for (String hop : via.split(",")) {
+      if (hop.strip().equals(viaToken)) {
+        seen++;
+      }
+    }
+    return seen > 1;
+  }
+
+  private Decision authorize(
+      WorkloadEntry workload, String cluster, RequestFacts request, Authentication authentication) {
     if (authentication instanceof Authentication.Refused refused) {
       return invalid(refused.reason(), refused.message());
     }
@@ -98,7 +210,7 @@ public final class DecisionEngine {
           403, "insufficient-scope", "the credential lacks scope '" + scope + "' for workload '" + workload.id() + "'",
           Map.of("www-authenticate", "Bearer realm=\"gantry\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
     }
-    return allow(workload, request, principal);
+    return allow(workload, cluster, request, principal);
   }
 
   private static Decision.Deny invalid(String reason, String message) {
@@ -106,13 +218,16 @@ public final class DecisionEngine {
         401, reason, message, Map.of("www-authenticate", "Bearer realm=\"gantry\", error=\"invalid_token\""));
   }
 
-  /** Admits to the local replicas; {@code principal} null for anonymous callers of a public workload. */
-  private Decision allow(WorkloadEntry workload, RequestFacts request, Principal principal) {
-    String cluster = ClusterNames.workload(workload.id(), localRegion);
-    Map<String, String> identity = new HashMap<>(8);
+  /** Admits to {@code cluster}; {@code principal} null for anonymous callers of a public workload. */
+  private Decision allow(WorkloadEntry workload, String cluster, RequestFacts request, Principal principal) {
+    Map<String, String> identity = new HashMap<>(12);
     identity.put(GatewayHeaders.CLUSTER, cluster);
     identity.put(GatewayHeaders.WORKLOAD, workload.id().toString());
     identity.put(GatewayHeaders.REGION, localRegion);
+    identity.put(GatewayHeaders.ENTERED_AT,
+        request.listener() == RequestFacts.Listener.INTERNAL
+            ? request.headers().getOrDefault(GatewayHeaders.ENTERED_AT, localRegion)
+            : localRegion);
     if (principal == null) {
       identity.put(GatewayHeaders.SUBJECT, "anonymous");
       identity.put(GatewayHeaders.CREDENTIAL_KIND, "none");
@@ -125,25 +240,6 @@ public final class DecisionEngine {
     return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity));
   }
 
-  private Decision outsideLocalRegion(WorkloadEntry workload, ParsedHost host, Set<String> named) {
-    boolean anyTarget = workload.regions().stream().anyMatch(named::contains);
-    if (!anyTarget) {
-      return new Decision.Deny(
-          421,
-          "not-deployed-in-location",
-          "workload '" + workload.id() + "' is not deployed in "
-              + (host.isGlobal() ? "any region" : "'" + host.location() + "'")
-              + " (deployed in: " + workload.regions().stream().sorted().toList() + ")");
-    }
-    // TODO(issue 3): forward to the cluster of the target regions' gateways. Undecided until
-    // region-set clusters and the peer gateways' internal listeners exist. Not 503: the gateway
-    // keeps that status for "authorization service unavailable".
-    return new Decision.Deny(
-        502,
-        "region-forwarding-unavailable",
-        "workload '" + workload.id() + "' is not served at this gateway (" + localRegion + ")");
-  }
-
   /**
    * The raw credential, and client-sent headers in the gateway's namespace: Envoy already strips
    * the known ones; any other is removed here so nothing a client sets under that prefix reaches
@@ -153,6 +249,20 @@ public final class DecisionEngine {
     List<String> found = null;
     for (String name : headers.keySet()) {
       if ((name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name)) || name.equals("authorization")) {
+        if (found == null) {
+          found = new ArrayList<>(2);
+        }
+        found.add(name);
+      }
+    }
+    return found == null ? List.of() : found;
+  }
+
+  /** Client-sent headers in the gateway's namespace, except those {@code replacedAnyway}. */
+  private static List<String> clientSentGatewayHeaders(Map<String, String> headers, Map<String, String> replacedAnyway) {
+    List<String> found = null;
+    for (String name : headers.keySet()) {
+      if (name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name)) {
         if (found == null) {
           found = new ArrayList<>(2);
         }

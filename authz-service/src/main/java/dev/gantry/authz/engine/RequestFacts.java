@@ -9,5 +9,21 @@ import java.util.Map;
  * @param method the HTTP method
  * @param path the path with query, as the client sent it
  * @param headers request headers by lower-case name (Envoy joins repeated ones with ',')
+ * @param listener which of the gateway's listeners received it
  */
-public record RequestFacts(String authority, String method, String path, Map<String, String> headers) {}
+public record RequestFacts(
+    String authority, String method, String path, Map<String, String> headers, Listener listener) {
+
+  /** Where a request entered this gateway; Envoy says so in the Check's context extensions. */
+  public enum Listener {
+    /** The public listener: clients. */
+    PUBLIC,
+    /** The internal listener: peer gateways forwarding a request a client sent to them. */
+    INTERNAL
+  }
+
+  /** A request a client sent to the public listener. */
+  public RequestFacts(String authority, String method, String path, Map<String, String> headers) {
+    this(authority, method, path, headers, Listener.PUBLIC);
+  }
+}

@@ -9,10 +9,19 @@ import java.util.Set;
  * @param id the workload
  * @param isPublic reachable without credentials
  * @param regions regions it is deployed to
+ * @param allowedRegions regions its location policies allow (workspace's and its own)
+ * @param policy the policies in words, for deny messages
  */
-public record WorkloadEntry(WorkloadId id, boolean isPublic, Set<String> regions) {
+public record WorkloadEntry(
+    WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy) {
 
   public WorkloadEntry {
     regions = Set.copyOf(regions);
+    allowedRegions = Set.copyOf(allowedRegions);
+  }
+
+  /** A workload allowed everywhere. */
+  public WorkloadEntry(WorkloadId id, boolean isPublic, Set<String> regions) {
+    this(id, isPublic, regions, regions, "any region");
   }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.authz.grpc;
 
+import dev.gantry.routing.GatewayListeners;
 import dev.gantry.authz.engine.AuthzSnapshot;
 import dev.gantry.authz.engine.DecisionEngine;
 import dev.gantry.authz.engine.RequestFacts;
@@ -54,6 +55,11 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
 
   private static RequestFacts facts(CheckRequest request) {
     AttributeContext.HttpRequest http = request.getAttributes().getRequest().getHttp();
-    return new RequestFacts(http.getHost(), http.getMethod(), http.getPath(), http.getHeadersMap());
+    RequestFacts.Listener listener =
+        GatewayListeners.INTERNAL.equals(
+            request.getAttributes().getContextExtensionsMap().get(GatewayListeners.CONTEXT_KEY))
+            ? RequestFacts.Listener.INTERNAL
+            : RequestFacts.Listener.PUBLIC;
+    return new RequestFacts(http.getHost(), http.getMethod(), http.getPath(), http.getHeadersMap(), listener);
   }
 }

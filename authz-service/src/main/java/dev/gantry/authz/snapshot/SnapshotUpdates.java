@@ -90,7 +90,8 @@ public final class SnapshotUpdates {
     Map<WorkloadId, WorkloadEntry> result = new HashMap<>(base);
     for (Workload w : update.getUpsertedWorkloadsList()) {
       WorkloadId id = parseId(w.getId());
-      result.put(id, new WorkloadEntry(id, w.getPublic(), new LinkedHashSet<>(w.getRegionsList())));
+      result.put(id, new WorkloadEntry(id, w.getPublic(), new LinkedHashSet<>(w.getRegionsList()),
+          new LinkedHashSet<>(w.getAllowedRegionsList()), w.getPolicy()));
     }
     return result;
   }

@@ -101,11 +101,94 @@ class DecisionEngineTest {
   }
 
   @Test
-  void decide_deployedOnlyElsewhere_isNotServedHere() {
-    Decision.Deny deny = (Decision.Deny) decide("agt-far-demo.run.localhost");
+  void decide_deployedOnlyElsewhere_forwardsUnauthenticatedToThatRegionsGateway() {
+    Decision.Allow allow = (Decision.Allow) decide("agt-far-demo.run.localhost",
+        Map.of("authorization", "Bearer x", "x-gantry-subject", "forged"));
+
+    assertThat(allow.cluster()).isEqualTo("agt-far-demo@us-pdx-1");
+    assertThat(allow.headersToSet())
+        .containsOnlyKeys("x-gantry-cluster", "x-gantry-entered-at")
+        .containsEntry("x-gantry-entered-at", "eu-lon-1");
+    assertThat(allow.headersToRemove()).containsExactly("x-gantry-subject").doesNotContain("authorization");
+  }
+
+  @Test
+  void decide_groupAndGlobal_nameTheirTargetSetsCluster_localFirstIsTheControlPlanesJob() {
+    assertThat(((Decision.Allow) decide("agt-multi-demo.eu.run.localhost")).cluster())
+        .isEqualTo("agt-multi-demo@eu-lon-1+eu-par-1");
+    assertThat(((Decision.Allow) decide("agt-multi-demo.run.localhost")).cluster())
+        .isEqualTo("agt-multi-demo@eu-lon-1+eu-par-1+us-pdx-1");
+    assertThat(((Decision.Allow) decide("agt-multi-demo.eu-lon-1.run.localhost")).cluster())
+        .isEqualTo("agt-multi-demo@eu-lon-1");
+    assertThat(((Decision.Allow) decide("agt-multi-demo.us.run.localhost")).cluster())
+        .isEqualTo("agt-multi-demo@us-pdx-1");
+  }
+
+  @Test
+  void decide_locationThePolicyForbids_isDenied403_andGlobalNeverIncludesIt() {
+    Decision.Deny deny = (Decision.Deny) decide("mcp-eu-demo.us-pdx-1.run.localhost");
+    assertThat(deny.httpStatus()).isEqualTo(403);
+    assertThat(deny.reason()).isEqualTo("location-not-allowed");
+    assertThat(deny.message()).contains("continents [EU]");
+
+    assertThat(((Decision.Allow) decide("mcp-eu-demo.run.localhost")).cluster())
+        .isEqualTo("mcp-eu-demo@eu-lon-1+eu-par-1");
+  }
+
+  @Test
+  void decide_atAnotherGateway_policyStillHolds() {
+    DecisionEngine pdx = new DecisionEngine("us-pdx-1", new JwtAuthenticator(issuer.lookup(), new VerifiedTokens(100), Clock.systemUTC()));
+
+    Decision.Allow allow = (Decision.Allow) pdx.decide(snapshot, new RequestFacts("mcp-eu-demo.run.localhost", "GET", "/", Map.of()));
+
+    assertThat(allow.cluster()).isEqualTo("mcp-eu-demo@eu-lon-1+eu-par-1");
+    assertThat(allow.headersToSet()).doesNotContainKey("x-gantry-subject");
+  }
+
+  private Decision forwarded(String host, Map<String, String> headers) {
+    return engine.decide(snapshot, new RequestFacts(host, "GET", "/", headers, RequestFacts.Listener.INTERNAL));
+  }
+
+  @Test
+  void decide_internalListener_trustsThePeersIdentity_andServesLocallyOnly() {
+    Decision.Allow allow = (Decision.Allow) forwarded("agt-multipriv-demo.eu.run.localhost", Map.of(
+        "x-gantry-workspace", "demo", "x-gantry-subject", "alice", "x-gantry-credential-kind", "jwt",
+        "x-gantry-credential-id", "t1", "x-gantry-entered-at", "eu-par-1", "x-gantry-region", "eu-par-1"));
+
+    assertThat(allow.cluster()).isEqualTo("agt-multipriv-demo@eu-lon-1");
+    assertThat(allow.headersToSet())
+        .containsEntry("x-gantry-subject", "alice")
+        .containsEntry("x-gantry-workspace", "demo")
+        .containsEntry("x-gantry-entered-at", "eu-par-1")
+        .containsEntry("x-gantry-region", "eu-lon-1");
+  }
+
+  @Test
+  void decide_internalListener_withoutIdentity_authenticatesHere() {
+    Decision.Deny deny = (Decision.Deny) forwarded("agt-multipriv-demo.eu-lon-1.run.localhost",
+        Map.of("x-gantry-entered-at", "us-pdx-1"));
+
+    assertThat(deny.httpStatus()).isEqualTo(401);
+    assertThat(deny.reason()).isEqualTo("credentials-required");
+  }
+
+  @Test
+  void decide_internalListener_neverForwardsAgain() {
+    Decision.Deny deny = (Decision.Deny) forwarded("agt-far-demo.run.localhost", Map.of("x-gantry-entered-at", "eu-par-1"));
 
     assertThat(deny.httpStatus()).isEqualTo(502);
-    assertThat(deny.reason()).isEqualTo("region-forwarding-unavailable");
+    assertThat(deny.reason()).isEqualTo("forwarding-refused");
+  }
+
+  @Test
+  void decide_requestThatPassedThisGatewayBefore_isALoop() {
+    Decision.Deny deny = (Decision.Deny) decide("agt-multi-demo.run.localhost",
+        Map.of("via", "gantry-eu-lon-1, gantry-eu-par-1,gantry-eu-lon-1"));
+    assertThat(deny.httpStatus()).isEqualTo(508);
+    assertThat(deny.reason()).isEqualTo("forwarding-loop");
+
+    assertThat(decide("agt-multi-demo.run.localhost", Map.of("via", "1.1 proxy, gantry-eu-par-1, gantry-eu-lon-1")))
+        .isInstanceOf(Decision.Allow.class);
   }
 
   @Test

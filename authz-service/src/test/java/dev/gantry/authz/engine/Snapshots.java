@@ -21,7 +21,11 @@ public final class Snapshots {
 
   private Snapshots() {}
 
-  /** agt-echo-demo (public, eu-lon-1), agt-private-demo (private, eu-lon-1), agt-far-demo (public, us-pdx-1). */
+  /**
+   * agt-echo-demo (public, eu-lon-1), agt-private-demo (private, eu-lon-1), agt-far-demo (public,
+   * us-pdx-1), mcp-tools-demo (public, eu-par-1), agt-multi-demo (public, all three),
+   * agt-multipriv-demo (private, all three), mcp-eu-demo (public, all three, allowed in EU only).
+   */
   public static AuthzSnapshot demo() {
     return AuthzSnapshot.of(
         7,
@@ -31,7 +35,13 @@ public final class Snapshots {
             WorkloadId.parse("agt-echo-demo"), entry("agt-echo-demo", true, "eu-lon-1"),
             WorkloadId.parse("agt-private-demo"), entry("agt-private-demo", false, "eu-lon-1"),
             WorkloadId.parse("agt-far-demo"), entry("agt-far-demo", true, "us-pdx-1"),
-            WorkloadId.parse("mcp-tools-demo"), entry("mcp-tools-demo", true, "eu-par-1")),
+            WorkloadId.parse("mcp-tools-demo"), entry("mcp-tools-demo", true, "eu-par-1"),
+            WorkloadId.parse("agt-multi-demo"), entry("agt-multi-demo", true, "eu-lon-1", "eu-par-1", "us-pdx-1"),
+            WorkloadId.parse("agt-multipriv-demo"),
+            entry("agt-multipriv-demo", false, "eu-lon-1", "eu-par-1", "us-pdx-1"),
+            // Deployed everywhere, but a later policy allows only Europe.
+            WorkloadId.parse("mcp-eu-demo"), new WorkloadEntry(WorkloadId.parse("mcp-eu-demo"), true,
+                Set.of("eu-lon-1", "eu-par-1", "us-pdx-1"), Set.of("eu-lon-1", "eu-par-1"), "continents [EU]")),
         TestIssuer.workspaces());
   }
 

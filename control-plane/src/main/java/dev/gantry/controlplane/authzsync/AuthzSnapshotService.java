@@ -61,7 +61,7 @@ public final class AuthzSnapshotService extends AuthzSnapshotServiceGrpc.AuthzSn
     if (next.version() <= current.version()) {
       return; // the empty state every store starts from, or a state already sent
     }
-    SnapshotUpdate update = SnapshotMessages.diff(current, next);
+    SnapshotUpdate update = SnapshotMessages.diff(topology, current, next);
     current = next;
     for (ServerCallStreamObserver<SnapshotUpdate> watcher : watchers) {
       watcher.onNext(update);

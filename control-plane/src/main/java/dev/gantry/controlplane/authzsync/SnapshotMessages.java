@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.authzsync;
 
+import dev.gantry.routing.LocationPolicy;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
@@ -23,19 +24,22 @@ final class SnapshotMessages {
   static SnapshotUpdate full(Topology topology, FleetState state) {
     SnapshotUpdate.Builder update =
         SnapshotUpdate.newBuilder().setVersion(state.version()).setFull(true).setCatalog(catalog(topology));
-    state.sortedWorkloads().forEach(w -> update.addUpsertedWorkloads(workload(w)));
+    state.sortedWorkloads().forEach(w -> update.addUpsertedWorkloads(workload(topology, state, w)));
     state.workspaces().values().stream().sorted(java.util.Comparator.comparing(Workspace::id))
         .forEach(w -> update.addUpsertedWorkspaces(workspace(w)));
     return update.build();
   }
 
   /** What changed from {@code before} to {@code after}; applies on top of {@code before}. */
-  static SnapshotUpdate diff(FleetState before, FleetState after) {
+  static SnapshotUpdate diff(Topology topology, FleetState before, FleetState after) {
     SnapshotUpdate.Builder update =
         SnapshotUpdate.newBuilder().setVersion(after.version()).setBaseVersion(before.version());
     for (Workload w : after.sortedWorkloads()) {
-      if (!w.equals(before.workloads().get(w.id()))) {
-        update.addUpsertedWorkloads(workload(w));
+      Workload old = before.workloads().get(w.id());
+      boolean samePolicies = w.equals(old)
+          && before.workspacePolicy(w.id().workspace()).equals(after.workspacePolicy(w.id().workspace()));
+      if (!samePolicies) {
+        update.addUpsertedWorkloads(workload(topology, after, w));
       }
     }
     for (Map.Entry<WorkloadId, Workload> old : before.workloads().entrySet()) {
@@ -59,11 +63,18 @@ final class SnapshotMessages {
     return workspace.build();
   }
 
-  private static dev.gantry.proto.snapshot.v1.Workload workload(Workload w) {
+  /** A workload with the regions its policies allow, resolved here so every sidecar agrees. */
+  private static dev.gantry.proto.snapshot.v1.Workload workload(Topology topology, FleetState state, Workload w) {
+    LocationPolicy workspacePolicy = state.workspacePolicy(w.id().workspace());
+    String policy = workspacePolicy.isUnrestricted() && w.policy().isUnrestricted()
+        ? "any region"
+        : "workspace '" + w.id().workspace() + "': " + workspacePolicy + "; workload: " + w.policy();
     return dev.gantry.proto.snapshot.v1.Workload.newBuilder()
         .setId(w.id().toString())
         .setPublic(w.isPublic())
         .addAllRegions(w.regions())
+        .addAllAllowedRegions(state.allowedRegions(topology.catalog(), w))
+        .setPolicy(policy)
         .build();
   }
 

@@ -1,5 +1,9 @@
 package dev.gantry.controlplane.config;
 
+import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.deploy.Refusal;
+import dev.gantry.routing.LocationPolicy;
+import java.util.Set;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.JwtIssuer;
 import dev.gantry.controlplane.model.Workspace;
@@ -27,15 +31,21 @@ import java.util.TreeSet;
  *   - id: demo
  *     jwt_issuers:
  *       - {issuer: http://127.0.0.1:18099, jwks_uri: http://127.0.0.1:18099/jwks.json, audiences: [gantry]}
+ *     policy: {continents: [EU]}    # optional location policy: countries, continents, regions
  * workloads:
  *   - id: agt-echo-demo
  *     public: true
- *     regions: [eu-lon-1]
+ *     regions: [eu-lon-1]           # optional: placed by the rules of Deployments
+ *     near: eu-par-1                # optional, sandboxes without regions: nearest allowed to this
+ *     policy: {regions: [eu-lon-1]} # optional: narrows the workspace's
  *     protocol: http1               # optional: http1 (default) or http2 (gRPC)
  *     max_stream_duration: 1h       # optional: default by product (StreamLimits)
  *     replicas:
  *       - {region: eu-lon-1, address: 127.0.0.1:18080}
  * </pre>
+ *
+ * Workloads are deployed through {@link Deployments}, exactly as the admin API deploys them: a
+ * seed that places a workload where a policy forbids is refused at its line.
  */
 public final class SeedLoader {
 
@@ -45,9 +55,8 @@ public final class SeedLoader {
   public static FleetState load(String yaml, String source, Topology topology) throws ConfigException {
     YamlTree tree = YamlTree.parse(yaml, source);
     Map<String, Object> root = tree.root();
-    Map<String, Workspace> workspaces = workspaces(tree, root);
-    Map<WorkloadId, Workload> workloads = new LinkedHashMap<>();
-    List<Replica> replicas = new ArrayList<>();
+    Deployments deployments = new Deployments(topology);
+    FleetState state = new FleetState(0, workspaces(tree, root, topology), Map.of(), List.of());
     List<?> entries = tree.list(root.get("workloads"), "workloads");
     for (int i = 0; i < entries.size(); i++) {
       String path = "workloads[" + i + "]";
@@ -67,9 +76,8 @@ public final class SeedLoader {
         }
         regions.add(String.valueOf(region));
       }
-      if (regions.isEmpty()) {
-        throw tree.fail(path + ".regions", "at least one region", entry.get("regions"));
-      }
+      LocationPolicy policy = policy(tree, entry, path);
+      String near = tree.optionalString(entry, "near", path, null);
       Protocol protocol;
       Duration maxStreamDuration;
       try {
@@ -79,17 +87,21 @@ public final class SeedLoader {
       } catch (IllegalArgumentException e) {
         throw tree.fail(path, e.getMessage());
       }
-      Workload workload = new Workload(id, tree.optionalBoolean(entry, "public", path), regions, protocol, maxStreamDuration);
-      if (workloads.put(id, workload) != null) {
-        throw tree.fail(path, "workload defined twice");
+      Workload asked = new Workload(
+          id, tree.optionalBoolean(entry, "public", path), regions, protocol, maxStreamDuration, policy);
+      try {
+        state = deployments.create(state, new Deployments.Request(asked, near));
+      } catch (Refusal e) {
+        throw tree.fail(path, e.getMessage());
       }
+      Workload workload = state.workloads().get(id);
       List<?> replicaEntries = tree.list(entry.get("replicas"), path + ".replicas");
       for (int j = 0; j < replicaEntries.size(); j++) {
         String rpath = path + ".replicas[" + j + "]";
         Map<String, Object> replica = tree.map(replicaEntries.get(j), rpath);
         String region = tree.string(replica, "region", rpath);
-        if (!regions.contains(region)) {
-          throw tree.fail(rpath + ".region", "a region the workload is deployed to " + regions, region);
+        if (!workload.regions().contains(region)) {
+          throw tree.fail(rpath + ".region", "a region the workload is deployed to " + workload.regions(), region);
         }
         HostPort address;
         try {
@@ -97,13 +109,14 @@ public final class SeedLoader {
         } catch (IllegalArgumentException e) {
           throw tree.fail(rpath + ".address", e.getMessage());
         }
-        replicas.add(new Replica(id, region, address));
+        state = deployments.addReplica(state, new Replica(id, region, address));
       }
     }
-    return new FleetState(0, workspaces, workloads, replicas);
+    return state;
   }
 
-  private static Map<String, Workspace> workspaces(YamlTree tree, Map<String, Object> root) throws ConfigException {
+  private static Map<String, Workspace> workspaces(YamlTree tree, Map<String, Object> root, Topology topology)
+      throws ConfigException {
     Map<String, Workspace> workspaces = new LinkedHashMap<>();
     List<?> entries = tree.list(root.get("workspaces"), "workspaces");
     for (int i = 0; i < entries.size(); i++) {
@@ -127,8 +140,14 @@ public final class SeedLoader {
           throw tree.fail(ipath, e.getMessage());
         }
       }
+      LocationPolicy policy = policy(tree, entry, path);
       try {
-        if (workspaces.put(id, new Workspace(id, issuers)) != null) {
+        new Deployments(topology).setWorkspacePolicy(FleetState.empty(), id, policy);
+      } catch (Refusal e) {
+        throw tree.fail(path + ".policy", e.getMessage());
+      }
+      try {
+        if (workspaces.put(id, new Workspace(id, issuers, policy)) != null) {
           throw tree.fail(path, "workspace defined twice");
         }
       } catch (IllegalArgumentException e) {
@@ -136,5 +155,31 @@ public final class SeedLoader {
       }
     }
     return workspaces;
+  }
+
+  /** An optional {@code policy: {countries: [..], continents: [..], regions: [..]}}. */
+  private static LocationPolicy policy(YamlTree tree, Map<String, Object> entry, String path) throws ConfigException {
+    if (!entry.containsKey("policy")) {
+      return LocationPolicy.ANY;
+    }
+    Map<String, Object> spec = tree.map(entry.get("policy"), path + ".policy");
+    for (String key : spec.keySet()) {
+      if (!Set.of("countries", "continents", "regions").contains(key)) {
+        throw tree.fail(path + ".policy." + key, "countries, continents or regions", key);
+      }
+    }
+    return new LocationPolicy(
+        strings(tree, spec, "countries", path + ".policy"),
+        strings(tree, spec, "continents", path + ".policy"),
+        strings(tree, spec, "regions", path + ".policy"));
+  }
+
+  private static Set<String> strings(YamlTree tree, Map<String, Object> spec, String key, String path)
+      throws ConfigException {
+    Set<String> values = new java.util.LinkedHashSet<>();
+    for (Object value : tree.list(spec.get(key), path + "." + key)) {
+      values.add(String.valueOf(value));
+    }
+    return values;
   }
 }

@@ -27,14 +27,17 @@ import java.util.Set;
  *     authz: 127.0.0.1:10100             # optional; the gateway's local authz-service
  * groups:
  *   eu: {continents: [EU]}               # and/or countries: [...], regions: [...]
+ * default_region: eu-lon-1               # optional; where sandboxes go unless asked; default the first
  * </pre>
  *
- * Everything is checked before anything is used: a bad file is refused whole.
+ * Everything is checked before anything is used: a bad file is refused whole, with the line of
+ * the first problem: an unknown continent, a repeated region, a group whose label is also a
+ * region's (location labels must be unambiguous), two listeners on one address.
  */
 public final class TopologyLoader {
 
   /** Continent codes a region may name. */
-  public static final Set<String> CONTINENTS = Set.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
+  public static final Set<String> CONTINENTS = Topology.CONTINENTS;
 
   /** Where a gateway reaches its authz-service when the catalog does not say. */
   public static final String DEFAULT_AUTHZ = "127.0.0.1:10100";
@@ -53,6 +56,7 @@ public final class TopologyLoader {
 
     List<Region> regions = new ArrayList<>();
     Map<String, GatewaySite> sites = new LinkedHashMap<>();
+    Map<HostPort, String> listenerOwners = new LinkedHashMap<>();
     List<?> entries = tree.list(root.get("regions"), "regions");
     if (entries.isEmpty()) {
       throw tree.fail("regions", "no region (expected: at least one)");
@@ -61,6 +65,9 @@ public final class TopologyLoader {
       String path = "regions[" + i + "]";
       Map<String, Object> entry = tree.map(entries.get(i), path);
       String id = tree.string(entry, "id", path);
+      if (sites.containsKey(id)) {
+        throw tree.fail(path + ".id", "region '" + id + "' is defined twice");
+      }
       path = path + " (" + id + ")";
       String continent = tree.string(entry, "continent", path);
       if (!CONTINENTS.contains(continent)) {
@@ -77,16 +84,28 @@ public final class TopologyLoader {
       regions.add(new Region(id, country, continent,
           tree.number(coordinates.get(0), path + ".coordinates[0]"),
           tree.number(coordinates.get(1), path + ".coordinates[1]")));
-      sites.put(id, new GatewaySite(id,
+      GatewaySite site = new GatewaySite(id,
           address(tree, tree.string(entry, "gateway", path), path + ".gateway"),
           address(tree, tree.string(entry, "internal", path), path + ".internal"),
-          address(tree, tree.optionalString(entry, "authz", path, DEFAULT_AUTHZ), path + ".authz")));
+          address(tree, tree.optionalString(entry, "authz", path, DEFAULT_AUTHZ), path + ".authz"));
+      for (Map.Entry<String, HostPort> listener : site.listeners().entrySet()) {
+        String owner = listenerOwners.putIfAbsent(listener.getValue(), id + "." + listener.getKey());
+        if (owner != null) {
+          throw tree.fail(path + "." + listener.getKey(),
+              "the address " + listener.getValue() + " of " + owner + " (every gateway listener needs its own;"
+                  + " a shared one would make gateways forward to each other)");
+        }
+      }
+      sites.put(id, site);
     }
 
     Map<String, Set<String>> groups = new LinkedHashMap<>();
     Map<String, Object> groupEntries = tree.map(root.getOrDefault("groups", Map.of()), "groups");
     for (Map.Entry<String, Object> group : groupEntries.entrySet()) {
       String path = "groups." + group.getKey();
+      if (sites.containsKey(group.getKey())) {
+        throw tree.fail(path, "group '" + group.getKey() + "' has the label of a region (location labels must be unambiguous)");
+      }
       Map<String, Object> spec = tree.map(group.getValue(), path);
       Set<String> members = new LinkedHashSet<>();
       for (Object continent : tree.list(spec.get("continents"), path + ".continents")) {
@@ -99,13 +118,24 @@ public final class TopologyLoader {
         regions.stream().filter(r -> r.country().equals(country)).forEach(r -> members.add(r.id()));
       }
       for (Object region : tree.list(spec.get("regions"), path + ".regions")) {
+        if (!sites.containsKey(String.valueOf(region))) {
+          throw tree.fail(path + ".regions", "a region of the catalog " + sites.keySet(), region);
+        }
         members.add(String.valueOf(region));
+      }
+      if (members.isEmpty()) {
+        throw tree.fail(path, "group '" + group.getKey() + "' contains no region of the catalog");
       }
       groups.put(group.getKey(), members);
     }
 
+    Object rawDefault = root.get("default_region");
+    String defaultRegion = rawDefault == null ? regions.getFirst().id() : String.valueOf(rawDefault);
+    if (!sites.containsKey(defaultRegion)) {
+      throw tree.fail("default_region", "a region of the catalog " + sites.keySet(), defaultRegion);
+    }
     try {
-      return new Topology(new RegionCatalog(regions, groups), sites, baseDomains);
+      return new Topology(new RegionCatalog(regions, groups), sites, baseDomains, defaultRegion);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,8 @@
 package dev.gantry.controlplane.model;
 
+import dev.gantry.routing.LocationPolicy;
+import dev.gantry.routing.RegionCatalog;
+import java.util.SortedSet;
 import dev.gantry.routing.WorkloadId;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,17 @@ public record FleetState(
   /** The same state with other workloads and replicas: what most writes change. */
   public FleetState withWorkloads(Map<WorkloadId, Workload> nextWorkloads, List<Replica> nextReplicas) {
     return new FleetState(version, workspaces, nextWorkloads, nextReplicas);
+  }
+
+  /** The policy of workspace {@code id}; a workspace nobody configured has none. */
+  public LocationPolicy workspacePolicy(String id) {
+    Workspace workspace = workspaces.get(id);
+    return workspace == null ? LocationPolicy.ANY : workspace.policy();
+  }
+
+  /** The regions every policy of {@code workload} allows: its workspace's and its own. */
+  public SortedSet<String> allowedRegions(RegionCatalog catalog, Workload workload) {
+    return LocationPolicy.allowedRegions(catalog, workspacePolicy(workload.id().workspace()), workload.policy());
   }
 
   /** Workloads sorted by id, for deterministic output. */

@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.model;
 
+import dev.gantry.routing.LocationPolicy;
 import dev.gantry.routing.WorkloadId;
 import java.time.Duration;
 import java.util.Collections;
@@ -15,19 +16,37 @@ import java.util.TreeSet;
  * @param regions the regions it is deployed to, sorted
  * @param protocol how the gateway speaks to its replicas
  * @param maxStreamDuration how long one stream to it may last
+ * @param policy its own location policy, applied on top of its workspace's
  */
 public record Workload(
-    WorkloadId id, boolean isPublic, SortedSet<String> regions, Protocol protocol, Duration maxStreamDuration) {
+    WorkloadId id,
+    boolean isPublic,
+    SortedSet<String> regions,
+    Protocol protocol,
+    Duration maxStreamDuration,
+    LocationPolicy policy) {
 
   public Workload {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(maxStreamDuration, "maxStreamDuration");
+    Objects.requireNonNull(policy, "policy");
     regions = Collections.unmodifiableSortedSet(new TreeSet<>(regions));
+  }
+
+  /** A workload without a location policy of its own. */
+  public Workload(
+      WorkloadId id, boolean isPublic, SortedSet<String> regions, Protocol protocol, Duration maxStreamDuration) {
+    this(id, isPublic, regions, protocol, maxStreamDuration, LocationPolicy.ANY);
   }
 
   /** An HTTP/1.1 workload with its product's stream limit. */
   public Workload(WorkloadId id, boolean isPublic, SortedSet<String> regions) {
     this(id, isPublic, regions, Protocol.HTTP1, StreamLimits.defaultFor(id.product()));
+  }
+
+  /** The same workload under another policy of its own. */
+  public Workload withPolicy(LocationPolicy next) {
+    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next);
   }
 }

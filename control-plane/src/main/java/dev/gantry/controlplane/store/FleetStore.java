@@ -36,12 +36,15 @@ public final class FleetStore {
    * hand the state on, never block.
    *
    * @param change a pure function of the current state; it throws to refuse the write, and
-   *     then nothing is stored
+   *     then nothing is stored; returning the very state it was given stores nothing either
    * @return the stored state
    */
   public FleetState update(UnaryOperator<FleetState> change) {
     synchronized (lock) {
       FleetState changed = change.apply(state);
+      if (changed == state) {
+        return state; // nothing changed: no new version, nobody told
+      }
       FleetState next =
           new FleetState(state.version() + 1, changed.workspaces(), changed.workloads(), changed.replicas());
       state = next;

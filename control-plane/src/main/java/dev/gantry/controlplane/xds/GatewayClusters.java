@@ -3,7 +3,6 @@ package dev.gantry.controlplane.xds;
 import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.controlplane.model.GatewaySite;
-import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.routing.ClusterNames;
 import dev.gantry.routing.HostPort;
@@ -13,6 +12,7 @@ import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.KeepaliveSettings;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
@@ -22,7 +22,14 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.type.v3.Percent;
 import java.util.List;
 
-/** The gateway's clusters: its authz-service, and each workload's replicas in its region. */
+/**
+ * The gateway's clusters: its authz-service, and for each workload one cluster per target region
+ * set a hostname can produce ({@link dev.gantry.routing.ClusterNames}). A set's cluster has one
+ * priority per region, nearest first: the local replicas when the region is this gateway's own,
+ * else that region's gateway (its internal listener). Envoy moves traffic to the next priority
+ * when one has no healthy host left; outlier detection and the route's retries (which leave the
+ * priority that failed) do the rest.
+ */
 final class GatewayClusters {
 
   private static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
@@ -86,23 +93,65 @@ final class GatewayClusters {
         // once half are down.
         .setCommonLbConfig(
             Cluster.CommonLbConfig.newBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0)))
-        // Eject a replica that fails at the connection level; a workload's own 5xx answers are
-        // its business, not a sign the replica is gone.
-        .setOutlierDetection(
-            OutlierDetection.newBuilder()
-                .setConsecutive5Xx(UInt32Value.of(5))
-                .setEnforcingConsecutive5Xx(UInt32Value.of(0))
-                .setConsecutiveGatewayFailure(UInt32Value.of(5))
-                .setEnforcingConsecutiveGatewayFailure(UInt32Value.of(100)))
+        .setOutlierDetection(outlierDetection())
         .build();
   }
 
-  /** The replicas of one workload cluster, all in {@code region}. */
-  static ClusterLoadAssignment endpoints(String cluster, String region, List<Replica> replicas) {
-    LocalityLbEndpoints.Builder locality =
-        LocalityLbEndpoints.newBuilder().setLocality(Locality.newBuilder().setRegion(region));
-    replicas.forEach(r -> locality.addLbEndpoints(endpoint(r.address())));
-    return ClusterLoadAssignment.newBuilder().setClusterName(cluster).addEndpoints(locality).build();
+  /**
+   * Ejects a host that fails at the connection level (refused, reset: twice in a row) or answers
+   * as a failing gateway (502/503/504, five in a row); a workload's own 500s are its business,
+   * not a sign the replica is gone. Ejections are short, so a replica or region that recovers
+   * gets traffic back within seconds; every host may be ejected, so a priority whose hosts all
+   * fail hands its traffic to the next.
+   */
+  private static OutlierDetection outlierDetection() {
+    return OutlierDetection.newBuilder()
+        .setSplitExternalLocalOriginErrors(true)
+        .setConsecutiveLocalOriginFailure(UInt32Value.of(2))
+        .setEnforcingConsecutiveLocalOriginFailure(UInt32Value.of(100))
+        .setConsecutive5Xx(UInt32Value.of(5))
+        .setEnforcingConsecutive5Xx(UInt32Value.of(0))
+        .setConsecutiveGatewayFailure(UInt32Value.of(5))
+        .setEnforcingConsecutiveGatewayFailure(UInt32Value.of(100))
+        .setEnforcingSuccessRate(UInt32Value.of(0))
+        .setInterval(EnvoyValues.seconds(1))
+        .setBaseEjectionTime(EnvoyValues.seconds(3))
+        .setMaxEjectionTime(EnvoyValues.seconds(30))
+        .setMaxEjectionPercent(UInt32Value.of(100))
+        .build();
+  }
+
+  /**
+   * One priority of a region-set cluster.
+   *
+   * @param region the region it serves from
+   * @param addresses the local replicas, or the region's gateway
+   * @param healthy false for a peer gateway whose region has no replica of the workload: the
+   *     control plane knows it cannot serve, so Envoy skips it without trying
+   */
+  record Tier(String region, List<HostPort> addresses, boolean healthy) {}
+
+  /** The endpoints of a region-set cluster, one priority per tier that has any, in order. */
+  static ClusterLoadAssignment endpoints(String cluster, List<Tier> tiers) {
+    ClusterLoadAssignment.Builder assignment = ClusterLoadAssignment.newBuilder().setClusterName(cluster);
+    int priority = 0;
+    for (Tier tier : tiers) {
+      if (tier.addresses().isEmpty()) {
+        continue;
+      }
+      LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
+          .setLocality(Locality.newBuilder().setRegion(tier.region()))
+          .setPriority(priority++);
+      for (HostPort address : tier.addresses()) {
+        LbEndpoint.Builder endpoint = endpoint(address).toBuilder();
+        if (!tier.healthy()) {
+          endpoint.setHealthStatus(HealthStatus.UNHEALTHY);
+        }
+        locality.addLbEndpoints(endpoint);
+      }
+      assignment.addEndpoints(locality);
+    }
+    return assignment.build();
   }
 
   private static LbEndpoint endpoint(HostPort address) {

@@ -6,6 +6,8 @@ import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import dev.gantry.controlplane.model.GatewaySite;
 import dev.gantry.routing.ClusterNames;
+import dev.gantry.routing.GatewayListeners;
+import dev.gantry.routing.HostPort;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
@@ -21,13 +23,21 @@ import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
 
 /**
- * The gateway's public listener. It depends only on the gateway site, never on workloads, so it
- * stays byte-identical while workloads change: Envoy drains and re-creates connections when a
- * listener changes, and long-lived streams must survive config pushes (DESIGN.md §8).
+ * The gateway's two listeners: the public one clients reach, and the internal one peer gateways
+ * forward to (see {@link GatewayListeners}). They depend only on the gateway site, never on
+ * workloads, so they stay byte-identical while workloads change: Envoy drains and re-creates
+ * connections when a listener changes, and long-lived streams must survive config pushes
+ * (DESIGN.md §8).
+ *
+ * <p>Both append the gateway's token to {@code Via} before any filter runs, so the
+ * authz-service recognises a request that comes round to the same gateway again (a loop made
+ * by a misconfiguration) and refuses it.
  */
 final class GatewayListener {
 
   static final String NAME = "gateway";
+
+  static final String INTERNAL_NAME = "gateway-internal";
 
   /** How long one authorization decision may take before Envoy gives up (and answers 503). */
   static final long AUTHZ_TIMEOUT_MS = 1000;
@@ -37,12 +47,26 @@ final class GatewayListener {
 
   private GatewayListener() {}
 
-  static Listener of(GatewaySite site) {
+  /** The public listener: every client, every x-gantry-* header stripped. */
+  static Listener publicListener(GatewaySite site) {
+    return listener(NAME, site.gateway(), GatewayRoutes.NAME, site.region());
+  }
+
+  /**
+   * The internal listener: peer gateways only. Locally that is a separate loopback port; in
+   * production it would require the peers' mTLS certificates (not built yet).
+   */
+  static Listener internalListener(GatewaySite site) {
+    return listener(INTERNAL_NAME, site.internal(), GatewayRoutes.INTERNAL_NAME, site.region());
+  }
+
+  private static Listener listener(String name, HostPort address, String routes, String region) {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
-            .setStatPrefix("gateway")
+            .setStatPrefix(name)
             .setCodecType(HttpConnectionManager.CodecType.AUTO)
-            .setRds(Rds.newBuilder().setRouteConfigName(GatewayRoutes.NAME).setConfigSource(EnvoyValues.ads()))
+            .setRds(Rds.newBuilder().setRouteConfigName(routes).setConfigSource(EnvoyValues.ads()))
+            .setVia(GatewayListeners.viaToken(region))
             .addHttpFilters(
                 HttpFilter.newBuilder()
                     .setName("envoy.filters.http.ext_authz")
@@ -71,8 +95,8 @@ final class GatewayListener {
             .setHttp2ProtocolOptions(Http2ProtocolOptions.newBuilder().setAllowConnect(true))
             .build();
     return Listener.newBuilder()
-        .setName(NAME)
-        .setAddress(EnvoyValues.address(site.gateway()))
+        .setName(name)
+        .setAddress(EnvoyValues.address(address))
         .addFilterChains(
             FilterChain.newBuilder()
                 .addFilters(

@@ -36,6 +36,24 @@ final class GatewayLocalReplies {
                         .setAndFilter(
                             AndFilter.newBuilder().addFilters(flag("UAEX")).addFilters(status(503))))
                 .setBodyFormatOverride(json("the authorization service is unavailable; nothing was forwarded", "authz-unavailable")))
+        // Admitted, but no region of the target set has a healthy replica or gateway now (every
+        // allowed region down): never served from outside the set, so nothing to fail over to.
+        .addMappers(
+            ResponseMapper.newBuilder()
+                .setFilter(flag("UH"))
+                .setBodyFormatOverride(json(
+                    "no healthy replica in any region this request may be served from; try again later",
+                    "no-healthy-upstream")))
+        // Every attempt failed to connect (retries included).
+        .addMappers(
+            ResponseMapper.newBuilder()
+                .setFilter(flag("UF"))
+                .setBodyFormatOverride(json("the workload could not be reached; try again later", "upstream-unreachable")))
+        // Admitted to a cluster this Envoy does not have yet (a config push in flight).
+        .addMappers(
+            ResponseMapper.newBuilder()
+                .setFilter(flag("NC"))
+                .setBodyFormatOverride(json("the gateway is not ready for this workload yet; try again", "route-not-ready")))
         .build();
   }
 

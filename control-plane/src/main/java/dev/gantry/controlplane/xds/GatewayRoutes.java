@@ -3,6 +3,10 @@ package dev.gantry.controlplane.xds;
 import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.routing.GatewayHeaders;
+import dev.gantry.routing.GatewayListeners;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.CheckSettings;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
+import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
@@ -27,25 +31,47 @@ final class GatewayRoutes {
 
   static final String NAME = "gateway-routes";
 
+  static final String INTERNAL_NAME = "gateway-internal-routes";
+
   /** Only where no byte of the request reached a workload is a retry safe. */
   static final String RETRY_ON = "connect-failure,refused-stream,reset-before-request";
 
   private GatewayRoutes() {}
 
-  static RouteConfiguration of(List<String> baseDomains) {
+  /** The public listener's table: every x-gantry-* header a client sends is dropped. */
+  static RouteConfiguration publicRoutes(List<String> baseDomains) {
+    return of(NAME, baseDomains, GatewayListeners.PUBLIC);
+  }
+
+  /**
+   * The internal listener's table: the same routes, but the routing and identity headers the
+   * forwarding peer set are kept for the authz-service to read.
+   */
+  static RouteConfiguration internalRoutes(List<String> baseDomains) {
+    return of(INTERNAL_NAME, baseDomains, GatewayListeners.INTERNAL);
+  }
+
+  private static RouteConfiguration of(String name, List<String> baseDomains, String listener) {
     RouteConfiguration.Builder routes =
         RouteConfiguration.newBuilder()
-            .setName(NAME)
-            // Stripped from every request before any filter runs (see GatewayListener on why
-            // every client is external); the authz-service sets them afresh.
-            .addAllInternalOnlyHeaders(GatewayHeaders.ALL)
+            .setName(name)
             // "host:10000" matches "*.run.localhost": the port never selects a virtual host.
             .setIgnorePortInHostMatching(true);
+    if (listener.equals(GatewayListeners.PUBLIC)) {
+      // Stripped from every request before any filter runs (see GatewayListener on why every
+      // client is external); the authz-service sets them afresh.
+      routes.addAllInternalOnlyHeaders(GatewayHeaders.ALL);
+    }
+    // Tells the authz-service which listener asked: only the gateway's config can set this.
+    Any listenerContext = Any.pack(ExtAuthzPerRoute.newBuilder()
+        .setCheckSettings(CheckSettings.newBuilder().putContextExtensions(GatewayListeners.CONTEXT_KEY, listener))
+        .build());
     for (String domain : baseDomains) {
       routes.addVirtualHosts(
           VirtualHost.newBuilder()
               .setName("workloads." + domain)
               .addDomains("*." + domain)
+              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
               .addRoutes(webSocketToAuthorizedCluster())
               .addRoutes(toAuthorizedCluster()));
     }
@@ -110,6 +136,12 @@ final class GatewayRoutes {
                             RetryPolicy.RetryHostPredicate.newBuilder()
                                 .setName("envoy.retry_host_predicates.previous_hosts")
                                 .setTypedConfig(Any.pack(PreviousHostsPredicate.getDefaultInstance())))
+                        // A retry leaves the priority that failed: local replicas that refuse
+                        // connections send the retry to the next region's gateway.
+                        .setRetryPriority(
+                            RetryPolicy.RetryPriority.newBuilder()
+                                .setName("envoy.retry_priorities.previous_priorities")
+                                .setTypedConfig(Any.pack(PreviousPrioritiesConfig.newBuilder().setUpdateFrequency(1).build())))
                         .setHostSelectionRetryMaxAttempts(3)))
         .build();
   }

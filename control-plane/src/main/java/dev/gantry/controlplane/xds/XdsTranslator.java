@@ -6,14 +6,17 @@ import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.routing.ClusterNames;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.TargetRegions;
 import dev.gantry.routing.WorkloadId;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.SortedSet;
 
 /**
  * Translates the control plane's model into the Envoy resources of one region's gateways. A
@@ -36,25 +39,45 @@ public final class XdsTranslator {
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     clusters.add(GatewayClusters.authz(site));
-    Map<WorkloadId, List<Replica>> replicasHere =
-        state.replicas().stream()
-            .filter(r -> r.region().equals(region))
-            .collect(Collectors.groupingBy(Replica::workload));
+    Map<WorkloadId, Map<String, List<HostPort>>> replicas = new HashMap<>();
+    for (Replica replica : state.replicas()) {
+      replicas.computeIfAbsent(replica.workload(), id -> new HashMap<>())
+          .computeIfAbsent(replica.region(), r -> new ArrayList<>())
+          .add(replica.address());
+    }
     for (Workload workload : state.sortedWorkloads()) {
-      if (!workload.regions().contains(region)) {
-        continue;
+      Map<String, List<HostPort>> byRegion = replicas.getOrDefault(workload.id(), Map.of());
+      SortedSet<String> allowed = state.allowedRegions(topology.catalog(), workload);
+      for (SortedSet<String> targets : TargetRegions.everySet(topology.catalog(), workload.regions(), allowed)) {
+        String name = ClusterNames.workload(workload.id(), targets);
+        clusters.add(GatewayClusters.workload(name, workload));
+        endpoints.add(GatewayClusters.endpoints(name, tiers(region, targets, byRegion)));
       }
-      String name = ClusterNames.workload(workload.id(), region);
-      List<Replica> replicas = replicasHere.getOrDefault(workload.id(), List.of());
-      clusters.add(GatewayClusters.workload(name, workload));
-      endpoints.add(GatewayClusters.endpoints(name, region, replicas));
     }
     clusters.sort(Comparator.comparing(Cluster::getName));
     endpoints.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
     return new GatewayResources(
-        List.of(GatewayListener.of(site)),
-        List.of(GatewayRoutes.of(topology.baseDomains())),
+        List.of(GatewayListener.publicListener(site), GatewayListener.internalListener(site)),
+        List.of(GatewayRoutes.publicRoutes(topology.baseDomains()), GatewayRoutes.internalRoutes(topology.baseDomains())),
         List.copyOf(clusters),
         List.copyOf(endpoints));
+  }
+
+  /**
+   * The priorities of a target set's cluster at {@code region}'s gateway, nearest first: the
+   * local replicas, then each other region's gateway, healthy while that region has replicas.
+   */
+  private List<GatewayClusters.Tier> tiers(
+      String region, SortedSet<String> targets, Map<String, List<HostPort>> replicasByRegion) {
+    List<GatewayClusters.Tier> tiers = new ArrayList<>(targets.size());
+    for (String target : topology.catalog().nearestFirst(region, targets)) {
+      List<HostPort> replicas = replicasByRegion.getOrDefault(target, List.of());
+      if (target.equals(region)) {
+        tiers.add(new GatewayClusters.Tier(target, replicas, true));
+      } else {
+        tiers.add(new GatewayClusters.Tier(target, List.of(topology.sites().get(target).internal()), !replicas.isEmpty()));
+      }
+    }
+    return tiers;
   }
 }

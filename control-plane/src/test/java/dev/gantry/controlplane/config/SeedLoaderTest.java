@@ -107,6 +107,6 @@ class SeedLoaderTest {
           - {id: agt-a-demo, regions: [eu-lon-1]}
           - {id: agt-a-demo, regions: [eu-par-1]}
         """, "s.yaml", TestTopologies.local()))
-        .hasMessageContaining("workload defined twice");
+        .hasMessageContaining("s.yaml:3").hasMessageContaining("already exists");
   }
 }

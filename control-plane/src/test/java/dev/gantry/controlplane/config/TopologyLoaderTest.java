@@ -68,12 +68,40 @@ class TopologyLoaderTest {
   void load_duplicateRegion_isRefused() {
     String twice = ONE_REGION + ONE_REGION.substring("regions:\n".length());
     assertThatThrownBy(() -> TopologyLoader.load(twice, "f.yaml"))
-        .hasMessageContaining("'eu-lon-1' is defined twice");
+        .hasMessageContaining("f.yaml:4: regions[1].id: region 'eu-lon-1' is defined twice");
+  }
+
+  private static final String TWO_REGIONS = ONE_REGION + """
+        - {id: eu-par-1, country: FR, continent: EU, coordinates: [48.9, 2.4],
+           gateway: 127.0.0.1:10001, internal: 127.0.0.1:11001}
+      """;
+
+  @Test
+  void load_twoGatewaysOnOneAddress_wouldForwardToEachOther_isRefused() {
+    assertThatThrownBy(() -> TopologyLoader.load(TWO_REGIONS.replace("internal: 127.0.0.1:11001", "internal: 127.0.0.1:10000"), "f.yaml"))
+        .hasMessageContaining("f.yaml:5: regions[1] (eu-par-1).internal")
+        .hasMessageContaining("the address 127.0.0.1:10000 of eu-lon-1.gateway")
+        .hasMessageContaining("forward to each other");
+  }
+
+  @Test
+  void load_groupNamingUnknownRegion_namesTheLine() {
+    assertThatThrownBy(() -> TopologyLoader.load(TWO_REGIONS + "groups:\n  west: {regions: [eu-lon-1, eu-xxx-9]}\n", "f.yaml"))
+        .hasMessageContaining("f.yaml:7: groups.west.regions: 'eu-xxx-9'");
+  }
+
+  @Test
+  void load_defaultRegion_isTheFirstUnlessNamed_andMustExist() throws Exception {
+    assertThat(TopologyLoader.load(TWO_REGIONS, "f.yaml").defaultRegion()).isEqualTo("eu-lon-1");
+    assertThat(TopologyLoader.load(TWO_REGIONS + "default_region: eu-par-1\n", "f.yaml").defaultRegion()).isEqualTo("eu-par-1");
+    assertThatThrownBy(() -> TopologyLoader.load(TWO_REGIONS + "default_region: us-pdx-1\n", "f.yaml"))
+        .hasMessageContaining("f.yaml:6: default_region: 'us-pdx-1'");
   }
 
   @Test
   void load_groupNamedLikeRegion_isAmbiguous() {
     assertThatThrownBy(() -> TopologyLoader.load(ONE_REGION + "groups:\n  eu-lon-1: {continents: [EU]}\n", "f.yaml"))
+        .hasMessageContaining("f.yaml:5: groups.eu-lon-1")
         .hasMessageContaining("unambiguous");
   }
 

@@ -9,6 +9,13 @@ import com.google.protobuf.util.JsonFormat;
 import dev.gantry.controlplane.TestTopologies;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Replica;
+import dev.gantry.routing.HostPort;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
+import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
+import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
@@ -45,6 +52,8 @@ class XdsTranslatorTest {
               .add(PreviousHostsPredicate.getDescriptor())
               .add(StdoutAccessLog.getDescriptor())
               .add(ReqWithoutQuery.getDescriptor())
+              .add(PreviousPrioritiesConfig.getDescriptor())
+              .add(ExtAuthzPerRoute.getDescriptor())
               .build());
 
   private final XdsTranslator translator = new XdsTranslator(TestTopologies.local());
@@ -120,11 +129,78 @@ class XdsTranslatorTest {
   }
 
   @Test
-  void translate_otherRegion_getsOnlyItsOwnWorkloads() {
+  void translate_otherRegion_forwardsToTheDeployedRegionsGateway() {
     GatewayResources paris = translator.translate(TestTopologies.demoSeed(), "eu-par-1");
 
-    assertThat(paris.clusters()).extracting(c -> c.getName()).containsExactly("gantry-authz");
-    assertThat(paris.listeners().get(0).getAddress().getSocketAddress().getPortValue()).isEqualTo(10001);
+    assertThat(paris.clusters()).extracting(c -> c.getName()).contains("gantry-authz", "agt-echo-demo@eu-lon-1");
+    ClusterLoadAssignment echo = endpoints(paris, "agt-echo-demo@eu-lon-1");
+    assertThat(echo.getEndpointsList()).hasSize(1);
+    assertThat(echo.getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue())
+        .as("eu-lon-1's internal listener").isEqualTo(11000);
+    assertThat(paris.listeners()).extracting(l -> l.getAddress().getSocketAddress().getPortValue())
+        .containsExactly(10001, 11001);
+  }
+
+  private static ClusterLoadAssignment endpoints(GatewayResources resources, String cluster) {
+    return resources.endpoints().stream().filter(e -> e.getClusterName().equals(cluster)).findFirst().orElseThrow();
+  }
+
+  /** Region of each priority, and the first endpoint's port and health. */
+  private static List<String> tiers(ClusterLoadAssignment assignment) {
+    List<String> tiers = new ArrayList<>();
+    for (LocalityLbEndpoints locality : assignment.getEndpointsList()) {
+      tiers.add(locality.getPriority() + ":" + locality.getLocality().getRegion() + ":"
+          + locality.getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue() + ":"
+          + locality.getLbEndpoints(0).getHealthStatus());
+    }
+    return tiers;
+  }
+
+  @Test
+  void translate_multiRegionWorkload_localReplicasFirst_thenPeerGatewaysNearestFirst() {
+    WorkloadId id = WorkloadId.parse("agt-multi-demo");
+    FleetState state = withWorkload(new Workload(id, true, new TreeSet<>(List.of("eu-lon-1", "eu-par-1", "us-pdx-1"))),
+        new Replica(id, "eu-lon-1", HostPort.parse("127.0.0.1:18080")),
+        new Replica(id, "us-pdx-1", HostPort.parse("127.0.0.1:18082")));
+
+    GatewayResources london = translator.translate(state, "eu-lon-1");
+    assertThat(tiers(endpoints(london, "agt-multi-demo@eu-lon-1+eu-par-1")))
+        .containsExactly("0:eu-lon-1:18080:UNKNOWN", "1:eu-par-1:11001:UNHEALTHY");
+    assertThat(tiers(endpoints(london, "agt-multi-demo@eu-lon-1+eu-par-1+us-pdx-1")))
+        .containsExactly("0:eu-lon-1:18080:UNKNOWN", "1:eu-par-1:11001:UNHEALTHY", "2:us-pdx-1:11002:UNKNOWN");
+    assertThat(tiers(endpoints(london, "agt-multi-demo@eu-lon-1"))).containsExactly("0:eu-lon-1:18080:UNKNOWN");
+
+    GatewayResources portland = translator.translate(state, "us-pdx-1");
+    assertThat(tiers(endpoints(portland, "agt-multi-demo@eu-lon-1+eu-par-1")))
+        .as("London is nearer to Portland than Paris")
+        .containsExactly("0:eu-lon-1:11000:UNKNOWN", "1:eu-par-1:11001:UNHEALTHY");
+  }
+
+  @Test
+  void translate_noLocalReplica_leavesOnlyThePeers() {
+    WorkloadId id = WorkloadId.parse("agt-multi-demo");
+    FleetState state = withWorkload(new Workload(id, true, new TreeSet<>(List.of("eu-lon-1", "eu-par-1"))),
+        new Replica(id, "eu-par-1", HostPort.parse("127.0.0.1:18081")));
+
+    assertThat(tiers(endpoints(translator.translate(state, "eu-lon-1"), "agt-multi-demo@eu-lon-1+eu-par-1")))
+        .containsExactly("0:eu-par-1:11001:UNKNOWN");
+    assertThat(endpoints(translator.translate(state, "eu-lon-1"), "agt-multi-demo@eu-lon-1").getEndpointsList())
+        .isEmpty();
+  }
+
+  @Test
+  void translate_policy_keepsForbiddenRegionsOutOfEveryCluster() {
+    WorkloadId id = WorkloadId.parse("mcp-tools-demo");
+    FleetState state = withWorkload(new Workload(id, true, new TreeSet<>(List.of("eu-lon-1", "eu-par-1", "us-pdx-1")))
+            .withPolicy(new dev.gantry.routing.LocationPolicy(java.util.Set.of(), java.util.Set.of("EU"), java.util.Set.of())));
+
+    assertThat(translator.translate(state, "us-pdx-1").clusters()).extracting(c -> c.getName())
+        .filteredOn(n -> n.startsWith("mcp-tools-demo"))
+        .containsExactlyInAnyOrder("mcp-tools-demo@eu-lon-1+eu-par-1", "mcp-tools-demo@eu-lon-1", "mcp-tools-demo@eu-par-1");
+  }
+
+  private static FleetState withWorkload(Workload workload, Replica... replicas) {
+    return new FleetState(1, Map.of(), Map.of(workload.id(), workload), List.of(replicas));
   }
 
   @Test

@@ -1,0 +1,131 @@
+package dev.gantry.controlplane.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.controlplane.TestTopologies;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.LocationPolicy;
+import dev.gantry.routing.WorkloadId;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class DeploymentsTest {
+
+  private static final LocationPolicy EU = new LocationPolicy(Set.of(), Set.of("EU"), Set.of());
+  private static final LocationPolicy US = new LocationPolicy(Set.of("US"), Set.of(), Set.of());
+
+  private final Deployments deployments = new Deployments(TestTopologies.local());
+  private final FleetState empty = FleetState.empty();
+
+  private static Workload asked(String id, LocationPolicy policy, String... regions) {
+    WorkloadId workloadId = WorkloadId.parse(id);
+    return new Workload(workloadId, true, new TreeSet<>(List.of(regions))).withPolicy(policy);
+  }
+
+  private FleetState create(FleetState state, Workload workload) {
+    return deployments.create(state, new Deployments.Request(workload, null));
+  }
+
+  @Test
+  void create_agentWithoutRegions_goesToEveryAllowedRegion() {
+    assertThat(create(empty, asked("agt-a-demo", LocationPolicy.ANY)).workloads().get(WorkloadId.parse("agt-a-demo")).regions())
+        .containsExactly("eu-lon-1", "eu-par-1", "us-pdx-1");
+    assertThat(create(empty, asked("mcp-t-demo", EU)).workloads().get(WorkloadId.parse("mcp-t-demo")).regions())
+        .containsExactly("eu-lon-1", "eu-par-1");
+  }
+
+  @Test
+  void create_sandboxWithoutRegion_goesToOneAllowedRegion_nearestToTheAskedOrDefault() {
+    WorkloadId box = WorkloadId.parse("sbx-box-demo");
+    assertThat(create(empty, asked("sbx-box-demo", LocationPolicy.ANY)).workloads().get(box).regions())
+        .as("the catalog's default region").containsExactly("eu-lon-1");
+    assertThat(deployments.create(empty, new Deployments.Request(asked("sbx-box-demo", LocationPolicy.ANY), "eu-par-1"))
+        .workloads().get(box).regions()).containsExactly("eu-par-1");
+    assertThat(create(empty, asked("sbx-box-demo", US)).workloads().get(box).regions())
+        .as("the only allowed region").containsExactly("us-pdx-1");
+    assertThat(deployments.create(empty, new Deployments.Request(asked("sbx-box-demo", EU), "us-pdx-1"))
+        .workloads().get(box).regions()).as("Portland is nearer London than Paris").containsExactly("eu-lon-1");
+  }
+
+  @Test
+  void create_sandboxInTwoRegions_isRefused() {
+    assertThatThrownBy(() -> create(empty, asked("sbx-box-demo", LocationPolicy.ANY, "eu-lon-1", "eu-par-1")))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.INVALID))
+        .hasMessageContaining("a sandbox runs in exactly one region");
+  }
+
+  @Test
+  void create_inARegionThePolicyForbids_isRefused_namingPolicyAndAllowed() {
+    assertThatThrownBy(() -> create(empty, asked("mcp-t-demo", EU, "eu-lon-1", "us-pdx-1")))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.FORBIDDEN))
+        .hasMessageContaining("[us-pdx-1]")
+        .hasMessageContaining("continents [EU]")
+        .hasMessageContaining("allowed: [eu-lon-1, eu-par-1]");
+  }
+
+  @Test
+  void create_workspacePolicy_bindsItsWorkloads_andAWorkloadCanOnlyNarrowIt() {
+    FleetState euOnly = deployments.setWorkspacePolicy(empty, "demo", EU);
+
+    assertThatThrownBy(() -> create(euOnly, asked("agt-a-demo", LocationPolicy.ANY, "us-pdx-1")))
+        .hasMessageContaining("workspace 'demo' allows continents [EU]");
+    assertThatThrownBy(() -> create(euOnly, asked("agt-a-demo", US)))
+        .as("workspace EU ∩ workload US is empty").hasMessageContaining("no region is allowed");
+    assertThat(create(euOnly, asked("agt-a-other", US)).workloads()).containsKey(WorkloadId.parse("agt-a-other"));
+  }
+
+  @Test
+  void create_unknownRegion_orDuplicate_orPolicyAllowingNothing_isRefused() {
+    assertThatThrownBy(() -> create(empty, asked("agt-a-demo", LocationPolicy.ANY, "eu-xxx-9")))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.NOT_FOUND));
+    FleetState once = create(empty, asked("agt-a-demo", LocationPolicy.ANY));
+    assertThatThrownBy(() -> create(once, asked("agt-a-demo", LocationPolicy.ANY)))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.ALREADY_EXISTS));
+    assertThatThrownBy(() -> create(empty, asked("agt-a-demo", new LocationPolicy(Set.of("JP"), Set.of(), Set.of()))))
+        .hasMessageContaining("allows no region");
+    assertThatThrownBy(() -> create(empty, asked("agt-a-demo", new LocationPolicy(Set.of(), Set.of("XX"), Set.of()))))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.INVALID));
+  }
+
+  @Test
+  void setPolicy_thatWouldForbidWhereAWorkloadRuns_isRefused_andChangesNothing() {
+    FleetState deployed = create(empty, asked("agt-a-demo", LocationPolicy.ANY));
+
+    assertThatThrownBy(() -> deployments.setWorkspacePolicy(deployed, "demo", EU))
+        .hasMessageContaining("agt-a-demo' is deployed to [us-pdx-1]");
+    assertThatThrownBy(() -> deployments.setWorkloadPolicy(deployed, WorkloadId.parse("agt-a-demo"), EU))
+        .hasMessageContaining("[us-pdx-1]");
+    assertThat(deployed.workspacePolicy("demo")).isEqualTo(LocationPolicy.ANY);
+  }
+
+  @Test
+  void addReplica_onlyWhereDeployed() {
+    FleetState deployed = create(empty, asked("mcp-t-demo", EU));
+    WorkloadId id = WorkloadId.parse("mcp-t-demo");
+
+    assertThatThrownBy(() -> deployments.addReplica(deployed, new Replica(id, "us-pdx-1", HostPort.parse("127.0.0.1:1"))))
+        .hasMessageContaining("not deployed to 'us-pdx-1'");
+    FleetState added = deployments.addReplica(deployed, new Replica(id, "eu-par-1", HostPort.parse("127.0.0.1:1")));
+    assertThat(added.replicas()).hasSize(1);
+    assertThat(deployments.addReplica(added, new Replica(id, "eu-par-1", HostPort.parse("127.0.0.1:1")))).isSameAs(added);
+  }
+
+  @Test
+  void delete_removesReplicasToo() {
+    WorkloadId id = WorkloadId.parse("mcp-t-demo");
+    FleetState withReplica = deployments.addReplica(create(empty, asked("mcp-t-demo", EU)),
+        new Replica(id, "eu-par-1", HostPort.parse("127.0.0.1:1")));
+
+    FleetState deleted = deployments.delete(withReplica, id);
+
+    assertThat(deleted.workloads()).isEmpty();
+    assertThat(deleted.replicas()).isEmpty();
+    assertThatThrownBy(() -> deployments.delete(deleted, id)).hasMessageContaining("does not exist");
+  }
+}
