@@ -6,6 +6,9 @@ import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -34,6 +37,20 @@ public final class EchoServerMain implements Callable<Integer> {
   @Option(names = "--region", defaultValue = "eu-lon-1", description = "region it reports (default: ${DEFAULT-VALUE})")
   String region;
 
+  @Option(names = "--control-plane", description = "register the replicas below with this control plane (host:port) and keep their leases")
+  String controlPlane;
+
+  @Option(names = "--register", split = ",", paramLabel = "WORKLOAD",
+      description = "workloads the HTTP side serves, registered as replicas in --region (needs --control-plane)")
+  List<String> register = new ArrayList<>();
+
+  @Option(names = "--register-grpc", split = ",", paramLabel = "WORKLOAD",
+      description = "workloads the gRPC side serves, registered as replicas in --region (needs --control-plane)")
+  List<String> registerGrpc = new ArrayList<>();
+
+  @Option(names = "--lease-ms", defaultValue = "3000", description = "replica lease without a heartbeat (default: ${DEFAULT-VALUE})")
+  long leaseMillis;
+
   public static void main(String[] args) {
     int exit = new CommandLine(new EchoServerMain()).execute(args);
     if (exit != 0) {
@@ -61,7 +78,18 @@ public final class EchoServerMain implements Callable<Integer> {
             .addService(new StreamEchoService(grpcWorkload, region))
             .build()
             .start();
+    List<ReplicaRegistration.Replica> replicas = new ArrayList<>();
+    HostPort httpAddress = new HostPort(http.host(), echo.port());
+    HostPort grpcAddress = new HostPort(grpc.host(), grpcServer.getPort());
+    register.forEach(w -> replicas.add(new ReplicaRegistration.Replica(w, region, httpAddress)));
+    registerGrpc.forEach(w -> replicas.add(new ReplicaRegistration.Replica(w, region, grpcAddress)));
+    ReplicaRegistration registration = controlPlane == null || replicas.isEmpty()
+        ? null
+        : ReplicaRegistration.start(HostPort.parse(controlPlane), replicas, Duration.ofMillis(leaseMillis));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (registration != null) {
+        registration.close();
+      }
       grpcServer.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }));

@@ -56,7 +56,11 @@ class AuthzSnapshotServiceTest {
     assertThat(first.getCatalog().getRegionsCount()).isEqualTo(3);
     assertThat(first.getCatalog().getBaseDomainsList()).containsExactly("run.localhost");
     assertThat(first.getUpsertedWorkloadsList()).extracting(w -> w.getId())
-        .containsExactly("agt-echo-demo", "agt-echo-other", "agt-grpc-echo-demo", "agt-private-demo");
+        .containsExactly("agt-echo-demo", "agt-echo-other", "agt-grpc-echo-demo", "agt-private-demo",
+            "mcp-tools-demo", "sbx-box-demo");
+    dev.gantry.proto.snapshot.v1.Workload mcp = first.getUpsertedWorkloads(4);
+    assertThat(mcp.getAllowedRegionsList()).as("the policy, resolved").containsExactly("eu-lon-1", "eu-par-1");
+    assertThat(mcp.getPolicy()).contains("continents [EU]");
     assertThat(first.getUpsertedWorkspacesList()).extracting(w -> w.getId()).containsExactly("demo", "other");
     assertThat(first.getUpsertedWorkspaces(0).getJwtIssuers(0).getJwksUri()).isEqualTo("http://127.0.0.1:18099/jwks.json");
 
@@ -77,10 +81,18 @@ class AuthzSnapshotServiceTest {
     assertThat(second.getRemovedWorkloadsList()).containsExactly("agt-echo-demo");
     assertThat(second.getUpsertedWorkspacesList()).as("unchanged workspaces are not resent").isEmpty();
 
+    // A workspace policy changes what its workloads may use: they are resent with it.
+    store.update(s -> new dev.gantry.controlplane.deploy.Deployments(TestTopologies.local())
+        .setWorkspacePolicy(s, "other", new dev.gantry.routing.LocationPolicy(java.util.Set.of("GB"), java.util.Set.of(), java.util.Set.of())));
+    SnapshotUpdate policyChange = updates.next();
+    assertThat(policyChange.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("agt-echo-other");
+    assertThat(policyChange.getUpsertedWorkloads(0).getAllowedRegionsList()).containsExactly("eu-lon-1");
+
     store.update(s -> new FleetState(s.version(), Map.of(), s.workloads(), s.replicas()));
 
     SnapshotUpdate third = updates.next();
     assertThat(third.getRemovedWorkspacesList()).containsExactly("demo", "other");
-    assertThat(third.getUpsertedWorkloadsList()).isEmpty();
+    assertThat(third.getUpsertedWorkloadsList()).extracting(w -> w.getId())
+        .as("only the workload whose workspace policy went away").containsExactly("agt-echo-other");
   }
 }

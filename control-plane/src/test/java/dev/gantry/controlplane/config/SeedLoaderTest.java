@@ -21,7 +21,11 @@ class SeedLoaderTest {
 
     assertThat(seed.workloads()).containsKey(WorkloadId.parse("agt-echo-demo"));
     assertThat(seed.workloads().get(WorkloadId.parse("agt-echo-demo")).isPublic()).isTrue();
-    assertThat(seed.replicas()).hasSize(4);
+    assertThat(seed.replicas()).as("the demo processes register themselves").isEmpty();
+    assertThat(seed.workloads().get(WorkloadId.parse("agt-echo-demo")).regions())
+        .containsExactly("eu-lon-1", "eu-par-1", "us-pdx-1");
+    assertThat(seed.workloads().get(WorkloadId.parse("mcp-tools-demo")).regions()).containsExactly("eu-lon-1", "eu-par-1");
+    assertThat(seed.workloads().get(WorkloadId.parse("sbx-box-demo")).regions()).containsExactly("eu-par-1");
     assertThat(seed.workspaces()).containsOnlyKeys("demo", "other");
     assertThat(seed.workspaces().get("demo").jwtIssuers().get(0).issuer()).isEqualTo("http://127.0.0.1:18099/demo");
     assertThat(seed.workloads().get(WorkloadId.parse("agt-private-demo")).isPublic()).isFalse();
@@ -108,5 +112,29 @@ class SeedLoaderTest {
           - {id: agt-a-demo, regions: [eu-par-1]}
         """, "s.yaml", TestTopologies.local()))
         .hasMessageContaining("s.yaml:3").hasMessageContaining("already exists");
+  }
+
+  @Test
+  void load_placementRefused_namesTheLine_andWhy() {
+    assertThatThrownBy(() -> SeedLoader.load("""
+        workloads:
+          - {id: agt-a-demo}
+          - id: mcp-t-demo
+            policy: {continents: [EU]}
+            regions: [us-pdx-1]
+        """, "s.yaml", TestTopologies.local()))
+        .hasMessageContaining("s.yaml:3: workloads[1] (mcp-t-demo)")
+        .hasMessageContaining("may not be deployed to [us-pdx-1]");
+    assertThatThrownBy(() -> SeedLoader.load("""
+        workloads:
+          - {id: sbx-b-demo, regions: [eu-lon-1, eu-par-1]}
+        """, "s.yaml", TestTopologies.local()))
+        .hasMessageContaining("exactly one region");
+    assertThatThrownBy(() -> SeedLoader.load("""
+        workspaces:
+          - {id: demo, policy: {continent: [EU]}}
+        """, "s.yaml", TestTopologies.local()))
+        .hasMessageContaining("s.yaml:2: workspaces[0] (demo).policy.continent")
+        .hasMessageContaining("countries, continents or regions");
   }
 }

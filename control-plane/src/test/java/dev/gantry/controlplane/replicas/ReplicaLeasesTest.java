@@ -30,7 +30,6 @@ class ReplicaLeasesTest {
   void setUp() {
     Deployments deployments = new Deployments(TestTopologies.local());
     store.update(state -> TestTopologies.demoSeed());
-    store.update(state -> deployments.removeReplica(state, replica));
     store.subscribe(published::add);
     published.clear();
     leases = new ReplicaLeases(store, deployments, now::get);
@@ -57,7 +56,7 @@ class ReplicaLeasesTest {
 
   @Test
   void register_whereNotDeployed_isRefused_andLeasesNothing() {
-    Replica stray = new Replica(WorkloadId.parse("agt-echo-demo"), "us-pdx-1", HostPort.parse("127.0.0.1:1"));
+    Replica stray = new Replica(WorkloadId.parse("agt-private-demo"), "us-pdx-1", HostPort.parse("127.0.0.1:1"));
 
     assertThatThrownBy(() -> leases.register(stray, Duration.ZERO)).hasMessageContaining("not deployed");
     assertThat(leases.isLeased(stray)).isFalse();
