@@ -65,7 +65,9 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
   private Map<String, Object> echo(FullHttpRequest request) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("workload", identity.workload());
+    // One demo process serves several workloads; the gateway says which one this request is for.
+    body.put("workload", request.headers().get("x-gantry-workload", identity.workload()));
+    // The region of this process: the region that served.
     body.put("region", identity.region());
     body.put("method", request.method().name());
     // The request target as it arrived on the wire: path and query, undecoded.
