@@ -4,6 +4,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -28,9 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EchoServer implements AutoCloseable {
 
   private final Channel channel;
+  private final ChannelGroup connections;
   private final AtomicLong served;
 
-  private EchoServer(Channel channel, AtomicLong served) {
+  private EchoServer(Channel channel, ChannelGroup connections, AtomicLong served) {
+    this.connections = connections;
     this.channel = channel;
     this.served = served;
   }
@@ -46,6 +51,7 @@ public final class EchoServer implements AutoCloseable {
       throws InterruptedException {
     AtomicLong served = new AtomicLong();
     Identity identity = new Identity(workload, region);
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     Channel channel =
         new ServerBootstrap()
             .group(group)
@@ -54,6 +60,7 @@ public final class EchoServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(1 << 20))
@@ -65,7 +72,7 @@ public final class EchoServer implements AutoCloseable {
             .bind(address)
             .sync()
             .channel();
-    return new EchoServer(channel, served);
+    return new EchoServer(channel, connections, served);
   }
 
   /** The port it listens on (useful when started on port 0). */
@@ -78,9 +85,11 @@ public final class EchoServer implements AutoCloseable {
     return served.get();
   }
 
+  /** Stops listening and closes every open connection: what clients see when the process dies. */
   @Override
   public void close() throws InterruptedException {
     channel.close().sync();
+    connections.close().sync();
   }
 
   /** What the server says it is, in every answer. */

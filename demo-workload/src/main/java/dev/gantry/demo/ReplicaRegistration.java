@@ -91,6 +91,15 @@ public final class ReplicaRegistration implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops renewing without deregistering, as a crashed process would: the control plane removes
+   * the replicas when their leases run out.
+   */
+  public void abandon() {
+    timer.shutdownNow();
+    channel.shutdownNow();
+  }
+
   /** Deregisters every replica (best effort) and stops. */
   @Override
   public void close() {

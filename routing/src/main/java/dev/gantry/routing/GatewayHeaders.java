@@ -39,6 +39,13 @@ public final class GatewayHeaders {
    */
   public static final String ENTERED_AT = "x-gantry-entered-at";
 
+  /**
+   * On a response: a peer gateway's internal listener answered without reaching a workload (no
+   * healthy replica, its authz-service down). The forwarding gateway may retry the next region;
+   * nothing was replayed that reached a workload. Never reaches clients.
+   */
+  public static final String NOT_SERVED = "x-gantry-not-served";
+
   /** Every header above, for Envoy's {@code internal_only_headers}. */
   public static final List<String> ALL =
       List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, REGION, ENTERED_AT);

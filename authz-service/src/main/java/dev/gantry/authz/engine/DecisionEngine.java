@@ -184,10 +184,14 @@ public final class DecisionEngine {
     if (via == null) {
       return false;
     }
+    // Each hop is "[protocol] received-by [comment]"; Envoy's own hops are the bare token.
     int seen = 0;
     for (String hop : via.split(",")) {
-      if (hop.strip().equals(viaToken)) {
-        seen++;
+      for (String word : hop.strip().split("\\s+")) {
+        if (word.equals(viaToken)) {
+          seen++;
+          break;
+        }
       }
     }
     return seen > 1;

@@ -183,7 +183,7 @@ class DecisionEngineTest {
   @Test
   void decide_requestThatPassedThisGatewayBefore_isALoop() {
     Decision.Deny deny = (Decision.Deny) decide("agt-multi-demo.run.localhost",
-        Map.of("via", "gantry-eu-lon-1, gantry-eu-par-1,gantry-eu-lon-1"));
+        Map.of("via", "1.1 gantry-eu-lon-1, gantry-eu-par-1,gantry-eu-lon-1"));
     assertThat(deny.httpStatus()).isEqualTo(508);
     assertThat(deny.reason()).isEqualTo("forwarding-loop");
 

@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.LocalReplyConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
@@ -49,7 +50,7 @@ final class GatewayListener {
 
   /** The public listener: every client, every x-gantry-* header stripped. */
   static Listener publicListener(GatewaySite site) {
-    return listener(NAME, site.gateway(), GatewayRoutes.NAME, site.region());
+    return listener(NAME, site.gateway(), GatewayRoutes.NAME, site.region(), GatewayLocalReplies.forPublic());
   }
 
   /**
@@ -57,10 +58,11 @@ final class GatewayListener {
    * production it would require the peers' mTLS certificates (not built yet).
    */
   static Listener internalListener(GatewaySite site) {
-    return listener(INTERNAL_NAME, site.internal(), GatewayRoutes.INTERNAL_NAME, site.region());
+    return listener(INTERNAL_NAME, site.internal(), GatewayRoutes.INTERNAL_NAME, site.region(), GatewayLocalReplies.forInternal());
   }
 
-  private static Listener listener(String name, HostPort address, String routes, String region) {
+  private static Listener listener(
+      String name, HostPort address, String routes, String region, LocalReplyConfig localReplies) {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix(name)
@@ -87,7 +89,7 @@ final class GatewayListener {
             .setStreamIdleTimeout(EnvoyValues.seconds(STREAM_IDLE_TIMEOUT_S))
             // "host." and "host" are the same name (DESIGN.md §1); the path is never touched.
             .setStripTrailingHostDot(true)
-            .setLocalReplyConfig(GatewayLocalReplies.of())
+            .setLocalReplyConfig(localReplies)
             .addAccessLog(GatewayAccessLog.of())
             // WebSocket over HTTP/1.1 (Upgrade) and over HTTP/2 (extended CONNECT, RFC 8441);
             // Envoy turns the latter into an HTTP/1.1 upgrade towards the workload.

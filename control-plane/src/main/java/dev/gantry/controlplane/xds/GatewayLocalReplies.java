@@ -1,5 +1,8 @@
 package dev.gantry.controlplane.xds;
 
+import dev.gantry.routing.GatewayHeaders;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLogFilter;
@@ -25,12 +28,27 @@ final class GatewayLocalReplies {
 
   private GatewayLocalReplies() {}
 
-  static LocalReplyConfig of() {
+  /**
+   * The public listener's local replies: JSON bodies for the client.
+   */
+  static LocalReplyConfig forPublic() {
+    return of(false);
+  }
+
+  /**
+   * The internal listener's: the same, plus {@link GatewayHeaders#NOT_SERVED} on each, telling
+   * the forwarding gateway that nothing reached a workload here, so it may try the next region.
+   */
+  static LocalReplyConfig forInternal() {
+    return of(true);
+  }
+
+  private static LocalReplyConfig of(boolean internal) {
     return LocalReplyConfig.newBuilder()
         // ext_authz failed (service down, timeout, error): status_on_error 503 with flag UAEX.
         // A deny also carries UAEX, but never with 503: the authz-service does not deny with it.
         .addMappers(
-            ResponseMapper.newBuilder()
+            notServed(internal)
                 .setFilter(
                     AccessLogFilter.newBuilder()
                         .setAndFilter(
@@ -39,19 +57,19 @@ final class GatewayLocalReplies {
         // Admitted, but no region of the target set has a healthy replica or gateway now (every
         // allowed region down): never served from outside the set, so nothing to fail over to.
         .addMappers(
-            ResponseMapper.newBuilder()
+            notServed(internal)
                 .setFilter(flag("UH"))
                 .setBodyFormatOverride(json(
                     "no healthy replica in any region this request may be served from; try again later",
                     "no-healthy-upstream")))
         // Every attempt failed to connect (retries included).
         .addMappers(
-            ResponseMapper.newBuilder()
+            notServed(internal)
                 .setFilter(flag("UF"))
                 .setBodyFormatOverride(json("the workload could not be reached; try again later", "upstream-unreachable")))
         // Admitted to a cluster this Envoy does not have yet (a config push in flight).
         .addMappers(
-            ResponseMapper.newBuilder()
+            notServed(internal)
                 .setFilter(flag("NC"))
                 .setBodyFormatOverride(json("the gateway is not ready for this workload yet; try again", "route-not-ready")))
         .build();
@@ -81,5 +99,15 @@ final class GatewayLocalReplies {
                 .putFields("error", Value.newBuilder().setStringValue(error).build())
                 .putFields("reason", Value.newBuilder().setStringValue(reason).build()))
         .build();
+  }
+
+  private static ResponseMapper.Builder notServed(boolean internal) {
+    ResponseMapper.Builder mapper = ResponseMapper.newBuilder();
+    if (internal) {
+      mapper.addHeadersToAdd(HeaderValueOption.newBuilder()
+          .setHeader(HeaderValue.newBuilder().setKey(GatewayHeaders.NOT_SERVED).setValue("true"))
+          .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD));
+    }
+    return mapper;
   }
 }

@@ -33,8 +33,12 @@ final class GatewayRoutes {
 
   static final String INTERNAL_NAME = "gateway-internal-routes";
 
-  /** Only where no byte of the request reached a workload is a retry safe. */
-  static final String RETRY_ON = "connect-failure,refused-stream,reset-before-request";
+  /**
+   * Only where no byte of the request reached a workload is a retry safe: the connection failed
+   * or was refused before the request went out, or a peer gateway answered that it served
+   * nothing ({@link GatewayHeaders#NOT_SERVED}: its own replicas were gone, its sidecar was down).
+   */
+  static final String RETRY_ON = "connect-failure,refused-stream,reset-before-request,retriable-headers";
 
   private GatewayRoutes() {}
 
@@ -121,6 +125,9 @@ final class GatewayRoutes {
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
         // Routing information stays inside the gateway; identity headers go on to the workload.
         .addRequestHeadersToRemove(GatewayHeaders.CLUSTER)
+        // Only a gateway's own local reply may say "not served here" (the internal listener adds
+        // it after this); a workload's answer never can, so nothing it answered is replayed.
+        .addResponseHeadersToRemove(GatewayHeaders.NOT_SERVED)
         .setRoute(
             RouteAction.newBuilder()
                 .setClusterHeader(GatewayHeaders.CLUSTER)
@@ -131,6 +138,9 @@ final class GatewayRoutes {
                 .setRetryPolicy(
                     RetryPolicy.newBuilder()
                         .setRetryOn(RETRY_ON)
+                        .addRetriableHeaders(HeaderMatcher.newBuilder()
+                            .setName(GatewayHeaders.NOT_SERVED)
+                            .setPresentMatch(true))
                         .setNumRetries(UInt32Value.of(2))
                         .addRetryHostPredicate(
                             RetryPolicy.RetryHostPredicate.newBuilder()

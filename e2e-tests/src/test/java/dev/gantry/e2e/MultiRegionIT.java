@@ -1,0 +1,275 @@
+package dev.gantry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.gantry.proto.admin.v1.CreateWorkloadRequest;
+import dev.gantry.proto.admin.v1.GetWorkloadRequest;
+import dev.gantry.proto.admin.v1.LocationPolicy;
+import dev.gantry.proto.admin.v1.RegisterReplicaRequest;
+import dev.gantry.proto.admin.v1.ReplicaServiceGrpc;
+import dev.gantry.proto.admin.v1.SetLocationPolicyRequest;
+import dev.gantry.proto.admin.v1.PolicyServiceGrpc;
+import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Three regions through three real Envoys (DESIGN.md §2–3): regional, group and global
+ * endpoints entered at every gateway; location policies on every path; forwarding with the
+ * identity established where the client entered; the hop guard and the loop guard; deployments
+ * refused whole. The test that takes regions down runs last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiRegionIT {
+
+  private static MultiRegionStack stack;
+  private static ManagedChannel admin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = new MultiRegionStack();
+    admin = stack.admin();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    admin.shutdownNow();
+    stack.close();
+  }
+
+  private static String reason(RawHttp.Response response) {
+    return JsonParser.parseString(response.body()).getAsJsonObject().get("reason").getAsString();
+  }
+
+  private static JsonObject headersSeen(RawHttp.Response response) {
+    return JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("headers");
+  }
+
+  /** Entered at {@code gateway}, {@code host} is served by {@code expected}: nearest healthy allowed. */
+  @Order(1)
+  @ParameterizedTest(name = "at {0}: {1} → {2}")
+  @CsvSource({
+      "eu-lon-1, agt-echo-demo.eu-lon-1, eu-lon-1",
+      "eu-lon-1, agt-echo-demo.eu-par-1, eu-par-1",
+      "eu-lon-1, agt-echo-demo.us-pdx-1, us-pdx-1",
+      "eu-lon-1, agt-echo-demo.eu,       eu-lon-1",
+      "eu-lon-1, agt-echo-demo.us,       us-pdx-1",
+      "eu-lon-1, agt-echo-demo,          eu-lon-1",
+      "eu-par-1, agt-echo-demo.eu-lon-1, eu-lon-1",
+      "eu-par-1, agt-echo-demo.eu,       eu-par-1",
+      "eu-par-1, agt-echo-demo,          eu-par-1",
+      "us-pdx-1, agt-echo-demo.eu,       eu-lon-1",
+      "us-pdx-1, agt-echo-demo.eu-par-1, eu-par-1",
+      "us-pdx-1, agt-echo-demo,          us-pdx-1",
+      "us-pdx-1, mcp-tools-demo,         eu-lon-1",
+      "us-pdx-1, mcp-tools-demo.eu,      eu-lon-1",
+      "eu-par-1, mcp-tools-demo,         eu-par-1",
+      "eu-lon-1, sbx-box-demo,           eu-par-1",
+      "us-pdx-1, sbx-box-demo.eu,        eu-par-1",
+      "us-pdx-1, sbx-box-demo.eu-par-1,  eu-par-1",
+  })
+  void endpoint_isServedByTheNearestAllowedRegion(String gateway, String host, String expected) throws Exception {
+    RawHttp.Response response = stack.site(gateway).get(host, "/a//b?c=%2F");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(MultiRegionStack.servedBy(response)).isEqualTo(expected);
+    JsonObject seen = JsonParser.parseString(response.body()).getAsJsonObject();
+    assertThat(seen.get("path").getAsString()).as("the path is never rewritten, forwarded or not").isEqualTo("/a//b?c=%2F");
+    assertThat(headersSeen(response).getAsJsonArray("x-gantry-entered-at").get(0).getAsString()).isEqualTo(gateway);
+    assertThat(headersSeen(response).getAsJsonArray("x-gantry-region").get(0).getAsString()).isEqualTo(expected);
+  }
+
+  @Order(2)
+  @ParameterizedTest(name = "at {0}: {1} → {2} {3}")
+  @CsvSource({
+      "us-pdx-1, mcp-tools-demo.us-pdx-1, 421, not-deployed-in-location",
+      "eu-lon-1, mcp-tools-demo.us,       421, not-deployed-in-location",
+      "us-pdx-1, sbx-box-demo.eu-lon-1,   421, not-deployed-in-location",
+      "eu-lon-1, agt-nobody-demo.eu,      404, unknown-workload",
+      "eu-lon-1, agt-echo-demo.mars,      404, unknown-location",
+  })
+  void endpoint_thatNamesNoTarget_isRefusedWhereTheClientEntered(String gateway, String host, int status, String reason)
+      throws Exception {
+    RawHttp.Response response = stack.site(gateway).get(host, "/");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(status);
+    assertThat(reason(response)).isEqualTo(reason);
+  }
+
+  @Order(3)
+  @Test
+  void forwarded_privateWorkload_isAuthenticatedByTheServingRegion() throws Exception {
+    MultiRegionStack.Site london = stack.site("eu-lon-1");
+    String demo = stack.jwks.token("demo");
+
+    RawHttp.Response allowed = london.get("agt-private-demo.us-pdx-1", "/", "Authorization", "Bearer " + demo);
+    assertThat(allowed.status()).as(allowed.body()).isEqualTo(200);
+    assertThat(MultiRegionStack.servedBy(allowed)).isEqualTo("us-pdx-1");
+    assertThat(headersSeen(allowed).has("authorization")).as("the raw credential never reaches the workload").isFalse();
+    assertThat(headersSeen(allowed).getAsJsonArray("x-gantry-workspace").get(0).getAsString()).isEqualTo("demo");
+
+    RawHttp.Response anonymous = london.get("agt-private-demo.us-pdx-1", "/");
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(reason(anonymous)).isEqualTo("credentials-required");
+
+    RawHttp.Response otherWorkspace =
+        london.get("agt-private-demo.us-pdx-1", "/", "Authorization", "Bearer " + stack.jwks.token("other"));
+    assertThat(otherWorkspace.status()).isEqualTo(403);
+    assertThat(reason(otherWorkspace)).isEqualTo("wrong-workspace");
+
+    RawHttp.Response forged = london.get("agt-private-demo.us-pdx-1", "/",
+        "x-gantry-credential-kind", "jwt", "x-gantry-workspace", "demo", "x-gantry-subject", "root",
+        "x-gantry-entered-at", "eu-par-1");
+    assertThat(forged.status()).as("identity headers from a client are stripped, forwarded or not").isEqualTo(401);
+  }
+
+  @Order(4)
+  @Test
+  void internalListener_neverForwardsAgain() throws Exception {
+    MultiRegionStack.Site paris = stack.site("eu-par-1");
+
+    RawHttp.Response response = RawHttp.get(paris.internalPort,
+        "agt-echo-demo.us-pdx-1.run.localhost:" + paris.gatewayPort, "/",
+        RawHttp.headers("x-gantry-entered-at", "eu-lon-1"));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(502);
+    assertThat(reason(response)).isEqualTo("forwarding-refused");
+  }
+
+  @Order(5)
+  @Test
+  void requestThatComesRoundToAGatewayAgain_isRefusedAsALoop() throws Exception {
+    // As if eu-par-1 had already forwarded it once: eu-lon-1 forwards it to eu-par-1, which
+    // sees its own Via token twice.
+    RawHttp.Response response =
+        stack.site("eu-lon-1").get("agt-echo-demo.eu-par-1", "/", "Via", "1.1 gantry-eu-par-1");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(508);
+    assertThat(reason(response)).isEqualTo("forwarding-loop");
+  }
+
+  @Order(6)
+  @Test
+  void deployment_refusedByPlacementOrPolicy_writesNothing() {
+    WorkloadServiceGrpc.WorkloadServiceBlockingStub workloads = WorkloadServiceGrpc.newBlockingStub(admin);
+    long before = workloads.listWorkloads(dev.gantry.proto.admin.v1.ListWorkloadsRequest.getDefaultInstance()).getVersion();
+
+    assertThatThrownBy(() -> workloads.createWorkload(CreateWorkloadRequest.newBuilder()
+            .setId("sbx-two-demo").addRegions("eu-lon-1").addRegions("eu-par-1").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+        .hasMessageContaining("a sandbox runs in exactly one region");
+    assertThatThrownBy(() -> workloads.createWorkload(CreateWorkloadRequest.newBuilder()
+            .setId("mcp-eu-demo").addRegions("us-pdx-1")
+            .setPolicy(LocationPolicy.newBuilder().addContinents("EU")).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION))
+        .hasMessageContaining("may not be deployed to [us-pdx-1]");
+    assertThatThrownBy(() -> PolicyServiceGrpc.newBlockingStub(admin).setLocationPolicy(SetLocationPolicyRequest.newBuilder()
+            .setWorkspace("demo").setPolicy(LocationPolicy.newBuilder().addContinents("EU")).build()))
+        .as("agt-echo-demo runs in us-pdx-1")
+        .hasMessageContaining("deployed to [us-pdx-1]");
+
+    assertThat(workloads.listWorkloads(dev.gantry.proto.admin.v1.ListWorkloadsRequest.getDefaultInstance()).getVersion())
+        .as("nothing written").isEqualTo(before);
+    assertThatThrownBy(() -> workloads.getWorkload(GetWorkloadRequest.newBuilder().setId("sbx-two-demo").build()))
+        .hasMessageContaining("NOT_FOUND");
+  }
+
+  @Order(7)
+  @Test
+  void deployment_throughTheAdminApi_isServedEverywhere_onceAReplicaRegisters() throws Exception {
+    var created = WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder()
+        .setId("sbx-new-demo").setPublic(true).setNear("us-pdx-1").build());
+    assertThat(created.getRegionsList()).as("a sandbox: one region, the nearest to the one asked").containsExactly("us-pdx-1");
+
+    ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder()
+        .setWorkload("sbx-new-demo").setRegion("us-pdx-1")
+        .setAddress("127.0.0.1:" + stack.site("us-pdx-1").echoPort).setTtlMillis(60_000).build());
+
+    Instant deadline = Instant.now().plusSeconds(10);
+    RawHttp.Response response;
+    do {
+      response = stack.site("eu-lon-1").get("sbx-new-demo", "/");
+      if (response.status() == 200) {
+        break;
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    } while (Instant.now().isBefore(deadline));
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(MultiRegionStack.servedBy(response)).isEqualTo("us-pdx-1");
+  }
+
+  @Order(9)
+  @Test
+  void aPeerGatewayWithoutReplicas_isSkippedForTheNextRegion_beforeItsLeaseRunsOut() throws Exception {
+    MultiRegionStack.Site london = stack.site("eu-lon-1");
+    london.crashEcho();
+    try {
+      // At once, before the control plane knows: Portland forwards to London's gateway, which
+      // has nothing to serve with and says so; Portland tries Paris.
+      for (int i = 0; i < 20; i++) {
+        RawHttp.Response response = stack.site("us-pdx-1").get("mcp-tools-demo", "/");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(MultiRegionStack.servedBy(response)).isEqualTo("eu-par-1");
+        assertThat(response.headers()).doesNotContainKey("x-gantry-not-served");
+      }
+    } finally {
+      london.startEcho();
+    }
+    stack.awaitServing();
+  }
+
+  /** mcp-tools-demo may only run in Europe: with both European regions down, a clear error, never the US. */
+  @Order(10)
+  @Test
+  void everyAllowedRegionDown_isAClearError_neverAnotherRegion() throws Exception {
+    MultiRegionStack.Site portland = stack.site("us-pdx-1");
+    stack.site("eu-lon-1").crashEcho();
+    stack.site("eu-par-1").crashEcho();
+    try {
+      Instant deadline = Instant.now().plus(MultiRegionStack.LEASE).plusSeconds(5);
+      RawHttp.Response response;
+      do {
+        response = portland.get("mcp-tools-demo", "/");
+        assertThat(response.status() == 200 ? MultiRegionStack.servedBy(response) : "none")
+            .as("never served outside its allowed regions").isNotEqualTo("us-pdx-1");
+        if (response.status() == 503) {
+          break;
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      } while (Instant.now().isBefore(deadline));
+      assertThat(response.status()).as(response.body()).isEqualTo(503);
+      assertThat(reason(response)).isEqualTo("no-healthy-upstream");
+      RawHttp.Response echo = portland.get("agt-echo-demo", "/");
+      assertThat(MultiRegionStack.servedBy(echo)).as("agt-echo-demo may run in the US").isEqualTo("us-pdx-1");
+    } finally {
+      stack.site("eu-lon-1").startEcho();
+      stack.site("eu-par-1").startEcho();
+    }
+    stack.awaitServing();
+    // Portland's Envoy ejected London's gateway while it failed; it returns within the ejection time.
+    Instant deadline = Instant.now().plusSeconds(40);
+    RawHttp.Response back;
+    do {
+      back = portland.get("mcp-tools-demo", "/");
+      TimeUnit.MILLISECONDS.sleep(100);
+    } while (!(back.status() == 200 && MultiRegionStack.servedBy(back).equals("eu-lon-1")) && Instant.now().isBefore(deadline));
+    assertThat(back.status() == 200 ? MultiRegionStack.servedBy(back) : back.body()).isEqualTo("eu-lon-1");
+  }
+}

@@ -1,0 +1,220 @@
+package dev.gantry.e2e;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import com.google.gson.JsonParser;
+import dev.gantry.authz.AuthzServer;
+import dev.gantry.controlplane.ControlPlane;
+import dev.gantry.controlplane.config.SeedLoader;
+import dev.gantry.controlplane.config.TopologyLoader;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.demo.EchoServer;
+import dev.gantry.demo.ReplicaRegistration;
+import dev.gantry.routing.HostPort;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Three gateway regions on loopback, whole and real, as {@code ./gantry up} runs them: one
+ * control plane; per region the real Envoy, an authz-service and an echo process that registers
+ * its replicas with a lease and heartbeats (the demo workload's own {@link ReplicaRegistration}).
+ * Every port is free-chosen.
+ *
+ * <p>Workloads: {@code agt-echo-demo} (public, every region), {@code mcp-tools-demo} (public,
+ * location policy continent EU: eu-lon-1 and eu-par-1), {@code sbx-box-demo} (public sandbox,
+ * eu-par-1), {@code agt-private-demo} (private to workspace demo, every region).
+ */
+final class MultiRegionStack implements AutoCloseable {
+
+  static final List<String> REGIONS = List.of("eu-lon-1", "eu-par-1", "us-pdx-1");
+
+  /** A region's gateway: its public and internal listeners, its sidecar and its echo. */
+  final class Site {
+    final String region;
+    final int gatewayPort = FreePorts.next();
+    final int internalPort = FreePorts.next();
+    final int authzPort = FreePorts.next();
+    final int echoPort = FreePorts.next();
+    EchoServer echo;
+    ReplicaRegistration registration;
+    AuthzServer authz;
+    EnvoyProcess envoy;
+
+    Site(String region) {
+      this.region = region;
+    }
+
+    /** The workloads this region's echo serves: those deployed here. */
+    List<String> serves() {
+      List<String> serves = new ArrayList<>(List.of("agt-echo-demo", "agt-private-demo"));
+      if (region.startsWith("eu-")) {
+        serves.add("mcp-tools-demo");
+      }
+      if (region.equals("eu-par-1")) {
+        serves.add("sbx-box-demo");
+      }
+      return serves;
+    }
+
+    /** Starts (or restarts, on the same port) this region's echo and registers its replicas. */
+    void startEcho() throws Exception {
+      echo = EchoServer.start(new InetSocketAddress("127.0.0.1", echoPort), "echo", region, echoLoop);
+      List<ReplicaRegistration.Replica> replicas = new ArrayList<>();
+      for (String workload : serves()) {
+        replicas.add(new ReplicaRegistration.Replica(workload, region, new HostPort("127.0.0.1", echoPort)));
+      }
+      registration = ReplicaRegistration.start(new HostPort("127.0.0.1", controlPlanePort), replicas, LEASE);
+    }
+
+    /** Stops the echo as a crash would: no deregistration; the leases run out. */
+    void crashEcho() throws Exception {
+      registration.abandon();
+      echo.close();
+    }
+
+    RawHttp.Response get(String host, String path, String... headers) throws Exception {
+      return RawHttp.get(gatewayPort, host + ".run.localhost:" + gatewayPort, path, RawHttp.headers(headers));
+    }
+  }
+
+  /** The replicas' lease: short, so a crashed one leaves the endpoints soon. */
+  static final Duration LEASE = Duration.ofMillis(1500);
+
+  final int controlPlanePort = FreePorts.next();
+  final Map<String, Site> sites = new LinkedHashMap<>();
+  final TestJwks jwks;
+  final Topology topology;
+  final ControlPlane controlPlane;
+  private final EventLoopGroup echoLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final Path workDir;
+
+  MultiRegionStack() throws Exception {
+    REGIONS.forEach(r -> sites.put(r, new Site(r)));
+    workDir = Files.createDirectories(Path.of("target", "e2e", "regions-" + controlPlanePort));
+    jwks = new TestJwks();
+    topology = TopologyLoader.load(regionsYaml(), "test regions");
+    String seed = """
+        workspaces:
+          - id: demo
+            jwt_issuers: [{issuer: "%1$sdemo", jwks_uri: "%2$s", audiences: [gantry]}]
+          - id: other
+            jwt_issuers: [{issuer: "%1$sother", jwks_uri: "%2$s", audiences: [gantry]}]
+        workloads:
+          - {id: agt-echo-demo, public: true}
+          - {id: mcp-tools-demo, public: true, policy: {continents: [EU]}}
+          - {id: sbx-box-demo, public: true, regions: [eu-par-1]}
+          - {id: agt-private-demo}
+        """.formatted(TestJwks.ISSUER_BASE, jwks.uri());
+    controlPlane = ControlPlane.start(new ControlPlane.Config(
+        new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology)));
+    for (Site site : sites.values()) {
+      site.startEcho();
+      site.authz = AuthzServer.start(new AuthzServer.Config(
+          new InetSocketAddress("127.0.0.1", site.authzPort),
+          new InetSocketAddress("127.0.0.1", controlPlanePort),
+          site.region,
+          "authz-test-" + site.region));
+      site.envoy = EnvoyProcess.start(site.region, controlPlanePort, workDir);
+    }
+    awaitServing();
+  }
+
+  Site site(String region) {
+    return sites.get(region);
+  }
+
+  /** A channel to the control plane's admin API; the caller shuts it down. */
+  ManagedChannel admin() {
+    return NettyChannelBuilder.forAddress("127.0.0.1", controlPlanePort).usePlaintext().build();
+  }
+
+  /** The region that served a response of the echo, read from its JSON. */
+  static String servedBy(RawHttp.Response response) {
+    return JsonParser.parseString(response.body()).getAsJsonObject().get("region").getAsString();
+  }
+
+  private String regionsYaml() {
+    StringBuilder yaml = new StringBuilder("base_domains: [run.localhost]\nregions:\n");
+    Map<String, String> places = Map.of(
+        "eu-lon-1", "country: GB, continent: EU, coordinates: [51.51, -0.13]",
+        "eu-par-1", "country: FR, continent: EU, coordinates: [48.86, 2.35]",
+        "us-pdx-1", "country: US, continent: NA, coordinates: [45.52, -122.68]");
+    for (Site site : sites.values()) {
+      yaml.append("  - {id: ").append(site.region).append(", ").append(places.get(site.region))
+          .append(", gateway: 127.0.0.1:").append(site.gatewayPort)
+          .append(", internal: 127.0.0.1:").append(site.internalPort)
+          .append(", authz: 127.0.0.1:").append(site.authzPort).append("}\n");
+    }
+    return yaml.append("groups:\n  eu: {continents: [EU]}\n  us: {countries: [US]}\n").toString();
+  }
+
+  /**
+   * Waits until every gateway serves every region's echo: configs pushed, snapshots received,
+   * replicas registered, peers reachable.
+   */
+  void awaitServing() throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    String last = "no attempt";
+    while (Instant.now().isBefore(deadline)) {
+      boolean all = true;
+      for (Site entry : sites.values()) {
+        if (!entry.envoy.isAlive()) {
+          fail("Envoy of " + entry.region + " exited:\n" + entry.envoy.log());
+        }
+        for (String region : REGIONS) {
+          try {
+            RawHttp.Response response = entry.get("agt-echo-demo." + region, "/ready");
+            if (response.status() != 200 || !servedBy(response).equals(region)) {
+              all = false;
+              last = entry.region + " → " + region + ": " + response.status() + " " + response.body();
+            }
+          } catch (java.io.IOException | IllegalStateException e) {
+            all = false;
+            last = entry.region + " → " + region + ": " + e;
+          }
+        }
+      }
+      if (all) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    fail("regions not all serving after 60 s (last: " + last + ")");
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Site site : sites.values()) {
+      if (site.envoy != null) {
+        site.envoy.close();
+      }
+    }
+    for (Site site : sites.values()) {
+      if (site.authz != null) {
+        site.authz.close();
+      }
+      if (site.registration != null) {
+        site.registration.abandon();
+      }
+      if (site.echo != null) {
+        site.echo.close();
+      }
+    }
+    controlPlane.close();
+    jwks.close();
+    echoLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+}
