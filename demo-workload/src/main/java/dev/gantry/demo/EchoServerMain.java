@@ -51,6 +51,10 @@ public final class EchoServerMain implements Callable<Integer> {
   @Option(names = "--lease-ms", defaultValue = "3000", description = "replica lease without a heartbeat (default: ${DEFAULT-VALUE})")
   long leaseMillis;
 
+  @Option(names = "--drain-ms", defaultValue = "1000",
+      description = "on stop: after deregistering, keep serving this long while the gateways learn (default: ${DEFAULT-VALUE})")
+  long drainMillis;
+
   public static void main(String[] args) {
     int exit = new CommandLine(new EchoServerMain()).execute(args);
     if (exit != 0) {
@@ -88,7 +92,13 @@ public final class EchoServerMain implements Callable<Integer> {
         : ReplicaRegistration.start(HostPort.parse(controlPlane), replicas, Duration.ofMillis(leaseMillis));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (registration != null) {
+        // Leave the endpoints first, then keep answering what is already on its way.
         registration.close();
+        try {
+          Thread.sleep(drainMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       grpcServer.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -67,6 +67,14 @@ final class GatewayLocalReplies {
             notServed(internal)
                 .setFilter(flag("UF"))
                 .setBodyFormatOverride(json("the workload could not be reached; try again later", "upstream-unreachable")))
+        // The workload's connection closed after the request went out: it may have reached the
+        // workload, so it is not retried (DESIGN.md §8).
+        .addMappers(
+            notServed(false)
+                .setFilter(flag("UC"))
+                .setBodyFormatOverride(json(
+                    "the workload's connection closed before it answered; not retried, as the request may have reached it",
+                    "upstream-reset")))
         // Admitted to a cluster this Envoy does not have yet (a config push in flight).
         .addMappers(
             notServed(internal)
