@@ -101,7 +101,9 @@ class GatewayRoutingIT {
     List<String> gantryHeaders = new ArrayList<>();
     headers.keySet().stream().filter(h -> h.startsWith("x-gantry-")).forEach(gantryHeaders::add);
     assertThat(gantryHeaders)
-        .containsExactlyInAnyOrder("x-gantry-workload", "x-gantry-subject", "x-gantry-credential-kind", "x-gantry-region");
+        .containsExactlyInAnyOrder("x-gantry-workload", "x-gantry-subject", "x-gantry-credential-kind", "x-gantry-region",
+            "x-gantry-entered-at");
+    assertThat(headers.getAsJsonArray("x-gantry-entered-at").get(0).getAsString()).isEqualTo("eu-lon-1");
     assertThat(headers.getAsJsonArray("x-gantry-subject")).hasSize(1);
     assertThat(headers.getAsJsonArray("x-gantry-subject").get(0).getAsString()).isEqualTo("anonymous");
     assertThat(headers.getAsJsonArray("x-gantry-credential-kind").get(0).getAsString()).isEqualTo("none");
