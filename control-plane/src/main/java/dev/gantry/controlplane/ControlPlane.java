@@ -5,7 +5,11 @@ import dev.gantry.controlplane.admin.RegionAdmin;
 import dev.gantry.controlplane.admin.ReplicaAdmin;
 import dev.gantry.controlplane.admin.WorkloadAdmin;
 import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.replicas.LeaseBook;
+import dev.gantry.controlplane.replicas.MemoryLeaseBook;
 import dev.gantry.controlplane.replicas.ReplicaLeases;
+import dev.gantry.controlplane.store.Database;
+import dev.gantry.controlplane.store.SqlLeaseBook;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.gantry.controlplane.authzsync.AuthzSnapshotService;
 import dev.gantry.controlplane.model.FleetState;
@@ -48,11 +52,21 @@ public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
 
   /**
-   * @param listen where Envoys (ADS) and authz sidecars (snapshot stream) connect
+   * @param listen where Envoys (ADS), authz sidecars (snapshot stream) and admin clients connect
    * @param topology the region catalog and gateway sites
-   * @param seed the workloads to start with
+   * @param seed the state to start with when the store is empty
+   * @param database where the state is kept; null keeps it in memory only (tests)
    */
-  public record Config(HostPort listen, Topology topology, FleetState seed) {}
+  public record Config(HostPort listen, Topology topology, FleetState seed, Database database) {
+
+    /** A control plane whose state lives in memory only. */
+    public Config(HostPort listen, Topology topology, FleetState seed) {
+      this(listen, topology, seed, null);
+    }
+  }
+
+  /** How often a control plane with a database looks for writes of other replicas. */
+  static final long REFRESH_MILLIS = 200;
 
   private final Server server;
   private final FleetStore store;
@@ -90,15 +104,31 @@ public final class ControlPlane implements AutoCloseable {
             new CachedProtoResourcesSerializer());
     AuthzSnapshotService snapshots = new AuthzSnapshotService(topology);
 
-    FleetStore store = new FleetStore();
+    FleetStore store = config.database() == null ? new FleetStore() : new FleetStore(config.database());
     store.subscribe(publisher::accept);
     store.subscribe(snapshots::accept);
-    store.update(state -> config.seed());
+    if (store.current().version() == 0) {
+      // Only into an empty store: a replica starting beside another that seeded keeps its state.
+      store.update(state -> state.version() == 0 ? config.seed() : state);
+    } else {
+      log.info("store {} holds state version {}: the seed is not applied", config.database().describe(),
+          store.current().version());
+    }
 
     Deployments deployments = new Deployments(topology);
-    ReplicaLeases leases = new ReplicaLeases(store, deployments, System::nanoTime);
-    ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("replica-expiry"));
+    LeaseBook book = config.database() == null ? new MemoryLeaseBook() : new SqlLeaseBook(config.database());
+    ReplicaLeases leases = new ReplicaLeases(store, deployments, book, System::currentTimeMillis);
+    ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
     executors.add(expiry);
+    if (config.database() != null) {
+      expiry.scheduleWithFixedDelay(() -> {
+        try {
+          store.refresh();
+        } catch (RuntimeException e) {
+          log.warn("reading the store for other replicas' writes failed; trying again: {}", e.getMessage());
+        }
+      }, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+    }
     expiry.scheduleWithFixedDelay(() -> {
       try {
         leases.expire().forEach(r -> log.info("replica {} of {} in {} missed its heartbeats: removed",

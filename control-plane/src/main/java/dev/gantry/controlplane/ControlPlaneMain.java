@@ -1,5 +1,9 @@
 package dev.gantry.controlplane;
 
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.store.Database;
+import dev.gantry.controlplane.store.StoreException;
+import java.util.Properties;
 import dev.gantry.controlplane.config.ConfigException;
 import dev.gantry.controlplane.config.SeedLoader;
 import dev.gantry.controlplane.config.TopologyLoader;
@@ -19,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "control-plane",
     mixinStandardHelpOptions = true,
-    description = "Gantry's control plane: xDS (ADS) for the gateways' Envoys and the snapshot stream for the authz sidecars.")
+    description = "Gantry's control plane: xDS (ADS) for the gateways' Envoys, the snapshot stream for the authz sidecars, the admin API; its state in an embedded store or PostgreSQL.")
 public final class ControlPlaneMain implements Callable<Integer> {
 
   @Option(names = "--listen", defaultValue = "127.0.0.1:18000",
@@ -31,6 +35,21 @@ public final class ControlPlaneMain implements Callable<Integer> {
 
   @Option(names = "--seed", description = "workloads to start with, YAML (default: the embedded demo workloads)")
   Path seed;
+
+  @Option(names = "--data-dir", defaultValue = ".gantry/control-plane",
+      description = "where the embedded store keeps its one file, fleet.mv.db (default: ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Option(names = "--store-url",
+      description = "a shared store instead of the embedded one: jdbc:postgresql://host:port/db (several control planes may share it)")
+  String storeUrl;
+
+  @Option(names = "--store-user", description = "PostgreSQL user (default: from the URL)")
+  String storeUser;
+
+  @Option(names = "--store-password-env", defaultValue = "GANTRY_STORE_PASSWORD",
+      description = "environment variable holding the PostgreSQL password (default: ${DEFAULT-VALUE})")
+  String storePasswordEnv;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ControlPlaneMain()).execute(args));
@@ -44,9 +63,9 @@ public final class ControlPlaneMain implements Callable<Integer> {
     try {
       address = HostPort.parse(listen);
       topology = TopologyLoader.load(read(regions, "defaults/regions.yaml"), source(regions, "defaults/regions.yaml"));
-      config = new ControlPlane.Config(address, topology,
-          SeedLoader.load(read(seed, "defaults/seed.yaml"), source(seed, "defaults/seed.yaml"), topology));
-    } catch (ConfigException | IllegalArgumentException e) {
+      FleetState seedState = SeedLoader.load(read(seed, "defaults/seed.yaml"), source(seed, "defaults/seed.yaml"), topology);
+      config = new ControlPlane.Config(address, topology, seedState, database());
+    } catch (ConfigException | IllegalArgumentException | StoreException e) {
       System.err.println("control-plane: " + e.getMessage());
       return 2;
     }
@@ -60,6 +79,21 @@ public final class ControlPlaneMain implements Callable<Integer> {
     }));
     controlPlane.awaitTermination();
     return 0;
+  }
+
+  private Database database() {
+    if (storeUrl == null) {
+      return Database.embedded(dataDir);
+    }
+    Properties credentials = new Properties();
+    if (storeUser != null) {
+      credentials.setProperty("user", storeUser);
+    }
+    String password = System.getenv(storePasswordEnv);
+    if (password != null) {
+      credentials.setProperty("password", password);
+    }
+    return Database.open(storeUrl, credentials);
   }
 
   private static String source(Path file, String resource) {

@@ -1,6 +1,7 @@
 package dev.gantry.controlplane.admin;
 
 import dev.gantry.controlplane.deploy.Refusal;
+import dev.gantry.controlplane.store.StoreException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -20,6 +21,9 @@ final class AdminStatus {
       return;
     } catch (StatusRuntimeException e) {
       responses.onError(e);
+      return;
+    } catch (StoreException e) {
+      responses.onError(Status.UNAVAILABLE.withDescription(e.getMessage() + " (try again)").asRuntimeException());
       return;
     }
     responses.onNext(result);

@@ -5,19 +5,17 @@ import dev.gantry.controlplane.deploy.Refusal;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.store.FleetStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
  * Replicas that announce themselves: each holds a lease it renews with heartbeats; one that stops
- * renewing is removed when its lease runs out. Heartbeats touch only this registry, never the
- * store: only a replica that comes or goes writes a new state, and Envoy learns of it by EDS
- * alone. (Replicas from the seed are not leased and stay until removed.)
+ * renewing is removed when its lease runs out. Heartbeats touch only the {@link LeaseBook},
+ * never the state: only a replica that comes or goes writes a new version, and Envoy learns of
+ * it by EDS alone. (Replicas from the seed or added by an operator hold no lease and stay until
+ * removed.)
  */
 public final class ReplicaLeases {
 
@@ -27,30 +25,36 @@ public final class ReplicaLeases {
   private static final Duration MIN_TTL = Duration.ofMillis(500);
   private static final Duration MAX_TTL = Duration.ofMinutes(5);
 
-  private record Lease(long expiresAtNanos, long ttlNanos) {}
-
   private final FleetStore store;
   private final Deployments deployments;
-  private final LongSupplier nanoClock;
-  private final Map<Replica, Lease> leases = new ConcurrentHashMap<>();
+  private final LeaseBook book;
+  private final LongSupplier clockMillis;
 
-  /** @param nanoClock {@link System#nanoTime}, or a test's clock */
-  public ReplicaLeases(FleetStore store, Deployments deployments, LongSupplier nanoClock) {
+  /** @param clockMillis {@link System#currentTimeMillis}, or a test's clock */
+  public ReplicaLeases(FleetStore store, Deployments deployments, LeaseBook book, LongSupplier clockMillis) {
     this.store = store;
     this.deployments = deployments;
-    this.nanoClock = nanoClock;
+    this.book = book;
+    this.clockMillis = clockMillis;
   }
 
   /**
    * Adds {@code replica} (a write, when it is new) and leases it for {@code ttl}.
    *
    * @return the lease granted, {@code ttl} bounded to [0.5 s, 5 min]; zero asks for the default
-   * @throws Refusal when the workload does not exist or is not deployed to the replica's region
+   * @throws Refusal when the workload does not exist or is not deployed to the replica's region;
+   *     then no lease is left behind
    */
   public Duration register(Replica replica, Duration ttl) {
     Duration granted = ttl.isZero() ? DEFAULT_TTL : clamp(ttl);
-    store.update(state -> deployments.addReplica(state, replica));
-    leases.put(replica, new Lease(nanoClock.getAsLong() + granted.toNanos(), granted.toNanos()));
+    // The lease first: a replica in the state without one would never expire.
+    book.grant(replica, granted.toMillis(), clockMillis.getAsLong());
+    try {
+      store.update(state -> deployments.addReplica(state, replica));
+    } catch (RuntimeException e) {
+      book.drop(replica);
+      throw e;
+    }
     return granted;
   }
 
@@ -58,43 +62,43 @@ public final class ReplicaLeases {
    * Renews a lease.
    *
    * @return the lease, or null when the replica is not registered (it expired, was removed, or
-   *     the control plane restarted): the replica registers again
+   *     its lease was lost): the replica registers again
    */
   public Duration heartbeat(Replica replica) {
-    Lease renewed = leases.computeIfPresent(
-        replica, (r, lease) -> new Lease(nanoClock.getAsLong() + lease.ttlNanos(), lease.ttlNanos()));
-    if (renewed == null || !store.current().replicas().contains(replica)) {
-      leases.remove(replica);
+    long ttl = book.renew(replica, clockMillis.getAsLong());
+    if (ttl < 0) {
       return null;
     }
-    return Duration.ofNanos(renewed.ttlNanos());
+    if (!store.current().replicas().contains(replica)) {
+      store.refresh(); // another control-plane replica may have added it a moment ago
+      if (!store.current().replicas().contains(replica)) {
+        book.drop(replica);
+        return null;
+      }
+    }
+    return Duration.ofMillis(ttl);
   }
 
   /** Removes a replica, leased or not. */
   public void deregister(Replica replica) {
-    leases.remove(replica);
+    book.drop(replica);
     store.update(state -> deployments.removeReplica(state, replica));
   }
 
   /** True when {@code replica} holds a lease. */
   public boolean isLeased(Replica replica) {
-    return leases.containsKey(replica);
+    return book.holds(replica);
   }
 
   /** Removes every replica whose lease ran out, in one write; returns them. */
   public List<Replica> expire() {
-    long now = nanoClock.getAsLong();
-    List<Replica> expired = new ArrayList<>();
-    leases.forEach((replica, lease) -> {
-      if (now - lease.expiresAtNanos() > 0 && leases.remove(replica, lease)) {
-        expired.add(replica);
-      }
-    });
+    List<Replica> expired = book.expired(clockMillis.getAsLong());
     if (!expired.isEmpty()) {
       Set<Replica> gone = new HashSet<>(expired);
       store.update(state -> state.replicas().stream().noneMatch(gone::contains)
           ? state
           : state.withWorkloads(state.workloads(), state.replicas().stream().filter(r -> !gone.contains(r)).toList()));
+      expired.forEach(book::drop);
     }
     return expired;
   }

@@ -3,25 +3,54 @@ package dev.gantry.controlplane.store;
 import com.google.errorprone.annotations.ThreadSafe;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.gantry.controlplane.model.FleetState;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The control plane's state, in memory. Writes are serialised: each one sees the state the
- * previous one left and produces the next version, and subscribers are told of every version in
- * order. (A durable store with the same contract is issue 5.)
+ * The control plane's state: the current {@link FleetState} in memory, kept in a {@link
+ * Database} when it has one (issue 5), and every subscriber told of every version in order.
+ *
+ * <p>A write is a pure function of the current state, applied in one transaction that first
+ * locks the version row: writes are serialised across every control-plane replica sharing the
+ * database, each sees the state the previous one left (reloaded if another replica wrote
+ * since), and versions only go up, across restarts too. A write that throws, or fails to
+ * commit, stores nothing. {@link #refresh()} picks up what other replicas wrote.
  */
 @ThreadSafe
 public final class FleetStore {
 
   private final Object lock = new Object();
+  private final Database database;
 
   @GuardedBy("lock")
   private FleetState state = FleetState.empty();
 
   private final List<Consumer<FleetState>> subscribers = new CopyOnWriteArrayList<>();
+
+  /** A store in memory only: its state is gone with the process (tests). */
+  public FleetStore() {
+    this.database = null;
+  }
+
+  /** A store kept in {@code database}; starts from what the database holds. */
+  public FleetStore(Database database) {
+    this.database = database;
+    try (Connection connection = database.connect()) {
+      state = StateRows.load(connection);
+      connection.commit();
+    } catch (SQLException e) {
+      throw new StoreException("store " + database.describe() + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The database behind it, or null in memory. */
+  public Database database() {
+    return database;
+  }
 
   /** The current state. */
   public FleetState current() {
@@ -38,20 +67,72 @@ public final class FleetStore {
    * @param change a pure function of the current state; it throws to refuse the write, and
    *     then nothing is stored; returning the very state it was given stores nothing either
    * @return the stored state
+   * @throws StoreException when the database cannot be written (nothing was)
    */
   public FleetState update(UnaryOperator<FleetState> change) {
     synchronized (lock) {
-      FleetState changed = change.apply(state);
-      if (changed == state) {
-        return state; // nothing changed: no new version, nobody told
+      if (database == null) {
+        FleetState changed = change.apply(state);
+        if (changed == state) {
+          return state;
+        }
+        publish(new FleetState(state.version() + 1, changed.workspaces(), changed.workloads(), changed.replicas()));
+        return state;
       }
-      FleetState next =
-          new FleetState(state.version() + 1, changed.workspaces(), changed.workloads(), changed.replicas());
-      state = next;
-      for (Consumer<FleetState> subscriber : subscribers) {
-        subscriber.accept(next);
+      try (Connection connection = database.connect()) {
+        try {
+          long stored = StateRows.lockVersion(connection);
+          if (stored != state.version()) {
+            publish(StateRows.load(connection)); // another replica wrote since
+          }
+          FleetState changed = change.apply(state);
+          if (changed == state) {
+            connection.rollback();
+            return state;
+          }
+          FleetState next =
+              new FleetState(state.version() + 1, changed.workspaces(), changed.workloads(), changed.replicas());
+          StateRows.write(connection, state, next);
+          connection.commit();
+          publish(next);
+          return next;
+        } catch (RuntimeException | SQLException e) {
+          connection.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        throw new StoreException("store " + database.describe() + " could not be written (nothing was): " + e.getMessage(), e);
       }
-      return next;
+    }
+  }
+
+  /**
+   * Reads the database's version and, when another control-plane replica wrote a newer state,
+   * loads and publishes it. Returns whether it did.
+   */
+  public boolean refresh() {
+    if (database == null) {
+      return false;
+    }
+    synchronized (lock) {
+      try (Connection connection = database.connect()) {
+        boolean newer = StateRows.version(connection) > state.version();
+        if (newer) {
+          publish(StateRows.load(connection));
+        }
+        connection.commit();
+        return newer;
+      } catch (SQLException e) {
+        throw new StoreException("store " + database.describe() + " cannot be read: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @GuardedBy("lock")
+  private void publish(FleetState next) {
+    state = next;
+    for (Consumer<FleetState> subscriber : subscribers) {
+      subscriber.accept(next);
     }
   }
 

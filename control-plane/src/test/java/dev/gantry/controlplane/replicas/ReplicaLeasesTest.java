@@ -32,7 +32,7 @@ class ReplicaLeasesTest {
     store.update(state -> TestTopologies.demoSeed());
     store.subscribe(published::add);
     published.clear();
-    leases = new ReplicaLeases(store, deployments, now::get);
+    leases = new ReplicaLeases(store, deployments, new MemoryLeaseBook(), now::get);
   }
 
   @Test
@@ -41,13 +41,13 @@ class ReplicaLeasesTest {
     assertThat(store.current().replicas()).contains(replica);
 
     for (int i = 0; i < 5; i++) {
-      now.addAndGet(Duration.ofSeconds(1).toNanos());
+      now.addAndGet(1_000);
       assertThat(leases.heartbeat(replica)).isEqualTo(Duration.ofSeconds(2));
       assertThat(leases.expire()).isEmpty();
     }
     assertThat(published).as("one write: the registration").hasSize(1);
 
-    now.addAndGet(Duration.ofMillis(2_001).toNanos());
+    now.addAndGet(2_001);
     assertThat(leases.expire()).containsExactly(replica);
     assertThat(store.current().replicas()).doesNotContain(replica);
     assertThat(published).hasSize(2);
