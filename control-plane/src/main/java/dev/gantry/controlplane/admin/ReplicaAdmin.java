@@ -59,6 +59,7 @@ public final class ReplicaAdmin extends ReplicaServiceGrpc.ReplicaServiceImplBas
   @Override
   public void listReplicas(ListReplicasRequest request, StreamObserver<ListReplicasResponse> responses) {
     AdminStatus.answer(responses, () -> {
+      store.refresh();
       ListReplicasResponse.Builder list = ListReplicasResponse.newBuilder();
       for (Replica replica : store.current().replicas()) {
         if (request.getWorkload().isEmpty() || replica.workload().toString().equals(request.getWorkload())) {

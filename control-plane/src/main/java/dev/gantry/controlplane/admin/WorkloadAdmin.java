@@ -48,6 +48,7 @@ public final class WorkloadAdmin extends WorkloadServiceGrpc.WorkloadServiceImpl
   public void getWorkload(GetWorkloadRequest request, StreamObserver<WorkloadInfo> responses) {
     AdminStatus.answer(responses, () -> {
       WorkloadId id = AdminMessages.workloadId(request.getId());
+      store.refresh(); // read what any control-plane replica wrote, not only this one
       FleetState state = store.current();
       Workload workload = state.workloads().get(id);
       if (workload == null) {
@@ -60,6 +61,7 @@ public final class WorkloadAdmin extends WorkloadServiceGrpc.WorkloadServiceImpl
   @Override
   public void listWorkloads(ListWorkloadsRequest request, StreamObserver<ListWorkloadsResponse> responses) {
     AdminStatus.answer(responses, () -> {
+      store.refresh();
       FleetState state = store.current();
       ListWorkloadsResponse.Builder list = ListWorkloadsResponse.newBuilder().setVersion(state.version());
       for (Workload workload : state.sortedWorkloads()) {
