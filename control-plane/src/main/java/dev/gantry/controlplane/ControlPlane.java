@@ -2,6 +2,8 @@ package dev.gantry.controlplane;
 
 import dev.gantry.controlplane.admin.PolicyAdmin;
 import dev.gantry.controlplane.admin.RegionAdmin;
+import dev.gantry.controlplane.admin.StatusAdmin;
+import dev.gantry.controlplane.status.FleetStatusBoard;
 import dev.gantry.controlplane.admin.ReplicaAdmin;
 import dev.gantry.controlplane.admin.WorkloadAdmin;
 import dev.gantry.controlplane.deploy.Deployments;
@@ -93,18 +95,19 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     Topology topology = config.topology();
+    FleetStore store = config.database() == null ? new FleetStore() : new FleetStore(config.database());
+    FleetStatusBoard board = new FleetStatusBoard();
     SimpleCache<String> cache = new SimpleCache<>(new RegionNodeGroup());
     XdsPublisher publisher =
-        new XdsPublisher(new XdsTranslator(topology), cache, topology.catalog().regions().keySet(), publishing);
+        new XdsPublisher(new XdsTranslator(topology), cache, topology.catalog().regions().keySet(), publishing, board);
     V3DiscoveryServer ads =
         new V3DiscoveryServer(
-            List.of(new XdsCallbacks(topology.catalog().regions().keySet())),
+            List.of(new XdsCallbacks(topology.catalog().regions().keySet(), board, publisher)),
             cache,
             new RoundRobinExecutorGroup(xdsResponders),
             new CachedProtoResourcesSerializer());
-    AuthzSnapshotService snapshots = new AuthzSnapshotService(topology);
+    AuthzSnapshotService snapshots = new AuthzSnapshotService(topology, store.identity(), board);
 
-    FleetStore store = config.database() == null ? new FleetStore() : new FleetStore(config.database());
     store.subscribe(publisher::accept);
     store.subscribe(snapshots::accept);
     if (store.current().version() == 0) {
@@ -153,6 +156,7 @@ public final class ControlPlane implements AutoCloseable {
             .addService(new WorkloadAdmin(topology, store, deployments))
             .addService(new PolicyAdmin(topology, store, deployments))
             .addService(new ReplicaAdmin(store, leases))
+            .addService(new StatusAdmin(store, board, snapshots, config.listen().toString()))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()

@@ -1,5 +1,7 @@
 package dev.gantry.authz.snapshot;
 
+import dev.gantry.proto.snapshot.v1.SidecarReport;
+import dev.gantry.proto.snapshot.v1.SidecarReportAck;
 import dev.gantry.authz.engine.AuthzSnapshot;
 import dev.gantry.proto.snapshot.v1.AuthzSnapshotServiceGrpc;
 import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
@@ -36,6 +38,8 @@ public final class SnapshotClient implements AutoCloseable {
   // Touched only on the scheduler's thread and the stream's callback thread, one after the
   // other (a new stream is opened only after the previous one ended): volatile for visibility.
   private volatile Context.CancellableContext streamContext;
+  /** The lineage of the snapshot held (from the updates received); empty before the first. */
+  private volatile String lineage = "";
   private volatile Duration backoff = MIN_BACKOFF;
   private volatile boolean closed;
 
@@ -68,6 +72,7 @@ public final class SnapshotClient implements AutoCloseable {
             .setSidecarId(sidecarId)
             .setRegion(region)
             .setKnownVersion(held == null ? 0 : held.version())
+            .setLineage(lineage)
             .build();
     Context.CancellableContext context = Context.current().withCancellation();
     streamContext = context;
@@ -81,6 +86,25 @@ public final class SnapshotClient implements AutoCloseable {
     Duration delay = backoff;
     backoff = delay.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay.multipliedBy(2);
     scheduler.schedule(this::open, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Tells the control plane what it serves (for its status view); fire and forget. */
+  private void report(long serving, long rejected, String rejection) {
+    stub.withDeadlineAfter(5, TimeUnit.SECONDS).report(
+        SidecarReport.newBuilder().setSidecarId(sidecarId).setRegion(region)
+            .setServingVersion(serving).setRejectedVersion(rejected).setRejection(rejection).build(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(SidecarReportAck ack) {}
+
+          @Override
+          public void onError(Throwable t) {
+            log.debug("report to the control plane failed: {}", t.getMessage());
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
   }
 
   @Override
@@ -104,10 +128,13 @@ public final class SnapshotClient implements AutoCloseable {
       try {
         AuthzSnapshot next = SnapshotUpdates.apply(store.current(), update);
         store.swap(next);
+        lineage = update.getLineage();
         backoff = MIN_BACKOFF;
+        report(next.version(), 0, "");
       } catch (SnapshotUpdates.RejectedUpdateException e) {
         log.warn("snapshot update {} refused, keeping version {}: {}",
             update.getVersion(), store.current() == null ? "none" : store.current().version(), e.getMessage());
+        report(store.current() == null ? 0 : store.current().version(), update.getVersion(), e.getMessage());
         // Resynchronise: ending this stream makes onError reopen it from the version held.
         context.cancel(null);
       }

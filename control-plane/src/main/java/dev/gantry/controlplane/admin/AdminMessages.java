@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.admin;
 
+import com.google.common.net.InetAddresses;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Protocol;
 import dev.gantry.controlplane.model.Replica;
@@ -30,11 +31,17 @@ final class AdminMessages {
     if (region.isEmpty()) {
       throw AdminStatus.invalid("region is missing (expected: a region id such as eu-lon-1)");
     }
+    HostPort parsed;
     try {
-      return new Replica(workloadId(workload), region, HostPort.parse(address));
+      parsed = HostPort.parse(address);
     } catch (IllegalArgumentException e) {
-      throw AdminStatus.invalid("address '" + address + "': " + e.getMessage());
+      throw AdminStatus.invalid(e.getMessage());
     }
+    if (!InetAddresses.isInetAddress(parsed.host())) {
+      throw AdminStatus.invalid("address '" + address + "' (expected: an IP address and port, e.g. 10.0.0.7:8080;"
+          + " gateways reach replicas by IP, not by name)");
+    }
+    return new Replica(workloadId(workload), region, parsed);
   }
 
   static Protocol protocol(dev.gantry.proto.admin.v1.Protocol protocol) {

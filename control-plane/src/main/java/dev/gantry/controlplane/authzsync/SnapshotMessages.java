@@ -78,6 +78,16 @@ final class SnapshotMessages {
         .build();
   }
 
+  /** A hash of the catalog a sidecar receives: a changed catalog starts a new lineage. */
+  static String catalogHash(Topology topology) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(catalog(topology).toByteArray());
+      return java.util.HexFormat.of().formatHex(digest).substring(0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Catalog catalog(Topology topology) {
     Catalog.Builder catalog = Catalog.newBuilder().addAllBaseDomains(topology.baseDomains());
     topology.catalog().regions().values().forEach(r ->

@@ -39,6 +39,7 @@ public final class Database {
   private final String url;
   private final Properties credentials;
   private final Dialect dialect;
+  private String identity;
 
   private Database(String url, Properties credentials, Dialect dialect) {
     this.url = url;
@@ -81,6 +82,14 @@ public final class Database {
 
   Dialect dialect() {
     return dialect;
+  }
+
+  /**
+   * A random id given to the store when it was created: versions are comparable only between
+   * states of one store.
+   */
+  public String identity() {
+    return identity;
   }
 
   /** A new connection whose transactions the caller commits or rolls back. */
@@ -130,9 +139,36 @@ public final class Database {
         connection.commit();
         log.info("store {}: applied migration {}", describe(), name);
       }
+      identity = identity(connection);
     } catch (SQLException e) {
       throw new StoreException("store " + describe() + " cannot be opened or migrated: " + e.getMessage(), e);
     }
+  }
+
+  private String identity(Connection connection) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      try (Statement lock = connection.createStatement()) {
+        lock.execute("SELECT pg_advisory_xact_lock(4711)");
+      }
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS store_identity (id INTEGER PRIMARY KEY, identity VARCHAR(64) NOT NULL)");
+    }
+    try (PreparedStatement query = connection.prepareStatement("SELECT identity FROM store_identity WHERE id = 1");
+        ResultSet rows = query.executeQuery()) {
+      if (rows.next()) {
+        String existing = rows.getString(1);
+        connection.commit();
+        return existing;
+      }
+    }
+    String created = java.util.UUID.randomUUID().toString();
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO store_identity (id, identity) VALUES (1, ?)")) {
+      insert.setString(1, created);
+      insert.executeUpdate();
+    }
+    connection.commit();
+    return created;
   }
 
   private static boolean applied(Connection connection, int version) throws SQLException {

@@ -47,6 +47,16 @@ public final class FleetStore {
     }
   }
 
+  /**
+   * Which history its versions belong to: the database's identity, or one made up for this
+   * process when the state lives in memory (its versions start again at every start).
+   */
+  public String identity() {
+    return database == null ? memoryIdentity : database.identity();
+  }
+
+  private final String memoryIdentity = "memory-" + java.util.UUID.randomUUID();
+
   /** The database behind it, or null in memory. */
   public Database database() {
     return database;

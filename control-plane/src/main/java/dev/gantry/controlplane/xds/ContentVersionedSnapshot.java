@@ -122,6 +122,29 @@ public final class ContentVersionedSnapshot extends Snapshot {
     }
   }
 
+  /** The version of each resource type's whole set, by short name: listeners, routes, clusters, endpoints. */
+  public Map<String, String> typeVersions() {
+    return Map.of(
+        "listeners", listeners.resourceVersionResolver().version(List.of()),
+        "routes", routes.resourceVersionResolver().version(List.of()),
+        "clusters", clusters.resourceVersionResolver().version(List.of()),
+        "endpoints", endpoints.resourceVersionResolver().version(List.of()));
+  }
+
+  /** The short name of an xDS type URL ({@code ...envoy.config.cluster.v3.Cluster} → clusters), or the URL. */
+  public static String shortType(String typeUrl) {
+    if (typeUrl.endsWith(".Listener")) {
+      return "listeners";
+    } else if (typeUrl.endsWith(".RouteConfiguration")) {
+      return "routes";
+    } else if (typeUrl.endsWith(".Cluster")) {
+      return "clusters";
+    } else if (typeUrl.endsWith(".ClusterLoadAssignment")) {
+      return "endpoints";
+    }
+    return typeUrl;
+  }
+
   /** For logs: resource counts by type. */
   Map<String, Integer> counts() {
     return Map.of(

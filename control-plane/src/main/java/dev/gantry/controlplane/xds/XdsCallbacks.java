@@ -1,58 +1,69 @@
 package dev.gantry.controlplane.xds;
 
+import dev.gantry.controlplane.status.FleetStatusBoard;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the ADS streams: which Envoy is on which stream, and every rejected config (NACK),
- * logged with Envoy's reason. (The fleet status view of issue 5 builds on this.)
+ * Watches the ADS streams: which Envoy is on which stream, what it acknowledged, and every config
+ * it refused (NACK, with Envoy's reason): recorded on the status board and handed to the
+ * publisher, which goes back to the last config that Envoy accepted.
  */
 public final class XdsCallbacks implements DiscoveryServerCallbacks {
 
   private static final Logger log = LoggerFactory.getLogger(XdsCallbacks.class);
 
-  /** Node id by stream: Envoy sends its node only on a stream's first request. */
-  private final Map<Long, String> nodes = new ConcurrentHashMap<>();
   private final Set<String> knownRegions;
+  private final FleetStatusBoard board;
+  private final XdsPublisher publisher;
 
   /** @param knownRegions regions of the catalog; an Envoy of another region gets no config */
-  public XdsCallbacks(Set<String> knownRegions) {
+  public XdsCallbacks(Set<String> knownRegions, FleetStatusBoard board, XdsPublisher publisher) {
     this.knownRegions = Set.copyOf(knownRegions);
+    this.board = board;
+    this.publisher = publisher;
   }
 
   @Override
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
-    if (request.hasNode()) {
+    if (request.hasNode() && board.envoy(streamId) == null) {
       String region = request.getNode().getLocality().getRegion();
-      if (nodes.put(streamId, request.getNode().getId()) == null) {
-        log.info("envoy {} (region '{}') connected on stream {}", request.getNode().getId(), region, streamId);
-        if (!knownRegions.contains(region)) {
-          log.warn("envoy {} names region '{}', which is not in the catalog {}: it gets no config"
-              + " (set node.locality.region in its bootstrap)", request.getNode().getId(), region, knownRegions);
-        }
+      board.envoyConnected(streamId, request.getNode().getId(), region);
+      log.info("envoy {} (region '{}') connected on stream {}", request.getNode().getId(), region, streamId);
+      if (!knownRegions.contains(region)) {
+        log.warn("envoy {} names region '{}', which is not in the catalog {}: it gets no config"
+            + " (set node.locality.region in its bootstrap)", request.getNode().getId(), region, knownRegions);
       }
     }
+    FleetStatusBoard.Envoy envoy = board.envoy(streamId);
+    String type = ContentVersionedSnapshot.shortType(request.getTypeUrl());
     if (request.hasErrorDetail()) {
-      log.warn("envoy {} rejected {} version '{}' (keeps '{}'): {}",
-          nodes.getOrDefault(streamId, "?"), request.getTypeUrl(), request.getResponseNonce(),
-          request.getVersionInfo(), request.getErrorDetail().getMessage());
+      String region = envoy == null ? request.getNode().getLocality().getRegion() : envoy.region();
+      String refusedVersion = board.published(region, type);
+      String reason = request.getErrorDetail().getMessage();
+      board.rejected(streamId, new FleetStatusBoard.Rejection(type, refusedVersion == null ? "?" : refusedVersion, reason));
+      log.warn("envoy {} refused {} version {} (keeps '{}'): {}",
+          envoy == null ? "?" : envoy.nodeId(), type, refusedVersion, request.getVersionInfo(), reason);
+      publisher.refused(region, type, request.getVersionInfo(), reason);
+    } else {
+      board.acked(streamId, type, request.getVersionInfo());
     }
   }
 
   @Override
   public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
-    if (request.hasNode()) {
-      nodes.putIfAbsent(streamId, request.getNode().getId());
+    if (request.hasNode() && board.envoy(streamId) == null) {
+      board.envoyConnected(streamId, request.getNode().getId(), request.getNode().getLocality().getRegion());
     }
     if (request.hasErrorDetail()) {
-      log.warn("envoy {} rejected {} (delta): {}",
-          nodes.getOrDefault(streamId, "?"), request.getTypeUrl(), request.getErrorDetail().getMessage());
+      FleetStatusBoard.Envoy envoy = board.envoy(streamId);
+      String type = ContentVersionedSnapshot.shortType(request.getTypeUrl());
+      board.rejected(streamId, new FleetStatusBoard.Rejection(type, "delta", request.getErrorDetail().getMessage()));
+      log.warn("envoy {} refused {} (delta): {}", envoy == null ? "?" : envoy.nodeId(), type, request.getErrorDetail().getMessage());
     }
   }
 
@@ -67,9 +78,10 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
   }
 
   private void forget(long streamId) {
-    String node = nodes.remove(streamId);
-    if (node != null) {
-      log.info("envoy {} disconnected (stream {})", node, streamId);
+    FleetStatusBoard.Envoy envoy = board.envoy(streamId);
+    board.envoyDisconnected(streamId);
+    if (envoy != null) {
+      log.info("envoy {} disconnected (stream {})", envoy.nodeId(), streamId);
     }
   }
 }

@@ -1,8 +1,12 @@
 package dev.gantry.controlplane.xds;
 
 import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.status.FleetStatusBoard;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -15,27 +19,39 @@ import org.slf4j.LoggerFactory;
  * executor so a write never waits for translation; when states arrive faster than they are
  * published, only the newest is translated. A region whose resources did not change keeps its
  * snapshot untouched, so its Envoys receive nothing.
+ *
+ * <p>When an Envoy refuses (NACKs) a config, its region goes back to the newest snapshot it had
+ * accepted, and that refused content is not published again: java-control-plane would otherwise
+ * answer the NACK with the same config at once, forever (DESIGN.md §8). The refusal shows in the
+ * status board; the next write that changes the region's resources publishes again.
  */
 public final class XdsPublisher {
 
   private static final Logger log = LoggerFactory.getLogger(XdsPublisher.class);
 
+  /** Snapshots kept per region to go back to. */
+  private static final int HISTORY = 8;
+
   private final XdsTranslator translator;
   private final SimpleCache<String> cache;
   private final Set<String> regions;
   private final Executor executor;
+  private final FleetStatusBoard board;
   private final AtomicReference<FleetState> pending = new AtomicReference<>();
   // Touched only by tasks on `executor`, which runs them one at a time.
-  private final Map<String, String> published = new HashMap<>();
+  private final Map<String, Deque<ContentVersionedSnapshot>> history = new HashMap<>();
+  private final Map<String, String> refused = new HashMap<>();
 
   /**
    * @param executor runs translation and cache updates one task at a time; owned by the caller
    */
-  public XdsPublisher(XdsTranslator translator, SimpleCache<String> cache, Set<String> regions, Executor executor) {
+  public XdsPublisher(
+      XdsTranslator translator, SimpleCache<String> cache, Set<String> regions, Executor executor, FleetStatusBoard board) {
     this.translator = translator;
     this.cache = cache;
     this.regions = Set.copyOf(regions);
     this.executor = executor;
+    this.board = board;
   }
 
   /** Takes a new state; publishes it soon. Never blocks. */
@@ -43,6 +59,14 @@ public final class XdsPublisher {
     if (pending.getAndSet(state) == null) {
       executor.execute(this::publishPending);
     }
+  }
+
+  /**
+   * An Envoy of {@code region} refused the {@code type} resources published now; it still runs
+   * {@code acceptedVersion} of them. Never blocks.
+   */
+  public void refused(String region, String type, String acceptedVersion, String reason) {
+    executor.execute(() -> revert(region, type, acceptedVersion, reason));
   }
 
   private void publishPending() {
@@ -53,16 +77,67 @@ public final class XdsPublisher {
     for (String region : regions) {
       try {
         ContentVersionedSnapshot snapshot = ContentVersionedSnapshot.of(translator.translate(state, region));
-        if (!snapshot.contentVersion().equals(published.get(region))) {
-          cache.setSnapshot(region, snapshot);
-          published.put(region, snapshot.contentVersion());
-          log.info("region {}: published state {} as xDS version {} {}",
-              region, state.version(), snapshot.contentVersion(), snapshot.counts());
+        Deque<ContentVersionedSnapshot> published = history.computeIfAbsent(region, r -> new ArrayDeque<>());
+        String current = published.isEmpty() ? null : published.peekFirst().contentVersion();
+        if (snapshot.contentVersion().equals(current)) {
+          if (refused.remove(region) != null) {
+            // What was refused is no longer wanted: the state is back to what the Envoys run.
+            board.rejectionsResolved(region);
+            log.info("region {}: state {} no longer contains what an Envoy refused", region, state.version());
+          }
+          continue;
         }
+        if (snapshot.contentVersion().equals(refused.get(region))) {
+          log.warn("region {}: state {} translates to xDS version {}, which an Envoy refused; keeping {}",
+              region, state.version(), snapshot.contentVersion(), current);
+          continue;
+        }
+        publish(region, snapshot);
+        refused.remove(region);
+        log.info("region {}: published state {} as xDS version {} {}",
+            region, state.version(), snapshot.contentVersion(), snapshot.counts());
       } catch (RuntimeException e) {
         // The region keeps its last published snapshot; the next state tries again.
         log.error("region {}: state {} could not be translated; keeping the last published", region, state.version(), e);
       }
     }
+  }
+
+  private void publish(String region, ContentVersionedSnapshot snapshot) {
+    cache.setSnapshot(region, snapshot);
+    Deque<ContentVersionedSnapshot> published = history.computeIfAbsent(region, r -> new ArrayDeque<>());
+    published.removeIf(s -> s.contentVersion().equals(snapshot.contentVersion()));
+    published.addFirst(snapshot);
+    while (published.size() > HISTORY) {
+      published.removeLast();
+    }
+    board.published(region, snapshot.typeVersions());
+  }
+
+  private void revert(String region, String type, String acceptedVersion, String reason) {
+    Deque<ContentVersionedSnapshot> published = history.get(region);
+    if (published == null || published.isEmpty()) {
+      return;
+    }
+    ContentVersionedSnapshot bad = published.peekFirst();
+    if (acceptedVersion.equals(bad.typeVersions().get(type))) {
+      return; // already back on what it accepted
+    }
+    Iterator<ContentVersionedSnapshot> older = published.iterator();
+    older.next();
+    while (older.hasNext()) {
+      ContentVersionedSnapshot candidate = older.next();
+      if (acceptedVersion.equals(candidate.typeVersions().get(type))) {
+        refused.put(region, bad.contentVersion());
+        published.removeFirst();
+        publish(region, candidate);
+        log.warn("region {}: an Envoy refused {} of xDS version {} ({}); back to version {}, which it had accepted",
+            region, type, bad.contentVersion(), reason, candidate.contentVersion());
+        return;
+      }
+    }
+    refused.put(region, bad.contentVersion());
+    log.warn("region {}: an Envoy refused {} of xDS version {} ({}); no earlier version it accepted is kept here",
+        region, type, bad.contentVersion(), reason);
   }
 }

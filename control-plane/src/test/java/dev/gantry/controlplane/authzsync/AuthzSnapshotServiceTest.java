@@ -95,4 +95,33 @@ class AuthzSnapshotServiceTest {
     assertThat(third.getUpsertedWorkloadsList()).extracting(w -> w.getId())
         .as("only the workload whose workspace policy went away").containsExactly("agt-echo-other");
   }
+
+  @Test
+  void watch_resumingFromAVersionHeld_getsOnlyWhatItMissed_otherwiseEverything() {
+    AuthzSnapshotServiceGrpc.AuthzSnapshotServiceBlockingStub stub = AuthzSnapshotServiceGrpc.newBlockingStub(channel);
+    SnapshotUpdate first = stub.watch(WatchRequest.newBuilder().setSidecarId("t").setRegion("eu-lon-1").build()).next();
+    for (String id : List.of("mcp-a-demo", "mcp-b-demo")) {
+      WorkloadId added = WorkloadId.parse(id);
+      store.update(s -> {
+        Map<WorkloadId, Workload> workloads = new HashMap<>(s.workloads());
+        workloads.put(added, new Workload(added, true, new TreeSet<>(List.of("eu-par-1"))));
+        return s.withWorkloads(workloads, s.replicas());
+      });
+    }
+
+    Iterator<SnapshotUpdate> resumed = stub.watch(WatchRequest.newBuilder().setSidecarId("t").setRegion("eu-lon-1")
+        .setKnownVersion(first.getVersion()).setLineage(first.getLineage()).build());
+    SnapshotUpdate missed1 = resumed.next();
+    SnapshotUpdate missed2 = resumed.next();
+    assertThat(missed1.getFull()).isFalse();
+    assertThat(missed1.getBaseVersion()).isEqualTo(first.getVersion());
+    assertThat(missed1.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("mcp-a-demo");
+    assertThat(missed2.getBaseVersion()).isEqualTo(missed1.getVersion());
+    assertThat(missed2.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("mcp-b-demo");
+
+    SnapshotUpdate otherLineage = stub.watch(WatchRequest.newBuilder().setSidecarId("t").setRegion("eu-lon-1")
+        .setKnownVersion(first.getVersion()).setLineage("another-store").build()).next();
+    assertThat(otherLineage.getFull()).as("versions of another store mean nothing here").isTrue();
+    assertThat(otherLineage.getVersion()).isEqualTo(missed2.getVersion());
+  }
 }

@@ -1,0 +1,63 @@
+package dev.gantry.controlplane.admin;
+
+import dev.gantry.controlplane.authzsync.AuthzSnapshotService;
+import dev.gantry.controlplane.status.FleetStatusBoard;
+import dev.gantry.controlplane.store.FleetStore;
+import dev.gantry.proto.admin.v1.EnvoyStatus;
+import dev.gantry.proto.admin.v1.FleetStatus;
+import dev.gantry.proto.admin.v1.GetStatusRequest;
+import dev.gantry.proto.admin.v1.Rejection;
+import dev.gantry.proto.admin.v1.SidecarStatus;
+import dev.gantry.proto.admin.v1.StatusServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The admin API's status view: every Envoy and sidecar connected here and what each runs. */
+public final class StatusAdmin extends StatusServiceGrpc.StatusServiceImplBase {
+
+  private final FleetStore store;
+  private final FleetStatusBoard board;
+  private final AuthzSnapshotService snapshots;
+  private final String controlPlane;
+
+  public StatusAdmin(FleetStore store, FleetStatusBoard board, AuthzSnapshotService snapshots, String controlPlane) {
+    this.store = store;
+    this.board = board;
+    this.snapshots = snapshots;
+    this.controlPlane = controlPlane;
+  }
+
+  @Override
+  public void getStatus(GetStatusRequest request, StreamObserver<FleetStatus> responses) {
+    AdminStatus.answer(responses, () -> {
+      FleetStatus.Builder status = FleetStatus.newBuilder()
+          .setStateVersion(store.current().version())
+          .setControlPlane(controlPlane);
+      Map<String, Map<String, String>> published = board.published();
+      published.forEach((region, versions) -> status.putXdsVersions(region, String.join(" ", new TreeMap<>(versions).values())));
+      for (FleetStatusBoard.Envoy envoy : board.envoys()) {
+        Map<String, String> expected = published.getOrDefault(envoy.region(), Map.of());
+        EnvoyStatus.Builder entry = EnvoyStatus.newBuilder()
+            .setNodeId(envoy.nodeId())
+            .setRegion(envoy.region())
+            .putAllAcked(new TreeMap<>(envoy.acked()))
+            .setInSync(!expected.isEmpty() && expected.equals(envoy.acked()));
+        envoy.rejections().values().forEach(r ->
+            entry.addRejections(Rejection.newBuilder().setType(r.type()).setVersion(r.version()).setReason(r.reason())));
+        status.addEnvoys(entry);
+      }
+      long version = snapshots.currentVersion();
+      for (FleetStatusBoard.Sidecar sidecar : board.sidecars()) {
+        status.addSidecars(SidecarStatus.newBuilder()
+            .setSidecarId(sidecar.sidecarId())
+            .setRegion(sidecar.region())
+            .setServingVersion(sidecar.servingVersion())
+            .setRejectedVersion(sidecar.rejectedVersion())
+            .setRejection(sidecar.rejection())
+            .setInSync(sidecar.servingVersion() == version));
+      }
+      return status.build();
+    });
+  }
+}

@@ -1,0 +1,111 @@
+package dev.gantry.controlplane.status;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What this control plane knows of the fleet connected to it: each Envoy (by ADS stream) with
+ * the versions it acknowledged and the configs it refused, each authz sidecar with the snapshot
+ * version it serves, and what was published for each region. Fed by the xDS callbacks, the
+ * snapshot service and the publisher; read by the status API.
+ */
+public final class FleetStatusBoard {
+
+  /** A config an Envoy or sidecar refused. */
+  public record Rejection(String type, String version, String reason) {}
+
+  /** One connected Envoy. */
+  public record Envoy(String nodeId, String region, Map<String, String> acked, Map<String, Rejection> rejections) {}
+
+  /** One sidecar: the version it serves; what it last refused. */
+  public record Sidecar(String sidecarId, String region, long servingVersion, long rejectedVersion, String rejection,
+      boolean connected) {}
+
+  private final Map<Long, Envoy> envoys = new ConcurrentHashMap<>();
+  private final Map<String, Sidecar> sidecars = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> published = new ConcurrentHashMap<>();
+
+  public void envoyConnected(long stream, String nodeId, String region) {
+    envoys.putIfAbsent(stream, new Envoy(nodeId, region, new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
+  }
+
+  public void envoyDisconnected(long stream) {
+    envoys.remove(stream);
+  }
+
+  /** The Envoy on {@code stream} accepted {@code version} of {@code type}. */
+  public void acked(long stream, String type, String version) {
+    Envoy envoy = envoys.get(stream);
+    if (envoy != null && !version.isEmpty()) {
+      envoy.acked().put(type, version);
+      Rejection rejection = envoy.rejections().get(type);
+      if (rejection != null && !rejection.version().equals(version) && version.equals(published(envoy.region(), type))) {
+        envoy.rejections().remove(type); // it accepted what is published now
+      }
+    }
+  }
+
+  public void rejected(long stream, Rejection rejection) {
+    Envoy envoy = envoys.get(stream);
+    if (envoy != null) {
+      envoy.rejections().put(rejection.type(), rejection);
+    }
+  }
+
+  /** What the Envoys of {@code region} refused is no longer published nor wanted. */
+  public void rejectionsResolved(String region) {
+    envoys.values().stream().filter(e -> e.region().equals(region)).forEach(e -> e.rejections().clear());
+  }
+
+  /** The Envoy on {@code stream}, or null. */
+  public Envoy envoy(long stream) {
+    return envoys.get(stream);
+  }
+
+  /** What is published for {@code region} now: version by type. */
+  public void published(String region, Map<String, String> typeVersions) {
+    published.put(region, Map.copyOf(typeVersions));
+  }
+
+  public String published(String region, String type) {
+    return published.getOrDefault(region, Map.of()).get(type);
+  }
+
+  public Map<String, Map<String, String>> published() {
+    return new TreeMap<>(published);
+  }
+
+  public void sidecarConnected(String sidecarId, String region) {
+    sidecars.compute(sidecarId, (id, old) -> old == null
+        ? new Sidecar(id, region, 0, 0, "", true)
+        : new Sidecar(id, region, old.servingVersion(), old.rejectedVersion(), old.rejection(), true));
+  }
+
+  public void sidecarDisconnected(String sidecarId) {
+    sidecars.computeIfPresent(sidecarId, (id, old) ->
+        new Sidecar(id, old.region(), old.servingVersion(), old.rejectedVersion(), old.rejection(), false));
+  }
+
+  public void sidecarReported(String sidecarId, String region, long serving, long rejected, String rejection) {
+    sidecars.compute(sidecarId, (id, old) ->
+        new Sidecar(id, region, serving, rejected, rejection, old == null || old.connected()));
+  }
+
+  public List<Envoy> envoys() {
+    List<Envoy> list = new ArrayList<>(envoys.values());
+    list.sort(Comparator.comparing(Envoy::region).thenComparing(Envoy::nodeId));
+    return list;
+  }
+
+  /** Sidecars that are connected, or were and reported a refusal. */
+  public List<Sidecar> sidecars() {
+    List<Sidecar> list = new ArrayList<>(sidecars.values());
+    list.removeIf(s -> !s.connected());
+    list.sort(Comparator.comparing(Sidecar::region).thenComparing(Sidecar::sidecarId));
+    return list;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.gantry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.controlplane.model.Replica;
+import dev.gantry.proto.admin.v1.EnvoyStatus;
+import dev.gantry.proto.admin.v1.FleetStatus;
+import dev.gantry.proto.admin.v1.GetStatusRequest;
+import dev.gantry.proto.admin.v1.StatusServiceGrpc;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.WorkloadId;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The fleet status view (issue 5) with the real Envoy: who is connected, what each acknowledged,
+ * and a config Envoy refuses — shown with Envoy's reason, never replacing the last good one.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetStatusIT {
+
+  @RegisterExtension static final StackPerClass STACKS = StackPerClass.perClass();
+  private static GatewayStack stack;
+  private static ManagedChannel admin;
+
+  @BeforeAll
+  static void start() {
+    stack = STACKS.stack();
+    admin = NettyChannelBuilder.forAddress("127.0.0.1", stack.controlPlanePort).usePlaintext().build();
+  }
+
+  @AfterAll
+  static void stop() {
+    admin.shutdownNow();
+  }
+
+  private static FleetStatus status() {
+    return StatusServiceGrpc.newBlockingStub(admin).getStatus(GetStatusRequest.getDefaultInstance());
+  }
+
+  private static FleetStatus awaitStatus(String what, Predicate<FleetStatus> done) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+    FleetStatus status = status();
+    while (!done.test(status)) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("not within 15 s: " + what + "\n" + status);
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+      status = status();
+    }
+    return status;
+  }
+
+  @Order(1)
+  @Test
+  void status_showsTheEnvoyAndTheSidecar_inSync() throws Exception {
+    FleetStatus status = awaitStatus("envoy and sidecar in sync", s ->
+        s.getEnvoysCount() == 1 && s.getEnvoys(0).getInSync() && s.getSidecarsCount() == 1 && s.getSidecars(0).getInSync());
+
+    EnvoyStatus envoy = status.getEnvoys(0);
+    assertThat(envoy.getRegion()).isEqualTo("eu-lon-1");
+    assertThat(envoy.getAckedMap()).containsKeys("listeners", "routes", "clusters", "endpoints");
+    assertThat(envoy.getRejectionsList()).isEmpty();
+    assertThat(status.getSidecars(0).getServingVersion()).isEqualTo(status.getStateVersion());
+  }
+
+  @Order(2)
+  @Test
+  void aConfigEnvoyRefuses_showsWithItsReason_andNeverReplacesTheLastGoodOne() throws Exception {
+    Replica byName = new Replica(WorkloadId.parse("agt-echo-demo"), "eu-lon-1", HostPort.parse("echo.invalid:8080"));
+    // Crafted past the admin API (which refuses a name where an IP belongs): EDS takes IPs only.
+    stack.controlPlane.store().update(state -> {
+      List<Replica> replicas = new ArrayList<>(state.replicas());
+      replicas.add(byName);
+      return state.withWorkloads(state.workloads(), replicas);
+    });
+
+    FleetStatus refused = awaitStatus("the refusal shows", s ->
+        s.getEnvoysCount() == 1 && s.getEnvoys(0).getRejectionsCount() > 0);
+    assertThat(refused.getEnvoys(0).getRejections(0).getType()).isEqualTo("endpoints");
+    assertThat(refused.getEnvoys(0).getRejections(0).getReason()).containsIgnoringCase("echo.invalid");
+    RawHttp.Response response = stack.get(stack.host("agt-echo-demo.eu-lon-1"), "/");
+    assertThat(response.status()).as("the last good config keeps serving").isEqualTo(200);
+    long rejectionsBefore = stack.envoyStat("cluster_manager.cds.update_rejected")
+        + stack.envoyStat("cluster.agt-echo-demo@eu-lon-1.update_rejected");
+    Thread.sleep(1_000);
+    long rejectionsAfter = stack.envoyStat("cluster_manager.cds.update_rejected")
+        + stack.envoyStat("cluster.agt-echo-demo@eu-lon-1.update_rejected");
+    assertThat(rejectionsAfter - rejectionsBefore).as("the refused config is not sent again in a loop").isLessThanOrEqualTo(1);
+
+    stack.controlPlane.store().update(state -> state.withWorkloads(state.workloads(),
+        state.replicas().stream().filter(r -> !r.equals(byName)).toList()));
+    FleetStatus fixed = awaitStatus("in sync and the refusal cleared once the bad replica is gone", s ->
+        s.getEnvoysCount() == 1 && s.getEnvoys(0).getInSync() && s.getEnvoys(0).getRejectionsCount() == 0);
+    assertThat(fixed.getEnvoys(0).getAckedMap()).isNotEmpty();
+  }
+}
