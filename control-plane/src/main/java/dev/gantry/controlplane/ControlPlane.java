@@ -6,6 +6,7 @@ import dev.gantry.controlplane.admin.StatusAdmin;
 import dev.gantry.controlplane.status.FleetStatusBoard;
 import dev.gantry.controlplane.admin.ReplicaAdmin;
 import dev.gantry.controlplane.admin.WorkloadAdmin;
+import dev.gantry.controlplane.admin.WorkspaceAdmin;
 import dev.gantry.controlplane.deploy.Deployments;
 import dev.gantry.controlplane.replicas.LeaseBook;
 import dev.gantry.controlplane.replicas.MemoryLeaseBook;
@@ -155,7 +156,8 @@ public final class ControlPlane implements AutoCloseable {
             .addService(new RegionAdmin(topology))
             .addService(new WorkloadAdmin(topology, store, deployments))
             .addService(new PolicyAdmin(topology, store, deployments))
-            .addService(new ReplicaAdmin(store, leases))
+            .addService(new ReplicaAdmin(store, deployments, leases))
+            .addService(new WorkspaceAdmin(topology, store, deployments))
             .addService(new StatusAdmin(store, board, snapshots, config.listen().toString()))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())

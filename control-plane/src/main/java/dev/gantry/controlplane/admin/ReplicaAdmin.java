@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.admin;
 
+import dev.gantry.controlplane.deploy.Deployments;
 import dev.gantry.controlplane.deploy.Refusal;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.replicas.ReplicaLeases;
@@ -20,10 +21,12 @@ import java.time.Duration;
 public final class ReplicaAdmin extends ReplicaServiceGrpc.ReplicaServiceImplBase {
 
   private final FleetStore store;
+  private final Deployments deployments;
   private final ReplicaLeases leases;
 
-  public ReplicaAdmin(FleetStore store, ReplicaLeases leases) {
+  public ReplicaAdmin(FleetStore store, Deployments deployments, ReplicaLeases leases) {
     this.store = store;
+    this.deployments = deployments;
     this.leases = leases;
   }
 
@@ -31,6 +34,10 @@ public final class ReplicaAdmin extends ReplicaServiceGrpc.ReplicaServiceImplBas
   public void registerReplica(RegisterReplicaRequest request, StreamObserver<ReplicaLease> responses) {
     AdminStatus.answer(responses, () -> {
       Replica replica = AdminMessages.replica(request.getWorkload(), request.getRegion(), request.getAddress());
+      if (request.getPermanent()) {
+        store.update(state -> deployments.addReplica(state, replica));
+        return lease(replica, Duration.ZERO);
+      }
       return lease(replica, leases.register(replica, Duration.ofMillis(request.getTtlMillis())));
     });
   }

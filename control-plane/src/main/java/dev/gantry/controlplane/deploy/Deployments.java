@@ -75,6 +75,32 @@ public final class Deployments {
     return state.withWorkloads(workloads, state.replicas().stream().filter(r -> !r.workload().equals(id)).toList());
   }
 
+  /** Adds a workspace; refused when it exists (workloads create theirs implicitly, without issuers). */
+  public FleetState createWorkspace(FleetState state, Workspace workspace) {
+    if (state.workspaces().containsKey(workspace.id())) {
+      throw new Refusal(Refusal.Kind.ALREADY_EXISTS, "workspace '" + workspace.id() + "' already exists");
+    }
+    checkPolicy(workspace.policy(), "the policy of workspace '" + workspace.id() + "'");
+    Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
+    workspaces.put(workspace.id(), workspace);
+    return new FleetState(state.version(), workspaces, state.workloads(), state.replicas());
+  }
+
+  /** Removes a workspace that has no workload left. */
+  public FleetState deleteWorkspace(FleetState state, String id) {
+    if (!state.workspaces().containsKey(id)) {
+      throw new Refusal(Refusal.Kind.NOT_FOUND, "workspace '" + id + "' does not exist");
+    }
+    List<String> workloads = state.sortedWorkloads().stream()
+        .filter(w -> w.id().workspace().equals(id)).map(w -> w.id().toString()).toList();
+    if (!workloads.isEmpty()) {
+      throw new Refusal(Refusal.Kind.FORBIDDEN, "workspace '" + id + "' still has workloads " + workloads + " (delete them first)");
+    }
+    Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
+    workspaces.remove(id);
+    return new FleetState(state.version(), workspaces, state.workloads(), state.replicas());
+  }
+
   /** Replaces a workspace's policy (creating the workspace if nobody configured it yet). */
   public FleetState setWorkspacePolicy(FleetState state, String workspace, LocationPolicy policy) {
     Workspace current = state.workspaces().get(workspace);

@@ -1,0 +1,80 @@
+package dev.gantry.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code ./gantry <noun> <verb>}: the control plane's admin API from a terminal. Human output
+ * by default, {@code --output json} for scripts; every error says what to fix.
+ */
+@Command(
+    name = "gantry",
+    mixinStandardHelpOptions = true,
+    description = "Gantry's admin CLI: workspaces, workloads, replicas, location policies, regions, fleet status.",
+    subcommands = {
+      WorkspaceCommand.class,
+      WorkloadCommand.class,
+      ReplicaCommand.class,
+      PolicyCommand.class,
+      RegionCommand.class,
+      StatusCommand.class,
+    })
+public final class GantryCli {
+
+  @Option(names = "--control-plane", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT",
+      defaultValue = "${env:GANTRY_CONTROL_PLANE:-127.0.0.1:18000}",
+      description = "the control plane's admin API (default: ${DEFAULT-VALUE}; env GANTRY_CONTROL_PLANE)")
+  String controlPlane;
+
+  @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, defaultValue = "text",
+      description = "text (default) or json")
+  Output output;
+
+  /** How answers are printed. */
+  enum Output {
+    text,
+    json
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs one command line; returns its exit code (0 done, 1 refused or failed, 2 usage). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new GantryCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      GantryCli root = commandLine.getCommandSpec().root().commandLine().getCommand();
+      err.println(explain(commandLine.getCommandSpec().qualifiedName(" ").replaceFirst("^gantry ", ""), e, root.controlPlane));
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  /** What went wrong, and what to do about it. */
+  static String explain(String command, Exception e, String controlPlane) {
+    if (e instanceof StatusRuntimeException status) {
+      String code = status.getStatus().getCode().name().toLowerCase(Locale.ROOT).replace('_', '-');
+      String description = status.getStatus().getDescription();
+      String hint = switch (status.getStatus().getCode()) {
+        case UNAVAILABLE -> "\n  is the control plane running at " + controlPlane
+            + "? start it with ./gantry up, or point --control-plane (env GANTRY_CONTROL_PLANE) at it";
+        case DEADLINE_EXCEEDED -> "\n  the control plane at " + controlPlane + " did not answer in time; try again";
+        default -> "";
+      };
+      return "gantry " + command + ": " + code + ": " + (description == null ? "(no detail)" : description) + hint;
+    }
+    if (e instanceof IllegalArgumentException) {
+      return "gantry " + command + ": " + e.getMessage();
+    }
+    return "gantry " + command + ": " + e;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.gantry.cli;
+
+import dev.gantry.proto.admin.v1.CreateWorkloadRequest;
+import dev.gantry.proto.admin.v1.DeleteWorkloadRequest;
+import dev.gantry.proto.admin.v1.GetWorkloadRequest;
+import dev.gantry.proto.admin.v1.ListWorkloadsRequest;
+import dev.gantry.proto.admin.v1.ListWorkloadsResponse;
+import dev.gantry.proto.admin.v1.Protocol;
+import dev.gantry.proto.admin.v1.WorkloadInfo;
+import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "workload", mixinStandardHelpOptions = true,
+    description = "Create, list, show and delete workloads.",
+    subcommands = {WorkloadCommand.Create.class, WorkloadCommand.List.class, WorkloadCommand.Get.class, WorkloadCommand.Delete.class})
+final class WorkloadCommand {
+
+  static WorkloadServiceGrpc.WorkloadServiceBlockingStub stub(io.grpc.Channel channel) {
+    return WorkloadServiceGrpc.newBlockingStub(channel).withDeadlineAfter(Admin.DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  static String describe(WorkloadInfo w) {
+    return w.getId() + (w.getPublic() ? " (public)" : "") + "\n"
+        + "  regions:  " + String.join(", ", w.getRegionsList()) + "\n"
+        + "  policy:   " + Policies.describe(w.getPolicy()) + " → allowed " + String.join(", ", w.getAllowedRegionsList()) + "\n"
+        + "  protocol: " + (w.getProtocol() == Protocol.PROTOCOL_HTTP2 ? "http2" : "http1") + "\n"
+        + "  replicas: " + (w.getReplicasMap().isEmpty() ? "none" : w.getReplicasMap().toString()) + "\n";
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Create a workload and deploy it. No --region: agents and MCP servers go to every region the"
+          + " policies allow, a sandbox to the allowed region nearest to --near.")
+  static final class Create extends Admin implements Runnable {
+    @Parameters(paramLabel = "ID", description = "<product>-<workload>-<workspace>, e.g. agt-new-demo")
+    String id;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "deploy here (repeatable)")
+    java.util.List<String> regions = new ArrayList<>();
+
+    @Option(names = "--public", description = "reachable without credentials")
+    boolean isPublic;
+
+    @Option(names = "--protocol", defaultValue = "http1", description = "http1 (default) or http2 (gRPC)")
+    String protocol;
+
+    @Option(names = "--near", paramLabel = "REGION", description = "a sandbox without --region goes to the allowed region nearest to this")
+    String near;
+
+    @ArgGroup(exclusive = false, heading = "Its own location policy (narrows its workspace's):%n")
+    Policies policy;
+
+    @Override
+    public void run() {
+      Protocol wire = switch (protocol.toLowerCase(java.util.Locale.ROOT)) {
+        case "http1" -> Protocol.PROTOCOL_HTTP1;
+        case "http2", "grpc" -> Protocol.PROTOCOL_HTTP2;
+        default -> throw new IllegalArgumentException("--protocol '" + protocol + "' (expected: http1 or http2)");
+      };
+      CreateWorkloadRequest.Builder request = CreateWorkloadRequest.newBuilder()
+          .setId(id).addAllRegions(regions).setPublic(isPublic).setProtocol(wire);
+      if (near != null) {
+        request.setNear(near);
+      }
+      if (policy != null) {
+        request.setPolicy(policy.toProto());
+      }
+      WorkloadInfo created = call(channel -> stub(channel).createWorkload(request.build()));
+      print(created, w -> "created " + describe(w));
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List workloads.")
+  static final class List extends Admin implements Runnable {
+    @Option(names = "--workspace", description = "only this workspace's")
+    String workspace;
+
+    @Override
+    public void run() {
+      ListWorkloadsResponse list = call(channel -> stub(channel).listWorkloads(
+          ListWorkloadsRequest.newBuilder().setWorkspace(workspace == null ? "" : workspace).build()));
+      print(list, l -> {
+        Table table = new Table("WORKLOAD", "PUBLIC", "REGIONS", "ALLOWED", "REPLICAS");
+        l.getWorkloadsList().forEach(w -> table.row(w.getId(), w.getPublic() ? "yes" : "no",
+            String.join(",", w.getRegionsList()), String.join(",", w.getAllowedRegionsList()),
+            w.getReplicasMap().values().stream().mapToInt(Integer::intValue).sum()));
+        return table + "(state version " + l.getVersion() + ")" + System.lineSeparator();
+      });
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one workload.")
+  static final class Get extends Admin implements Runnable {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public void run() {
+      WorkloadInfo info = call(channel -> stub(channel).getWorkload(GetWorkloadRequest.newBuilder().setId(id).build()));
+      print(info, WorkloadCommand::describe);
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a workload and its replicas.")
+  static final class Delete extends Admin implements Runnable {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public void run() {
+      var deleted = call(channel -> stub(channel).deleteWorkload(DeleteWorkloadRequest.newBuilder().setId(id).build()));
+      print(deleted, d -> "deleted " + id + " (state version " + d.getVersion() + ")" + System.lineSeparator());
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.gantry.cli;
+
+import dev.gantry.proto.admin.v1.CreateWorkspaceRequest;
+import dev.gantry.proto.admin.v1.DeleteWorkspaceRequest;
+import dev.gantry.proto.admin.v1.JwtIssuer;
+import dev.gantry.proto.admin.v1.ListWorkspacesRequest;
+import dev.gantry.proto.admin.v1.WorkspaceServiceGrpc;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "workspace", mixinStandardHelpOptions = true, description = "Create, list and delete workspaces.",
+    subcommands = {WorkspaceCommand.Create.class, WorkspaceCommand.List.class, WorkspaceCommand.Delete.class})
+final class WorkspaceCommand {
+
+  static WorkspaceServiceGrpc.WorkspaceServiceBlockingStub stub(io.grpc.Channel channel) {
+    return WorkspaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(Admin.DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a workspace.")
+  static final class Create extends Admin implements Runnable {
+    @Parameters(paramLabel = "ID", description = "lower-case letters and digits, e.g. acme")
+    String id;
+
+    @Option(names = "--jwt-issuer", paramLabel = "ISS", description = "trust tokens with this exact iss (with --jwks-uri)")
+    String issuer;
+
+    @Option(names = "--jwks-uri", paramLabel = "URL", description = "where that issuer's keys are served")
+    String jwksUri;
+
+    @Option(names = "--audience", paramLabel = "AUD", description = "accepted aud (repeatable; default gantry)")
+    java.util.List<String> audiences = new ArrayList<>();
+
+    @ArgGroup(exclusive = false, heading = "Its location policy:%n")
+    Policies policy;
+
+    @Override
+    public void run() {
+      CreateWorkspaceRequest.Builder request = CreateWorkspaceRequest.newBuilder().setId(id);
+      if ((issuer == null) != (jwksUri == null)) {
+        throw new IllegalArgumentException("--jwt-issuer and --jwks-uri go together");
+      }
+      if (issuer != null) {
+        request.addJwtIssuers(JwtIssuer.newBuilder().setIssuer(issuer).setJwksUri(jwksUri)
+            .addAllAudiences(audiences.isEmpty() ? java.util.List.of("gantry") : audiences));
+      }
+      if (policy != null) {
+        request.setPolicy(policy.toProto());
+      }
+      var created = call(channel -> stub(channel).createWorkspace(request.build()));
+      print(created, w -> "created workspace " + w.getId() + ": policy " + Policies.describe(w.getPolicy())
+          + " → allowed " + String.join(", ", w.getAllowedRegionsList()) + System.lineSeparator());
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List workspaces.")
+  static final class List extends Admin implements Runnable {
+    @Override
+    public void run() {
+      var list = call(channel -> stub(channel).listWorkspaces(ListWorkspacesRequest.getDefaultInstance()));
+      print(list, l -> {
+        Table table = new Table("WORKSPACE", "WORKLOADS", "POLICY", "JWT ISSUERS");
+        l.getWorkspacesList().forEach(w -> table.row(w.getId(), w.getWorkloads(), Policies.describe(w.getPolicy()),
+            w.getJwtIssuersList().stream().map(JwtIssuer::getIssuer).reduce((x, y) -> x + "," + y).orElse("-")));
+        return table.toString();
+      });
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a workspace without workloads.")
+  static final class Delete extends Admin implements Runnable {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public void run() {
+      var deleted = call(channel -> stub(channel).deleteWorkspace(DeleteWorkspaceRequest.newBuilder().setId(id).build()));
+      print(deleted, d -> "deleted workspace " + id + " (state version " + d.getVersion() + ")" + System.lineSeparator());
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package dev.gantry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.gantry.cli.GantryCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/**
+ * {@code ./gantry <noun> <verb>} (the admin CLI, run in this JVM exactly as its main runs it)
+ * against a real control plane and the real Envoy it configures.
+ */
+class CliIT {
+
+  @RegisterExtension static final StackPerClass STACKS = StackPerClass.perClass();
+  private static GatewayStack stack;
+
+  @BeforeAll
+  static void start() {
+    stack = STACKS.stack();
+  }
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run gantry(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--control-plane=127.0.0.1:" + stack.controlPlanePort);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = GantryCli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static long version() {
+    return JsonParser.parseString(gantry("workload", "list", "-o", "json").out()).getAsJsonObject().get("version").getAsLong();
+  }
+
+  @Test
+  void workloadCreate_thenReplicaAdd_isServedThroughTheGateway() throws Exception {
+    Run created = gantry("workload", "create", "agt-new-demo", "--region", "eu-lon-1", "--public");
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out()).contains("created agt-new-demo (public)").contains("regions:  eu-lon-1");
+
+    Run added = gantry("replica", "add", "agt-new-demo", "--region", "eu-lon-1", "--address", "127.0.0.1:" + stack.echo.port());
+    assertThat(added.exit()).as(added.err()).isZero();
+    long start = System.nanoTime();
+    RawHttp.Response response;
+    do {
+      response = stack.get(stack.host("agt-new-demo.eu-lon-1"), "/");
+      if (response.status() == 200) {
+        break;
+      }
+      TimeUnit.MILLISECONDS.sleep(10);
+    } while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+    System.out.printf("agt-new-demo reachable %d ms after `replica add` returned%n", (System.nanoTime() - start) / 1_000_000);
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+
+    Run listed = gantry("workload", "list", "--workspace", "demo", "-o", "json");
+    JsonObject json = JsonParser.parseString(listed.out()).getAsJsonObject();
+    assertThat(json.getAsJsonArray("workloads").asList()).anySatisfy(w ->
+        assertThat(w.getAsJsonObject().get("id").getAsString()).isEqualTo("agt-new-demo"));
+
+    Run deleted = gantry("workload", "delete", "agt-new-demo");
+    assertThat(deleted.exit()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "unknown region        | workload create agt-x-demo --region mars-1                  | not-found: region 'mars-1' is not in the catalog",
+      "malformed name        | workload create agt_x_demo                                  | invalid-argument: workload id 'agt_x_demo'",
+      "unknown product       | workload create xyz-x-demo                                  | invalid-argument",
+      "duplicate workload    | workload create agt-echo-demo --region eu-lon-1             | already-exists: workload 'agt-echo-demo' already exists",
+      "sandbox in two        | workload create sbx-x-demo --region eu-lon-1 --region eu-par-1 | invalid-argument: a sandbox runs in exactly one region",
+      "policy forbids all    | workload create agt-x-demo --countries JP                    | failed-precondition: the workload's policy (countries [JP]) allows no region",
+      "policy forbids region | workload create mcp-x-demo --region us-pdx-1 --continents EU | failed-precondition: 'mcp-x-demo' may not be deployed to [us-pdx-1]",
+      "policy vs deployment  | policy set --workspace demo --countries FR                  | failed-precondition: workload 'agt-echo-demo' is deployed to [eu-lon-1]",
+      "replica not by IP     | replica add agt-echo-demo --region eu-lon-1 --address echo.local:80 | invalid-argument: address 'echo.local:80' (expected: an IP address and port",
+      "replica elsewhere     | replica add agt-echo-demo --region us-pdx-1 --address 127.0.0.1:9 | failed-precondition: workload 'agt-echo-demo' is not deployed to 'us-pdx-1'",
+      "workspace in use      | workspace delete demo                                      | failed-precondition: workspace 'demo' still has workloads",
+      "bad workspace id      | workspace create Bad-Name                                  | invalid-argument: workspace id 'Bad-Name'",
+  })
+  void badInput_isRefusedWithWhatToFix_andWritesNothing(String what, String command, String expected) {
+    long before = version();
+
+    Run run = gantry(command.strip().split("\\s+"));
+
+    assertThat(run.exit()).as(run.out()).isEqualTo(1);
+    assertThat(run.err()).startsWith("gantry " + String.join(" ", List.of(command.strip().split("\\s+")).subList(0, 2)) + ": ")
+        .contains(expected);
+    assertThat(version()).as("nothing written").isEqualTo(before);
+  }
+
+  @Test
+  void controlPlaneUnreachable_saysWhereItLookedAndWhatToDo() {
+    StringWriter err = new StringWriter();
+    int exit = GantryCli.run(new String[] {"status", "--control-plane=127.0.0.1:1"}, new PrintWriter(new StringWriter()),
+        new PrintWriter(err, true));
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("gantry status: unavailable").contains("is the control plane running at 127.0.0.1:1?");
+  }
+
+  @Test
+  void status_showsTheGatewayAndItsSidecar() {
+    Run status = gantry("status");
+
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out()).contains("eu-lon-1").contains("ENVOY").contains("SIDECAR").contains("authz-test-eu-lon-1");
+  }
+
+  @Test
+  void everyCommand_hasHelp() {
+    CommandLine root = new CommandLine(new GantryCli());
+    List<List<String>> paths = new ArrayList<>();
+    root.getSubcommands().forEach((noun, nounLine) -> {
+      paths.add(List.of(noun));
+      nounLine.getSubcommands().keySet().forEach(verb -> paths.add(List.of(noun, verb)));
+    });
+    assertThat(paths).hasSizeGreaterThan(10);
+    for (List<String> path : paths) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      Run help = gantry(args.toArray(String[]::new));
+      assertThat(help.exit()).as(String.join(" ", path)).isZero();
+      assertThat(help.out()).as(String.join(" ", path)).contains("Usage: gantry " + String.join(" ", path));
+    }
+  }
+}
