@@ -1,5 +1,6 @@
 package dev.gantry.controlplane;
 
+import dev.gantry.controlplane.admin.NameAdmin;
 import dev.gantry.controlplane.admin.PolicyAdmin;
 import dev.gantry.controlplane.admin.RegionAdmin;
 import dev.gantry.controlplane.admin.StatusAdmin;
@@ -158,6 +159,7 @@ public final class ControlPlane implements AutoCloseable {
             .addService(new PolicyAdmin(topology, store, deployments))
             .addService(new ReplicaAdmin(store, deployments, leases))
             .addService(new WorkspaceAdmin(topology, store, deployments))
+            .addService(new NameAdmin(topology, store, deployments))
             .addService(new StatusAdmin(store, board, snapshots, config.listen().toString()))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())

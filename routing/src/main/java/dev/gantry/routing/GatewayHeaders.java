@@ -40,6 +40,13 @@ public final class GatewayHeaders {
   public static final String ENTERED_AT = "x-gantry-entered-at";
 
   /**
+   * The workload's own hostname, for a request that came by a legacy URL: the legacy route
+   * rewrites the Host to it (and strips the path's legacy prefix), so replicas and peer gateways
+   * see an ordinary request for the workload.
+   */
+  public static final String CANONICAL_HOST = "x-gantry-canonical-host";
+
+  /**
    * On a response: a peer gateway's internal listener answered without reaching a workload (no
    * healthy replica, its authz-service down). The forwarding gateway may retry the next region;
    * nothing was replayed that reached a workload. Never reaches clients.
@@ -48,7 +55,7 @@ public final class GatewayHeaders {
 
   /** Every header above, for Envoy's {@code internal_only_headers}. */
   public static final List<String> ALL =
-      List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, REGION, ENTERED_AT);
+      List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, REGION, ENTERED_AT, CANONICAL_HOST);
 
   private GatewayHeaders() {}
 }

@@ -61,6 +61,26 @@ public final class HostnameGrammar {
             .toList();
   }
 
+  /**
+   * The host of a Host/:authority as the grammar compares it: lower case, without port or one
+   * trailing dot; null when there is none. For exact lookups (legacy hosts, custom domains).
+   */
+  public static String normalizeHost(String authority) {
+    if (authority == null || authority.isEmpty()) {
+      return null;
+    }
+    String host = authority;
+    int colon = host.lastIndexOf(':');
+    if (colon >= 0 && isPort(host, colon + 1)) {
+      host = host.substring(0, colon);
+    }
+    if (host.endsWith(".")) {
+      host = host.substring(0, host.length() - 1);
+    }
+    host = lowerAscii(host);
+    return host.isEmpty() ? null : host;
+  }
+
   /** Parses the Host/:authority of a request. */
   public Result parse(String authority) {
     if (authority == null || authority.isEmpty()) {
@@ -204,7 +224,7 @@ public final class HostnameGrammar {
   }
 
   /** A DNS label in lower case: [a-z0-9-], 1–63 characters, '-' neither first nor last. */
-  static boolean isDnsLabel(String label) {
+  public static boolean isDnsLabel(String label) {
     int n = label.length();
     if (n == 0 || n > MAX_LABEL_LENGTH || label.charAt(0) == '-' || label.charAt(n - 1) == '-') {
       return false;

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param grammar the hostname grammar for those base domains
  * @param workloads every workload by id
  * @param workspaces every workspace that trusts a credential issuer, by id
+ * @param names legacy hosts, aliases and custom domains
  */
 public record AuthzSnapshot(
     long version,
@@ -23,19 +24,27 @@ public record AuthzSnapshot(
     Set<String> baseDomains,
     HostnameGrammar grammar,
     Map<WorkloadId, WorkloadEntry> workloads,
-    Map<String, WorkspaceEntry> workspaces) {
+    Map<String, WorkspaceEntry> workspaces,
+    Names names) {
 
   public AuthzSnapshot {
     baseDomains = Set.copyOf(baseDomains);
     workloads = Map.copyOf(workloads);
     workspaces = Map.copyOf(workspaces);
+    java.util.Objects.requireNonNull(names, "names");
+  }
+
+  /** The same snapshot with other names. */
+  public AuthzSnapshot withNames(Names next) {
+    return new AuthzSnapshot(version, catalog, baseDomains, grammar, workloads, workspaces, next);
   }
 
   /** A snapshot whose grammar is built from its base domains. */
   public static AuthzSnapshot of(
       long version, RegionCatalog catalog, Set<String> baseDomains, Map<WorkloadId, WorkloadEntry> workloads,
       Map<String, WorkspaceEntry> workspaces) {
-    return new AuthzSnapshot(version, catalog, baseDomains, new HostnameGrammar(baseDomains), workloads, workspaces);
+    return new AuthzSnapshot(
+        version, catalog, baseDomains, new HostnameGrammar(baseDomains), workloads, workspaces, Names.NONE);
   }
 
   /** A snapshot without workspaces: every private workload is unreachable. */

@@ -5,8 +5,6 @@ import dev.gantry.routing.GatewayHeaders;
 import dev.gantry.routing.GatewayListeners;
 import dev.gantry.routing.TargetRegions;
 import java.util.SortedSet;
-import dev.gantry.routing.HostnameGrammar;
-import dev.gantry.routing.ParsedHost;
 import dev.gantry.authz.credential.Authentication;
 import dev.gantry.authz.credential.BearerCredential;
 import dev.gantry.authz.credential.JwtAuthenticator;
@@ -59,24 +57,13 @@ public final class DecisionEngine {
 
   /** Decides {@code request} against {@code snapshot}. */
   public Decision decide(AuthzSnapshot snapshot, RequestFacts request) {
-    HostnameGrammar.Result parsed = snapshot.grammar().parse(request.authority());
-    if (parsed instanceof HostnameGrammar.Rejected rejected) {
-      return new Decision.Deny(400, rejected.reason().code(), rejected.message());
+    Addressing.Result addressing = Addressing.resolve(snapshot, request);
+    if (addressing instanceof Addressing.Refused refused) {
+      return refused.deny();
     }
-    ParsedHost host = (ParsedHost) parsed;
-    Set<String> named = snapshot.catalog().regionsNamedBy(host.location());
-    if (named == null) {
-      return new Decision.Deny(
-          404,
-          "unknown-location",
-          "location '" + host.location() + "' (expected: a region id or group: "
-              + snapshot.catalog().regions().keySet() + " or " + snapshot.catalog().groups().keySet() + ")");
-    }
-    WorkloadEntry workload = snapshot.workloads().get(host.workload());
-    if (workload == null) {
-      return new Decision.Deny(
-          404, "unknown-workload", "workload '" + host.workload() + "' does not exist");
-    }
+    Addressing.Addressed address = (Addressing.Addressed) addressing;
+    WorkloadEntry workload = address.workload();
+    Set<String> named = snapshot.catalog().regionsNamedBy(address.location());
     if (seenHereBefore(request.headers().get("via"))) {
       return new Decision.Deny(
           508, "forwarding-loop",
@@ -87,7 +74,7 @@ public final class DecisionEngine {
           421,
           "not-deployed-in-location",
           "workload '" + workload.id() + "' is not deployed in "
-              + (host.isGlobal() ? "any region" : "'" + host.location() + "'")
+              + (address.isGlobal() ? "any region" : "'" + address.location() + "'")
               + " (deployed in: " + workload.regions().stream().sorted().toList() + ")");
     }
     SortedSet<String> targets = TargetRegions.of(workload.regions(), workload.allowedRegions(), named);
@@ -96,16 +83,28 @@ public final class DecisionEngine {
           403,
           "location-not-allowed",
           "workload '" + workload.id() + "' may not be served from "
-              + (host.isGlobal() ? "any region it is deployed in" : "'" + host.location() + "'")
+              + (address.isGlobal() ? "any region it is deployed in" : "'" + address.location() + "'")
               + " (location policy: " + workload.policy() + ")");
     }
+    Decision decision;
     if (request.listener() == RequestFacts.Listener.INTERNAL) {
-      return forwardedHere(workload, host, targets, request, snapshot);
+      decision = forwardedHere(workload, address, targets, request, snapshot);
+    } else if (!targets.contains(localRegion)) {
+      decision = forward(workload, targets, request);
+    } else {
+      decision = admit(workload, ClusterNames.workload(workload.id(), targets), request, snapshot);
     }
-    if (!targets.contains(localRegion)) {
-      return forward(workload, targets, request);
+    return address.canonicalHost() == null ? decision : withCanonicalHost(decision, address.canonicalHost());
+  }
+
+  /** A legacy URL: the route rewrites the Host to the workload's own name (and strips the path's prefix). */
+  private static Decision withCanonicalHost(Decision decision, String canonicalHost) {
+    if (decision instanceof Decision.Allow allow) {
+      Map<String, String> headers = new HashMap<>(allow.headersToSet());
+      headers.put(GatewayHeaders.CANONICAL_HOST, canonicalHost);
+      return new Decision.Allow(allow.cluster(), headers, allow.headersToRemove());
     }
-    return admit(workload, ClusterNames.workload(workload.id(), targets), request, snapshot);
+    return decision;
   }
 
   /**
@@ -147,12 +146,13 @@ public final class DecisionEngine {
    * headers are present) is trusted; otherwise the credential is checked here.
    */
   private Decision forwardedHere(
-      WorkloadEntry workload, ParsedHost host, SortedSet<String> targets, RequestFacts request, AuthzSnapshot snapshot) {
+      WorkloadEntry workload, Addressing.Addressed address, SortedSet<String> targets, RequestFacts request,
+      AuthzSnapshot snapshot) {
     if (!targets.contains(localRegion)) {
       return new Decision.Deny(
           502, "forwarding-refused",
           "gateway " + localRegion + " received a forwarded request for '" + workload.id() + "' ("
-              + (host.isGlobal() ? "global" : host.location()) + ") but may not serve it (targets: " + targets
+              + (address.isGlobal() ? "global" : address.location()) + ") but may not serve it (targets: " + targets
               + "); a forwarded request is never forwarded again");
     }
     String cluster = ClusterNames.workload(workload.id(), localRegion);

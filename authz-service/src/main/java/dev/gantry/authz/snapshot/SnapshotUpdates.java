@@ -1,6 +1,7 @@
 package dev.gantry.authz.snapshot;
 
 import dev.gantry.authz.engine.AuthzSnapshot;
+import dev.gantry.authz.engine.Names;
 import dev.gantry.authz.engine.IssuerEntry;
 import dev.gantry.authz.engine.WorkspaceEntry;
 import dev.gantry.proto.snapshot.v1.JwtIssuer;
@@ -60,7 +61,8 @@ public final class SnapshotUpdates {
       Catalog catalog = update.getCatalog();
       return AuthzSnapshot.of(
           update.getVersion(), toCatalog(catalog), Set.copyOf(catalog.getBaseDomainsList()),
-          upsert(Map.of(), update), workspaces(Map.of(), update));
+          upsert(Map.of(), update), workspaces(Map.of(), update))
+          .withNames(names(Names.NONE.withLegacyHosts(legacyHosts(catalog)), update));
     }
     if (held == null || held.version() != update.getBaseVersion()) {
       throw new RejectedUpdateException(
@@ -73,16 +75,42 @@ public final class SnapshotUpdates {
     }
     RegionCatalog catalog = held.catalog();
     Set<String> baseDomains = held.baseDomains();
+    Names names = held.names();
     if (update.hasCatalog()) {
       catalog = toCatalog(update.getCatalog());
       baseDomains = Set.copyOf(update.getCatalog().getBaseDomainsList());
+      names = names.withLegacyHosts(legacyHosts(update.getCatalog()));
     }
     Map<WorkloadId, WorkloadEntry> workloads = new HashMap<>(held.workloads());
     for (String removed : update.getRemovedWorkloadsList()) {
       workloads.remove(parseId(removed));
     }
     return AuthzSnapshot.of(
-        update.getVersion(), catalog, baseDomains, upsert(workloads, update), workspaces(held.workspaces(), update));
+        update.getVersion(), catalog, baseDomains, upsert(workloads, update), workspaces(held.workspaces(), update))
+        .withNames(names(names, update));
+  }
+
+  private static Set<String> legacyHosts(Catalog catalog) {
+    Set<String> hosts = new java.util.HashSet<>();
+    catalog.getLegacyHostsList().forEach(h -> hosts.add(h.toLowerCase(java.util.Locale.ROOT)));
+    return hosts;
+  }
+
+  /** The aliases and custom domains of {@code update} when it replaces them, else {@code held}'s. */
+  private static Names names(Names held, SnapshotUpdate update) throws RejectedUpdateException {
+    if (!update.getRoutingChanged()) {
+      return held;
+    }
+    Map<WorkloadId, WorkloadId> aliases = new HashMap<>();
+    for (dev.gantry.proto.snapshot.v1.Alias alias : update.getAliasesList()) {
+      aliases.put(parseId(alias.getAlias()), parseId(alias.getWorkload()));
+    }
+    Map<String, Names.DomainTarget> domains = new HashMap<>();
+    for (dev.gantry.proto.snapshot.v1.CustomDomain domain : update.getCustomDomainsList()) {
+      domains.put(domain.getDomain().toLowerCase(java.util.Locale.ROOT), new Names.DomainTarget(
+          parseId(domain.getWorkload()), domain.getLocation().isEmpty() ? null : domain.getLocation()));
+    }
+    return held.withRouting(aliases, domains);
   }
 
   private static Map<WorkloadId, WorkloadEntry> upsert(

@@ -7,6 +7,7 @@ import dev.gantry.authz.credential.TestIssuer;
 import dev.gantry.authz.credential.VerifiedTokens;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -259,5 +260,54 @@ class DecisionEngineTest {
     assertThat(deny.httpStatus()).isEqualTo(401);
     assertThat(deny.reason()).isEqualTo("credentials-required");
     assertThat(deny.responseHeaders()).containsKey("www-authenticate");
+  }
+
+  private AuthzSnapshot withNames() {
+    return snapshot.withNames(new Names(Set.of("legacy.run.localhost"),
+        Map.of(dev.gantry.routing.WorkloadId.parse("agt-oldecho-demo"), dev.gantry.routing.WorkloadId.parse("agt-echo-demo")),
+        Map.of("agents.acme.example", new Names.DomainTarget(dev.gantry.routing.WorkloadId.parse("agt-multi-demo"), "eu"))));
+  }
+
+  @Test
+  void decide_legacyUrl_namesTheWorkloadFromThePath_andItsCanonicalHost() {
+    Decision.Allow allow = (Decision.Allow) engine.decide(withNames(),
+        new RequestFacts("Legacy.Run.Localhost:10000", "GET", "/demo/agents/echo/a//b?c=d", Map.of()));
+
+    assertThat(allow.cluster()).isEqualTo("agt-echo-demo@eu-lon-1");
+    assertThat(allow.headersToSet()).containsEntry("x-gantry-canonical-host", "agt-echo-demo.run.localhost")
+        .containsEntry("x-gantry-workload", "agt-echo-demo");
+  }
+
+  @Test
+  void decide_legacyUrl_malformed_orUnknown() {
+    for (String path : new String[] {"/", "/demo", "/demo/agents", "/demo/robots/echo", "/Demo/agents/echo", "/demo/agents//x"}) {
+      Decision.Deny deny = (Decision.Deny) engine.decide(withNames(), new RequestFacts("legacy.run.localhost", "GET", path, Map.of()));
+      assertThat(deny.reason()).as(path).isEqualTo("malformed-legacy-path");
+      assertThat(deny.httpStatus()).isEqualTo(400);
+    }
+    Decision.Deny unknown = (Decision.Deny) engine.decide(withNames(),
+        new RequestFacts("legacy.run.localhost", "GET", "/demo/mcp/nothing/x", Map.of()));
+    assertThat(unknown.reason()).isEqualTo("unknown-workload");
+    assertThat(unknown.message()).contains("mcp-nothing-demo");
+  }
+
+  @Test
+  void decide_alias_reachesItsWorkload() {
+    Decision.Allow allow = (Decision.Allow) engine.decide(withNames(),
+        new RequestFacts("agt-oldecho-demo.eu-lon-1.run.localhost", "GET", "/", Map.of()));
+
+    assertThat(allow.cluster()).isEqualTo("agt-echo-demo@eu-lon-1");
+    assertThat(allow.headersToSet()).containsEntry("x-gantry-workload", "agt-echo-demo");
+  }
+
+  @Test
+  void decide_customDomain_reachesItsWorkloadFromItsLocation_unknownDomainStillRefused() {
+    Decision.Allow allow = (Decision.Allow) engine.decide(withNames(),
+        new RequestFacts("Agents.Acme.Example.", "GET", "/", Map.of()));
+    assertThat(allow.cluster()).isEqualTo("agt-multi-demo@eu-lon-1+eu-par-1");
+    assertThat(allow.headersToSet()).doesNotContainKey("x-gantry-canonical-host");
+
+    Decision.Deny deny = (Decision.Deny) engine.decide(withNames(), new RequestFacts("other.example", "GET", "/", Map.of()));
+    assertThat(deny.reason()).isEqualTo("unknown-domain");
   }
 }

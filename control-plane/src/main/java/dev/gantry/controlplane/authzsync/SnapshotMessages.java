@@ -1,6 +1,7 @@
 package dev.gantry.controlplane.authzsync;
 
 import dev.gantry.routing.LocationPolicy;
+import dev.gantry.controlplane.model.Routing;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
@@ -25,6 +26,7 @@ final class SnapshotMessages {
     SnapshotUpdate.Builder update =
         SnapshotUpdate.newBuilder().setVersion(state.version()).setFull(true).setCatalog(catalog(topology));
     state.sortedWorkloads().forEach(w -> update.addUpsertedWorkloads(workload(topology, state, w)));
+    routing(update, state.routing());
     state.workspaces().values().stream().sorted(java.util.Comparator.comparing(Workspace::id))
         .forEach(w -> update.addUpsertedWorkspaces(workspace(w)));
     return update.build();
@@ -53,6 +55,9 @@ final class SnapshotMessages {
         .forEach(w -> update.addUpsertedWorkspaces(workspace(w)));
     before.workspaces().keySet().stream().filter(id -> !after.workspaces().containsKey(id)).sorted()
         .forEach(update::addRemovedWorkspaces);
+    if (!before.routing().equals(after.routing())) {
+      routing(update, after.routing());
+    }
     return update.build();
   }
 
@@ -78,6 +83,18 @@ final class SnapshotMessages {
         .build();
   }
 
+  /** Every alias and custom domain, replacing those the sidecar holds. */
+  private static void routing(SnapshotUpdate.Builder update, Routing routing) {
+    update.setRoutingChanged(true);
+    routing.aliases().entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Object::toString)))
+        .forEach(e -> update.addAliases(dev.gantry.proto.snapshot.v1.Alias.newBuilder()
+            .setAlias(e.getKey().toString()).setWorkload(e.getValue().toString())));
+    routing.customDomains().values().stream().sorted(java.util.Comparator.comparing(Routing.CustomDomain::domain))
+        .forEach(d -> update.addCustomDomains(dev.gantry.proto.snapshot.v1.CustomDomain.newBuilder()
+            .setDomain(d.domain()).setWorkload(d.workload().toString())
+            .setLocation(d.location() == null ? "" : d.location())));
+  }
+
   /** A hash of the catalog a sidecar receives: a changed catalog starts a new lineage. */
   static String catalogHash(Topology topology) {
     try {
@@ -89,7 +106,8 @@ final class SnapshotMessages {
   }
 
   private static Catalog catalog(Topology topology) {
-    Catalog.Builder catalog = Catalog.newBuilder().addAllBaseDomains(topology.baseDomains());
+    Catalog.Builder catalog = Catalog.newBuilder().addAllBaseDomains(topology.baseDomains())
+        .addAllLegacyHosts(topology.legacyHosts());
     topology.catalog().regions().values().forEach(r ->
         catalog.addRegions(Region.newBuilder()
             .setId(r.id())

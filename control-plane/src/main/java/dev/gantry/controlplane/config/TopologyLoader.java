@@ -28,6 +28,7 @@ import java.util.Set;
  * groups:
  *   eu: {continents: [EU]}               # and/or countries: [...], regions: [...]
  * default_region: eu-lon-1               # optional; where sandboxes go unless asked; default the first
+ * legacy_hosts: [legacy.run.localhost]   # optional; hosts of legacy URLs; default legacy.<first base domain>
  * </pre>
  *
  * Everything is checked before anything is used: a bad file is refused whole, with the line of
@@ -134,8 +135,12 @@ public final class TopologyLoader {
     if (!sites.containsKey(defaultRegion)) {
       throw tree.fail("default_region", "a region of the catalog " + sites.keySet(), defaultRegion);
     }
+    List<String> legacyHosts = new ArrayList<>();
+    for (Object host : tree.list(root.getOrDefault("legacy_hosts", List.of("legacy." + baseDomains.getFirst())), "legacy_hosts")) {
+      legacyHosts.add(String.valueOf(host).toLowerCase(java.util.Locale.ROOT));
+    }
     try {
-      return new Topology(new RegionCatalog(regions, groups), sites, baseDomains, defaultRegion);
+      return new Topology(new RegionCatalog(regions, groups), sites, baseDomains, defaultRegion, legacyHosts);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }

@@ -16,14 +16,26 @@ import java.util.Comparator;
  * @param workspaces every workspace by id
  * @param workloads every workload by id
  * @param replicas every registered replica, in {@link Replica#ORDER}
+ * @param routing legacy aliases and custom domains
  */
 public record FleetState(
-    long version, Map<String, Workspace> workspaces, Map<WorkloadId, Workload> workloads, List<Replica> replicas) {
+    long version,
+    Map<String, Workspace> workspaces,
+    Map<WorkloadId, Workload> workloads,
+    List<Replica> replicas,
+    Routing routing) {
 
   public FleetState {
     workspaces = Map.copyOf(workspaces);
     workloads = Map.copyOf(workloads);
     replicas = replicas.stream().sorted(Replica.ORDER).toList();
+    java.util.Objects.requireNonNull(routing, "routing");
+  }
+
+  /** A state without aliases or custom domains. */
+  public FleetState(
+      long version, Map<String, Workspace> workspaces, Map<WorkloadId, Workload> workloads, List<Replica> replicas) {
+    this(version, workspaces, workloads, replicas, Routing.NONE);
   }
 
   /** The empty state every store starts from. */
@@ -33,7 +45,22 @@ public record FleetState(
 
   /** The same state with other workloads and replicas: what most writes change. */
   public FleetState withWorkloads(Map<WorkloadId, Workload> nextWorkloads, List<Replica> nextReplicas) {
-    return new FleetState(version, workspaces, nextWorkloads, nextReplicas);
+    return new FleetState(version, workspaces, nextWorkloads, nextReplicas, routing);
+  }
+
+  /** The same state with other workspaces. */
+  public FleetState withWorkspaces(Map<String, Workspace> nextWorkspaces) {
+    return new FleetState(version, nextWorkspaces, workloads, replicas, routing);
+  }
+
+  /** The same state with other aliases and custom domains. */
+  public FleetState withRouting(Routing nextRouting) {
+    return new FleetState(version, workspaces, workloads, replicas, nextRouting);
+  }
+
+  /** The same state under another version. */
+  public FleetState withVersion(long nextVersion) {
+    return new FleetState(nextVersion, workspaces, workloads, replicas, routing);
   }
 
   /** The policy of workspace {@code id}; a workspace nobody configured has none. */

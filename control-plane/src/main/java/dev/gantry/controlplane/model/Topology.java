@@ -16,9 +16,14 @@ import java.util.Set;
  * @param baseDomains base domains, in configured order
  * @param defaultRegion where a sandbox goes when nobody says where (the allowed region nearest
  *     to it)
+ * @param legacyHosts hosts of legacy URLs, {@code <host>/<workspace>/<agents|mcp|sandboxes>/<name>/...}
  */
 public record Topology(
-    RegionCatalog catalog, Map<String, GatewaySite> sites, List<String> baseDomains, String defaultRegion) {
+    RegionCatalog catalog,
+    Map<String, GatewaySite> sites,
+    List<String> baseDomains,
+    String defaultRegion,
+    List<String> legacyHosts) {
 
   /** Continent codes a region or a policy may name. */
   public static final Set<String> CONTINENTS = Set.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
@@ -26,6 +31,7 @@ public record Topology(
   public Topology {
     sites = Map.copyOf(sites);
     baseDomains = List.copyOf(baseDomains);
+    legacyHosts = List.copyOf(legacyHosts);
     for (String region : catalog.regions().keySet()) {
       if (!sites.containsKey(region)) {
         throw new IllegalArgumentException("region '" + region + "' has no gateway site");
@@ -48,6 +54,11 @@ public record Topology(
         }
       }
     }
+  }
+
+  /** A topology whose legacy host is {@code legacy.<first base domain>}. */
+  public Topology(RegionCatalog catalog, Map<String, GatewaySite> sites, List<String> baseDomains, String defaultRegion) {
+    this(catalog, sites, baseDomains, defaultRegion, List.of("legacy." + baseDomains.getFirst()));
   }
 
   /** A topology whose default region is the catalog's first. */

@@ -86,7 +86,7 @@ public final class FleetStore {
         if (changed == state) {
           return state;
         }
-        publish(new FleetState(state.version() + 1, changed.workspaces(), changed.workloads(), changed.replicas()));
+        publish(changed.withVersion(state.version() + 1));
         return state;
       }
       try (Connection connection = database.connect()) {
@@ -100,8 +100,7 @@ public final class FleetStore {
             connection.rollback();
             return state;
           }
-          FleetState next =
-              new FleetState(state.version() + 1, changed.workspaces(), changed.workloads(), changed.replicas());
+          FleetState next = changed.withVersion(state.version() + 1);
           StateRows.write(connection, state, next);
           connection.commit();
           publish(next);

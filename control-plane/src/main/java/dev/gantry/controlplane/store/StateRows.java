@@ -9,6 +9,7 @@ import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.JwtIssuer;
 import dev.gantry.controlplane.model.Protocol;
 import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Routing;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.controlplane.model.Workspace;
 import dev.gantry.routing.HostPort;
@@ -81,7 +82,21 @@ final class StateRows {
         replicas.add(new Replica(WorkloadId.parse(rows.getString(1)), rows.getString(2), HostPort.parse(rows.getString(3))));
       }
     }
-    return new FleetState(version, workspaces, workloads, replicas);
+    Map<WorkloadId, WorkloadId> aliases = new HashMap<>();
+    try (PreparedStatement query = connection.prepareStatement("SELECT alias, workload FROM aliases");
+        ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        aliases.put(WorkloadId.parse(rows.getString(1)), WorkloadId.parse(rows.getString(2)));
+      }
+    }
+    Map<String, Routing.CustomDomain> domains = new HashMap<>();
+    try (PreparedStatement query = connection.prepareStatement("SELECT domain, workload, location FROM custom_domains");
+        ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        domains.put(rows.getString(1), new Routing.CustomDomain(rows.getString(1), WorkloadId.parse(rows.getString(2)), rows.getString(3)));
+      }
+    }
+    return new FleetState(version, workspaces, workloads, replicas, new Routing(aliases, domains));
   }
 
   /** Writes what changed from {@code before} to {@code after}, and {@code after}'s version. */
@@ -145,9 +160,45 @@ final class StateRows {
         }
       }
     }
+    if (!before.routing().equals(after.routing())) {
+      writeRouting(connection, before.routing(), after.routing());
+    }
     try (PreparedStatement update = connection.prepareStatement("UPDATE fleet_version SET version = ? WHERE id = 1")) {
       update.setLong(1, after.version());
       update.executeUpdate();
+    }
+  }
+
+  private static void writeRouting(Connection connection, Routing before, Routing after) throws SQLException {
+    for (Map.Entry<WorkloadId, WorkloadId> alias : before.aliases().entrySet()) {
+      if (!alias.getValue().equals(after.aliases().get(alias.getKey()))) {
+        delete(connection, "DELETE FROM aliases WHERE alias = ?", alias.getKey().toString());
+      }
+    }
+    for (Map.Entry<WorkloadId, WorkloadId> alias : after.aliases().entrySet()) {
+      if (!alias.getValue().equals(before.aliases().get(alias.getKey()))) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO aliases (alias, workload) VALUES (?, ?)")) {
+          insert.setString(1, alias.getKey().toString());
+          insert.setString(2, alias.getValue().toString());
+          insert.executeUpdate();
+        }
+      }
+    }
+    for (Routing.CustomDomain domain : before.customDomains().values()) {
+      if (!domain.equals(after.customDomains().get(domain.domain()))) {
+        delete(connection, "DELETE FROM custom_domains WHERE domain = ?", domain.domain());
+      }
+    }
+    for (Routing.CustomDomain domain : after.customDomains().values()) {
+      if (!domain.equals(before.customDomains().get(domain.domain()))) {
+        try (PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO custom_domains (domain, workload, location) VALUES (?, ?, ?)")) {
+          insert.setString(1, domain.domain());
+          insert.setString(2, domain.workload().toString());
+          insert.setString(3, domain.location());
+          insert.executeUpdate();
+        }
+      }
     }
   }
 

@@ -4,15 +4,15 @@ import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.routing.GatewayHeaders;
 import dev.gantry.routing.GatewayListeners;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.CheckSettings;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
 import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
-import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
-import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -43,19 +43,19 @@ final class GatewayRoutes {
   private GatewayRoutes() {}
 
   /** The public listener's table: every x-gantry-* header a client sends is dropped. */
-  static RouteConfiguration publicRoutes(List<String> baseDomains) {
-    return of(NAME, baseDomains, GatewayListeners.PUBLIC);
+  static RouteConfiguration publicRoutes(List<String> baseDomains, List<String> legacyHosts) {
+    return of(NAME, baseDomains, legacyHosts, GatewayListeners.PUBLIC);
   }
 
   /**
    * The internal listener's table: the same routes, but the routing and identity headers the
    * forwarding peer set are kept for the authz-service to read.
    */
-  static RouteConfiguration internalRoutes(List<String> baseDomains) {
-    return of(INTERNAL_NAME, baseDomains, GatewayListeners.INTERNAL);
+  static RouteConfiguration internalRoutes(List<String> baseDomains, List<String> legacyHosts) {
+    return of(INTERNAL_NAME, baseDomains, legacyHosts, GatewayListeners.INTERNAL);
   }
 
-  private static RouteConfiguration of(String name, List<String> baseDomains, String listener) {
+  private static RouteConfiguration of(String name, List<String> baseDomains, List<String> legacyHosts, String listener) {
     RouteConfiguration.Builder routes =
         RouteConfiguration.newBuilder()
             .setName(name)
@@ -79,20 +79,28 @@ final class GatewayRoutes {
               .addRoutes(webSocketToAuthorizedCluster())
               .addRoutes(toAuthorizedCluster()));
     }
-    // ext_authz refuses every other host first (unknown-domain); this is the backstop.
+    // Legacy URLs, <host>/<workspace>/<agents|mcp|sandboxes>/<name>/...: the authz-service names
+    // the workload; forwarding strips the prefix (here, and only here, the path changes) and
+    // puts the workload's own hostname in Host, so replicas and peer gateways see an ordinary
+    // request.
+    if (!legacyHosts.isEmpty()) {
+      routes.addVirtualHosts(
+          VirtualHost.newBuilder()
+              .setName("legacy")
+              .addAllDomains(legacyHosts)
+              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
+              .addRoutes(legacy(webSocketToAuthorizedCluster()))
+              .addRoutes(legacy(toAuthorizedCluster())));
+    }
+    // Every other host: a workspace's custom domain, or nothing (the authz-service refuses it,
+    // 400 unknown-domain). No per-domain config: binding a domain changes no Envoy resource.
     routes.addVirtualHosts(
         VirtualHost.newBuilder()
-            .setName("unknown-domain")
+            .setName("custom-domains")
             .addDomains("*")
-            .addRoutes(
-                Route.newBuilder()
-                    .setName("unknown-domain")
-                    .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-                    .setDirectResponse(
-                        DirectResponseAction.newBuilder()
-                            .setStatus(400)
-                            .setBody(DataSource.newBuilder().setInlineString(
-                                "{\"error\":\"host is not under a Gantry base domain\",\"reason\":\"unknown-domain\"}\n")))));
+            .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
+            .addRoutes(webSocketToAuthorizedCluster())
+            .addRoutes(toAuthorizedCluster()));
     return routes.build();
   }
 
@@ -114,6 +122,19 @@ final class GatewayRoutes {
             .setHeader(HeaderValue.newBuilder().setKey("sec-websocket-key").setValue(WEBSOCKET_KEY))
             .setAppendAction(HeaderValueOption.HeaderAppendAction.ADD_IF_ABSENT))
         .build();
+  }
+
+  /** The legacy prefix {@code /<workspace>/<kind>/<name>} stripped; at least {@code /} left. */
+  static final String LEGACY_PREFIX = "^/[^/]+/[^/]+/[^/]+/?(.*)$";
+
+  private static Route legacy(Route route) {
+    Route.Builder legacy = route.toBuilder().setName("legacy-" + route.getName());
+    legacy.getRouteBuilder()
+        .setRegexRewrite(RegexMatchAndSubstitute.newBuilder()
+            .setPattern(RegexMatcher.newBuilder().setRegex(LEGACY_PREFIX))
+            .setSubstitution("/\\1"))
+        .setHostRewriteHeader(GatewayHeaders.CANONICAL_HOST);
+    return legacy.build();
   }
 
   /** Base64 of 16 bytes, as RFC 6455 requires of a key. */

@@ -58,7 +58,8 @@ public final class XdsTranslator {
     endpoints.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
     return new GatewayResources(
         List.of(GatewayListener.publicListener(site), GatewayListener.internalListener(site)),
-        List.of(GatewayRoutes.publicRoutes(topology.baseDomains()), GatewayRoutes.internalRoutes(topology.baseDomains())),
+        List.of(GatewayRoutes.publicRoutes(topology.baseDomains(), topology.legacyHosts()),
+            GatewayRoutes.internalRoutes(topology.baseDomains(), topology.legacyHosts())),
         List.copyOf(clusters),
         List.copyOf(endpoints));
   }

@@ -128,4 +128,34 @@ class DeploymentsTest {
     assertThat(deleted.replicas()).isEmpty();
     assertThatThrownBy(() -> deployments.delete(deleted, id)).hasMessageContaining("does not exist");
   }
+
+  @Test
+  void namesOfADeletedWorkload_goWithIt() {
+    WorkloadId id = WorkloadId.parse("agt-a-demo");
+    FleetState named = deployments.bindDomain(
+        deployments.addAlias(create(empty, asked("agt-a-demo", LocationPolicy.ANY)), WorkloadId.parse("agt-old-demo"), id),
+        "a.acme.example", id, "eu");
+
+    assertThat(named.routing().aliases()).containsKey(WorkloadId.parse("agt-old-demo"));
+    assertThat(named.routing().customDomains()).containsKey("a.acme.example");
+    FleetState deleted = deployments.delete(named, id);
+    assertThat(deleted.routing().aliases()).isEmpty();
+    assertThat(deleted.routing().customDomains()).isEmpty();
+  }
+
+  @Test
+  void bindDomain_refusesBadOrTakenNames() {
+    WorkloadId id = WorkloadId.parse("agt-a-demo");
+    FleetState deployed = create(empty, asked("agt-a-demo", LocationPolicy.ANY, "eu-lon-1"));
+
+    assertThatThrownBy(() -> deployments.bindDomain(deployed, "localhost", id, null)).hasMessageContaining("expected: a hostname");
+    assertThatThrownBy(() -> deployments.bindDomain(deployed, "a_b.example", id, null)).hasMessageContaining("expected: a hostname");
+    assertThatThrownBy(() -> deployments.bindDomain(deployed, "x.run.localhost", id, null)).hasMessageContaining("base domain");
+    assertThatThrownBy(() -> deployments.bindDomain(deployed, "a.example", id, "mars")).hasMessageContaining("neither a region nor a group");
+    assertThatThrownBy(() -> deployments.bindDomain(deployed, "a.example", id, "us")).hasMessageContaining("not deployed");
+    FleetState bound = deployments.bindDomain(deployed, "A.Example.", id, null);
+    assertThat(bound.routing().customDomains()).containsKey("a.example");
+    assertThatThrownBy(() -> deployments.bindDomain(bound, "a.example", id, null))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.ALREADY_EXISTS));
+  }
 }

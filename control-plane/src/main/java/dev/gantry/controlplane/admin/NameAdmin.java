@@ -1,0 +1,74 @@
+package dev.gantry.controlplane.admin;
+
+import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Routing;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.store.FleetStore;
+import dev.gantry.proto.admin.v1.AliasInfo;
+import dev.gantry.proto.admin.v1.BindDomainRequest;
+import dev.gantry.proto.admin.v1.CreateAliasRequest;
+import dev.gantry.proto.admin.v1.DeleteAliasRequest;
+import dev.gantry.proto.admin.v1.DomainInfo;
+import dev.gantry.proto.admin.v1.ListNamesRequest;
+import dev.gantry.proto.admin.v1.NameServiceGrpc;
+import dev.gantry.proto.admin.v1.Names;
+import dev.gantry.proto.admin.v1.UnbindDomainRequest;
+import io.grpc.stub.StreamObserver;
+import java.util.Comparator;
+import java.util.Map;
+
+/** The admin API's aliases and custom domains. */
+public final class NameAdmin extends NameServiceGrpc.NameServiceImplBase {
+
+  private final Topology topology;
+  private final FleetStore store;
+  private final Deployments deployments;
+
+  public NameAdmin(Topology topology, FleetStore store, Deployments deployments) {
+    this.topology = topology;
+    this.store = store;
+    this.deployments = deployments;
+  }
+
+  @Override
+  public void createAlias(CreateAliasRequest request, StreamObserver<Names> responses) {
+    AdminStatus.answer(responses, () -> names(store.update(state -> deployments.addAlias(state,
+        AdminMessages.workloadId(request.getAlias()), AdminMessages.workloadId(request.getWorkload())))));
+  }
+
+  @Override
+  public void deleteAlias(DeleteAliasRequest request, StreamObserver<Names> responses) {
+    AdminStatus.answer(responses, () -> names(store.update(state ->
+        deployments.removeAlias(state, AdminMessages.workloadId(request.getAlias())))));
+  }
+
+  @Override
+  public void bindDomain(BindDomainRequest request, StreamObserver<Names> responses) {
+    AdminStatus.answer(responses, () -> names(store.update(state -> deployments.bindDomain(state,
+        request.getDomain(), AdminMessages.workloadId(request.getWorkload()), request.getLocation()))));
+  }
+
+  @Override
+  public void unbindDomain(UnbindDomainRequest request, StreamObserver<Names> responses) {
+    AdminStatus.answer(responses, () -> names(store.update(state -> deployments.unbindDomain(state, request.getDomain()))));
+  }
+
+  @Override
+  public void listNames(ListNamesRequest request, StreamObserver<Names> responses) {
+    AdminStatus.answer(responses, () -> {
+      store.refresh();
+      return names(store.current());
+    });
+  }
+
+  private Names names(FleetState state) {
+    Names.Builder names = Names.newBuilder().addAllLegacyHosts(topology.legacyHosts()).setVersion(state.version());
+    state.routing().aliases().entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.comparing(Object::toString)))
+        .forEach(e -> names.addAliases(AliasInfo.newBuilder().setAlias(e.getKey().toString()).setWorkload(e.getValue().toString())));
+    state.routing().customDomains().values().stream().sorted(Comparator.comparing(Routing.CustomDomain::domain))
+        .forEach(d -> names.addDomains(DomainInfo.newBuilder().setDomain(d.domain()).setWorkload(d.workload().toString())
+            .setLocation(d.location() == null ? "" : d.location())));
+    return names.build();
+  }
+}

@@ -1,0 +1,37 @@
+package dev.gantry.controlplane.model;
+
+import dev.gantry.routing.WorkloadId;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The names that reach a workload besides its own hostname.
+ *
+ * @param aliases legacy workload ids and the workload each stands for now
+ * @param customDomains a workspace's own hostnames (lower case), each bound to one workload
+ */
+public record Routing(Map<WorkloadId, WorkloadId> aliases, Map<String, CustomDomain> customDomains) {
+
+  /** No aliases, no custom domains. */
+  public static final Routing NONE = new Routing(Map.of(), Map.of());
+
+  public Routing {
+    aliases = Map.copyOf(aliases);
+    customDomains = Map.copyOf(customDomains);
+  }
+
+  /**
+   * A workspace's own hostname bound to one of its workloads.
+   *
+   * @param domain the hostname, lower case, e.g. {@code agents.acme.example}
+   * @param workload the workload it reaches
+   * @param location a location label (region or group) to serve it from, or null for global
+   */
+  public record CustomDomain(String domain, WorkloadId workload, String location) {
+
+    public CustomDomain {
+      Objects.requireNonNull(domain, "domain");
+      Objects.requireNonNull(workload, "workload");
+    }
+  }
+}
