@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
       PolicyCommand.class,
       RegionCommand.class,
       StatusCommand.class,
+      ApiKeyCommand.class,
     })
 public final class GantryCli {
 

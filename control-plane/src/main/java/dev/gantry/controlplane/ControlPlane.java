@@ -1,6 +1,8 @@
 package dev.gantry.controlplane;
 
+import dev.gantry.controlplane.admin.ApiKeyAdmin;
 import dev.gantry.controlplane.admin.NameAdmin;
+import dev.gantry.controlplane.deploy.ApiKeyMint;
 import dev.gantry.controlplane.admin.PolicyAdmin;
 import dev.gantry.controlplane.admin.RegionAdmin;
 import dev.gantry.controlplane.admin.StatusAdmin;
@@ -160,6 +162,7 @@ public final class ControlPlane implements AutoCloseable {
             .addService(new ReplicaAdmin(store, deployments, leases))
             .addService(new WorkspaceAdmin(topology, store, deployments))
             .addService(new NameAdmin(topology, store, deployments))
+            .addService(new ApiKeyAdmin(store, deployments, new ApiKeyMint(), java.time.Clock.systemUTC()))
             .addService(new StatusAdmin(store, board, snapshots, config.listen().toString()))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())

@@ -219,20 +219,35 @@ class MultiRegionIT {
   @Test
   void aPeerGatewayWithoutReplicas_isSkippedForTheNextRegion_beforeItsLeaseRunsOut() throws Exception {
     MultiRegionStack.Site london = stack.site("eu-lon-1");
+    MultiRegionStack.Site portland = stack.site("us-pdx-1");
+    long retriesBefore = retries(portland, "mcp-tools-demo@eu-lon-1+eu-par-1");
     london.crashEcho();
     try {
-      // At once, before the control plane knows: Portland forwards to London's gateway, which
-      // has nothing to serve with and says so; Portland tries Paris.
-      for (int i = 0; i < 20; i++) {
-        RawHttp.Response response = stack.site("us-pdx-1").get("mcp-tools-demo", "/");
+      // London's Envoy notices the closed connections at once; its lease (1.5 s) still lasts, so
+      // Portland still forwards there: London has nothing to serve with and says so
+      // (x-gantry-not-served); Portland tries Paris. (A request racing the crash itself may fail:
+      // FailoverIT counts those.)
+      Thread.sleep(300);
+      for (int i = 0; i < 10; i++) {
+        RawHttp.Response response = portland.get("mcp-tools-demo", "/");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(MultiRegionStack.servedBy(response)).isEqualTo("eu-par-1");
         assertThat(response.headers()).doesNotContainKey("x-gantry-not-served");
       }
+      assertThat(retries(portland, "mcp-tools-demo@eu-lon-1+eu-par-1"))
+          .as("Portland retried after London's not-served answers").isGreaterThan(retriesBefore);
     } finally {
       london.startEcho();
     }
     stack.awaitServing();
+  }
+
+  /** Envoy's retry counter of one cluster at a gateway. */
+  private static long retries(MultiRegionStack.Site site, String cluster) {
+    return site.envoy.admin("/stats?filter=upstream_rq_retry$").lines()
+        .filter(line -> line.startsWith("cluster." + cluster + ".upstream_rq_retry:"))
+        .mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** mcp-tools-demo may only run in Europe: with both European regions down, a clear error, never the US. */

@@ -30,6 +30,13 @@ public final class GatewayHeaders {
   /** Which credential admitted the request: a token's {@code jti}, else its key id. */
   public static final String CREDENTIAL_ID = "x-gantry-credential-id";
 
+  /**
+   * When the credential that admitted the request stops being valid (epoch seconds); absent for
+   * credentials without expiry. The gateway ends the stream then; a peer gateway serving a
+   * forwarded request bounds it the same way.
+   */
+  public static final String CREDENTIAL_EXPIRES = "x-gantry-credential-expires";
+
   /** The region whose gateway admitted the request. */
   public static final String REGION = "x-gantry-region";
 
@@ -55,7 +62,8 @@ public final class GatewayHeaders {
 
   /** Every header above, for Envoy's {@code internal_only_headers}. */
   public static final List<String> ALL =
-      List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, REGION, ENTERED_AT, CANONICAL_HOST);
+      List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, CREDENTIAL_EXPIRES, REGION, ENTERED_AT,
+          CANONICAL_HOST);
 
   private GatewayHeaders() {}
 }

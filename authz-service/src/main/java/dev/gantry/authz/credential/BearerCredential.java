@@ -3,9 +3,10 @@ package dev.gantry.authz.credential;
 import java.util.Map;
 
 /**
- * Reads the bearer token of a request: {@code Authorization: Bearer <token>}. Envoy joins
- * repeated headers with ',' (ext_authz without {@code encode_raw_headers}), and a token never
- * contains one, so a comma means two Authorization headers: ambiguous, refused.
+ * Reads the credential of a request: {@code Authorization: Bearer <token>} (a JWT, or an API key
+ * when it starts {@code gk_}) or {@code X-Api-Key: <key>}. Envoy joins repeated headers with ','
+ * (ext_authz without {@code encode_raw_headers}), and neither a token nor a key contains one, so
+ * a comma means two headers: ambiguous, refused; so is a request with both headers.
  */
 public final class BearerCredential {
 
@@ -18,13 +19,29 @@ public final class BearerCredential {
   /** A bearer token. */
   public record Token(String token) implements Found {}
 
+  /** An API key, from either header. */
+  public record Key(String key) implements Found {}
+
   /** An Authorization header that cannot be used; the client gets 401. */
   public record Unusable(String reason, String message) implements Found {}
 
   private BearerCredential() {}
 
+  /** The header an API key may come in. */
+  public static final String API_KEY_HEADER = "x-api-key";
+
   public static Found from(Map<String, String> headers) {
     String authorization = headers.get("authorization");
+    String apiKey = headers.get(API_KEY_HEADER);
+    if (apiKey != null && !apiKey.isEmpty()) {
+      if (authorization != null && !authorization.isEmpty()) {
+        return new Unusable("ambiguous-credentials", "both Authorization and X-Api-Key (expected: exactly one credential)");
+      }
+      if (apiKey.indexOf(',') >= 0) {
+        return new Unusable("ambiguous-credentials", "more than one X-Api-Key header (expected: exactly one)");
+      }
+      return new Key(apiKey.trim());
+    }
     if (authorization == null || authorization.isEmpty()) {
       return new Absent();
     }
@@ -38,6 +55,6 @@ public final class BearerCredential {
     if (token.isEmpty()) {
       return new Unusable("malformed-token", "empty bearer token (expected: Bearer <token>)");
     }
-    return new Token(token);
+    return ApiKeyAuthenticator.isApiKey(token) ? new Key(token) : new Token(token);
   }
 }

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param workloads every workload by id
  * @param workspaces every workspace that trusts a credential issuer, by id
  * @param names legacy hosts, aliases and custom domains
+ * @param apiKeys every workspace's API keys by id: found in O(1)
  */
 public record AuthzSnapshot(
     long version,
@@ -25,18 +26,26 @@ public record AuthzSnapshot(
     HostnameGrammar grammar,
     Map<WorkloadId, WorkloadEntry> workloads,
     Map<String, WorkspaceEntry> workspaces,
-    Names names) {
+    Names names,
+    Map<String, ApiKeyEntry> apiKeys) {
 
   public AuthzSnapshot {
     baseDomains = Set.copyOf(baseDomains);
     workloads = Map.copyOf(workloads);
     workspaces = Map.copyOf(workspaces);
     java.util.Objects.requireNonNull(names, "names");
+    apiKeys = Map.copyOf(apiKeys);
+  }
+
+  private static Map<String, ApiKeyEntry> keyIndex(Map<String, WorkspaceEntry> workspaces) {
+    Map<String, ApiKeyEntry> index = new java.util.HashMap<>();
+    workspaces.values().forEach(w -> w.apiKeys().forEach(k -> index.put(k.id(), k)));
+    return index;
   }
 
   /** The same snapshot with other names. */
   public AuthzSnapshot withNames(Names next) {
-    return new AuthzSnapshot(version, catalog, baseDomains, grammar, workloads, workspaces, next);
+    return new AuthzSnapshot(version, catalog, baseDomains, grammar, workloads, workspaces, next, apiKeys);
   }
 
   /** A snapshot whose grammar is built from its base domains. */
@@ -44,7 +53,8 @@ public record AuthzSnapshot(
       long version, RegionCatalog catalog, Set<String> baseDomains, Map<WorkloadId, WorkloadEntry> workloads,
       Map<String, WorkspaceEntry> workspaces) {
     return new AuthzSnapshot(
-        version, catalog, baseDomains, new HostnameGrammar(baseDomains), workloads, workspaces, Names.NONE);
+        version, catalog, baseDomains, new HostnameGrammar(baseDomains), workloads, workspaces, Names.NONE,
+        keyIndex(workspaces));
   }
 
   /** A snapshot without workspaces: every private workload is unreachable. */

@@ -5,7 +5,11 @@ import dev.gantry.routing.GatewayHeaders;
 import dev.gantry.routing.GatewayListeners;
 import dev.gantry.routing.TargetRegions;
 import java.util.SortedSet;
+import dev.gantry.authz.credential.ApiKeyAuthenticator;
 import dev.gantry.authz.credential.Authentication;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import dev.gantry.authz.credential.BearerCredential;
 import dev.gantry.authz.credential.JwtAuthenticator;
 import dev.gantry.authz.credential.Principal;
@@ -41,18 +45,36 @@ import java.util.Set;
  */
 public final class DecisionEngine {
 
+  /**
+   * Envoy's router header that bounds the upstream stream of this one request: set on allow to
+   * the credential's remaining lifetime, so no stream outlives its credential. (Envoy strips it
+   * from clients' requests before any filter runs; only the authz answer sets it.)
+   */
+  static final String STREAM_DURATION = "x-envoy-upstream-stream-duration-ms";
+
   private final String localRegion;
   private final String viaToken;
   private final JwtAuthenticator jwt;
+  private final ApiKeyAuthenticator apiKeys;
+  private final Clock clock;
 
   /**
    * @param localRegion the region whose gateway this sidecar serves
    * @param jwt verifies bearer tokens
+   * @param apiKeys checks API keys
+   * @param clock the time credentials expire against
    */
-  public DecisionEngine(String localRegion, JwtAuthenticator jwt) {
+  public DecisionEngine(String localRegion, JwtAuthenticator jwt, ApiKeyAuthenticator apiKeys, Clock clock) {
     this.localRegion = localRegion;
     this.viaToken = GatewayListeners.viaToken(localRegion);
     this.jwt = jwt;
+    this.apiKeys = apiKeys;
+    this.clock = clock;
+  }
+
+  /** An engine on the system clock. */
+  public DecisionEngine(String localRegion, JwtAuthenticator jwt) {
+    this(localRegion, jwt, new ApiKeyAuthenticator(Clock.systemUTC()), Clock.systemUTC());
   }
 
   /** Decides {@code request} against {@code snapshot}. */
@@ -120,13 +142,14 @@ public final class DecisionEngine {
       case BearerCredential.Absent absent -> new Decision.Deny(
           401,
           "credentials-required",
-          "workload '" + workload.id() + "' is private (expected: Authorization: Bearer <token of workspace '"
-              + workload.id().workspace() + "'>)",
+          "workload '" + workload.id() + "' is private (expected: Authorization: Bearer <token or API key of workspace '"
+              + workload.id().workspace() + "'>, or X-Api-Key: <key>)",
           Map.of("www-authenticate", "Bearer realm=\"gantry\""));
       case BearerCredential.Unusable unusable -> invalid(unusable.reason(), unusable.message());
       case BearerCredential.Token token -> authorize(
           workload, cluster, request,
           jwt.authenticate(token.token(), workload.id().workspace(), snapshot.workspaces()));
+      case BearerCredential.Key key -> authorize(workload, cluster, request, apiKeys.authenticate(key.key(), snapshot.apiKeys()));
     };
   }
 
@@ -167,7 +190,7 @@ public final class DecisionEngine {
     }
     Map<String, String> identity = new HashMap<>(12);
     for (String name : List.of(GatewayHeaders.WORKSPACE, GatewayHeaders.SUBJECT, GatewayHeaders.CREDENTIAL_KIND,
-        GatewayHeaders.CREDENTIAL_ID, GatewayHeaders.ENTERED_AT)) {
+        GatewayHeaders.CREDENTIAL_ID, GatewayHeaders.CREDENTIAL_EXPIRES, GatewayHeaders.ENTERED_AT)) {
       String value = request.headers().get(name);
       if (value != null) {
         identity.put(name, value);
@@ -176,7 +199,32 @@ public final class DecisionEngine {
     identity.put(GatewayHeaders.CLUSTER, cluster);
     identity.put(GatewayHeaders.WORKLOAD, workload.id().toString());
     identity.put(GatewayHeaders.REGION, localRegion);
+    String expires = identity.get(GatewayHeaders.CREDENTIAL_EXPIRES);
+    if (expires != null) {
+      try {
+        Decision.Deny expired = boundStream(identity, Instant.ofEpochSecond(Long.parseLong(expires)));
+        if (expired != null) {
+          return expired;
+        }
+      } catch (NumberFormatException e) {
+        return new Decision.Deny(400, "malformed-forwarding", "a peer gateway sent credential expiry '" + expires + "'");
+      }
+    }
     return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity));
+  }
+
+  /**
+   * Bounds the request's upstream stream by the credential's remaining lifetime; a credential
+   * that has run out by now is refused.
+   */
+  private Decision.Deny boundStream(Map<String, String> headers, Instant expiresAt) {
+    long remaining = Duration.between(clock.instant(), expiresAt).toMillis();
+    if (remaining <= 0) {
+      return new Decision.Deny(401, "credential-expired", "the credential expired at " + expiresAt,
+          Map.of("www-authenticate", "Bearer realm=\"gantry\", error=\"invalid_token\""));
+    }
+    headers.put(STREAM_DURATION, Long.toString(remaining));
+    return null;
   }
 
   /** True when this gateway's own {@code Via} token appears twice: it saw the request before. */
@@ -240,6 +288,13 @@ public final class DecisionEngine {
       identity.put(GatewayHeaders.SUBJECT, principal.subject());
       identity.put(GatewayHeaders.CREDENTIAL_KIND, principal.kind());
       identity.put(GatewayHeaders.CREDENTIAL_ID, principal.credentialId());
+      if (principal.expiresAt() != null) {
+        identity.put(GatewayHeaders.CREDENTIAL_EXPIRES, Long.toString(principal.expiresAt().getEpochSecond()));
+        Decision.Deny expired = boundStream(identity, principal.expiresAt());
+        if (expired != null) {
+          return expired;
+        }
+      }
     }
     return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity));
   }
@@ -252,7 +307,8 @@ public final class DecisionEngine {
   private static List<String> headersToRemove(Map<String, String> headers, Map<String, String> replacedAnyway) {
     List<String> found = null;
     for (String name : headers.keySet()) {
-      if ((name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name)) || name.equals("authorization")) {
+      if ((name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name))
+          || name.equals("authorization") || name.equals(BearerCredential.API_KEY_HEADER)) {
         if (found == null) {
           found = new ArrayList<>(2);
         }

@@ -7,10 +7,17 @@ import java.util.List;
  *
  * @param id the workspace id
  * @param issuers JWT issuers it trusts
+ * @param apiKeys its API keys
  */
-public record WorkspaceEntry(String id, List<IssuerEntry> issuers) {
+public record WorkspaceEntry(String id, List<IssuerEntry> issuers, List<ApiKeyEntry> apiKeys) {
 
   public WorkspaceEntry {
     issuers = List.copyOf(issuers);
+    apiKeys = List.copyOf(apiKeys);
+  }
+
+  /** A workspace without API keys. */
+  public WorkspaceEntry(String id, List<IssuerEntry> issuers) {
+    this(id, issuers, List.of());
   }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.authz.snapshot;
 
+import dev.gantry.authz.engine.ApiKeyEntry;
 import dev.gantry.authz.engine.AuthzSnapshot;
 import dev.gantry.authz.engine.Names;
 import dev.gantry.authz.engine.IssuerEntry;
@@ -142,7 +143,16 @@ public final class SnapshotUpdates {
         }
         issuers.add(new IssuerEntry(i.getIssuer(), jwks, Set.copyOf(i.getAudiencesList())));
       }
-      result.put(w.getId(), new WorkspaceEntry(w.getId(), issuers));
+      List<ApiKeyEntry> keys = new java.util.ArrayList<>();
+      for (dev.gantry.proto.snapshot.v1.ApiKey key : w.getApiKeysList()) {
+        if (key.getSecretSha256().size() != 32) {
+          throw new RejectedUpdateException("API key " + key.getId() + " of workspace " + w.getId() + ": hash is not SHA-256");
+        }
+        keys.add(new ApiKeyEntry(key.getId(), w.getId(), key.getSecretSha256().toByteArray(), Set.copyOf(key.getScopesList()),
+            key.getName(), key.getExpiresAtEpochSeconds() == 0 ? null : java.time.Instant.ofEpochSecond(key.getExpiresAtEpochSeconds()),
+            key.getRevoked()));
+      }
+      result.put(w.getId(), new WorkspaceEntry(w.getId(), issuers, keys));
     }
     return result;
   }

@@ -310,4 +310,91 @@ class DecisionEngineTest {
     Decision.Deny deny = (Decision.Deny) engine.decide(withNames(), new RequestFacts("other.example", "GET", "/", Map.of()));
     assertThat(deny.reason()).isEqualTo("unknown-domain");
   }
+
+  private static byte[] sha256(String text) throws Exception {
+    return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  private AuthzSnapshot withKeys() throws Exception {
+    java.util.Map<String, WorkspaceEntry> workspaces = new java.util.HashMap<>(snapshot.workspaces());
+    WorkspaceEntry demo = workspaces.get("demo");
+    workspaces.put("demo", new WorkspaceEntry("demo", demo.issuers(), java.util.List.of(
+        new ApiKeyEntry("k1", "demo", sha256("secret1"), Set.of("agt:invoke"), "ci", null, false),
+        new ApiKeyEntry("k2", "demo", sha256("secret2"), Set.of("agt:invoke"), "", null, true),
+        new ApiKeyEntry("k3", "demo", sha256("secret3"), Set.of("agt:invoke"), "", java.time.Instant.now().minusSeconds(5), false),
+        new ApiKeyEntry("k4", "demo", sha256("secret4"), Set.of("mcp:call"), "", java.time.Instant.now().plusSeconds(90), false))));
+    WorkspaceEntry other = workspaces.get("other");
+    workspaces.put("other", new WorkspaceEntry("other", other.issuers(), java.util.List.of(
+        new ApiKeyEntry("k9", "other", sha256("secret9"), Set.of("agt:invoke"), "", null, false))));
+    return AuthzSnapshot.of(snapshot.version(), snapshot.catalog(), snapshot.baseDomains(), snapshot.workloads(), workspaces);
+  }
+
+  private Decision withKey(String header, String value) throws Exception {
+    return engine.decide(withKeys(), new RequestFacts("agt-private-demo.eu-lon-1.run.localhost", "GET", "/", Map.of(header, value)));
+  }
+
+  @Test
+  void decide_apiKey_asBearerOrXApiKey_allows_withIdentity_andDropsTheKey() throws Exception {
+    for (Decision decision : java.util.List.of(withKey("authorization", "Bearer gk_k1_secret1"), withKey("x-api-key", "gk_k1_secret1"))) {
+      Decision.Allow allow = (Decision.Allow) decision;
+      assertThat(allow.headersToSet())
+          .containsEntry("x-gantry-workspace", "demo")
+          .containsEntry("x-gantry-credential-kind", "api_key")
+          .containsEntry("x-gantry-credential-id", "k1")
+          .containsEntry("x-gantry-subject", "apikey:ci")
+          .doesNotContainKey("x-envoy-upstream-stream-duration-ms");
+      assertThat(allow.headersToRemove()).containsAnyOf("authorization", "x-api-key");
+    }
+  }
+
+  @Test
+  void decide_apiKey_refusals() throws Exception {
+    record Case(String header, String value, int status, String reason) {}
+    for (Case c : java.util.List.of(
+        new Case("x-api-key", "gk_k1_wrong", 401, "bad-key"),
+        new Case("x-api-key", "gk_k2_secret2", 401, "key-revoked"),
+        new Case("x-api-key", "gk_k2_wrong", 401, "bad-key"),
+        new Case("x-api-key", "gk_k3_secret3", 401, "key-expired"),
+        new Case("x-api-key", "gk_nope_secret", 401, "unknown-key"),
+        new Case("x-api-key", "gk_k1", 401, "malformed-key"),
+        new Case("x-api-key", "gk_k1_secret1,gk_k1_secret1", 401, "ambiguous-credentials"),
+        new Case("authorization", "Bearer gk_k9_secret9", 403, "wrong-workspace"),
+        new Case("authorization", "Bearer gk_k4_secret4", 403, "insufficient-scope"))) {
+      Decision.Deny deny = (Decision.Deny) withKey(c.header(), c.value());
+      assertThat(deny.reason()).as(c.value()).isEqualTo(c.reason());
+      assertThat(deny.httpStatus()).as(c.value()).isEqualTo(c.status());
+      String secret = c.value().substring(c.value().lastIndexOf('_') + 1);
+      assertThat(deny.message()).as("never the key").doesNotContain(c.value());
+      if (c.value().indexOf('_', 3) > 0) {
+        assertThat(deny.message()).as("never the secret").doesNotContain(secret);
+      }
+    }
+    Decision.Deny both = (Decision.Deny) engine.decide(withKeys(), new RequestFacts("agt-private-demo.eu-lon-1.run.localhost",
+        "GET", "/", Map.of("x-api-key", "gk_k1_secret1", "authorization", "Bearer x")));
+    assertThat(both.reason()).isEqualTo("ambiguous-credentials");
+  }
+
+  @Test
+  void decide_credentialWithExpiry_boundsTheStreamByWhatIsLeftOfIt() throws Exception {
+    long in90s = java.time.Instant.now().plusSeconds(90).getEpochSecond();
+    Decision.Allow allow = (Decision.Allow) decide("agt-private-demo.eu-lon-1.run.localhost",
+        Map.of("authorization", "Bearer " + issuer.rs256(c -> c.expirationTime(new java.util.Date(in90s * 1000)))));
+
+    // Until the gateway stops accepting it: exp plus the 60 s of clock skew it tolerates.
+    assertThat(allow.headersToSet()).containsEntry("x-gantry-credential-expires", Long.toString(in90s + 60));
+    assertThat(Long.parseLong(allow.headersToSet().get("x-envoy-upstream-stream-duration-ms"))).isBetween(145_000L, 150_000L);
+  }
+
+  @Test
+  void decide_forwardedWithAnExpiry_isBoundedThereToo_andRefusedOnceRunOut() {
+    Decision.Allow allow = (Decision.Allow) forwarded("agt-multipriv-demo.eu.run.localhost", Map.of(
+        "x-gantry-workspace", "demo", "x-gantry-subject", "alice", "x-gantry-credential-kind", "jwt",
+        "x-gantry-credential-expires", Long.toString(java.time.Instant.now().plusSeconds(30).getEpochSecond())));
+    assertThat(Long.parseLong(allow.headersToSet().get("x-envoy-upstream-stream-duration-ms"))).isBetween(25_000L, 30_000L);
+
+    Decision.Deny deny = (Decision.Deny) forwarded("agt-multipriv-demo.eu.run.localhost", Map.of(
+        "x-gantry-workspace", "demo", "x-gantry-subject", "alice", "x-gantry-credential-kind", "jwt",
+        "x-gantry-credential-expires", Long.toString(java.time.Instant.now().minusSeconds(1).getEpochSecond())));
+    assertThat(deny.reason()).isEqualTo("credential-expired");
+  }
 }

@@ -65,6 +65,13 @@ final class SnapshotMessages {
     dev.gantry.proto.snapshot.v1.Workspace.Builder workspace = dev.gantry.proto.snapshot.v1.Workspace.newBuilder().setId(w.id());
     w.jwtIssuers().forEach(i -> workspace.addJwtIssuers(dev.gantry.proto.snapshot.v1.JwtIssuer.newBuilder()
         .setIssuer(i.issuer()).setJwksUri(i.jwksUri().toString()).addAllAudiences(i.audiences())));
+    w.apiKeys().forEach(k -> workspace.addApiKeys(dev.gantry.proto.snapshot.v1.ApiKey.newBuilder()
+        .setId(k.id())
+        .setSecretSha256(com.google.protobuf.ByteString.copyFrom(java.util.HexFormat.of().parseHex(k.secretSha256())))
+        .addAllScopes(new java.util.TreeSet<>(k.scopes()))
+        .setName(k.name() == null ? "" : k.name())
+        .setExpiresAtEpochSeconds(k.expiresAt() == null ? 0 : k.expiresAt().getEpochSecond())
+        .setRevoked(k.revoked())));
     return workspace.build();
   }
 

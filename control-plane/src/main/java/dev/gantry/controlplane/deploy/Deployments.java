@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.deploy;
 
+import dev.gantry.controlplane.model.ApiKey;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Routing;
@@ -185,6 +186,48 @@ public final class Deployments {
     Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
     workspaces.remove(id);
     return state.withWorkspaces(workspaces);
+  }
+
+  /** Every scope a key may carry, by product. */
+  public static final Set<String> SCOPES = Set.of("agt:invoke", "mcp:call", "sbx:exec");
+
+  /** Adds an API key to an existing workspace. */
+  public FleetState addApiKey(FleetState state, String workspaceId, ApiKey key) {
+    Workspace workspace = state.workspaces().get(workspaceId);
+    if (workspace == null) {
+      throw new Refusal(Refusal.Kind.NOT_FOUND, "workspace '" + workspaceId + "' does not exist");
+    }
+    for (String scope : key.scopes()) {
+      if (!SCOPES.contains(scope)) {
+        throw new Refusal(Refusal.Kind.INVALID, "scope '" + scope + "' (expected: some of " + new TreeSet<>(SCOPES) + ")");
+      }
+    }
+    if (key.scopes().isEmpty()) {
+      throw new Refusal(Refusal.Kind.INVALID, "a key without scopes can do nothing (expected: some of " + new TreeSet<>(SCOPES) + ")");
+    }
+    List<ApiKey> keys = new ArrayList<>(workspace.apiKeys());
+    keys.add(key);
+    Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
+    workspaces.put(workspaceId, workspace.withApiKeys(keys));
+    return state.withWorkspaces(workspaces);
+  }
+
+  /** Revokes a key: kept, marked revoked, so it is refused as revoked, not as unknown. */
+  public FleetState revokeApiKey(FleetState state, String keyId) {
+    for (Workspace workspace : state.workspaces().values()) {
+      for (ApiKey key : workspace.apiKeys()) {
+        if (key.id().equals(keyId)) {
+          if (key.revoked()) {
+            return state;
+          }
+          List<ApiKey> keys = workspace.apiKeys().stream().map(k -> k.id().equals(keyId) ? k.revoke() : k).toList();
+          Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
+          workspaces.put(workspace.id(), workspace.withApiKeys(keys));
+          return state.withWorkspaces(workspaces);
+        }
+      }
+    }
+    throw new Refusal(Refusal.Kind.NOT_FOUND, "API key '" + keyId + "' does not exist");
   }
 
   /** Replaces a workspace's policy (creating the workspace if nobody configured it yet). */

@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param id {@code [a-z0-9]+}, the last part of its workloads' ids
  * @param jwtIssuers issuers whose tokens act for this workspace
  * @param policy where its workloads may run and be served
+ * @param apiKeys its API keys (hashes only), revoked ones included
  */
-public record Workspace(String id, List<JwtIssuer> jwtIssuers, LocationPolicy policy) {
+public record Workspace(String id, List<JwtIssuer> jwtIssuers, LocationPolicy policy, List<ApiKey> apiKeys) {
 
   public Workspace {
     Objects.requireNonNull(id, "id");
@@ -20,15 +21,26 @@ public record Workspace(String id, List<JwtIssuer> jwtIssuers, LocationPolicy po
     }
     jwtIssuers = List.copyOf(jwtIssuers);
     Objects.requireNonNull(policy, "policy");
+    apiKeys = List.copyOf(apiKeys);
   }
 
-  /** A workspace without a location policy. */
+  /** A workspace without API keys. */
+  public Workspace(String id, List<JwtIssuer> jwtIssuers, LocationPolicy policy) {
+    this(id, jwtIssuers, policy, List.of());
+  }
+
+  /** A workspace without a location policy or API keys. */
   public Workspace(String id, List<JwtIssuer> jwtIssuers) {
     this(id, jwtIssuers, LocationPolicy.ANY);
   }
 
   /** The same workspace under another policy. */
   public Workspace withPolicy(LocationPolicy next) {
-    return new Workspace(id, jwtIssuers, next);
+    return new Workspace(id, jwtIssuers, next, apiKeys);
+  }
+
+  /** The same workspace with other API keys. */
+  public Workspace withApiKeys(List<ApiKey> next) {
+    return new Workspace(id, jwtIssuers, policy, next);
   }
 }

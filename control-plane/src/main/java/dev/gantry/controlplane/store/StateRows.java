@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.gantry.controlplane.model.ApiKey;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.JwtIssuer;
 import dev.gantry.controlplane.model.Protocol;
@@ -59,10 +60,11 @@ final class StateRows {
   static FleetState load(Connection connection) throws SQLException {
     long version = version(connection);
     Map<String, Workspace> workspaces = new HashMap<>();
-    try (PreparedStatement query = connection.prepareStatement("SELECT id, jwt_issuers, policy FROM workspaces");
+    try (PreparedStatement query = connection.prepareStatement("SELECT id, jwt_issuers, policy, api_keys FROM workspaces");
         ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
-        workspaces.put(rows.getString(1), new Workspace(rows.getString(1), issuers(rows.getString(2)), policy(rows.getString(3))));
+        workspaces.put(rows.getString(1), new Workspace(rows.getString(1), issuers(rows.getString(2)), policy(rows.getString(3)),
+            apiKeys(rows.getString(4))));
       }
     }
     Map<WorkloadId, Workload> workloads = new HashMap<>();
@@ -109,10 +111,11 @@ final class StateRows {
     for (Workspace w : after.workspaces().values()) {
       if (!w.equals(before.workspaces().get(w.id()))) {
         try (PreparedStatement insert = connection.prepareStatement(
-            "INSERT INTO workspaces (id, jwt_issuers, policy) VALUES (?, ?, ?)")) {
+            "INSERT INTO workspaces (id, jwt_issuers, policy, api_keys) VALUES (?, ?, ?, ?)")) {
           insert.setString(1, w.id());
           insert.setString(2, issuersJson(w.jwtIssuers()));
           insert.setString(3, policyJson(w.policy()));
+          insert.setString(4, apiKeysJson(w.apiKeys()));
           insert.executeUpdate();
         }
       }
@@ -222,6 +225,36 @@ final class StateRows {
     return new LocationPolicy(
         Set.copyOf(strings(object.get("countries"))), Set.copyOf(strings(object.get("continents"))),
         Set.copyOf(strings(object.get("regions"))));
+  }
+
+  private static String apiKeysJson(List<ApiKey> keys) {
+    JsonArray array = new JsonArray();
+    for (ApiKey key : keys) {
+      JsonObject json = new JsonObject();
+      json.addProperty("id", key.id());
+      json.addProperty("secret_sha256", key.secretSha256());
+      json.add("scopes", GSON.toJsonTree(new TreeSet<>(key.scopes())));
+      json.addProperty("name", key.name());
+      json.addProperty("created_at", key.createdAt().getEpochSecond());
+      if (key.expiresAt() != null) {
+        json.addProperty("expires_at", key.expiresAt().getEpochSecond());
+      }
+      json.addProperty("revoked", key.revoked());
+      array.add(json);
+    }
+    return array.toString();
+  }
+
+  private static List<ApiKey> apiKeys(String json) {
+    List<ApiKey> keys = new ArrayList<>();
+    for (JsonElement element : JsonParser.parseString(json).getAsJsonArray()) {
+      JsonObject o = element.getAsJsonObject();
+      keys.add(new ApiKey(o.get("id").getAsString(), o.get("secret_sha256").getAsString(), Set.copyOf(strings(o.get("scopes"))),
+          o.get("name").getAsString(), java.time.Instant.ofEpochSecond(o.get("created_at").getAsLong()),
+          o.has("expires_at") ? java.time.Instant.ofEpochSecond(o.get("expires_at").getAsLong()) : null,
+          o.get("revoked").getAsBoolean()));
+    }
+    return keys;
   }
 
   private static String issuersJson(List<JwtIssuer> issuers) {
