@@ -3,6 +3,7 @@ package dev.gantry.authz;
 import dev.gantry.authz.credential.JwtAuthenticator;
 import dev.gantry.authz.credential.VerifiedTokens;
 import dev.gantry.authz.credential.ApiKeyAuthenticator;
+import dev.gantry.authz.credential.MessageSignatures;
 import dev.gantry.authz.engine.DecisionEngine;
 import dev.gantry.authz.engine.IssuerEntry;
 import dev.gantry.authz.jwks.JwksCache;
@@ -114,7 +115,8 @@ public final class AuthzServer implements AutoCloseable {
             });
     JwtAuthenticator jwt = new JwtAuthenticator(jwks, new VerifiedTokens(100_000), Clock.systemUTC());
     ExtAuthzService extAuthz = new ExtAuthzService(store, new DecisionEngine(config.region(), jwt,
-        new ApiKeyAuthenticator(java.time.Clock.systemUTC()), java.time.Clock.systemUTC()));
+        new ApiKeyAuthenticator(java.time.Clock.systemUTC()), new MessageSignatures(java.time.Clock.systemUTC()),
+        java.time.Clock.systemUTC()));
 
     Server server =
         NettyServerBuilder.forAddress(config.listen())

@@ -5,6 +5,7 @@ import dev.gantry.controlplane.admin.NameAdmin;
 import dev.gantry.controlplane.deploy.ApiKeyMint;
 import dev.gantry.controlplane.admin.PolicyAdmin;
 import dev.gantry.controlplane.admin.RegionAdmin;
+import dev.gantry.controlplane.admin.SigningKeyAdmin;
 import dev.gantry.controlplane.admin.StatusAdmin;
 import dev.gantry.controlplane.status.FleetStatusBoard;
 import dev.gantry.controlplane.admin.ReplicaAdmin;
@@ -162,6 +163,7 @@ public final class ControlPlane implements AutoCloseable {
             .addService(new ReplicaAdmin(store, deployments, leases))
             .addService(new WorkspaceAdmin(topology, store, deployments))
             .addService(new NameAdmin(topology, store, deployments))
+            .addService(new SigningKeyAdmin(store, deployments))
             .addService(new ApiKeyAdmin(store, deployments, new ApiKeyMint(), java.time.Clock.systemUTC()))
             .addService(new StatusAdmin(store, board, snapshots, config.listen().toString()))
             .addService(health.getHealthService())

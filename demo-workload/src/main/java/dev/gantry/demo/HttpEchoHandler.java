@@ -76,6 +76,10 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     request.headers().forEach(h ->
         headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue()));
     body.put("headers", headers);
+    if (request.content().isReadable()) {
+      // What arrived, as text: the gateway must pass bodies through untouched.
+      body.put("body", request.content().toString(StandardCharsets.UTF_8));
+    }
     return body;
   }
 

@@ -22,6 +22,9 @@ public final class BearerCredential {
   /** An API key, from either header. */
   public record Key(String key) implements Found {}
 
+  /** An RFC 9421 signature (Signature-Input and Signature): checked against the whole request. */
+  public record Signed() implements Found {}
+
   /** An Authorization header that cannot be used; the client gets 401. */
   public record Unusable(String reason, String message) implements Found {}
 
@@ -33,6 +36,12 @@ public final class BearerCredential {
   public static Found from(Map<String, String> headers) {
     String authorization = headers.get("authorization");
     String apiKey = headers.get(API_KEY_HEADER);
+    if (MessageSignatures.isSigned(headers)) {
+      if (authorization != null || apiKey != null) {
+        return new Unusable("ambiguous-credentials", "a signature and another credential (expected: exactly one credential)");
+      }
+      return new Signed();
+    }
     if (apiKey != null && !apiKey.isEmpty()) {
       if (authorization != null && !authorization.isEmpty()) {
         return new Unusable("ambiguous-credentials", "both Authorization and X-Api-Key (expected: exactly one credential)");

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param workspaces every workspace that trusts a credential issuer, by id
  * @param names legacy hosts, aliases and custom domains
  * @param apiKeys every workspace's API keys by id: found in O(1)
+ * @param signingKeys every workspace's signing keys by key id
  */
 public record AuthzSnapshot(
     long version,
@@ -27,7 +28,8 @@ public record AuthzSnapshot(
     Map<WorkloadId, WorkloadEntry> workloads,
     Map<String, WorkspaceEntry> workspaces,
     Names names,
-    Map<String, ApiKeyEntry> apiKeys) {
+    Map<String, ApiKeyEntry> apiKeys,
+    Map<String, SigningKeyEntry> signingKeys) {
 
   public AuthzSnapshot {
     baseDomains = Set.copyOf(baseDomains);
@@ -35,6 +37,13 @@ public record AuthzSnapshot(
     workspaces = Map.copyOf(workspaces);
     java.util.Objects.requireNonNull(names, "names");
     apiKeys = Map.copyOf(apiKeys);
+    signingKeys = Map.copyOf(signingKeys);
+  }
+
+  private static Map<String, SigningKeyEntry> signingKeyIndex(Map<String, WorkspaceEntry> workspaces) {
+    Map<String, SigningKeyEntry> index = new java.util.HashMap<>();
+    workspaces.values().forEach(w -> w.signingKeys().forEach(k -> index.put(k.keyId(), k)));
+    return index;
   }
 
   private static Map<String, ApiKeyEntry> keyIndex(Map<String, WorkspaceEntry> workspaces) {
@@ -45,7 +54,7 @@ public record AuthzSnapshot(
 
   /** The same snapshot with other names. */
   public AuthzSnapshot withNames(Names next) {
-    return new AuthzSnapshot(version, catalog, baseDomains, grammar, workloads, workspaces, next, apiKeys);
+    return new AuthzSnapshot(version, catalog, baseDomains, grammar, workloads, workspaces, next, apiKeys, signingKeys);
   }
 
   /** A snapshot whose grammar is built from its base domains. */
@@ -54,7 +63,7 @@ public record AuthzSnapshot(
       Map<String, WorkspaceEntry> workspaces) {
     return new AuthzSnapshot(
         version, catalog, baseDomains, new HostnameGrammar(baseDomains), workloads, workspaces, Names.NONE,
-        keyIndex(workspaces));
+        keyIndex(workspaces), signingKeyIndex(workspaces));
   }
 
   /** A snapshot without workspaces: every private workload is unreachable. */

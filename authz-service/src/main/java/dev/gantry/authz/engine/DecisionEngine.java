@@ -6,6 +6,7 @@ import dev.gantry.routing.GatewayListeners;
 import dev.gantry.routing.TargetRegions;
 import java.util.SortedSet;
 import dev.gantry.authz.credential.ApiKeyAuthenticator;
+import dev.gantry.authz.credential.MessageSignatures;
 import dev.gantry.authz.credential.Authentication;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,25 +57,30 @@ public final class DecisionEngine {
   private final String viaToken;
   private final JwtAuthenticator jwt;
   private final ApiKeyAuthenticator apiKeys;
+  private final MessageSignatures signatures;
   private final Clock clock;
 
   /**
    * @param localRegion the region whose gateway this sidecar serves
    * @param jwt verifies bearer tokens
    * @param apiKeys checks API keys
+   * @param signatures checks signed requests
    * @param clock the time credentials expire against
    */
-  public DecisionEngine(String localRegion, JwtAuthenticator jwt, ApiKeyAuthenticator apiKeys, Clock clock) {
+  public DecisionEngine(
+      String localRegion, JwtAuthenticator jwt, ApiKeyAuthenticator apiKeys, MessageSignatures signatures, Clock clock) {
     this.localRegion = localRegion;
     this.viaToken = GatewayListeners.viaToken(localRegion);
     this.jwt = jwt;
     this.apiKeys = apiKeys;
+    this.signatures = signatures;
     this.clock = clock;
   }
 
   /** An engine on the system clock. */
   public DecisionEngine(String localRegion, JwtAuthenticator jwt) {
-    this(localRegion, jwt, new ApiKeyAuthenticator(Clock.systemUTC()), Clock.systemUTC());
+    this(localRegion, jwt, new ApiKeyAuthenticator(Clock.systemUTC()), new MessageSignatures(Clock.systemUTC()),
+        Clock.systemUTC());
   }
 
   /** Decides {@code request} against {@code snapshot}. */
@@ -150,6 +156,8 @@ public final class DecisionEngine {
           workload, cluster, request,
           jwt.authenticate(token.token(), workload.id().workspace(), snapshot.workspaces()));
       case BearerCredential.Key key -> authorize(workload, cluster, request, apiKeys.authenticate(key.key(), snapshot.apiKeys()));
+      case BearerCredential.Signed signed ->
+          authorize(workload, cluster, request, signatures.verify(request, snapshot.signingKeys(), request.body()));
     };
   }
 
@@ -308,7 +316,8 @@ public final class DecisionEngine {
     List<String> found = null;
     for (String name : headers.keySet()) {
       if ((name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name))
-          || name.equals("authorization") || name.equals(BearerCredential.API_KEY_HEADER)) {
+          || name.equals("authorization") || name.equals(BearerCredential.API_KEY_HEADER)
+          || name.equals("signature") || name.equals("signature-input")) {
         if (found == null) {
           found = new ArrayList<>(2);
         }

@@ -10,9 +10,10 @@ import java.util.Map;
  * @param path the path with query, as the client sent it
  * @param headers request headers by lower-case name (Envoy joins repeated ones with ',')
  * @param listener which of the gateway's listeners received it
+ * @param body the request body when Envoy sent it (signed requests with content-digest), else empty
  */
 public record RequestFacts(
-    String authority, String method, String path, Map<String, String> headers, Listener listener) {
+    String authority, String method, String path, Map<String, String> headers, Listener listener, byte[] body) {
 
   /** Where a request entered this gateway; Envoy says so in the Check's context extensions. */
   public enum Listener {
@@ -22,7 +23,12 @@ public record RequestFacts(
     INTERNAL
   }
 
-  /** A request a client sent to the public listener. */
+  /** A request without its body. */
+  public RequestFacts(String authority, String method, String path, Map<String, String> headers, Listener listener) {
+    this(authority, method, path, headers, listener, new byte[0]);
+  }
+
+  /** A request a client sent to the public listener, without its body. */
   public RequestFacts(String authority, String method, String path, Map<String, String> headers) {
     this(authority, method, path, headers, Listener.PUBLIC);
   }

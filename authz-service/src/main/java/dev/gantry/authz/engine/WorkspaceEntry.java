@@ -8,12 +8,20 @@ import java.util.List;
  * @param id the workspace id
  * @param issuers JWT issuers it trusts
  * @param apiKeys its API keys
+ * @param signingKeys public keys whose signed requests act for it
  */
-public record WorkspaceEntry(String id, List<IssuerEntry> issuers, List<ApiKeyEntry> apiKeys) {
+public record WorkspaceEntry(
+    String id, List<IssuerEntry> issuers, List<ApiKeyEntry> apiKeys, List<SigningKeyEntry> signingKeys) {
 
   public WorkspaceEntry {
     issuers = List.copyOf(issuers);
     apiKeys = List.copyOf(apiKeys);
+    signingKeys = List.copyOf(signingKeys);
+  }
+
+  /** A workspace without signing keys. */
+  public WorkspaceEntry(String id, List<IssuerEntry> issuers, List<ApiKeyEntry> apiKeys) {
+    this(id, issuers, apiKeys, List.of());
   }
 
   /** A workspace without API keys. */

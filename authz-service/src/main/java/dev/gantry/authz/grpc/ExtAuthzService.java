@@ -60,6 +60,8 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
             request.getAttributes().getContextExtensionsMap().get(GatewayListeners.CONTEXT_KEY))
             ? RequestFacts.Listener.INTERNAL
             : RequestFacts.Listener.PUBLIC;
-    return new RequestFacts(http.getHost(), http.getMethod(), http.getPath(), http.getHeadersMap(), listener);
+    byte[] body = !http.getRawBody().isEmpty() ? http.getRawBody().toByteArray()
+        : http.getBody().isEmpty() ? new byte[0] : http.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return new RequestFacts(http.getHost(), http.getMethod(), http.getPath(), http.getHeadersMap(), listener, body);
   }
 }

@@ -1,6 +1,8 @@
 package dev.gantry.authz.snapshot;
 
 import dev.gantry.authz.engine.ApiKeyEntry;
+import dev.gantry.authz.engine.SigningKeyEntry;
+import dev.gantry.authz.credential.MessageSignatures;
 import dev.gantry.authz.engine.AuthzSnapshot;
 import dev.gantry.authz.engine.Names;
 import dev.gantry.authz.engine.IssuerEntry;
@@ -152,7 +154,15 @@ public final class SnapshotUpdates {
             key.getName(), key.getExpiresAtEpochSeconds() == 0 ? null : java.time.Instant.ofEpochSecond(key.getExpiresAtEpochSeconds()),
             key.getRevoked()));
       }
-      result.put(w.getId(), new WorkspaceEntry(w.getId(), issuers, keys));
+      List<SigningKeyEntry> signingKeys = new java.util.ArrayList<>();
+      for (dev.gantry.proto.snapshot.v1.SigningKey key : w.getSigningKeysList()) {
+        try {
+          signingKeys.add(MessageSignatures.keyEntry(key.getKeyId(), w.getId(), key.getJwk(), Set.copyOf(key.getScopesList())));
+        } catch (IllegalArgumentException e) {
+          throw new RejectedUpdateException("signing key " + key.getKeyId() + " of workspace " + w.getId() + ": " + e.getMessage());
+        }
+      }
+      result.put(w.getId(), new WorkspaceEntry(w.getId(), issuers, keys, signingKeys));
     }
     return result;
   }

@@ -72,6 +72,8 @@ final class SnapshotMessages {
         .setName(k.name() == null ? "" : k.name())
         .setExpiresAtEpochSeconds(k.expiresAt() == null ? 0 : k.expiresAt().getEpochSecond())
         .setRevoked(k.revoked())));
+    w.signingKeys().forEach(k -> workspace.addSigningKeys(dev.gantry.proto.snapshot.v1.SigningKey.newBuilder()
+        .setKeyId(k.keyId()).setJwk(k.jwk()).addAllScopes(new java.util.TreeSet<>(k.scopes()))));
     return workspace.build();
   }
 

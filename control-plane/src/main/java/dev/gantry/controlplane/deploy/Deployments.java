@@ -4,6 +4,7 @@ import dev.gantry.controlplane.model.ApiKey;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Routing;
+import dev.gantry.controlplane.model.SigningKey;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.controlplane.model.Workspace;
@@ -210,6 +211,50 @@ public final class Deployments {
     Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
     workspaces.put(workspaceId, workspace.withApiKeys(keys));
     return state.withWorkspaces(workspaces);
+  }
+
+  /** Registers a public key to a workspace; its key id must be new everywhere. */
+  public FleetState addSigningKey(FleetState state, String workspaceId, SigningKey key) {
+    Workspace workspace = state.workspaces().get(workspaceId);
+    if (workspace == null) {
+      throw new Refusal(Refusal.Kind.NOT_FOUND, "workspace '" + workspaceId + "' does not exist");
+    }
+    if (!key.keyId().matches("[A-Za-z0-9._:-]{1,128}")) {
+      throw new Refusal(Refusal.Kind.INVALID, "key id '" + key.keyId() + "' (expected: 1-128 of letters, digits and . _ : -)");
+    }
+    for (Workspace w : state.workspaces().values()) {
+      if (w.signingKeys().stream().anyMatch(k -> k.keyId().equals(key.keyId()))) {
+        throw new Refusal(Refusal.Kind.ALREADY_EXISTS, "signing key '" + key.keyId() + "' is registered already (to workspace '" + w.id() + "')");
+      }
+    }
+    checkScopes(key.scopes());
+    List<SigningKey> keys = new ArrayList<>(workspace.signingKeys());
+    keys.add(key);
+    Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
+    workspaces.put(workspaceId, workspace.withSigningKeys(keys));
+    return state.withWorkspaces(workspaces);
+  }
+
+  public FleetState removeSigningKey(FleetState state, String keyId) {
+    for (Workspace w : state.workspaces().values()) {
+      if (w.signingKeys().stream().anyMatch(k -> k.keyId().equals(keyId))) {
+        Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
+        workspaces.put(w.id(), w.withSigningKeys(w.signingKeys().stream().filter(k -> !k.keyId().equals(keyId)).toList()));
+        return state.withWorkspaces(workspaces);
+      }
+    }
+    throw new Refusal(Refusal.Kind.NOT_FOUND, "signing key '" + keyId + "' does not exist");
+  }
+
+  private static void checkScopes(Set<String> scopes) {
+    for (String scope : scopes) {
+      if (!SCOPES.contains(scope)) {
+        throw new Refusal(Refusal.Kind.INVALID, "scope '" + scope + "' (expected: some of " + new TreeSet<>(SCOPES) + ")");
+      }
+    }
+    if (scopes.isEmpty()) {
+      throw new Refusal(Refusal.Kind.INVALID, "no scope: it could do nothing (expected: some of " + new TreeSet<>(SCOPES) + ")");
+    }
   }
 
   /** Revokes a key: kept, marked revoked, so it is refused as revoked, not as unknown. */

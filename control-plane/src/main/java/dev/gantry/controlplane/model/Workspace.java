@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param jwtIssuers issuers whose tokens act for this workspace
  * @param policy where its workloads may run and be served
  * @param apiKeys its API keys (hashes only), revoked ones included
+ * @param signingKeys public keys whose signed requests act for it
  */
-public record Workspace(String id, List<JwtIssuer> jwtIssuers, LocationPolicy policy, List<ApiKey> apiKeys) {
+public record Workspace(
+    String id, List<JwtIssuer> jwtIssuers, LocationPolicy policy, List<ApiKey> apiKeys, List<SigningKey> signingKeys) {
 
   public Workspace {
     Objects.requireNonNull(id, "id");
@@ -22,6 +24,12 @@ public record Workspace(String id, List<JwtIssuer> jwtIssuers, LocationPolicy po
     jwtIssuers = List.copyOf(jwtIssuers);
     Objects.requireNonNull(policy, "policy");
     apiKeys = List.copyOf(apiKeys);
+    signingKeys = List.copyOf(signingKeys);
+  }
+
+  /** A workspace without signing keys. */
+  public Workspace(String id, List<JwtIssuer> jwtIssuers, LocationPolicy policy, List<ApiKey> apiKeys) {
+    this(id, jwtIssuers, policy, apiKeys, List.of());
   }
 
   /** A workspace without API keys. */
@@ -36,11 +44,16 @@ public record Workspace(String id, List<JwtIssuer> jwtIssuers, LocationPolicy po
 
   /** The same workspace under another policy. */
   public Workspace withPolicy(LocationPolicy next) {
-    return new Workspace(id, jwtIssuers, next, apiKeys);
+    return new Workspace(id, jwtIssuers, next, apiKeys, signingKeys);
   }
 
   /** The same workspace with other API keys. */
   public Workspace withApiKeys(List<ApiKey> next) {
-    return new Workspace(id, jwtIssuers, policy, next);
+    return new Workspace(id, jwtIssuers, policy, next, signingKeys);
+  }
+
+  /** The same workspace with other signing keys. */
+  public Workspace withSigningKeys(List<SigningKey> next) {
+    return new Workspace(id, jwtIssuers, policy, apiKeys, next);
   }
 }

@@ -11,6 +11,7 @@ import dev.gantry.controlplane.model.JwtIssuer;
 import dev.gantry.controlplane.model.Protocol;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Routing;
+import dev.gantry.controlplane.model.SigningKey;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.controlplane.model.Workspace;
 import dev.gantry.routing.HostPort;
@@ -60,11 +61,11 @@ final class StateRows {
   static FleetState load(Connection connection) throws SQLException {
     long version = version(connection);
     Map<String, Workspace> workspaces = new HashMap<>();
-    try (PreparedStatement query = connection.prepareStatement("SELECT id, jwt_issuers, policy, api_keys FROM workspaces");
+    try (PreparedStatement query = connection.prepareStatement("SELECT id, jwt_issuers, policy, api_keys, signing_keys FROM workspaces");
         ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         workspaces.put(rows.getString(1), new Workspace(rows.getString(1), issuers(rows.getString(2)), policy(rows.getString(3)),
-            apiKeys(rows.getString(4))));
+            apiKeys(rows.getString(4)), signingKeys(rows.getString(5))));
       }
     }
     Map<WorkloadId, Workload> workloads = new HashMap<>();
@@ -111,11 +112,12 @@ final class StateRows {
     for (Workspace w : after.workspaces().values()) {
       if (!w.equals(before.workspaces().get(w.id()))) {
         try (PreparedStatement insert = connection.prepareStatement(
-            "INSERT INTO workspaces (id, jwt_issuers, policy, api_keys) VALUES (?, ?, ?, ?)")) {
+            "INSERT INTO workspaces (id, jwt_issuers, policy, api_keys, signing_keys) VALUES (?, ?, ?, ?, ?)")) {
           insert.setString(1, w.id());
           insert.setString(2, issuersJson(w.jwtIssuers()));
           insert.setString(3, policyJson(w.policy()));
           insert.setString(4, apiKeysJson(w.apiKeys()));
+          insert.setString(5, signingKeysJson(w.signingKeys()));
           insert.executeUpdate();
         }
       }
@@ -225,6 +227,29 @@ final class StateRows {
     return new LocationPolicy(
         Set.copyOf(strings(object.get("countries"))), Set.copyOf(strings(object.get("continents"))),
         Set.copyOf(strings(object.get("regions"))));
+  }
+
+  private static String signingKeysJson(List<SigningKey> keys) {
+    JsonArray array = new JsonArray();
+    for (SigningKey key : keys) {
+      JsonObject json = new JsonObject();
+      json.addProperty("key_id", key.keyId());
+      json.addProperty("jwk", key.jwk());
+      json.addProperty("alg", key.alg());
+      json.add("scopes", GSON.toJsonTree(new TreeSet<>(key.scopes())));
+      array.add(json);
+    }
+    return array.toString();
+  }
+
+  private static List<SigningKey> signingKeys(String json) {
+    List<SigningKey> keys = new ArrayList<>();
+    for (JsonElement element : JsonParser.parseString(json).getAsJsonArray()) {
+      JsonObject o = element.getAsJsonObject();
+      keys.add(new SigningKey(o.get("key_id").getAsString(), o.get("jwk").getAsString(), o.get("alg").getAsString(),
+          Set.copyOf(strings(o.get("scopes")))));
+    }
+    return keys;
   }
 
   private static String apiKeysJson(List<ApiKey> keys) {

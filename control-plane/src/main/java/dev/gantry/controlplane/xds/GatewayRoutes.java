@@ -6,6 +6,7 @@ import dev.gantry.routing.GatewayHeaders;
 import dev.gantry.routing.GatewayListeners;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.BufferSettings;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.CheckSettings;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
 import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
@@ -70,6 +71,7 @@ final class GatewayRoutes {
     Any listenerContext = Any.pack(ExtAuthzPerRoute.newBuilder()
         .setCheckSettings(CheckSettings.newBuilder().putContextExtensions(GatewayListeners.CONTEXT_KEY, listener))
         .build());
+    Route signedBody = signedBodyToAuthorizedCluster(listener);
     for (String domain : baseDomains) {
       routes.addVirtualHosts(
           VirtualHost.newBuilder()
@@ -77,6 +79,7 @@ final class GatewayRoutes {
               .addDomains("*." + domain)
               .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
               .addRoutes(webSocketToAuthorizedCluster())
+              .addRoutes(signedBody)
               .addRoutes(toAuthorizedCluster()));
     }
     // Legacy URLs, <host>/<workspace>/<agents|mcp|sandboxes>/<name>/...: the authz-service names
@@ -100,6 +103,7 @@ final class GatewayRoutes {
             .addDomains("*")
             .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
             .addRoutes(webSocketToAuthorizedCluster())
+            .addRoutes(signedBody)
             .addRoutes(toAuthorizedCluster()));
     return routes.build();
   }
@@ -121,6 +125,29 @@ final class GatewayRoutes {
         .addRequestHeadersToAdd(HeaderValueOption.newBuilder()
             .setHeader(HeaderValue.newBuilder().setKey("sec-websocket-key").setValue(WEBSOCKET_KEY))
             .setAppendAction(HeaderValueOption.HeaderAppendAction.ADD_IF_ABSENT))
+        .build();
+  }
+
+  /** The largest body a signed request may carry: the authz-service checks its content-digest. */
+  static final int SIGNED_BODY_MAX_BYTES = 64 * 1024;
+
+  /**
+   * A request that carries a {@code content-digest} (a signed request with a body, RFC 9421 and
+   * 9530): the only one whose body goes to the authz-service, which checks the digest. Other
+   * requests stream their bodies untouched. Larger bodies are refused by Envoy (413).
+   */
+  private static Route signedBodyToAuthorizedCluster(String listener) {
+    Route.Builder route = toAuthorizedCluster().toBuilder().setName("authorized-signed-body");
+    route.getMatchBuilder().addHeaders(HeaderMatcher.newBuilder().setName("content-digest").setPresentMatch(true));
+    return route
+        .putTypedPerFilterConfig("envoy.filters.http.ext_authz", Any.pack(ExtAuthzPerRoute.newBuilder()
+            .setCheckSettings(CheckSettings.newBuilder()
+                .putContextExtensions(GatewayListeners.CONTEXT_KEY, listener)
+                .setWithRequestBody(BufferSettings.newBuilder()
+                    .setMaxRequestBytes(SIGNED_BODY_MAX_BYTES)
+                    .setAllowPartialMessage(false)
+                    .setPackAsBytes(true)))
+            .build()))
         .build();
   }
 

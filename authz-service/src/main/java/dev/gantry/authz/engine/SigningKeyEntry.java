@@ -1,0 +1,19 @@
+package dev.gantry.authz.engine;
+
+import java.util.Set;
+
+/**
+ * A public key whose RFC 9421 signatures act for a workspace, ready to verify with.
+ *
+ * @param keyId the signature's {@code keyid}
+ * @param workspace the workspace it acts for
+ * @param alg {@code ed25519} or {@code ecdsa-p256-sha256}
+ * @param publicKey the key in the form its verifier takes (BouncyCastle parameters)
+ * @param scopes what requests signed with it may do
+ */
+public record SigningKeyEntry(String keyId, String workspace, String alg, Object publicKey, Set<String> scopes) {
+
+  public SigningKeyEntry {
+    scopes = Set.copyOf(scopes);
+  }
+}

@@ -1,0 +1,134 @@
+package dev.gantry.authz.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.authz.engine.RequestFacts;
+import dev.gantry.authz.engine.SigningKeyEntry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class MessageSignaturesTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+  private static final String HOST = "agt-private-demo.run.localhost:10000";
+  private static TestSigner ed;
+  private static TestSigner ec;
+  private static Map<String, SigningKeyEntry> keys;
+  private final MessageSignatures signatures = new MessageSignatures(Clock.fixed(NOW, ZoneOffset.UTC));
+
+  @BeforeAll
+  static void keys() throws Exception {
+    ed = TestSigner.ed25519("ed-1");
+    ec = TestSigner.p256("ec-1");
+    keys = Map.of(
+        "ed-1", MessageSignatures.keyEntry("ed-1", "demo", ed.publicJwk(), Set.of("agt:invoke")),
+        "ec-1", MessageSignatures.keyEntry("ec-1", "demo", ec.publicJwk(), Set.of("agt:invoke")));
+  }
+
+  private static String params(TestSigner signer, long created, String extra) {
+    return ";created=" + created + ";keyid=\"" + signer.keyId + "\";alg=\"" + signer.alg + "\"" + extra;
+  }
+
+  private Authentication verify(TestSigner signer, String method, String path, long created, String extra,
+      Map<String, String> more, byte[] body) throws Exception {
+    String signedPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    List<String> components = new java.util.ArrayList<>(List.of("@method", "@authority", "@path"));
+    List<String> values = new java.util.ArrayList<>(List.of(method, HOST, signedPath));
+    more.forEach((name, value) -> {
+      components.add(name);
+      values.add(value);
+    });
+    Map<String, String> headers = new HashMap<>(signer.sign(components, values, params(signer, created, extra)));
+    headers.putAll(more);
+    return signatures.verify(new RequestFacts(HOST, method, path, headers, RequestFacts.Listener.PUBLIC, body), keys, body);
+  }
+
+  private Authentication verify(TestSigner signer, long created) throws Exception {
+    return verify(signer, "GET", "/a/b?c=d", created, "", Map.of(), new byte[0]);
+  }
+
+  private static String reason(Authentication authentication) {
+    return authentication instanceof Authentication.Refused refused ? refused.reason() : "allowed";
+  }
+
+  @Test
+  void ed25519AndP256_signaturesVerify_asTheirWorkspace() throws Exception {
+    for (TestSigner signer : List.of(ed, ec)) {
+      Authentication result = verify(signer, NOW.getEpochSecond());
+      assertThat(result).as(signer.alg).isInstanceOf(Authentication.Authenticated.class);
+      Principal principal = ((Authentication.Authenticated) result).principal();
+      assertThat(principal.workspace()).isEqualTo("demo");
+      assertThat(principal.kind()).isEqualTo("signature");
+      assertThat(principal.credentialId()).isEqualTo(signer.keyId);
+    }
+  }
+
+  @Test
+  void staleOrFutureCreated_isRefused() throws Exception {
+    assertThat(reason(verify(ed, NOW.minusSeconds(61).getEpochSecond()))).isEqualTo("signature-stale");
+    assertThat(reason(verify(ed, NOW.minusSeconds(59).getEpochSecond()))).isEqualTo("allowed");
+    assertThat(reason(verify(ed, NOW.plusSeconds(120).getEpochSecond()))).isEqualTo("signature-from-future");
+    assertThat(reason(verify(ed, "GET", "/", NOW.getEpochSecond(), ";expires=" + NOW.minusSeconds(1).getEpochSecond(),
+        Map.of(), new byte[0]))).isEqualTo("signature-expired");
+  }
+
+  @Test
+  void signatureOverAnotherPathOrMethod_doesNotVerify() throws Exception {
+    Map<String, String> headers = new HashMap<>(ed.sign(List.of("@method", "@authority", "@path"),
+        List.of("GET", HOST, "/a"), params(ed, NOW.getEpochSecond(), "")));
+    for (RequestFacts other : List.of(
+        new RequestFacts(HOST, "GET", "/b", headers),
+        new RequestFacts(HOST, "POST", "/a", headers),
+        new RequestFacts("other.run.localhost", "GET", "/a", headers))) {
+      assertThat(reason(signatures.verify(other, keys, new byte[0]))).isEqualTo("bad-signature");
+    }
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/a", headers), keys, new byte[0]))).isEqualTo("allowed");
+  }
+
+  @Test
+  void bodies_needASignedMatchingContentDigest() throws Exception {
+    byte[] body = "{\"q\":1}".getBytes(StandardCharsets.UTF_8);
+    String digest = TestSigner.contentDigest(body);
+
+    assertThat(reason(verify(ed, "POST", "/x", NOW.getEpochSecond(), "", Map.of("content-digest", digest), body)))
+        .isEqualTo("allowed");
+    assertThat(reason(verify(ed, "POST", "/x", NOW.getEpochSecond(), "", Map.of(), body))).isEqualTo("digest-required");
+    assertThat(reason(verify(ed, "POST", "/x", NOW.getEpochSecond(), "", Map.of("content-digest", digest),
+        "{\"q\":2}".getBytes(StandardCharsets.UTF_8)))).isEqualTo("digest-mismatch");
+  }
+
+  @Test
+  void incompleteUnknownMismatchedAndReplayed_areRefused() throws Exception {
+    Map<String, String> noPath = ed.sign(List.of("@method", "@authority"), List.of("GET", HOST),
+        params(ed, NOW.getEpochSecond(), ""));
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", noPath), keys, new byte[0])))
+        .isEqualTo("signature-incomplete");
+
+    Map<String, String> unknown = TestSigner.ed25519("nobody").sign(List.of("@method", "@authority", "@path"),
+        List.of("GET", HOST, "/"), ";created=" + NOW.getEpochSecond() + ";keyid=\"nobody\"");
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", unknown), keys, new byte[0])))
+        .isEqualTo("unknown-signing-key");
+
+    Map<String, String> wrongAlg = ed.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/"),
+        ";created=" + NOW.getEpochSecond() + ";keyid=\"ed-1\";alg=\"ecdsa-p256-sha256\"");
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", wrongAlg), keys, new byte[0])))
+        .isEqualTo("signature-alg-mismatch");
+
+    Map<String, String> once = ed.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/"),
+        params(ed, NOW.getEpochSecond(), ";nonce=\"n-1\""));
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", once), keys, new byte[0]))).isEqualTo("allowed");
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", once), keys, new byte[0])))
+        .isEqualTo("signature-replayed");
+
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", Map.of("signature-input", "garbage",
+        "signature", "sig1=:AA==:")), keys, new byte[0]))).isEqualTo("malformed-signature");
+  }
+}

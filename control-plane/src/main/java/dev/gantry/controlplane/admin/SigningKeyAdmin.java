@@ -1,0 +1,96 @@
+package dev.gantry.controlplane.admin;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.SigningKey;
+import dev.gantry.controlplane.model.Workspace;
+import dev.gantry.controlplane.store.FleetStore;
+import dev.gantry.proto.admin.v1.DeleteSigningKeyRequest;
+import dev.gantry.proto.admin.v1.ListSigningKeysRequest;
+import dev.gantry.proto.admin.v1.ListSigningKeysResponse;
+import dev.gantry.proto.admin.v1.RegisterSigningKeyRequest;
+import dev.gantry.proto.admin.v1.SigningKeyInfo;
+import dev.gantry.proto.admin.v1.SigningKeyServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import java.text.ParseException;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The admin API's signing keys: public keys whose RFC 9421 signatures act for a workspace. */
+public final class SigningKeyAdmin extends SigningKeyServiceGrpc.SigningKeyServiceImplBase {
+
+  private final FleetStore store;
+  private final Deployments deployments;
+
+  public SigningKeyAdmin(FleetStore store, Deployments deployments) {
+    this.store = store;
+    this.deployments = deployments;
+  }
+
+  @Override
+  public void registerSigningKey(RegisterSigningKeyRequest request, StreamObserver<SigningKeyInfo> responses) {
+    AdminStatus.answer(responses, () -> {
+      JWK jwk;
+      try {
+        jwk = JWK.parse(request.getJwk());
+      } catch (ParseException e) {
+        throw AdminStatus.invalid("jwk: not a JSON Web Key (" + e.getMessage() + ")");
+      }
+      if (jwk.isPrivate()) {
+        throw AdminStatus.invalid("jwk holds a private key (expected: the public key only; keep the private one)");
+      }
+      String alg;
+      if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
+        alg = "ed25519";
+      } else if (jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
+        alg = "ecdsa-p256-sha256";
+      } else {
+        throw AdminStatus.invalid("jwk of type " + jwk.getKeyType() + " (expected: OKP Ed25519 or EC P-256)");
+      }
+      Set<String> scopes = request.getScopesCount() == 0 ? Deployments.SCOPES : new TreeSet<>(request.getScopesList());
+      SigningKey key = new SigningKey(request.getKeyId(), jwk.toPublicJWK().toJSONString(), alg, scopes);
+      FleetState stored = store.update(state -> deployments.addSigningKey(state, request.getWorkspace(), key));
+      return info(request.getWorkspace(), key, stored.version());
+    });
+  }
+
+  @Override
+  public void listSigningKeys(ListSigningKeysRequest request, StreamObserver<ListSigningKeysResponse> responses) {
+    AdminStatus.answer(responses, () -> {
+      store.refresh();
+      FleetState state = store.current();
+      ListSigningKeysResponse.Builder list = ListSigningKeysResponse.newBuilder();
+      state.workspaces().values().stream()
+          .filter(w -> request.getWorkspace().isEmpty() || w.id().equals(request.getWorkspace()))
+          .sorted(Comparator.comparing(Workspace::id))
+          .forEach(w -> w.signingKeys().forEach(k -> list.addKeys(info(w.id(), k, state.version()))));
+      return list.build();
+    });
+  }
+
+  @Override
+  public void deleteSigningKey(DeleteSigningKeyRequest request, StreamObserver<SigningKeyInfo> responses) {
+    AdminStatus.answer(responses, () -> {
+      FleetState before = store.current();
+      FleetState stored = store.update(state -> deployments.removeSigningKey(state, request.getKeyId()));
+      for (Workspace w : before.workspaces().values()) {
+        for (SigningKey k : w.signingKeys()) {
+          if (k.keyId().equals(request.getKeyId())) {
+            return info(w.id(), k, stored.version());
+          }
+        }
+      }
+      return SigningKeyInfo.newBuilder().setKeyId(request.getKeyId()).setVersion(stored.version()).build();
+    });
+  }
+
+  private static SigningKeyInfo info(String workspace, SigningKey key, long version) {
+    return SigningKeyInfo.newBuilder().setKeyId(key.keyId()).setWorkspace(workspace).setAlg(key.alg())
+        .addAllScopes(new TreeSet<>(key.scopes())).setVersion(version).build();
+  }
+}
