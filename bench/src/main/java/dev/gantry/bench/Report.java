@@ -190,6 +190,9 @@ final class Report implements Callable<Integer> {
     decisionRow(t, byName, "firstSeenRs256", "first-seen JWT, RS256", 60, Double.NaN);
     decisionRow(t, byName, "firstSeenEs256", "first-seen JWT, ES256 (BouncyCastle)", 250, Double.NaN);
     decisionRow(t, byName, "firstSeenEd25519", "first-seen JWT, Ed25519 (BouncyCastle)", 120, Double.NaN);
+    decisionRow(t, byName, "apiKey", "API key (hash + constant-time compare, every request)", 20, 200);
+    decisionRow(t, byName, "signedEd25519", "signed request, Ed25519 (RFC 9421, every request)", 120, Double.NaN);
+    decisionRow(t, byName, "signedP256", "signed request, ECDSA P-256 (RFC 9421, every request)", 250, Double.NaN);
     return t.toString();
   }
 

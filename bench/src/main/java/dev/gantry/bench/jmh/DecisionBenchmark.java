@@ -23,6 +23,8 @@ import dev.gantry.authz.engine.IssuerEntry;
 import dev.gantry.authz.engine.RequestFacts;
 import dev.gantry.authz.engine.WorkloadEntry;
 import dev.gantry.authz.engine.WorkspaceEntry;
+import dev.gantry.authz.engine.ApiKeyEntry;
+import dev.gantry.authz.credential.MessageSignatures;
 import dev.gantry.routing.Region;
 import dev.gantry.routing.RegionCatalog;
 import dev.gantry.routing.WorkloadId;
@@ -69,6 +71,9 @@ public class DecisionBenchmark {
   private RequestFacts[] rs256;
   private RequestFacts[] es256;
   private RequestFacts[] eddsa;
+  private RequestFacts apiKeyRequest;
+  private RequestFacts signedEd25519Request;
+  private RequestFacts signedP256Request;
   private int next;
 
   @Setup(Level.Trial)
@@ -86,7 +91,12 @@ public class DecisionBenchmark {
     snapshot = AuthzSnapshot.of(1, catalog, Set.of("run.localhost"),
         Map.of(publicId, new WorkloadEntry(publicId, true, Set.of("eu-lon-1")),
             privateId, new WorkloadEntry(privateId, false, Set.of("eu-lon-1"))),
-        Map.of("demo", new WorkspaceEntry("demo", List.of(new IssuerEntry(ISSUER, JWKS, Set.of("gantry"))))));
+        Map.of("demo", new WorkspaceEntry("demo", List.of(new IssuerEntry(ISSUER, JWKS, Set.of("gantry"))),
+            List.of(new ApiKeyEntry("benchkey0001", "demo",
+                java.security.MessageDigest.getInstance("SHA-256").digest("s3cr3t-bench-secret-of-forty-three-chars-xx".getBytes(StandardCharsets.US_ASCII)),
+                Set.of("agt:invoke"), "bench", null, false)),
+            List.of(MessageSignatures.keyEntry("bench-ed", "demo", ed.toPublicJWK().toJSONString(), Set.of("agt:invoke")),
+                MessageSignatures.keyEntry("bench-ec", "demo", ec.toPublicJWK().toJSONString(), Set.of("agt:invoke"))))));
     cachedEngine = new DecisionEngine("eu-lon-1",
         new JwtAuthenticator((uri, kid) -> keys.get(kid), new VerifiedTokens(10_000), Clock.systemUTC()));
     uncachedEngine = new DecisionEngine("eu-lon-1",
@@ -97,7 +107,22 @@ public class DecisionBenchmark {
     rs256 = new RequestFacts[] {request("agt-private-demo.run.localhost", rs256(rsa)), request("agt-private-demo.run.localhost", rs256(rsa))};
     es256 = new RequestFacts[] {request("agt-private-demo.run.localhost", es256(ec)), request("agt-private-demo.run.localhost", es256(ec))};
     eddsa = new RequestFacts[] {request("agt-private-demo.run.localhost", eddsa(edPrivate)), request("agt-private-demo.run.localhost", eddsa(edPrivate))};
-    for (RequestFacts r : List.of(publicRequest, cachedRequest, rs256[0], es256[0], eddsa[0])) {
+    apiKeyRequest = new RequestFacts("agt-private-demo.run.localhost", "GET", "/bench",
+        Map.of("user-agent", "bench", "accept", "*/*", "x-api-key", "gk_benchkey0001_s3cr3t-bench-secret-of-forty-three-chars-xx"));
+    signedEd25519Request = signed("bench-ed", "ed25519", base -> {
+      Ed25519Signer signer = new Ed25519Signer();
+      signer.init(true, edPrivate);
+      signer.update(base, 0, base.length);
+      return signer.generateSignature();
+    });
+    signedP256Request = signed("bench-ec", "ecdsa-p256-sha256", base -> {
+      java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
+      signer.initSign(ec.toECPrivateKey());
+      signer.update(base);
+      return signer.sign();
+    });
+    for (RequestFacts r : List.of(publicRequest, cachedRequest, rs256[0], es256[0], eddsa[0], apiKeyRequest,
+        signedEd25519Request, signedP256Request)) {
       if (!(cachedEngine.decide(snapshot, r) instanceof Decision.Allow)) {
         throw new IllegalStateException("fixture request not allowed: " + r.authority());
       }
@@ -127,6 +152,36 @@ public class DecisionBenchmark {
   @Benchmark
   public Decision firstSeenEd25519() {
     return uncachedEngine.decide(snapshot, eddsa[next++ & 1]);
+  }
+
+  @Benchmark
+  public Decision apiKey() {
+    return cachedEngine.decide(snapshot, apiKeyRequest);
+  }
+
+  @Benchmark
+  public Decision signedEd25519() {
+    return cachedEngine.decide(snapshot, signedEd25519Request);
+  }
+
+  @Benchmark
+  public Decision signedP256() {
+    return cachedEngine.decide(snapshot, signedP256Request);
+  }
+
+  private interface Signer {
+    byte[] sign(byte[] base) throws Exception;
+  }
+
+  /** A GET signed as RFC 9421 says (created now: the trial ends well within the 60 s window). */
+  private static RequestFacts signed(String keyId, String alg, Signer signer) throws Exception {
+    String host = "agt-private-demo.run.localhost";
+    String params = "(\"@method\" \"@authority\" \"@path\");created=" + Instant.now().getEpochSecond()
+        + ";keyid=\"" + keyId + "\";alg=\"" + alg + "\"";
+    String base = "\"@method\": GET\n\"@authority\": " + host + "\n\"@path\": /bench\n\"@signature-params\": " + params;
+    String signature = java.util.Base64.getEncoder().encodeToString(signer.sign(base.getBytes(StandardCharsets.UTF_8)));
+    return new RequestFacts(host, "GET", "/bench", Map.of("user-agent", "bench", "accept", "*/*",
+        "signature-input", "sig1=" + params, "signature", "sig1=:" + signature + ":"));
   }
 
   private static RequestFacts request(String host, String token) {
