@@ -10,14 +10,12 @@ import dev.gantry.proto.admin.v1.CreatedApiKey;
 import dev.gantry.proto.admin.v1.ListApiKeysRequest;
 import dev.gantry.proto.admin.v1.RevokeApiKeyRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,13 +34,9 @@ class ApiKeysIT {
   @BeforeAll
   static void start() {
     stack = STACKS.stack();
-    admin = NettyChannelBuilder.forAddress("127.0.0.1", stack.controlPlanePort).usePlaintext().build();
+    admin = stack.admin();
   }
 
-  @AfterAll
-  static void stop() {
-    admin.shutdownNow();
-  }
 
   private static CreatedApiKey create(String workspace, String scope, long ttlSeconds) {
     CreateApiKeyRequest.Builder request = CreateApiKeyRequest.newBuilder().setWorkspace(workspace).setName("it")

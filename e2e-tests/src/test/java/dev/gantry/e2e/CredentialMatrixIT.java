@@ -14,7 +14,6 @@ import dev.gantry.proto.admin.v1.ReplicaServiceGrpc;
 import dev.gantry.proto.admin.v1.SigningKeyServiceGrpc;
 import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -27,7 +26,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +48,7 @@ class CredentialMatrixIT {
   @BeforeAll
   static void start() throws Exception {
     stack = STACKS.stack();
-    admin = NettyChannelBuilder.forAddress("127.0.0.1", stack.controlPlanePort).usePlaintext().build();
+    admin = stack.admin();
     for (String id : List.of("mcp-private-demo", "mcp-private-other")) {
       WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setId(id).addRegions("eu-lon-1").build());
       ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder().setWorkload(id)
@@ -67,10 +65,6 @@ class CredentialMatrixIT {
     TimeUnit.MILLISECONDS.sleep(300); // the snapshot with all of it reaches the sidecar
   }
 
-  @AfterAll
-  static void stop() {
-    admin.shutdownNow();
-  }
 
   static Stream<Arguments> matrix() {
     List<Arguments> cases = new ArrayList<>();

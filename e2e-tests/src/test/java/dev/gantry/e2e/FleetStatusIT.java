@@ -10,14 +10,12 @@ import dev.gantry.proto.admin.v1.StatusServiceGrpc;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -39,13 +37,9 @@ class FleetStatusIT {
   @BeforeAll
   static void start() {
     stack = STACKS.stack();
-    admin = NettyChannelBuilder.forAddress("127.0.0.1", stack.controlPlanePort).usePlaintext().build();
+    admin = stack.admin();
   }
 
-  @AfterAll
-  static void stop() {
-    admin.shutdownNow();
-  }
 
   private static FleetStatus status() {
     return StatusServiceGrpc.newBlockingStub(admin).getStatus(GetStatusRequest.getDefaultInstance());

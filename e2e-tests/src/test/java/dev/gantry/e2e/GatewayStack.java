@@ -62,6 +62,7 @@ final class GatewayStack implements AutoCloseable {
   AuthzServer authz;
   EnvoyProcess envoy;
   private final Topology topology;
+  private io.grpc.ManagedChannel admin;
 
   GatewayStack() throws Exception {
     Path workDir = Files.createDirectories(Path.of("target", "e2e", "stack-" + gatewayPort));
@@ -207,8 +208,19 @@ final class GatewayStack implements AutoCloseable {
     fail("gateway not serving after 30 s (last: " + last + ")\nEnvoy log:\n" + envoy.log());
   }
 
+  /** A channel to the control plane's admin API, closed with the stack. */
+  synchronized io.grpc.ManagedChannel admin() {
+    if (admin == null) {
+      admin = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", controlPlanePort).usePlaintext().build();
+    }
+    return admin;
+  }
+
   @Override
   public void close() throws Exception {
+    if (admin != null) {
+      admin.shutdownNow();
+    }
     envoy.close();
     if (authz != null) {
       authz.close();

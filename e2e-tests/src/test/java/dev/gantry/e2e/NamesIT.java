@@ -12,11 +12,9 @@ import dev.gantry.proto.admin.v1.NameServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,13 +34,9 @@ class NamesIT {
   @BeforeAll
   static void start() {
     stack = STACKS.stack();
-    admin = NettyChannelBuilder.forAddress("127.0.0.1", stack.controlPlanePort).usePlaintext().build();
+    admin = stack.admin();
   }
 
-  @AfterAll
-  static void stop() {
-    admin.shutdownNow();
-  }
 
   private static JsonObject json(RawHttp.Response response) {
     return JsonParser.parseString(response.body()).getAsJsonObject();

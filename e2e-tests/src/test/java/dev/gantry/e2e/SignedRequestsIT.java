@@ -9,7 +9,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import dev.gantry.proto.admin.v1.RegisterSigningKeyRequest;
 import dev.gantry.proto.admin.v1.SigningKeyServiceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,7 +22,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +42,7 @@ class SignedRequestsIT {
   @BeforeAll
   static void start() throws Exception {
     stack = STACKS.stack();
-    admin = NettyChannelBuilder.forAddress("127.0.0.1", stack.controlPlanePort).usePlaintext().build();
+    admin = stack.admin();
     demoKey = p256();
     otherKey = p256();
     register("demo", "demo-signer", demoKey);
@@ -52,10 +50,6 @@ class SignedRequestsIT {
     TimeUnit.MILLISECONDS.sleep(300); // the snapshot with the keys reaches the sidecar
   }
 
-  @AfterAll
-  static void stop() {
-    admin.shutdownNow();
-  }
 
   private static KeyPair p256() throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
