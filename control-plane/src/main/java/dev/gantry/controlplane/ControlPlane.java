@@ -8,6 +8,7 @@ import dev.gantry.controlplane.admin.RegionAdmin;
 import dev.gantry.controlplane.admin.SigningKeyAdmin;
 import dev.gantry.controlplane.admin.StatusAdmin;
 import dev.gantry.controlplane.status.FleetStatusBoard;
+import dev.gantry.controlplane.xds.ResumingDeltaWatcher;
 import dev.gantry.controlplane.admin.ReplicaAdmin;
 import dev.gantry.controlplane.admin.WorkloadAdmin;
 import dev.gantry.controlplane.admin.WorkspaceAdmin;
@@ -105,10 +106,12 @@ public final class ControlPlane implements AutoCloseable {
     SimpleCache<String> cache = new SimpleCache<>(new RegionNodeGroup());
     XdsPublisher publisher =
         new XdsPublisher(new XdsTranslator(topology), cache, topology.catalog().regions().keySet(), publishing, board);
+    // Delta streams resume from what a reconnecting Envoy holds (the library alone ignores it).
+    ResumingDeltaWatcher watcher = new ResumingDeltaWatcher(cache);
     V3DiscoveryServer ads =
         new V3DiscoveryServer(
-            List.of(new XdsCallbacks(topology.catalog().regions().keySet(), board, publisher)),
-            cache,
+            List.of(new XdsCallbacks(topology.catalog().regions().keySet(), board, publisher, watcher)),
+            watcher,
             new RoundRobinExecutorGroup(xdsResponders),
             new CachedProtoResourcesSerializer());
     AuthzSnapshotService snapshots = new AuthzSnapshotService(topology, store.identity(), board);

@@ -49,9 +49,19 @@ final class EnvoyProcess implements AutoCloseable {
    * {@code envoy/run-gateway}, which drains it for up to {@code drainSeconds} on SIGTERM.
    */
   static EnvoyProcess start(String region, int controlPlanePort, Path workDir, int drainSeconds) throws IOException {
+    return start(region, controlPlanePort, workDir, drainSeconds, "GRPC");
+  }
+
+  /** Starts the gateway Envoy of {@code region} speaking delta xDS ({@code api_type: DELTA_GRPC}). */
+  static EnvoyProcess startDelta(String region, int controlPlanePort, Path workDir) throws IOException {
+    return start(region, controlPlanePort, workDir, 10, "DELTA_GRPC");
+  }
+
+  private static EnvoyProcess start(String region, int controlPlanePort, Path workDir, int drainSeconds, String apiType)
+      throws IOException {
     int adminPort = FreePorts.next();
     Path bootstrap = workDir.resolve("bootstrap-" + region + ".yaml");
-    Files.writeString(bootstrap, bootstrapFor(region, controlPlanePort, adminPort));
+    Files.writeString(bootstrap, bootstrapFor(region, controlPlanePort, adminPort, apiType));
     Path log = workDir.resolve("envoy-" + region + ".log");
     List<String> command = new ArrayList<>(List.of(
         projectDir().resolve("envoy/run-gateway").toString(),
@@ -90,11 +100,12 @@ final class EnvoyProcess implements AutoCloseable {
 
   /** The project's bootstrap with this Envoy's identity, admin port and control plane. */
   @SuppressWarnings("unchecked")
-  static String bootstrapFor(String region, int controlPlanePort, int adminPort) throws IOException {
+  static String bootstrapFor(String region, int controlPlanePort, int adminPort, String apiType) throws IOException {
     Map<String, Object> bootstrap;
     try (InputStream in = Files.newInputStream(projectDir().resolve("envoy/bootstrap.yaml"))) {
       bootstrap = new Yaml().load(in);
     }
+    ((Map<String, Object>) ((Map<String, Object>) bootstrap.get("dynamic_resources")).get("ads_config")).put("api_type", apiType);
     Map<String, Object> node = (Map<String, Object>) bootstrap.get("node");
     node.put("id", "gateway-" + region);
     ((Map<String, Object>) node.get("locality")).put("region", region);

@@ -20,12 +20,17 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
   private final Set<String> knownRegions;
   private final FleetStatusBoard board;
   private final XdsPublisher publisher;
+  private final ResumingDeltaWatcher deltas;
 
-  /** @param knownRegions regions of the catalog; an Envoy of another region gets no config */
-  public XdsCallbacks(Set<String> knownRegions, FleetStatusBoard board, XdsPublisher publisher) {
+  /**
+   * @param knownRegions regions of the catalog; an Envoy of another region gets no config
+   * @param deltas told of every delta request just before its watch is created
+   */
+  public XdsCallbacks(Set<String> knownRegions, FleetStatusBoard board, XdsPublisher publisher, ResumingDeltaWatcher deltas) {
     this.knownRegions = Set.copyOf(knownRegions);
     this.board = board;
     this.publisher = publisher;
+    this.deltas = deltas;
   }
 
   @Override
@@ -56,6 +61,7 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
 
   @Override
   public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+    deltas.onRequest(streamId);
     if (request.hasNode() && board.envoy(streamId) == null) {
       board.envoyConnected(streamId, request.getNode().getId(), request.getNode().getLocality().getRegion());
     }
@@ -78,6 +84,7 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
   }
 
   private void forget(long streamId) {
+    deltas.onStreamClosed(streamId);
     FleetStatusBoard.Envoy envoy = board.envoy(streamId);
     board.envoyDisconnected(streamId);
     if (envoy != null) {
