@@ -49,6 +49,9 @@ final class WorkloadCommand {
     @Option(names = "--protocol", defaultValue = "http1", description = "http1 (default) or http2 (gRPC)")
     String protocol;
 
+    @Option(names = "--forward-credential", description = "pass the raw credential on to the workload (default: removed)")
+    boolean forwardCredential;
+
     @Option(names = "--near", paramLabel = "REGION", description = "a sandbox without --region goes to the allowed region nearest to this")
     String near;
 
@@ -63,7 +66,7 @@ final class WorkloadCommand {
         default -> throw new IllegalArgumentException("--protocol '" + protocol + "' (expected: http1 or http2)");
       };
       CreateWorkloadRequest.Builder request = CreateWorkloadRequest.newBuilder()
-          .setId(id).addAllRegions(regions).setPublic(isPublic).setProtocol(wire);
+          .setId(id).addAllRegions(regions).setPublic(isPublic).setProtocol(wire).setForwardCredential(forwardCredential);
       if (near != null) {
         request.setNear(near);
       }

@@ -218,7 +218,7 @@ public final class DecisionEngine {
         return new Decision.Deny(400, "malformed-forwarding", "a peer gateway sent credential expiry '" + expires + "'");
       }
     }
-    return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity));
+    return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity, workload.forwardCredential()));
   }
 
   /**
@@ -304,7 +304,7 @@ public final class DecisionEngine {
         }
       }
     }
-    return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity));
+    return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity, workload.forwardCredential()));
   }
 
   /**
@@ -312,12 +312,13 @@ public final class DecisionEngine {
    * the known ones; any other is removed here so nothing a client sets under that prefix reaches
    * a workload.
    */
-  private static List<String> headersToRemove(Map<String, String> headers, Map<String, String> replacedAnyway) {
+  private static List<String> headersToRemove(
+      Map<String, String> headers, Map<String, String> replacedAnyway, boolean keepCredential) {
     List<String> found = null;
     for (String name : headers.keySet()) {
-      if ((name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name))
-          || name.equals("authorization") || name.equals(BearerCredential.API_KEY_HEADER)
-          || name.equals("signature") || name.equals("signature-input")) {
+      boolean credential = name.equals("authorization") || name.equals(BearerCredential.API_KEY_HEADER)
+          || name.equals("signature") || name.equals("signature-input");
+      if ((name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name)) || (credential && !keepCredential)) {
         if (found == null) {
           found = new ArrayList<>(2);
         }

@@ -11,13 +11,20 @@ import java.util.Set;
  * @param regions regions it is deployed to
  * @param allowedRegions regions its location policies allow (workspace's and its own)
  * @param policy the policies in words, for deny messages
+ * @param forwardCredential the workload asked for the raw credential: it is not removed
  */
 public record WorkloadEntry(
-    WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy) {
+    WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy,
+    boolean forwardCredential) {
 
   public WorkloadEntry {
     regions = Set.copyOf(regions);
     allowedRegions = Set.copyOf(allowedRegions);
+  }
+
+  /** A workload that gets identity headers only. */
+  public WorkloadEntry(WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy) {
+    this(id, isPublic, regions, allowedRegions, policy, false);
   }
 
   /** A workload allowed everywhere. */

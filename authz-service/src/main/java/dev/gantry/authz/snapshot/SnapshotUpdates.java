@@ -122,7 +122,7 @@ public final class SnapshotUpdates {
     for (Workload w : update.getUpsertedWorkloadsList()) {
       WorkloadId id = parseId(w.getId());
       result.put(id, new WorkloadEntry(id, w.getPublic(), new LinkedHashSet<>(w.getRegionsList()),
-          new LinkedHashSet<>(w.getAllowedRegionsList()), w.getPolicy()));
+          new LinkedHashSet<>(w.getAllowedRegionsList()), w.getPolicy(), w.getForwardCredential()));
     }
     return result;
   }

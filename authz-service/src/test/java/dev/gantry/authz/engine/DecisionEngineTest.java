@@ -397,4 +397,18 @@ class DecisionEngineTest {
         "x-gantry-credential-expires", Long.toString(java.time.Instant.now().minusSeconds(1).getEpochSecond())));
     assertThat(deny.reason()).isEqualTo("credential-expired");
   }
+
+  @Test
+  void decide_workloadThatAskedForTheCredential_getsItPassedOn() throws Exception {
+    java.util.Map<dev.gantry.routing.WorkloadId, WorkloadEntry> workloads = new java.util.HashMap<>(snapshot.workloads());
+    dev.gantry.routing.WorkloadId id = dev.gantry.routing.WorkloadId.parse("agt-private-demo");
+    workloads.put(id, new WorkloadEntry(id, false, Set.of("eu-lon-1"), Set.of("eu-lon-1"), "any region", true));
+    AuthzSnapshot forwarding = AuthzSnapshot.of(snapshot.version(), snapshot.catalog(), snapshot.baseDomains(), workloads,
+        snapshot.workspaces());
+
+    Decision.Allow allow = (Decision.Allow) engine.decide(forwarding, new RequestFacts("agt-private-demo.eu-lon-1.run.localhost",
+        "GET", "/", Map.of("authorization", "Bearer " + issuer.rs256(c -> c), "x-gantry-extra", "x")));
+
+    assertThat(allow.headersToRemove()).containsExactly("x-gantry-extra");
+  }
 }

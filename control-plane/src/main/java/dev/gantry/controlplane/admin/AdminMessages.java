@@ -79,6 +79,7 @@ final class AdminMessages {
             ? dev.gantry.proto.admin.v1.Protocol.PROTOCOL_HTTP2
             : dev.gantry.proto.admin.v1.Protocol.PROTOCOL_HTTP1)
         .setPolicy(policy(workload.policy()))
+        .setForwardCredential(workload.forwardCredential())
         .addAllAllowedRegions(state.allowedRegions(topology.catalog(), workload))
         .setVersion(state.version());
     replicas.forEach(info::putReplicas);

@@ -38,7 +38,7 @@ public final class WorkloadAdmin extends WorkloadServiceGrpc.WorkloadServiceImpl
       WorkloadId id = AdminMessages.workloadId(request.getId());
       Workload asked = new Workload(
           id, request.getPublic(), new TreeSet<>(request.getRegionsList()), AdminMessages.protocol(request.getProtocol()),
-          StreamLimits.defaultFor(id.product()), AdminMessages.policy(request.getPolicy()));
+          StreamLimits.defaultFor(id.product()), AdminMessages.policy(request.getPolicy()), request.getForwardCredential());
       FleetState stored = store.update(state -> deployments.create(state, new Deployments.Request(asked, request.getNear())));
       return AdminMessages.workload(topology, stored, stored.workloads().get(id));
     });

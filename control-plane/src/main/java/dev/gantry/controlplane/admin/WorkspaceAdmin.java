@@ -36,18 +36,7 @@ public final class WorkspaceAdmin extends WorkspaceServiceGrpc.WorkspaceServiceI
   @Override
   public void createWorkspace(CreateWorkspaceRequest request, StreamObserver<WorkspaceInfo> responses) {
     AdminStatus.answer(responses, () -> {
-      List<JwtIssuer> issuers = new ArrayList<>();
-      for (dev.gantry.proto.admin.v1.JwtIssuer issuer : request.getJwtIssuersList()) {
-        try {
-          URI jwks = URI.create(issuer.getJwksUri());
-          if (!"https".equals(jwks.getScheme()) && !"http".equals(jwks.getScheme())) {
-            throw new IllegalArgumentException("jwks_uri '" + issuer.getJwksUri() + "' (expected: an http(s) URL)");
-          }
-          issuers.add(new JwtIssuer(issuer.getIssuer(), jwks, issuer.getAudiencesList()));
-        } catch (IllegalArgumentException e) {
-          throw AdminStatus.invalid("issuer '" + issuer.getIssuer() + "': " + e.getMessage());
-        }
-      }
+      List<JwtIssuer> issuers = issuers(request.getJwtIssuersList());
       Workspace workspace;
       try {
         workspace = new Workspace(request.getId(), issuers, AdminMessages.policy(request.getPolicy()));
@@ -57,6 +46,32 @@ public final class WorkspaceAdmin extends WorkspaceServiceGrpc.WorkspaceServiceI
       FleetState stored = store.update(state -> deployments.createWorkspace(state, workspace));
       return info(stored, stored.workspaces().get(workspace.id()));
     });
+  }
+
+  @Override
+  public void setJwtIssuers(dev.gantry.proto.admin.v1.SetJwtIssuersRequest request, StreamObserver<WorkspaceInfo> responses) {
+    AdminStatus.answer(responses, () -> {
+      List<JwtIssuer> issuers = issuers(request.getJwtIssuersList());
+      FleetState stored = store.update(state -> deployments.setJwtIssuers(state, request.getWorkspace(), issuers));
+      return info(stored, stored.workspaces().get(request.getWorkspace()));
+    });
+  }
+
+  /** Issuers from the API, each checked: an http(s) JWKS URL, at least one audience. */
+  private static List<JwtIssuer> issuers(List<dev.gantry.proto.admin.v1.JwtIssuer> requested) {
+    List<JwtIssuer> issuers = new ArrayList<>();
+    for (dev.gantry.proto.admin.v1.JwtIssuer issuer : requested) {
+      try {
+        URI jwks = URI.create(issuer.getJwksUri());
+        if (!"https".equals(jwks.getScheme()) && !"http".equals(jwks.getScheme())) {
+          throw new IllegalArgumentException("jwks_uri '" + issuer.getJwksUri() + "' (expected: an http(s) URL)");
+        }
+        issuers.add(new JwtIssuer(issuer.getIssuer(), jwks, issuer.getAudiencesList()));
+      } catch (IllegalArgumentException e) {
+        throw AdminStatus.invalid("issuer '" + issuer.getIssuer() + "': " + e.getMessage());
+      }
+    }
+    return issuers;
   }
 
   @Override

@@ -89,6 +89,7 @@ final class SnapshotMessages {
         .addAllRegions(w.regions())
         .addAllAllowedRegions(state.allowedRegions(topology.catalog(), w))
         .setPolicy(policy)
+        .setForwardCredential(w.forwardCredential())
         .build();
   }
 

@@ -38,6 +38,7 @@ import java.util.TreeSet;
  *     regions: [eu-lon-1]           # optional: placed by the rules of Deployments
  *     near: eu-par-1                # optional, sandboxes without regions: nearest allowed to this
  *     policy: {regions: [eu-lon-1]} # optional: narrows the workspace's
+ *     forward_credential: true      # optional: pass the raw credential on (default: removed)
  *     protocol: http1               # optional: http1 (default) or http2 (gRPC)
  *     max_stream_duration: 1h       # optional: default by product (StreamLimits)
  *     replicas:
@@ -88,7 +89,8 @@ public final class SeedLoader {
         throw tree.fail(path, e.getMessage());
       }
       Workload asked = new Workload(
-          id, tree.optionalBoolean(entry, "public", path), regions, protocol, maxStreamDuration, policy);
+          id, tree.optionalBoolean(entry, "public", path), regions, protocol, maxStreamDuration, policy,
+          tree.optionalBoolean(entry, "forward_credential", path));
       try {
         state = deployments.create(state, new Deployments.Request(asked, near));
       } catch (Refusal e) {

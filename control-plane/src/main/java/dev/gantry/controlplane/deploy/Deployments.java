@@ -64,7 +64,8 @@ public final class Deployments {
     }
     SortedSet<String> regions = place(asked, allowed, request.near(), state);
     Workload placed = new Workload(
-        asked.id(), asked.isPublic(), regions, asked.protocol(), asked.maxStreamDuration(), asked.policy());
+        asked.id(), asked.isPublic(), regions, asked.protocol(), asked.maxStreamDuration(), asked.policy(),
+        asked.forwardCredential());
     Map<WorkloadId, Workload> workloads = new HashMap<>(state.workloads());
     workloads.put(placed.id(), placed);
     return state.withWorkspaces(withWorkspace(state, placed.id().workspace())).withWorkloads(workloads, state.replicas());
@@ -273,6 +274,18 @@ public final class Deployments {
       }
     }
     throw new Refusal(Refusal.Kind.NOT_FOUND, "API key '" + keyId + "' does not exist");
+  }
+
+  /** Replaces the JWT issuers of an existing workspace. */
+  public FleetState setJwtIssuers(FleetState state, String workspaceId, List<dev.gantry.controlplane.model.JwtIssuer> issuers) {
+    Workspace workspace = state.workspaces().get(workspaceId);
+    if (workspace == null) {
+      throw new Refusal(Refusal.Kind.NOT_FOUND, "workspace '" + workspaceId + "' does not exist");
+    }
+    Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
+    workspaces.put(workspaceId,
+        new Workspace(workspaceId, issuers, workspace.policy(), workspace.apiKeys(), workspace.signingKeys()));
+    return state.withWorkspaces(workspaces);
   }
 
   /** Replaces a workspace's policy (creating the workspace if nobody configured it yet). */

@@ -17,6 +17,7 @@ import java.util.TreeSet;
  * @param protocol how the gateway speaks to its replicas
  * @param maxStreamDuration how long one stream to it may last
  * @param policy its own location policy, applied on top of its workspace's
+ * @param forwardCredential pass the raw credential on to it (by default it is removed)
  */
 public record Workload(
     WorkloadId id,
@@ -24,7 +25,8 @@ public record Workload(
     SortedSet<String> regions,
     Protocol protocol,
     Duration maxStreamDuration,
-    LocationPolicy policy) {
+    LocationPolicy policy,
+    boolean forwardCredential) {
 
   public Workload {
     Objects.requireNonNull(id, "id");
@@ -32,6 +34,13 @@ public record Workload(
     Objects.requireNonNull(maxStreamDuration, "maxStreamDuration");
     Objects.requireNonNull(policy, "policy");
     regions = Collections.unmodifiableSortedSet(new TreeSet<>(regions));
+  }
+
+  /** A workload that gets identity headers, never the raw credential. */
+  public Workload(
+      WorkloadId id, boolean isPublic, SortedSet<String> regions, Protocol protocol, Duration maxStreamDuration,
+      LocationPolicy policy) {
+    this(id, isPublic, regions, protocol, maxStreamDuration, policy, false);
   }
 
   /** A workload without a location policy of its own. */
@@ -47,6 +56,6 @@ public record Workload(
 
   /** The same workload under another policy of its own. */
   public Workload withPolicy(LocationPolicy next) {
-    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next);
+    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential);
   }
 }

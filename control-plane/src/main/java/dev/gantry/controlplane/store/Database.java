@@ -28,7 +28,7 @@ public final class Database {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   /** Every migration, in order. Append; never edit one that shipped. */
-  static final List<String> MIGRATIONS = List.of("V1__fleet.sql", "V2__names.sql", "V3__api_keys.sql", "V4__signing_keys.sql");
+  static final List<String> MIGRATIONS = List.of("V1__fleet.sql", "V2__names.sql", "V3__api_keys.sql", "V4__signing_keys.sql", "V5__forward_credential.sql");
 
   /** Which SQL engine: the few places they differ. */
   enum Dialect {

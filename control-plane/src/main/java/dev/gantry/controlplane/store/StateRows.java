@@ -70,12 +70,13 @@ final class StateRows {
     }
     Map<WorkloadId, Workload> workloads = new HashMap<>();
     try (PreparedStatement query = connection.prepareStatement(
-            "SELECT id, public, regions, protocol, max_stream_seconds, policy FROM workloads");
+            "SELECT id, public, regions, protocol, max_stream_seconds, policy, forward_credential FROM workloads");
         ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         WorkloadId id = WorkloadId.parse(rows.getString(1));
         workloads.put(id, new Workload(id, rows.getBoolean(2), new TreeSet<>(strings(rows.getString(3))),
-            Protocol.valueOf(rows.getString(4)), Duration.ofSeconds(rows.getLong(5)), policy(rows.getString(6))));
+            Protocol.valueOf(rows.getString(4)), Duration.ofSeconds(rows.getLong(5)), policy(rows.getString(6)),
+            rows.getBoolean(7)));
       }
     }
     List<Replica> replicas = new ArrayList<>();
@@ -130,13 +131,15 @@ final class StateRows {
     for (Workload w : after.workloads().values()) {
       if (!w.equals(before.workloads().get(w.id()))) {
         try (PreparedStatement insert = connection.prepareStatement(
-            "INSERT INTO workloads (id, public, regions, protocol, max_stream_seconds, policy) VALUES (?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO workloads (id, public, regions, protocol, max_stream_seconds, policy, forward_credential)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
           insert.setString(1, w.id().toString());
           insert.setBoolean(2, w.isPublic());
           insert.setString(3, GSON.toJson(List.copyOf(w.regions())));
           insert.setString(4, w.protocol().name());
           insert.setLong(5, w.maxStreamDuration().toSeconds());
           insert.setString(6, policyJson(w.policy()));
+          insert.setBoolean(7, w.forwardCredential());
           insert.executeUpdate();
         }
       }
