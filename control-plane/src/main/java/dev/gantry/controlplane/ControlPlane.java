@@ -131,7 +131,7 @@ public final class ControlPlane implements AutoCloseable {
     ReplicaLeases leases = new ReplicaLeases(store, deployments, book, System::currentTimeMillis);
     ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
     executors.add(expiry);
-    if (config.database() != null) {
+    if (config.database() != null && config.database().isShared()) {
       expiry.scheduleWithFixedDelay(() -> {
         try {
           store.refresh();
@@ -147,7 +147,7 @@ public final class ControlPlane implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("expiring replicas failed; trying again", e);
       }
-    }, 250, 250, TimeUnit.MILLISECONDS);
+    }, 500, 500, TimeUnit.MILLISECONDS);
 
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus("", ServingStatus.SERVING);

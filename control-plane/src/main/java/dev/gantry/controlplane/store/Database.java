@@ -54,7 +54,10 @@ public final class Database {
     } catch (IOException e) {
       throw new StoreException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
     }
-    return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE", new Properties());
+    // DB_CLOSE_DELAY=-1: the database stays open between connections (else every short
+    // connection would reopen the file, which costs far more than the query).
+    return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1",
+        new Properties());
   }
 
   /** An embedded store in memory, gone with the process: for tests. */
@@ -85,6 +88,14 @@ public final class Database {
   }
 
   /**
+   * True when other control-plane processes may write to it (PostgreSQL); an embedded file is
+   * this process's alone.
+   */
+  public boolean isShared() {
+    return dialect == Dialect.POSTGRESQL;
+  }
+
+  /**
    * A random id given to the store when it was created: versions are comparable only between
    * states of one store.
    */
@@ -92,12 +103,56 @@ public final class Database {
     return identity;
   }
 
-  /** A new connection whose transactions the caller commits or rolls back. */
+  /** Idle connections kept for reuse: opening one costs more than most queries (PostgreSQL forks). */
+  private static final int IDLE_CONNECTIONS = 4;
+
+  private final java.util.concurrent.BlockingDeque<Connection> idle = new java.util.concurrent.LinkedBlockingDeque<>();
+
+  /**
+   * A connection whose transactions the caller commits or rolls back; closing it rolls back what
+   * was not committed and keeps it for the next caller. One that failed is not reused.
+   */
   public Connection connect() throws SQLException {
+    Connection pooled = idle.pollFirst();
+    Connection raw = pooled != null && !pooled.isClosed() ? pooled : open();
+    boolean[] broken = {false};
+    return (Connection) java.lang.reflect.Proxy.newProxyInstance(
+        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("close") && method.getParameterCount() == 0) {
+            release(raw, broken[0]);
+            return null;
+          }
+          try {
+            return method.invoke(raw, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof SQLException) {
+              broken[0] = true;
+            }
+            throw e.getCause();
+          }
+        });
+  }
+
+  private Connection open() throws SQLException {
     Connection connection = DriverManager.getConnection(url, credentials);
     connection.setAutoCommit(false);
     connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     return connection;
+  }
+
+  private void release(Connection raw, boolean broken) throws SQLException {
+    if (!broken && !raw.isClosed()) {
+      try {
+        raw.rollback();
+        if (idle.size() < IDLE_CONNECTIONS) {
+          idle.offerFirst(raw);
+          return;
+        }
+      } catch (SQLException e) {
+        // fall through: close it
+      }
+    }
+    raw.close();
   }
 
   /** Where it is, without secrets: for logs. */
