@@ -24,6 +24,9 @@ import picocli.CommandLine.ScopeType;
       RegionCommand.class,
       StatusCommand.class,
       ApiKeyCommand.class,
+      SigningKeyCommand.class,
+      NameCommands.Domain.class,
+      NameCommands.Alias.class,
     })
 public final class GantryCli {
 

@@ -102,6 +102,20 @@ class CliIT {
   }
 
   @Test
+  void customDomainAlreadyBound_isRefused_andWritesNothing() {
+    Run bound = gantry("domain", "bind", "agents.cli.test", "--workload", "agt-echo-demo");
+    assertThat(bound.exit()).as(bound.err()).isZero();
+    long before = version();
+
+    Run again = gantry("domain", "bind", "agents.cli.test", "--workload", "agt-private-demo");
+
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).startsWith("gantry domain bind: already-exists: domain 'agents.cli.test' is already bound to 'agt-echo-demo'");
+    assertThat(version()).isEqualTo(before);
+    assertThat(gantry("domain", "list").out()).contains("agents.cli.test").contains("agt-echo-demo");
+  }
+
+  @Test
   void controlPlaneUnreachable_saysWhereItLookedAndWhatToDo() {
     StringWriter err = new StringWriter();
     int exit = GantryCli.run(new String[] {"status", "--control-plane=127.0.0.1:1"}, new PrintWriter(new StringWriter()),
