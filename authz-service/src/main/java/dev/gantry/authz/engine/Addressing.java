@@ -31,31 +31,35 @@ final class Addressing {
   record Refused(Decision.Deny deny) implements Result {}
 
   static Result resolve(AuthzSnapshot snapshot, RequestFacts request) {
-    String host = HostnameGrammar.normalizeHost(request.authority());
     Names names = snapshot.names();
     WorkloadId id;
     String location;
     String canonicalHost = null;
-    if (host != null && names.legacyHosts().contains(host)) {
-      id = legacyWorkload(request.path());
-      if (id == null) {
-        return new Refused(new Decision.Deny(400, "malformed-legacy-path",
-            "legacy path '" + clip(request.path()) + "' (expected: /<workspace>/<agents|mcp|sandboxes>/<name>/...)"));
-      }
-      location = null;
-      canonicalHost = id + "." + snapshot.baseDomains().stream().sorted().findFirst().orElseThrow();
-    } else if (host != null && names.customDomains().containsKey(host)) {
-      Names.DomainTarget target = names.customDomains().get(host);
-      id = target.workload();
-      location = target.location();
-    } else {
-      HostnameGrammar.Result parsed = snapshot.grammar().parse(request.authority());
-      if (parsed instanceof HostnameGrammar.Rejected rejected) {
-        return new Refused(new Decision.Deny(400, rejected.reason().code(), rejected.message()));
-      }
-      ParsedHost parsedHost = (ParsedHost) parsed;
+    // The grammar first: it names the workload of almost every request. Legacy hosts and custom
+    // domains are names it refuses (a custom domain is never under a base domain; a legacy host
+    // names no workload), so they are looked up only then.
+    HostnameGrammar.Result parsed = snapshot.grammar().parse(request.authority());
+    if (parsed instanceof ParsedHost parsedHost) {
       id = parsedHost.workload();
       location = parsedHost.location();
+    } else {
+      String host = HostnameGrammar.normalizeHost(request.authority());
+      if (host != null && names.legacyHosts().contains(host)) {
+        id = legacyWorkload(request.path());
+        if (id == null) {
+          return new Refused(new Decision.Deny(400, "malformed-legacy-path",
+              "legacy path '" + clip(request.path()) + "' (expected: /<workspace>/<agents|mcp|sandboxes>/<name>/...)"));
+        }
+        location = null;
+        canonicalHost = id + "." + snapshot.baseDomains().stream().sorted().findFirst().orElseThrow();
+      } else if (host != null && names.customDomains().containsKey(host)) {
+        Names.DomainTarget target = names.customDomains().get(host);
+        id = target.workload();
+        location = target.location();
+      } else {
+        HostnameGrammar.Rejected rejected = (HostnameGrammar.Rejected) parsed;
+        return new Refused(new Decision.Deny(400, rejected.reason().code(), rejected.message()));
+      }
     }
     if (location != null && canonicalHost == null && snapshot.catalog().regionsNamedBy(location) == null) {
       return new Refused(new Decision.Deny(404, "unknown-location",
