@@ -199,14 +199,7 @@ public final class Deployments {
     if (workspace == null) {
       throw new Refusal(Refusal.Kind.NOT_FOUND, "workspace '" + workspaceId + "' does not exist");
     }
-    for (String scope : key.scopes()) {
-      if (!SCOPES.contains(scope)) {
-        throw new Refusal(Refusal.Kind.INVALID, "scope '" + scope + "' (expected: some of " + new TreeSet<>(SCOPES) + ")");
-      }
-    }
-    if (key.scopes().isEmpty()) {
-      throw new Refusal(Refusal.Kind.INVALID, "a key without scopes can do nothing (expected: some of " + new TreeSet<>(SCOPES) + ")");
-    }
+    checkScopes(key.scopes());
     List<ApiKey> keys = new ArrayList<>(workspace.apiKeys());
     keys.add(key);
     Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
