@@ -5,7 +5,7 @@ import dev.gantry.authz.credential.VerifiedTokens;
 import dev.gantry.authz.credential.ApiKeyAuthenticator;
 import dev.gantry.authz.credential.MessageSignatures;
 import dev.gantry.authz.engine.DecisionEngine;
-import dev.gantry.authz.engine.IssuerEntry;
+import dev.gantry.authz.model.IssuerEntry;
 import dev.gantry.authz.jwks.JwksCache;
 import dev.gantry.authz.grpc.ExtAuthzService;
 import dev.gantry.authz.snapshot.SnapshotClient;

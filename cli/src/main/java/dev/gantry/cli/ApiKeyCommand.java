@@ -49,8 +49,8 @@ final class ApiKeyCommand {
       } else {
         out().println(created.getKey());
         out().flush();
-        spec.commandLine().getErr().println("(API key " + created.getInfo().getId() + " of workspace " + workspace
-            + ", scopes " + String.join(",", created.getInfo().getScopesList()) + "; shown once, keep it now)");
+        spec.commandLine().getErr().println("(API key " + created.getInfo().getKey().getId() + " of workspace " + workspace
+            + ", scopes " + String.join(",", created.getInfo().getKey().getScopesList()) + "; shown once, keep it now)");
       }
     }
   }
@@ -79,7 +79,8 @@ final class ApiKeyCommand {
           ListApiKeysRequest.newBuilder().setWorkspace(workspace == null ? "" : workspace).build()));
       print(list, l -> {
         Table table = new Table("ID", "WORKSPACE", "NAME", "SCOPES", "EXPIRES", "STATE");
-        for (ApiKeyInfo k : l.getKeysList()) {
+        for (ApiKeyInfo info : l.getKeysList()) {
+          var k = info.getKey();
           table.row(k.getId(), k.getWorkspace(), k.getName().isEmpty() ? "-" : k.getName(), String.join(",", k.getScopesList()),
               k.getExpiresAtEpochSeconds() == 0 ? "never" : Instant.ofEpochSecond(k.getExpiresAtEpochSeconds()),
               k.getRevoked() ? "revoked" : "active");
@@ -97,7 +98,7 @@ final class ApiKeyCommand {
     @Override
     public void run() {
       var revoked = call(channel -> stub(channel).revokeApiKey(RevokeApiKeyRequest.newBuilder().setId(id).build()));
-      print(revoked, r -> "revoked API key " + r.getId() + " of workspace " + r.getWorkspace()
+      print(revoked, r -> "revoked API key " + r.getKey().getId() + " of workspace " + r.getKey().getWorkspace()
           + " (state version " + r.getVersion() + ")" + System.lineSeparator());
     }
   }

@@ -48,7 +48,9 @@ final class NameCommands {
       @Override
       public void run() {
         var names = call(channel -> stub(channel).bindDomain(BindDomainRequest.newBuilder()
-            .setDomain(domain).setWorkload(workload).setLocation(location).build()));
+            .setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder()
+                .setDomain(domain).setWorkload(workload).setLocation(location))
+            .build()));
         print(names, n -> "bound " + domain + " to " + workload + System.lineSeparator());
       }
     }
@@ -89,7 +91,9 @@ final class NameCommands {
       @Override
       public void run() {
         var names = call(channel -> stub(channel).createAlias(
-            CreateAliasRequest.newBuilder().setAlias(alias).setWorkload(workload).build()));
+            CreateAliasRequest.newBuilder()
+                .setAlias(dev.gantry.proto.fleet.v1.Alias.newBuilder().setAlias(alias).setWorkload(workload))
+                .build()));
         print(names, n -> alias + " now reaches " + workload + System.lineSeparator());
       }
     }

@@ -1,6 +1,6 @@
 package dev.gantry.cli;
 
-import dev.gantry.proto.admin.v1.LocationPolicy;
+import dev.gantry.proto.fleet.v1.LocationPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;

@@ -17,7 +17,8 @@ final class RegionCommand {
           .withDeadlineAfter(Admin.DEADLINE_SECONDS, TimeUnit.SECONDS).listRegions(ListRegionsRequest.getDefaultInstance()));
       print(list, l -> {
         Table regions = new Table("REGION", "COUNTRY", "CONTINENT", "GATEWAY", "INTERNAL");
-        l.getRegionsList().forEach(r -> regions.row(r.getId(), r.getCountry(), r.getContinent(), r.getGateway(), r.getInternal()));
+        l.getRegionsList().forEach(r -> regions.row(
+            r.getRegion().getId(), r.getRegion().getCountry(), r.getRegion().getContinent(), r.getGateway(), r.getInternal()));
         Table groups = new Table("GROUP", "REGIONS");
         l.getGroupsList().forEach(g -> groups.row(g.getName(), String.join(",", g.getRegionsList())));
         return regions + System.lineSeparator() + groups;

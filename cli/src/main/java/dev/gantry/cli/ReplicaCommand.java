@@ -27,6 +27,10 @@ final class ReplicaCommand {
 
     @Option(names = "--address", required = true, paramLabel = "IP:PORT", description = "where it listens")
     String address;
+
+    dev.gantry.proto.fleet.v1.Replica replica() {
+      return dev.gantry.proto.fleet.v1.Replica.newBuilder().setWorkload(workload).setRegion(region).setAddress(address).build();
+    }
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
@@ -35,8 +39,9 @@ final class ReplicaCommand {
     @Override
     public void run() {
       var added = call(channel -> stub(channel).registerReplica(RegisterReplicaRequest.newBuilder()
-          .setWorkload(workload).setRegion(region).setAddress(address).setPermanent(true).build()));
-      print(added, a -> "added replica " + a.getAddress() + " of " + a.getWorkload() + " in " + a.getRegion() + System.lineSeparator());
+          .setReplica(replica()).setPermanent(true).build()));
+      print(added, a -> "added replica " + a.getReplica().getAddress() + " of " + a.getReplica().getWorkload() + " in "
+          + a.getReplica().getRegion() + System.lineSeparator());
     }
   }
 
@@ -45,7 +50,7 @@ final class ReplicaCommand {
     @Override
     public void run() {
       var removed = call(channel -> stub(channel).deregisterReplica(DeregisterReplicaRequest.newBuilder()
-          .setWorkload(workload).setRegion(region).setAddress(address).build()));
+          .setReplica(replica()).build()));
       print(removed, r -> "removed replica " + address + " of " + workload + " in " + region
           + " (state version " + r.getVersion() + ")" + System.lineSeparator());
     }
@@ -62,7 +67,8 @@ final class ReplicaCommand {
           ListReplicasRequest.newBuilder().setWorkload(workload == null ? "" : workload).build()));
       print(list, l -> {
         Table table = new Table("WORKLOAD", "REGION", "ADDRESS", "LEASED");
-        l.getReplicasList().forEach(r -> table.row(r.getWorkload(), r.getRegion(), r.getAddress(), r.getLeased() ? "yes" : "no"));
+        l.getReplicasList().forEach(r -> table.row(
+            r.getReplica().getWorkload(), r.getReplica().getRegion(), r.getReplica().getAddress(), r.getLeased() ? "yes" : "no"));
         return table.toString();
       });
     }

@@ -44,8 +44,11 @@ final class SigningKeyCommand {
         throw new IllegalArgumentException("--jwk " + jwk + ": cannot read (" + e.getMessage() + ")");
       }
       var registered = call(channel -> stub(channel).registerSigningKey(RegisterSigningKeyRequest.newBuilder()
-          .setWorkspace(workspace).setKeyId(keyId).setJwk(json).addAllScopes(scopes).build()));
-      print(registered, r -> "registered " + r.getAlg() + " key " + r.getKeyId() + " for workspace " + r.getWorkspace()
+          .setKey(dev.gantry.proto.fleet.v1.SigningKey.newBuilder()
+              .setWorkspace(workspace).setKeyId(keyId).setJwk(json).addAllScopes(scopes))
+          .build()));
+      print(registered, r -> "registered " + r.getKey().getAlg() + " key " + r.getKey().getKeyId() + " for workspace "
+          + r.getKey().getWorkspace()
           + System.lineSeparator());
     }
   }
@@ -61,7 +64,10 @@ final class SigningKeyCommand {
           ListSigningKeysRequest.newBuilder().setWorkspace(workspace == null ? "" : workspace).build()));
       print(list, l -> {
         Table table = new Table("KEY ID", "WORKSPACE", "ALG", "SCOPES");
-        l.getKeysList().forEach(k -> table.row(k.getKeyId(), k.getWorkspace(), k.getAlg(), String.join(",", k.getScopesList())));
+        l.getKeysList().forEach(info -> {
+          var k = info.getKey();
+          table.row(k.getKeyId(), k.getWorkspace(), k.getAlg(), String.join(",", k.getScopesList()));
+        });
         return table.toString();
       });
     }

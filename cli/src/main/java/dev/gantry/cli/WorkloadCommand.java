@@ -5,7 +5,7 @@ import dev.gantry.proto.admin.v1.DeleteWorkloadRequest;
 import dev.gantry.proto.admin.v1.GetWorkloadRequest;
 import dev.gantry.proto.admin.v1.ListWorkloadsRequest;
 import dev.gantry.proto.admin.v1.ListWorkloadsResponse;
-import dev.gantry.proto.admin.v1.Protocol;
+import dev.gantry.proto.fleet.v1.Workload;
 import dev.gantry.proto.admin.v1.WorkloadInfo;
 import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
 import java.util.ArrayList;
@@ -26,10 +26,11 @@ final class WorkloadCommand {
   }
 
   static String describe(WorkloadInfo w) {
-    return w.getId() + (w.getPublic() ? " (public)" : "") + "\n"
-        + "  regions:  " + String.join(", ", w.getRegionsList()) + "\n"
-        + "  policy:   " + Policies.describe(w.getPolicy()) + " → allowed " + String.join(", ", w.getAllowedRegionsList()) + "\n"
-        + "  protocol: " + (w.getProtocol() == Protocol.PROTOCOL_HTTP2 ? "http2" : "http1") + "\n"
+    Workload workload = w.getWorkload();
+    return workload.getId() + (workload.getPublic() ? " (public)" : "") + "\n"
+        + "  regions:  " + String.join(", ", workload.getRegionsList()) + "\n"
+        + "  policy:   " + Policies.describe(workload.getPolicy()) + " → allowed " + String.join(", ", w.getAllowedRegionsList()) + "\n"
+        + "  protocol: " + (workload.getProtocol().isEmpty() ? "http1" : workload.getProtocol()) + "\n"
         + "  replicas: " + (w.getReplicasMap().isEmpty() ? "none" : w.getReplicasMap().toString()) + "\n";
   }
 
@@ -60,18 +61,19 @@ final class WorkloadCommand {
 
     @Override
     public void run() {
-      Protocol wire = switch (protocol.toLowerCase(java.util.Locale.ROOT)) {
-        case "http1" -> Protocol.PROTOCOL_HTTP1;
-        case "http2", "grpc" -> Protocol.PROTOCOL_HTTP2;
+      String wire = switch (protocol.toLowerCase(java.util.Locale.ROOT)) {
+        case "http1" -> "http1";
+        case "http2", "grpc" -> "http2";
         default -> throw new IllegalArgumentException("--protocol '" + protocol + "' (expected: http1 or http2)");
       };
-      CreateWorkloadRequest.Builder request = CreateWorkloadRequest.newBuilder()
+      Workload.Builder workload = Workload.newBuilder()
           .setId(id).addAllRegions(regions).setPublic(isPublic).setProtocol(wire).setForwardCredential(forwardCredential);
+      if (policy != null) {
+        workload.setPolicy(policy.toProto());
+      }
+      CreateWorkloadRequest.Builder request = CreateWorkloadRequest.newBuilder().setWorkload(workload);
       if (near != null) {
         request.setNear(near);
-      }
-      if (policy != null) {
-        request.setPolicy(policy.toProto());
       }
       WorkloadInfo created = call(channel -> stub(channel).createWorkload(request.build()));
       print(created, w -> "created " + describe(w));
@@ -89,8 +91,8 @@ final class WorkloadCommand {
           ListWorkloadsRequest.newBuilder().setWorkspace(workspace == null ? "" : workspace).build()));
       print(list, l -> {
         Table table = new Table("WORKLOAD", "PUBLIC", "REGIONS", "ALLOWED", "REPLICAS");
-        l.getWorkloadsList().forEach(w -> table.row(w.getId(), w.getPublic() ? "yes" : "no",
-            String.join(",", w.getRegionsList()), String.join(",", w.getAllowedRegionsList()),
+        l.getWorkloadsList().forEach(w -> table.row(w.getWorkload().getId(), w.getWorkload().getPublic() ? "yes" : "no",
+            String.join(",", w.getWorkload().getRegionsList()), String.join(",", w.getAllowedRegionsList()),
             w.getReplicasMap().values().stream().mapToInt(Integer::intValue).sum()));
         return table + "(state version " + l.getVersion() + ")" + System.lineSeparator();
       });

@@ -2,7 +2,8 @@ package dev.gantry.cli;
 
 import dev.gantry.proto.admin.v1.CreateWorkspaceRequest;
 import dev.gantry.proto.admin.v1.DeleteWorkspaceRequest;
-import dev.gantry.proto.admin.v1.JwtIssuer;
+import dev.gantry.proto.fleet.v1.JwtIssuer;
+import dev.gantry.proto.fleet.v1.Workspace;
 import dev.gantry.proto.admin.v1.ListWorkspacesRequest;
 import dev.gantry.proto.admin.v1.WorkspaceServiceGrpc;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class WorkspaceCommand {
 
     @Override
     public void run() {
-      CreateWorkspaceRequest.Builder request = CreateWorkspaceRequest.newBuilder().setId(id);
+      Workspace.Builder request = Workspace.newBuilder().setId(id);
       if ((issuer == null) != (jwksUri == null)) {
         throw new IllegalArgumentException("--jwt-issuer and --jwks-uri go together");
       }
@@ -50,8 +51,9 @@ final class WorkspaceCommand {
       if (policy != null) {
         request.setPolicy(policy.toProto());
       }
-      var created = call(channel -> stub(channel).createWorkspace(request.build()));
-      print(created, w -> "created workspace " + w.getId() + ": policy " + Policies.describe(w.getPolicy())
+      var created = call(channel -> stub(channel).createWorkspace(
+          CreateWorkspaceRequest.newBuilder().setWorkspace(request).build()));
+      print(created, w -> "created workspace " + w.getWorkspace().getId() + ": policy " + Policies.describe(w.getWorkspace().getPolicy())
           + " → allowed " + String.join(", ", w.getAllowedRegionsList()) + System.lineSeparator());
     }
   }
@@ -63,8 +65,8 @@ final class WorkspaceCommand {
       var list = call(channel -> stub(channel).listWorkspaces(ListWorkspacesRequest.getDefaultInstance()));
       print(list, l -> {
         Table table = new Table("WORKSPACE", "WORKLOADS", "POLICY", "JWT ISSUERS");
-        l.getWorkspacesList().forEach(w -> table.row(w.getId(), w.getWorkloads(), Policies.describe(w.getPolicy()),
-            w.getJwtIssuersList().stream().map(JwtIssuer::getIssuer).reduce((x, y) -> x + "," + y).orElse("-")));
+        l.getWorkspacesList().forEach(w -> table.row(w.getWorkspace().getId(), w.getWorkloads(),
+            Policies.describe(w.getWorkspace().getPolicy()), w.getWorkspace().getJwtIssuersList().stream().map(JwtIssuer::getIssuer).reduce((x, y) -> x + "," + y).orElse("-")));
         return table.toString();
       });
     }

@@ -13,6 +13,8 @@ import dev.gantry.controlplane.admin.ReplicaAdmin;
 import dev.gantry.controlplane.admin.WorkloadAdmin;
 import dev.gantry.controlplane.admin.WorkspaceAdmin;
 import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.deploy.NameRules;
+import dev.gantry.controlplane.deploy.WorkspaceRules;
 import dev.gantry.controlplane.replicas.LeaseBook;
 import dev.gantry.controlplane.replicas.MemoryLeaseBook;
 import dev.gantry.controlplane.replicas.ReplicaLeases;
@@ -127,6 +129,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     Deployments deployments = new Deployments(topology);
+    WorkspaceRules workspaceRules = new WorkspaceRules(topology);
     LeaseBook book = config.database() == null ? new MemoryLeaseBook() : new SqlLeaseBook(config.database());
     ReplicaLeases leases = new ReplicaLeases(store, deployments, book, System::currentTimeMillis);
     ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
@@ -164,10 +167,10 @@ public final class ControlPlane implements AutoCloseable {
             .addService(new WorkloadAdmin(topology, store, deployments))
             .addService(new PolicyAdmin(topology, store, deployments))
             .addService(new ReplicaAdmin(store, deployments, leases))
-            .addService(new WorkspaceAdmin(topology, store, deployments))
-            .addService(new NameAdmin(topology, store, deployments))
-            .addService(new SigningKeyAdmin(store, deployments))
-            .addService(new ApiKeyAdmin(store, deployments, new ApiKeyMint(), java.time.Clock.systemUTC()))
+            .addService(new WorkspaceAdmin(topology, store, workspaceRules))
+            .addService(new NameAdmin(topology, store, new NameRules(topology)))
+            .addService(new SigningKeyAdmin(store, workspaceRules))
+            .addService(new ApiKeyAdmin(store, workspaceRules, new ApiKeyMint(), java.time.Clock.systemUTC()))
             .addService(new StatusAdmin(store, board, snapshots, config.listen().toString()))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())

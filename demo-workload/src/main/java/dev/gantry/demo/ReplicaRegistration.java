@@ -69,8 +69,7 @@ public final class ReplicaRegistration implements AutoCloseable {
     try {
       if (wasKnown) {
         try {
-          stub.heartbeat(HeartbeatRequest.newBuilder().setWorkload(replica.workload()).setRegion(replica.region())
-              .setAddress(replica.address().toString()).build());
+          stub.heartbeat(HeartbeatRequest.newBuilder().setReplica(message(replica)).build());
           return true;
         } catch (StatusRuntimeException e) {
           if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
@@ -78,8 +77,8 @@ public final class ReplicaRegistration implements AutoCloseable {
           }
         }
       }
-      stub.registerReplica(RegisterReplicaRequest.newBuilder().setWorkload(replica.workload())
-          .setRegion(replica.region()).setAddress(replica.address().toString()).setTtlMillis((int) ttl.toMillis()).build());
+      stub.registerReplica(RegisterReplicaRequest.newBuilder().setReplica(message(replica))
+          .setTtlMillis((int) ttl.toMillis()).build());
       System.err.println("registered " + replica.workload() + " in " + replica.region() + " at " + replica.address());
       return true;
     } catch (StatusRuntimeException e) {
@@ -107,11 +106,16 @@ public final class ReplicaRegistration implements AutoCloseable {
     for (Replica replica : registered) {
       try {
         replicas.withDeadlineAfter(1, TimeUnit.SECONDS).deregisterReplica(DeregisterReplicaRequest.newBuilder()
-            .setWorkload(replica.workload()).setRegion(replica.region()).setAddress(replica.address().toString()).build());
+            .setReplica(message(replica)).build());
       } catch (StatusRuntimeException e) {
         // The lease runs out instead.
       }
     }
     channel.shutdownNow();
+  }
+
+  private static dev.gantry.proto.fleet.v1.Replica message(Replica replica) {
+    return dev.gantry.proto.fleet.v1.Replica.newBuilder()
+        .setWorkload(replica.workload()).setRegion(replica.region()).setAddress(replica.address().toString()).build();
   }
 }

@@ -68,7 +68,7 @@ class ApiKeysIT {
   @Test
   void key_asBearerOrXApiKey_reachesItsWorkspace_withIdentity_neverTheKey() throws Exception {
     CreatedApiKey created = create("demo", null, 0);
-    assertThat(created.getKey()).startsWith("gk_" + created.getInfo().getId() + "_");
+    assertThat(created.getKey()).startsWith("gk_" + created.getInfo().getKey().getId() + "_");
 
     RawHttp.Response bearer = awaitNot(401, "agt-private-demo", "Authorization", "Bearer " + created.getKey());
     assertThat(bearer.status()).as(bearer.body()).isEqualTo(200);
@@ -76,7 +76,7 @@ class ApiKeysIT {
     assertThat(header.status()).as(header.body()).isEqualTo(200);
     JsonObject seen = JsonParser.parseString(header.body()).getAsJsonObject().getAsJsonObject("headers");
     assertThat(seen.getAsJsonArray("x-gantry-credential-kind").get(0).getAsString()).isEqualTo("api_key");
-    assertThat(seen.getAsJsonArray("x-gantry-credential-id").get(0).getAsString()).isEqualTo(created.getInfo().getId());
+    assertThat(seen.getAsJsonArray("x-gantry-credential-id").get(0).getAsString()).isEqualTo(created.getInfo().getKey().getId());
     assertThat(seen.has("x-api-key")).as("the key never reaches the workload").isFalse();
     assertThat(seen.has("authorization")).isFalse();
 
@@ -107,7 +107,7 @@ class ApiKeysIT {
     CreatedApiKey created = create("demo", null, 0);
     assertThat(awaitNot(401, "agt-private-demo", "X-Api-Key", created.getKey()).status()).isEqualTo(200);
 
-    ApiKeyServiceGrpc.newBlockingStub(admin).revokeApiKey(RevokeApiKeyRequest.newBuilder().setId(created.getInfo().getId()).build());
+    ApiKeyServiceGrpc.newBlockingStub(admin).revokeApiKey(RevokeApiKeyRequest.newBuilder().setId(created.getInfo().getKey().getId()).build());
     long start = System.nanoTime();
     RawHttp.Response response = awaitNot(200, "agt-private-demo", "X-Api-Key", created.getKey());
     System.out.printf("revocation refused at the gateway %d ms after RevokeApiKey returned%n", (System.nanoTime() - start) / 1_000_000);

@@ -69,7 +69,7 @@ class CliIT {
     Run listed = gantry("workload", "list", "--workspace", "demo", "-o", "json");
     JsonObject json = JsonParser.parseString(listed.out()).getAsJsonObject();
     assertThat(json.getAsJsonArray("workloads").asList()).anySatisfy(w ->
-        assertThat(w.getAsJsonObject().get("id").getAsString()).isEqualTo("agt-new-demo"));
+        assertThat(w.getAsJsonObject().getAsJsonObject("workload").get("id").getAsString()).isEqualTo("agt-new-demo"));
 
     Run deleted = gantry("workload", "delete", "agt-new-demo");
     assertThat(deleted.exit()).isZero();

@@ -50,18 +50,15 @@ class CredentialMatrixIT {
     stack = STACKS.stack();
     admin = stack.admin();
     for (String id : List.of("mcp-private-demo", "mcp-private-other")) {
-      WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setId(id).addRegions("eu-lon-1").build());
-      ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder().setWorkload(id)
-          .setRegion("eu-lon-1").setAddress("127.0.0.1:" + stack.echo.port()).setPermanent(true).build());
+      WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(dev.gantry.proto.fleet.v1.Workload.newBuilder().setId(id).addRegions("eu-lon-1")).build());
+      ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder().setReplica(dev.gantry.proto.fleet.v1.Replica.newBuilder().setWorkload(id).setRegion("eu-lon-1").setAddress("127.0.0.1:" + stack.echo.port())).setPermanent(true).build());
     }
     apiKey = ApiKeyServiceGrpc.newBlockingStub(admin).createApiKey(CreateApiKeyRequest.newBuilder()
         .setWorkspace("demo").addScopes("agt:invoke").build()).getKey();
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     signingKey = generator.generateKeyPair();
-    SigningKeyServiceGrpc.newBlockingStub(admin).registerSigningKey(RegisterSigningKeyRequest.newBuilder()
-        .setWorkspace("demo").setKeyId("matrix").addScopes("agt:invoke")
-        .setJwk(new ECKey.Builder(Curve.P_256, (ECPublicKey) signingKey.getPublic()).build().toJSONString()).build());
+    SigningKeyServiceGrpc.newBlockingStub(admin).registerSigningKey(RegisterSigningKeyRequest.newBuilder().setKey(dev.gantry.proto.fleet.v1.SigningKey.newBuilder().setWorkspace("demo").setKeyId("matrix").addScopes("agt:invoke").setJwk(new ECKey.Builder(Curve.P_256, (ECPublicKey) signingKey.getPublic()).build().toJSONString())).build());
     TimeUnit.MILLISECONDS.sleep(300); // the snapshot with all of it reaches the sidecar
   }
 

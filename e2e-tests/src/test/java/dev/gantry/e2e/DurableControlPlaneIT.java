@@ -157,10 +157,8 @@ class DurableControlPlaneIT {
   @Order(2)
   @Test
   void aWriteThroughOneReplica_reachesAnEnvoyConnectedToTheOther() throws Exception {
-    WorkloadServiceGrpc.newBlockingStub(adminA).createWorkload(CreateWorkloadRequest.newBuilder()
-        .setId("agt-new-demo").addRegions("eu-lon-1").setPublic(true).build());
-    ReplicaServiceGrpc.newBlockingStub(adminA).registerReplica(RegisterReplicaRequest.newBuilder()
-        .setWorkload("agt-new-demo").setRegion("eu-lon-1").setAddress("127.0.0.1:" + echo.port()).setTtlMillis(300_000).build());
+    WorkloadServiceGrpc.newBlockingStub(adminA).createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(dev.gantry.proto.fleet.v1.Workload.newBuilder().setId("agt-new-demo").addRegions("eu-lon-1").setPublic(true)).build());
+    ReplicaServiceGrpc.newBlockingStub(adminA).registerReplica(RegisterReplicaRequest.newBuilder().setReplica(dev.gantry.proto.fleet.v1.Replica.newBuilder().setWorkload("agt-new-demo").setRegion("eu-lon-1").setAddress("127.0.0.1:" + echo.port())).setTtlMillis(300_000).build());
 
     await("agt-new-demo served through the Envoy of replica B", Duration.ofSeconds(10), () -> status("agt-new-demo") == 200);
   }
@@ -215,7 +213,7 @@ class DurableControlPlaneIT {
   void sixteenConcurrentClients_onBothReplicas_endInASerialOrder_andEveryoneConverges() throws Exception {
     long start = WorkloadServiceGrpc.newBlockingStub(adminA).listWorkloads(ListWorkloadsRequest.getDefaultInstance()).getVersion();
     Set<String> initial = WorkloadServiceGrpc.newBlockingStub(adminA).listWorkloads(ListWorkloadsRequest.getDefaultInstance())
-        .getWorkloadsList().stream().map(w -> w.getId()).collect(Collectors.toCollection(TreeSet::new));
+        .getWorkloadsList().stream().map(w -> w.getWorkload().getId()).collect(Collectors.toCollection(TreeSet::new));
     List<Done> done = Collections.synchronizedList(new ArrayList<>());
     ExecutorService clients = Executors.newFixedThreadPool(16);
     List<Future<?>> futures = new ArrayList<>();
@@ -229,7 +227,7 @@ class DurableControlPlaneIT {
           boolean create = ThreadLocalRandom.current().nextInt(3) > 0;
           try {
             long version = create
-                ? stub.createWorkload(CreateWorkloadRequest.newBuilder().setId(id).addRegions("eu-lon-1").setPublic(true).build()).getVersion()
+                ? stub.createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(dev.gantry.proto.fleet.v1.Workload.newBuilder().setId(id).addRegions("eu-lon-1").setPublic(true)).build()).getVersion()
                 : stub.deleteWorkload(DeleteWorkloadRequest.newBuilder().setId(id).build()).getVersion();
             done.add(new Done(version, create, id));
           } catch (StatusRuntimeException refused) {
@@ -256,7 +254,7 @@ class DurableControlPlaneIT {
     long last = start + serial.size();
     for (ManagedChannel admin : List.of(adminA, adminB)) {
       var listed = WorkloadServiceGrpc.newBlockingStub(admin).listWorkloads(ListWorkloadsRequest.getDefaultInstance());
-      assertThat(listed.getWorkloadsList()).extracting(w -> w.getId()).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(listed.getWorkloadsList()).extracting(w -> w.getWorkload().getId()).containsExactlyInAnyOrderElementsOf(expected);
     }
     Set<String> expectedClusters = expected.stream().map(id -> id + "@eu-lon-1").collect(Collectors.toCollection(TreeSet::new));
     await("the Envoy converges to the final state", Duration.ofSeconds(30), () -> envoyClusters().equals(expectedClusters));

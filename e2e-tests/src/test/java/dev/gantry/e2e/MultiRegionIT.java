@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.gantry.proto.admin.v1.CreateWorkloadRequest;
 import dev.gantry.proto.admin.v1.GetWorkloadRequest;
-import dev.gantry.proto.admin.v1.LocationPolicy;
+import dev.gantry.proto.fleet.v1.LocationPolicy;
 import dev.gantry.proto.admin.v1.RegisterReplicaRequest;
 import dev.gantry.proto.admin.v1.ReplicaServiceGrpc;
 import dev.gantry.proto.admin.v1.SetLocationPolicyRequest;
@@ -169,14 +169,11 @@ class MultiRegionIT {
     WorkloadServiceGrpc.WorkloadServiceBlockingStub workloads = WorkloadServiceGrpc.newBlockingStub(admin);
     long before = workloads.listWorkloads(dev.gantry.proto.admin.v1.ListWorkloadsRequest.getDefaultInstance()).getVersion();
 
-    assertThatThrownBy(() -> workloads.createWorkload(CreateWorkloadRequest.newBuilder()
-            .setId("sbx-two-demo").addRegions("eu-lon-1").addRegions("eu-par-1").build()))
+    assertThatThrownBy(() -> workloads.createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(dev.gantry.proto.fleet.v1.Workload.newBuilder().setId("sbx-two-demo").addRegions("eu-lon-1").addRegions("eu-par-1")).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
         .hasMessageContaining("a sandbox runs in exactly one region");
-    assertThatThrownBy(() -> workloads.createWorkload(CreateWorkloadRequest.newBuilder()
-            .setId("mcp-eu-demo").addRegions("us-pdx-1")
-            .setPolicy(LocationPolicy.newBuilder().addContinents("EU")).build()))
+    assertThatThrownBy(() -> workloads.createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(dev.gantry.proto.fleet.v1.Workload.newBuilder().setId("mcp-eu-demo").addRegions("us-pdx-1").setPolicy(LocationPolicy.newBuilder().addContinents("EU"))).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION))
         .hasMessageContaining("may not be deployed to [us-pdx-1]");
@@ -194,13 +191,10 @@ class MultiRegionIT {
   @Order(7)
   @Test
   void deployment_throughTheAdminApi_isServedEverywhere_onceAReplicaRegisters() throws Exception {
-    var created = WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder()
-        .setId("sbx-new-demo").setPublic(true).setNear("us-pdx-1").build());
-    assertThat(created.getRegionsList()).as("a sandbox: one region, the nearest to the one asked").containsExactly("us-pdx-1");
+    var created = WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(dev.gantry.proto.fleet.v1.Workload.newBuilder().setId("sbx-new-demo").setPublic(true)).setNear("us-pdx-1").build());
+    assertThat(created.getWorkload().getRegionsList()).as("a sandbox: one region, the nearest to the one asked").containsExactly("us-pdx-1");
 
-    ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder()
-        .setWorkload("sbx-new-demo").setRegion("us-pdx-1")
-        .setAddress("127.0.0.1:" + stack.site("us-pdx-1").echoPort).setTtlMillis(60_000).build());
+    ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder().setReplica(dev.gantry.proto.fleet.v1.Replica.newBuilder().setWorkload("sbx-new-demo").setRegion("us-pdx-1").setAddress("127.0.0.1:" + stack.site("us-pdx-1").echoPort)).setTtlMillis(60_000).build());
 
     Instant deadline = Instant.now().plusSeconds(10);
     RawHttp.Response response;

@@ -90,7 +90,7 @@ class NamesIT {
   @Test
   void alias_reachesTheWorkloadItStandsFor() throws Exception {
     NameServiceGrpc.newBlockingStub(admin).createAlias(
-        CreateAliasRequest.newBuilder().setAlias("agt-oldecho-demo").setWorkload("agt-echo-demo").build());
+        CreateAliasRequest.newBuilder().setAlias(dev.gantry.proto.fleet.v1.Alias.newBuilder().setAlias("agt-oldecho-demo").setWorkload("agt-echo-demo")).build());
 
     RawHttp.Response response = awaitStatus(stack.host("agt-oldecho-demo.eu-lon-1"), "/p", 200);
     assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -100,7 +100,7 @@ class NamesIT {
     assertThat(json(legacy).get("path").getAsString()).as("legacy URL and legacy id together").isEqualTo("/q");
 
     assertThatThrownBy(() -> NameServiceGrpc.newBlockingStub(admin).createAlias(
-        CreateAliasRequest.newBuilder().setAlias("agt-private-demo").setWorkload("agt-echo-demo").build()))
+        CreateAliasRequest.newBuilder().setAlias(dev.gantry.proto.fleet.v1.Alias.newBuilder().setAlias("agt-private-demo").setWorkload("agt-echo-demo")).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
   }
@@ -109,8 +109,7 @@ class NamesIT {
   void customDomain_reachesItsWorkload_andIsBoundOnce() throws Exception {
     var names = NameServiceGrpc.newBlockingStub(admin);
     long before = names.listNames(ListNamesRequest.getDefaultInstance()).getVersion();
-    names.bindDomain(BindDomainRequest.newBuilder().setDomain("Agents.Acme.Test").setWorkload("agt-echo-demo")
-        .setLocation("eu-lon-1").build());
+    names.bindDomain(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("Agents.Acme.Test").setWorkload("agt-echo-demo").setLocation("eu-lon-1")).build());
 
     RawHttp.Response response = awaitStatus("agents.acme.test:" + stack.gatewayPort, "/hello", 200);
     assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -120,16 +119,13 @@ class NamesIT {
 
     long bound = names.listNames(ListNamesRequest.getDefaultInstance()).getVersion();
     assertThat(bound).isEqualTo(before + 1);
-    assertThatThrownBy(() -> names.bindDomain(BindDomainRequest.newBuilder().setDomain("agents.acme.test")
-            .setWorkload("agt-private-demo").build()))
+    assertThatThrownBy(() -> names.bindDomain(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("agents.acme.test").setWorkload("agt-private-demo")).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS))
         .hasMessageContaining("already bound to 'agt-echo-demo'");
-    assertThatThrownBy(() -> names.bindDomain(BindDomainRequest.newBuilder().setDomain("x.run.localhost")
-            .setWorkload("agt-echo-demo").build()))
+    assertThatThrownBy(() -> names.bindDomain(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("x.run.localhost").setWorkload("agt-echo-demo")).build()))
         .hasMessageContaining("under the base domain run.localhost");
-    assertThatThrownBy(() -> names.bindDomain(BindDomainRequest.newBuilder().setDomain("far.acme.test")
-            .setWorkload("agt-echo-demo").setLocation("us-pdx-1").build()))
+    assertThatThrownBy(() -> names.bindDomain(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("far.acme.test").setWorkload("agt-echo-demo").setLocation("us-pdx-1")).build()))
         .hasMessageContaining("not deployed and allowed anywhere in 'us-pdx-1'");
     assertThat(names.listNames(ListNamesRequest.getDefaultInstance()).getVersion()).as("refusals write nothing").isEqualTo(bound);
 

@@ -57,6 +57,13 @@ final class PostgresServer implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
+  /** Runs an SQL file (a pg_dump) in the test's database with psql (made readable to the server's user). */
+  void load(Path sql) throws Exception {
+    Files.setPosixFilePermissions(sql, PosixFilePermissions.fromString("rw-r--r--"));
+    run(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "gantry", "-d", "gantry",
+        "-v", "ON_ERROR_STOP=1", "-q", "-f", sql.toString());
+  }
+
   Properties credentials() {
     Properties credentials = new Properties();
     credentials.setProperty("user", "gantry");

@@ -58,10 +58,7 @@ class SignedRequestsIT {
   }
 
   private static void register(String workspace, String keyId, KeyPair key) {
-    SigningKeyServiceGrpc.newBlockingStub(admin).registerSigningKey(RegisterSigningKeyRequest.newBuilder()
-        .setWorkspace(workspace).setKeyId(keyId)
-        .setJwk(new ECKey.Builder(Curve.P_256, (ECPublicKey) key.getPublic()).build().toJSONString())
-        .build());
+    SigningKeyServiceGrpc.newBlockingStub(admin).registerSigningKey(RegisterSigningKeyRequest.newBuilder().setKey(dev.gantry.proto.fleet.v1.SigningKey.newBuilder().setWorkspace(workspace).setKeyId(keyId).setJwk(new ECKey.Builder(Curve.P_256, (ECPublicKey) key.getPublic()).build().toJSONString())).build());
   }
 
   /** Sends a request signed as RFC 9421 says, over what {@code signedPath} etc. name. */

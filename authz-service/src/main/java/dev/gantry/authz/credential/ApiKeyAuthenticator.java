@@ -1,6 +1,6 @@
 package dev.gantry.authz.credential;
 
-import dev.gantry.authz.engine.ApiKeyEntry;
+import dev.gantry.authz.model.ApiKeyEntry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

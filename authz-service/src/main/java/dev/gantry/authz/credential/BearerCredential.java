@@ -33,8 +33,14 @@ public final class BearerCredential {
   /** The header an API key may come in. */
   public static final String API_KEY_HEADER = "x-api-key";
 
+  /** The header a bearer token or an API key comes in (lower case). */
+  public static final String AUTHORIZATION = "authorization";
+
+  /** The credential's headers: removed before the workload unless it asked for them. */
+  public static final java.util.List<String> HEADERS = java.util.List.of(AUTHORIZATION, API_KEY_HEADER);
+
   public static Found from(Map<String, String> headers) {
-    String authorization = headers.get("authorization");
+    String authorization = headers.get(AUTHORIZATION);
     String apiKey = headers.get(API_KEY_HEADER);
     if (MessageSignatures.isSigned(headers)) {
       if (authorization != null || apiKey != null) {

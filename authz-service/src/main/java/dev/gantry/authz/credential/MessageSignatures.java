@@ -1,33 +1,15 @@
 package dev.gantry.authz.credential;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.crypto.impl.ECDSA;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import dev.gantry.authz.engine.RequestFacts;
-import dev.gantry.authz.engine.SigningKeyEntry;
+import dev.gantry.authz.model.RequestFacts;
+import dev.gantry.authz.model.SigningKeyEntry;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.Provider;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * RFC 9421 HTTP Message Signatures, as Gantry accepts them: one signature ({@code
@@ -44,6 +26,13 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  */
 public final class MessageSignatures {
 
+  /** The headers that carry a signature (lower case). */
+  public static final String SIGNATURE = "signature";
+  public static final String SIGNATURE_INPUT = "signature-input";
+
+  /** The credential's headers: removed before the workload unless it asked for them. */
+  public static final List<String> HEADERS = List.of(SIGNATURE, SIGNATURE_INPUT);
+
   /** How old {@code created} may be: the replay window. */
   public static final long WINDOW_SECONDS = 60;
 
@@ -53,7 +42,6 @@ public final class MessageSignatures {
   /** Nonces remembered at most; past it, signatures with a nonce are refused until old ones expire. */
   static final int MAX_NONCES = 1_000_000;
 
-  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
   private static final List<String> REQUIRED = List.of("@method", "@authority", "@path");
 
   private final Clock clock;
@@ -65,41 +53,21 @@ public final class MessageSignatures {
 
   /** True when the request carries a signature. */
   public static boolean isSigned(Map<String, String> headers) {
-    return headers.containsKey("signature-input") || headers.containsKey("signature");
+    return headers.containsKey(SIGNATURE_INPUT) || headers.containsKey(SIGNATURE);
   }
 
-  /** A registered key, parsed once when the snapshot arrives. */
-  public static SigningKeyEntry keyEntry(String keyId, String workspace, String jwkJson, Set<String> scopes) {
-    JWK jwk;
-    try {
-      jwk = JWK.parse(jwkJson);
-    } catch (ParseException e) {
-      throw new IllegalArgumentException("not a JWK: " + e.getMessage());
-    }
-    try {
-      if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
-        return new SigningKeyEntry(keyId, workspace, "ed25519", new Ed25519PublicKeyParameters(okp.getDecodedX(), 0), scopes);
-      }
-      if (jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
-        return new SigningKeyEntry(keyId, workspace, "ecdsa-p256-sha256", ec.toECPublicKey(), scopes);
-      }
-    } catch (JOSEException e) {
-      throw new IllegalArgumentException("unusable key: " + e.getMessage());
-    }
-    throw new IllegalArgumentException("key type " + jwk.getKeyType() + " (expected: OKP Ed25519 or EC P-256)");
-  }
 
   /** Verifies the request's signature against the registered keys. */
   public Authentication verify(RequestFacts request, Map<String, SigningKeyEntry> keys, byte[] body) {
     Map<String, String> headers = request.headers();
-    String input = headers.get("signature-input");
-    String signatureHeader = headers.get("signature");
+    String input = headers.get(SIGNATURE_INPUT);
+    String signatureHeader = headers.get(SIGNATURE);
     if (input == null || signatureHeader == null) {
       return refused("malformed-signature", "a signed request needs both Signature-Input and Signature");
     }
-    Member member;
+    SignatureInput member;
     try {
-      member = Member.parse(input);
+      member = SignatureInput.parse(input);
     } catch (IllegalArgumentException e) {
       return refused("malformed-signature", "Signature-Input: " + e.getMessage());
     }
@@ -119,7 +87,7 @@ public final class MessageSignatures {
       return refused("digest-required", "a request with a body must sign content-digest (RFC 9530)");
     }
     if (member.components().contains("content-digest")) {
-      String problem = checkDigest(headers.get("content-digest"), body);
+      String problem = ContentDigest.check(headers.get(ContentDigest.HEADER), body);
       if (problem != null) {
         return refused("digest-mismatch", problem);
       }
@@ -156,7 +124,7 @@ public final class MessageSignatures {
     } catch (IllegalArgumentException e) {
       return refused("signature-incomplete", e.getMessage());
     }
-    if (!verifies(key, base.getBytes(StandardCharsets.UTF_8), signature)) {
+    if (!SigningKeys.verifies(key, base.getBytes(StandardCharsets.UTF_8), signature)) {
       return refused("bad-signature", "the signature does not verify with key '" + keyId + "'");
     }
     if (member.params().get("nonce") instanceof String nonce && !remember(keyId + " " + nonce, created, now)) {
@@ -172,7 +140,7 @@ public final class MessageSignatures {
   }
 
   /** The RFC 9421 signature base of {@code request} for the components of {@code member}. */
-  static String signatureBase(RequestFacts request, Member member) {
+  static String signatureBase(RequestFacts request, SignatureInput member) {
     StringBuilder base = new StringBuilder(256);
     String path = request.path() == null ? "/" : request.path();
     int query = path.indexOf('?');
@@ -199,55 +167,7 @@ public final class MessageSignatures {
     return base.append("\"@signature-params\": ").append(member.serialized()).toString();
   }
 
-  private static boolean verifies(SigningKeyEntry key, byte[] base, byte[] signature) {
-    try {
-      if (key.publicKey() instanceof Ed25519PublicKeyParameters ed25519) {
-        Ed25519Signer signer = new Ed25519Signer();
-        signer.init(false, ed25519);
-        signer.update(base, 0, base.length);
-        return signer.verifySignature(signature);
-      }
-      if (key.publicKey() instanceof PublicKey ec && signature.length == 64) {
-        Signature verifier = Signature.getInstance("SHA256withECDSA", BOUNCY_CASTLE);
-        verifier.initVerify(ec);
-        verifier.update(base);
-        return verifier.verify(ECDSA.transcodeSignatureToDER(signature));
-      }
-      return false;
-    } catch (java.security.GeneralSecurityException | JOSEException e) {
-      return false;
-    }
-  }
 
-  /** Null when {@code header} (RFC 9530) matches {@code body}; else what is wrong. */
-  private static String checkDigest(String header, byte[] body) {
-    if (header == null) {
-      return "the signature covers content-digest, which the request does not carry";
-    }
-    byte[] content = body == null ? new byte[0] : body;
-    for (String entry : header.split(",")) {
-      String[] parts = entry.strip().split("=", 2);
-      if (parts.length != 2 || !parts[1].startsWith(":") || !parts[1].endsWith(":") || parts[1].length() < 2) {
-        continue;
-      }
-      String algorithm = switch (parts[0].strip()) {
-        case "sha-256" -> "SHA-256";
-        case "sha-512" -> "SHA-512";
-        default -> null;
-      };
-      if (algorithm == null) {
-        continue;
-      }
-      try {
-        byte[] expected = Base64.getDecoder().decode(parts[1].substring(1, parts[1].length() - 1));
-        return MessageDigest.isEqual(MessageDigest.getInstance(algorithm).digest(content), expected)
-            ? null : "content-digest does not match the body";
-      } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
-        return "content-digest '" + parts[0].strip() + "' is not base64";
-      }
-    }
-    return "content-digest has no sha-256 or sha-512 value (expected: sha-256=:<base64>:)";
-  }
 
   private static byte[] signatureOf(String header, String label) {
     for (String member : header.split(",")) {
@@ -277,69 +197,5 @@ public final class MessageSignatures {
 
   private static Authentication.Refused refused(String reason, String message) {
     return new Authentication.Refused(reason, message);
-  }
-
-  /**
-   * The first member of a Signature-Input dictionary: {@code label=("c1" "c2");p=v;...}.
-   *
-   * @param serialized the member's value exactly as sent: the {@code @signature-params} line
-   */
-  record Member(String label, List<String> components, Map<String, Object> params, String serialized) {
-
-    static Member parse(String header) {
-      String text = header.strip();
-      int equals = text.indexOf('=');
-      if (equals <= 0 || equals + 1 >= text.length() || text.charAt(equals + 1) != '(') {
-        throw new IllegalArgumentException("expected <label>=(\"@method\" ...);created=...;keyid=\"...\"");
-      }
-      String label = text.substring(0, equals).strip();
-      int close = text.indexOf(')', equals);
-      if (close < 0) {
-        throw new IllegalArgumentException("the component list is not closed");
-      }
-      List<String> components = new ArrayList<>();
-      for (String item : text.substring(equals + 2, close).strip().split(" +")) {
-        if (item.isEmpty()) {
-          continue;
-        }
-        if (item.length() < 2 || item.charAt(0) != '"' || item.charAt(item.length() - 1) != '"') {
-          throw new IllegalArgumentException("component " + item + " (expected: quoted names without parameters)");
-        }
-        components.add(item.substring(1, item.length() - 1).toLowerCase(java.util.Locale.ROOT));
-      }
-      int end = close + 1;
-      Map<String, Object> params = new HashMap<>();
-      while (end < text.length() && text.charAt(end) == ';') {
-        int nameEnd = text.indexOf('=', end);
-        if (nameEnd < 0) {
-          throw new IllegalArgumentException("parameter without value");
-        }
-        String name = text.substring(end + 1, nameEnd).strip();
-        int valueStart = nameEnd + 1;
-        Object value;
-        if (valueStart < text.length() && text.charAt(valueStart) == '"') {
-          int quote = text.indexOf('"', valueStart + 1);
-          if (quote < 0) {
-            throw new IllegalArgumentException("parameter " + name + ": unterminated string");
-          }
-          value = text.substring(valueStart + 1, quote);
-          end = quote + 1;
-        } else {
-          int stop = valueStart;
-          while (stop < text.length() && text.charAt(stop) != ';' && text.charAt(stop) != ',') {
-            stop++;
-          }
-          String raw = text.substring(valueStart, stop).strip();
-          try {
-            value = Long.parseLong(raw);
-          } catch (NumberFormatException e) {
-            value = raw;
-          }
-          end = stop;
-        }
-        params.put(name, value);
-      }
-      return new Member(label, List.copyOf(components), Map.copyOf(params), text.substring(equals + 1, end));
-    }
   }
 }

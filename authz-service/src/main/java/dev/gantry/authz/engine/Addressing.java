@@ -1,5 +1,9 @@
 package dev.gantry.authz.engine;
 
+import dev.gantry.authz.model.RequestFacts;
+import dev.gantry.authz.model.Names;
+import dev.gantry.authz.model.WorkloadEntry;
+import dev.gantry.authz.model.AuthzSnapshot;
 import dev.gantry.routing.HostnameGrammar;
 import dev.gantry.routing.ParsedHost;
 import dev.gantry.routing.WorkloadId;

@@ -1,5 +1,8 @@
 package dev.gantry.authz.engine;
 
+import dev.gantry.authz.model.RequestFacts;
+import dev.gantry.authz.model.WorkloadEntry;
+import dev.gantry.authz.model.AuthzSnapshot;
 import dev.gantry.routing.ClusterNames;
 import dev.gantry.routing.GatewayHeaders;
 import dev.gantry.routing.GatewayListeners;
@@ -12,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import dev.gantry.authz.credential.BearerCredential;
+import dev.gantry.authz.credential.CredentialHeaders;
 import dev.gantry.authz.credential.JwtAuthenticator;
 import dev.gantry.authz.credential.Principal;
 import java.util.ArrayList;
@@ -207,6 +211,7 @@ public final class DecisionEngine {
     identity.put(GatewayHeaders.CLUSTER, cluster);
     identity.put(GatewayHeaders.WORKLOAD, workload.id().toString());
     identity.put(GatewayHeaders.REGION, localRegion);
+    identity.putAll(workload.headers());
     String expires = identity.get(GatewayHeaders.CREDENTIAL_EXPIRES);
     if (expires != null) {
       try {
@@ -264,7 +269,7 @@ public final class DecisionEngine {
           403, "wrong-workspace",
           "the credential acts for workspace '" + principal.workspace() + "', not for workload '" + workload.id() + "'");
     }
-    String scope = Permissions.requiredScope(workload.id().product());
+    String scope = workload.id().product().scope();
     if (!principal.scopes().contains(scope)) {
       return new Decision.Deny(
           403, "insufficient-scope", "the credential lacks scope '" + scope + "' for workload '" + workload.id() + "'",
@@ -284,6 +289,7 @@ public final class DecisionEngine {
     identity.put(GatewayHeaders.CLUSTER, cluster);
     identity.put(GatewayHeaders.WORKLOAD, workload.id().toString());
     identity.put(GatewayHeaders.REGION, localRegion);
+    identity.putAll(workload.headers());
     identity.put(GatewayHeaders.ENTERED_AT,
         request.listener() == RequestFacts.Listener.INTERNAL
             ? request.headers().getOrDefault(GatewayHeaders.ENTERED_AT, localRegion)
@@ -316,8 +322,7 @@ public final class DecisionEngine {
       Map<String, String> headers, Map<String, String> replacedAnyway, boolean keepCredential) {
     List<String> found = null;
     for (String name : headers.keySet()) {
-      boolean credential = name.equals("authorization") || name.equals(BearerCredential.API_KEY_HEADER)
-          || name.equals("signature") || name.equals("signature-input");
+      boolean credential = CredentialHeaders.isCredential(name);
       if ((name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name)) || (credential && !keepCredential)) {
         if (found == null) {
           found = new ArrayList<>(2);

@@ -1,9 +1,9 @@
 package dev.gantry.authz.grpc;
 
 import dev.gantry.routing.GatewayListeners;
-import dev.gantry.authz.engine.AuthzSnapshot;
+import dev.gantry.authz.model.AuthzSnapshot;
 import dev.gantry.authz.engine.DecisionEngine;
-import dev.gantry.authz.engine.RequestFacts;
+import dev.gantry.authz.model.RequestFacts;
 import dev.gantry.authz.snapshot.SnapshotStore;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;

@@ -2,7 +2,7 @@ package dev.gantry.authz.snapshot;
 
 import dev.gantry.proto.snapshot.v1.SidecarReport;
 import dev.gantry.proto.snapshot.v1.SidecarReportAck;
-import dev.gantry.authz.engine.AuthzSnapshot;
+import dev.gantry.authz.model.AuthzSnapshot;
 import dev.gantry.proto.snapshot.v1.AuthzSnapshotServiceGrpc;
 import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
 import dev.gantry.proto.snapshot.v1.WatchRequest;

@@ -1,6 +1,6 @@
 package dev.gantry.authz.snapshot;
 
-import dev.gantry.authz.engine.AuthzSnapshot;
+import dev.gantry.authz.model.AuthzSnapshot;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;

@@ -1,32 +1,29 @@
 package dev.gantry.authz.snapshot;
 
-import dev.gantry.authz.engine.ApiKeyEntry;
-import dev.gantry.authz.engine.SigningKeyEntry;
-import dev.gantry.authz.credential.MessageSignatures;
-import dev.gantry.authz.engine.AuthzSnapshot;
-import dev.gantry.authz.engine.Names;
-import dev.gantry.authz.engine.IssuerEntry;
-import dev.gantry.authz.engine.WorkspaceEntry;
-import dev.gantry.proto.snapshot.v1.JwtIssuer;
-import dev.gantry.proto.snapshot.v1.Workspace;
-import java.net.URI;
-import dev.gantry.authz.engine.WorkloadEntry;
-import dev.gantry.proto.snapshot.v1.Catalog;
+import dev.gantry.authz.model.ApiKeyEntry;
+import dev.gantry.authz.model.AuthzSnapshot;
+import dev.gantry.authz.model.Names;
+import dev.gantry.authz.model.SigningKeyEntry;
+import dev.gantry.authz.model.WorkloadEntry;
+import dev.gantry.authz.model.WorkspaceEntry;
+import dev.gantry.proto.fleet.v1.Catalog;
+import dev.gantry.proto.fleet.v1.Entity;
+import dev.gantry.proto.fleet.v1.EntityKey;
+import dev.gantry.proto.snapshot.v1.Placement;
 import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
-import dev.gantry.proto.snapshot.v1.Workload;
-import dev.gantry.routing.Region;
 import dev.gantry.routing.RegionCatalog;
 import dev.gantry.routing.WorkloadId;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Applies a {@link SnapshotUpdate} from the control plane to the snapshot held, producing the
- * next snapshot or refusing the update with a reason. Pure: the caller decides what to swap.
+ * next snapshot or refusing the update with a reason. Every entity is decoded by {@link
+ * FleetEntries}; this class only knows which map each kind lives in. Pure: the caller decides
+ * what to swap.
  */
 public final class SnapshotUpdates {
 
@@ -46,146 +43,139 @@ public final class SnapshotUpdates {
    * @throws RejectedUpdateException when the update does not follow {@code held} or its
    *     content is invalid
    */
-  public static AuthzSnapshot apply(AuthzSnapshot held, SnapshotUpdate update)
-      throws RejectedUpdateException {
-    try {
-      return applyChecked(held, update);
-    } catch (IllegalArgumentException e) {
-      throw new RejectedUpdateException(e.getMessage());
-    }
-  }
-
-  private static AuthzSnapshot applyChecked(AuthzSnapshot held, SnapshotUpdate update)
-      throws RejectedUpdateException {
+  public static AuthzSnapshot apply(AuthzSnapshot held, SnapshotUpdate update) throws RejectedUpdateException {
     if (update.getFull()) {
       if (!update.hasCatalog()) {
         throw new RejectedUpdateException("full update " + update.getVersion() + " has no catalog");
       }
-      Catalog catalog = update.getCatalog();
-      return AuthzSnapshot.of(
-          update.getVersion(), toCatalog(catalog), Set.copyOf(catalog.getBaseDomainsList()),
-          upsert(Map.of(), update), workspaces(Map.of(), update))
-          .withNames(names(Names.NONE.withLegacyHosts(legacyHosts(catalog)), update));
-    }
-    if (held == null || held.version() != update.getBaseVersion()) {
+    } else if (held == null || held.version() != update.getBaseVersion()) {
       throw new RejectedUpdateException(
           "incremental update " + update.getBaseVersion() + "→" + update.getVersion()
               + " does not follow the version held (" + (held == null ? "none" : held.version()) + ")");
-    }
-    if (update.getVersion() <= held.version()) {
+    } else if (update.getVersion() <= held.version()) {
       throw new RejectedUpdateException(
           "update to version " + update.getVersion() + " is not newer than " + held.version());
     }
-    RegionCatalog catalog = held.catalog();
-    Set<String> baseDomains = held.baseDomains();
-    Names names = held.names();
-    if (update.hasCatalog()) {
-      catalog = toCatalog(update.getCatalog());
-      baseDomains = Set.copyOf(update.getCatalog().getBaseDomainsList());
-      names = names.withLegacyHosts(legacyHosts(update.getCatalog()));
-    }
-    Map<WorkloadId, WorkloadEntry> workloads = new HashMap<>(held.workloads());
-    for (String removed : update.getRemovedWorkloadsList()) {
-      workloads.remove(parseId(removed));
-    }
-    return AuthzSnapshot.of(
-        update.getVersion(), catalog, baseDomains, upsert(workloads, update), workspaces(held.workspaces(), update))
-        .withNames(names(names, update));
-  }
-
-  private static Set<String> legacyHosts(Catalog catalog) {
-    Set<String> hosts = new java.util.HashSet<>();
-    catalog.getLegacyHostsList().forEach(h -> hosts.add(h.toLowerCase(java.util.Locale.ROOT)));
-    return hosts;
-  }
-
-  /** The aliases and custom domains of {@code update} when it replaces them, else {@code held}'s. */
-  private static Names names(Names held, SnapshotUpdate update) throws RejectedUpdateException {
-    if (!update.getRoutingChanged()) {
-      return held;
-    }
-    Map<WorkloadId, WorkloadId> aliases = new HashMap<>();
-    for (dev.gantry.proto.snapshot.v1.Alias alias : update.getAliasesList()) {
-      aliases.put(parseId(alias.getAlias()), parseId(alias.getWorkload()));
-    }
-    Map<String, Names.DomainTarget> domains = new HashMap<>();
-    for (dev.gantry.proto.snapshot.v1.CustomDomain domain : update.getCustomDomainsList()) {
-      domains.put(domain.getDomain().toLowerCase(java.util.Locale.ROOT), new Names.DomainTarget(
-          parseId(domain.getWorkload()), domain.getLocation().isEmpty() ? null : domain.getLocation()));
-    }
-    return held.withRouting(aliases, domains);
-  }
-
-  private static Map<WorkloadId, WorkloadEntry> upsert(
-      Map<WorkloadId, WorkloadEntry> base, SnapshotUpdate update) throws RejectedUpdateException {
-    Map<WorkloadId, WorkloadEntry> result = new HashMap<>(base);
-    for (Workload w : update.getUpsertedWorkloadsList()) {
-      WorkloadId id = parseId(w.getId());
-      result.put(id, new WorkloadEntry(id, w.getPublic(), new LinkedHashSet<>(w.getRegionsList()),
-          new LinkedHashSet<>(w.getAllowedRegionsList()), w.getPolicy(), w.getForwardCredential()));
-    }
-    return result;
-  }
-
-  private static Map<String, WorkspaceEntry> workspaces(Map<String, WorkspaceEntry> base, SnapshotUpdate update)
-      throws RejectedUpdateException {
-    Map<String, WorkspaceEntry> result = new HashMap<>(base);
-    update.getRemovedWorkspacesList().forEach(result::remove);
-    for (Workspace w : update.getUpsertedWorkspacesList()) {
-      List<IssuerEntry> issuers = new java.util.ArrayList<>();
-      for (JwtIssuer i : w.getJwtIssuersList()) {
-        URI jwks;
-        try {
-          jwks = URI.create(i.getJwksUri());
-        } catch (IllegalArgumentException e) {
-          throw new RejectedUpdateException("workspace " + w.getId() + ": jwks_uri '" + i.getJwksUri() + "' is not a URI");
-        }
-        if (!"http".equals(jwks.getScheme()) && !"https".equals(jwks.getScheme())) {
-          throw new RejectedUpdateException("workspace " + w.getId() + ": jwks_uri '" + jwks + "' (expected: http or https)");
-        }
-        issuers.add(new IssuerEntry(i.getIssuer(), jwks, Set.copyOf(i.getAudiencesList())));
-      }
-      List<ApiKeyEntry> keys = new java.util.ArrayList<>();
-      for (dev.gantry.proto.snapshot.v1.ApiKey key : w.getApiKeysList()) {
-        if (key.getSecretSha256().size() != 32) {
-          throw new RejectedUpdateException("API key " + key.getId() + " of workspace " + w.getId() + ": hash is not SHA-256");
-        }
-        keys.add(new ApiKeyEntry(key.getId(), w.getId(), key.getSecretSha256().toByteArray(), Set.copyOf(key.getScopesList()),
-            key.getName(), key.getExpiresAtEpochSeconds() == 0 ? null : java.time.Instant.ofEpochSecond(key.getExpiresAtEpochSeconds()),
-            key.getRevoked()));
-      }
-      List<SigningKeyEntry> signingKeys = new java.util.ArrayList<>();
-      for (dev.gantry.proto.snapshot.v1.SigningKey key : w.getSigningKeysList()) {
-        try {
-          signingKeys.add(MessageSignatures.keyEntry(key.getKeyId(), w.getId(), key.getJwk(), Set.copyOf(key.getScopesList())));
-        } catch (IllegalArgumentException e) {
-          throw new RejectedUpdateException("signing key " + key.getKeyId() + " of workspace " + w.getId() + ": " + e.getMessage());
-        }
-      }
-      result.put(w.getId(), new WorkspaceEntry(w.getId(), issuers, keys, signingKeys));
-    }
-    return result;
-  }
-
-  private static WorkloadId parseId(String id) throws RejectedUpdateException {
     try {
-      return WorkloadId.parse(id);
+      return new Working(update.getFull() ? null : held).apply(update);
     } catch (IllegalArgumentException e) {
       throw new RejectedUpdateException(e.getMessage());
     }
   }
 
-  private static RegionCatalog toCatalog(Catalog catalog) throws RejectedUpdateException {
-    List<Region> regions =
-        catalog.getRegionsList().stream()
-            .map(r -> new Region(r.getId(), r.getCountry(), r.getContinent(), r.getLatitude(), r.getLongitude()))
-            .toList();
-    Map<String, Set<String>> groups = new LinkedHashMap<>();
-    catalog.getGroupsList().forEach(g -> groups.put(g.getName(), Set.copyOf(g.getRegionsList())));
-    try {
-      return new RegionCatalog(regions, groups);
-    } catch (IllegalArgumentException e) {
-      throw new RejectedUpdateException("catalog: " + e.getMessage());
+  /** The held snapshot's maps, copied to apply one update to. */
+  private static final class Working {
+
+    private RegionCatalog catalog;
+    private Set<String> baseDomains;
+    private Set<String> legacyHosts;
+    private final Map<String, WorkspaceEntry> workspaces;
+    private final Map<String, ApiKeyEntry> apiKeys;
+    private final Map<String, SigningKeyEntry> signingKeys;
+    private final Map<WorkloadId, WorkloadEntry> workloads;
+    private final Map<WorkloadId, WorkloadId> aliases;
+    private final Map<String, Names.DomainTarget> domains;
+
+    Working(AuthzSnapshot held) {
+      catalog = held == null ? null : held.catalog();
+      baseDomains = held == null ? Set.of() : held.baseDomains();
+      legacyHosts = held == null ? Set.of() : held.names().legacyHosts();
+      workspaces = held == null ? new HashMap<>() : new HashMap<>(held.workspaces());
+      apiKeys = held == null ? new HashMap<>() : new HashMap<>(held.apiKeys());
+      signingKeys = held == null ? new HashMap<>() : new HashMap<>(held.signingKeys());
+      workloads = held == null ? new HashMap<>() : new HashMap<>(held.workloads());
+      aliases = held == null ? new HashMap<>() : new HashMap<>(held.names().aliases());
+      domains = held == null ? new HashMap<>() : new HashMap<>(held.names().customDomains());
+    }
+
+    AuthzSnapshot apply(SnapshotUpdate update) {
+      if (update.hasCatalog()) {
+        Catalog next = update.getCatalog();
+        catalog = FleetEntries.catalog(next);
+        baseDomains = Set.copyOf(next.getBaseDomainsList());
+        legacyHosts = FleetEntries.legacyHosts(next);
+      }
+      for (EntityKey removed : update.getRemovedList()) {
+        remove(removed);
+      }
+      Map<String, Placement> placements = new HashMap<>();
+      update.getPlacementsList().forEach(p -> placements.put(p.getWorkload(), p));
+      for (Entity entity : update.getUpsertedList()) {
+        upsert(entity, placements);
+      }
+      for (Placement placement : placements.values()) {
+        WorkloadId id = WorkloadId.parse(placement.getWorkload());
+        WorkloadEntry workload = workloads.get(id);
+        if (workload == null) {
+          throw new IllegalArgumentException("placement of workload " + id + ", which the snapshot does not hold");
+        }
+        workloads.put(id, workload.withPlacement(Set.copyOf(placement.getAllowedRegionsList()), placement.getPolicy()));
+      }
+      attachKeys();
+      return AuthzSnapshot.of(update.getVersion(), catalog, baseDomains, workloads, workspaces)
+          .withNames(new Names(legacyHosts, aliases, domains));
+    }
+
+    private void remove(EntityKey key) {
+      switch (key.getKind()) {
+        case "workspace" -> workspaces.remove(key.getId());
+        case "api_key" -> apiKeys.remove(key.getId());
+        case "signing_key" -> signingKeys.remove(key.getId());
+        case "workload" -> workloads.remove(WorkloadId.parse(key.getId()));
+        case "alias" -> aliases.remove(WorkloadId.parse(key.getId()));
+        case "custom_domain" -> domains.remove(key.getId());
+        default -> throw new IllegalArgumentException("removed entity of kind '" + key.getKind() + "', which sidecars do not hold");
+      }
+    }
+
+    private void upsert(Entity entity, Map<String, Placement> placements) {
+      switch (entity.getKindCase()) {
+        case WORKSPACE -> workspaces.put(entity.getWorkspace().getId(), FleetEntries.workspace(entity.getWorkspace()));
+        case API_KEY -> apiKeys.put(entity.getApiKey().getId(), FleetEntries.apiKey(entity.getApiKey()));
+        case SIGNING_KEY -> signingKeys.put(entity.getSigningKey().getKeyId(), FleetEntries.signingKey(entity.getSigningKey()));
+        case WORKLOAD -> {
+          String id = entity.getWorkload().getId();
+          Placement placement = placements.remove(id);
+          WorkloadEntry held = workloads.get(WorkloadId.parse(id));
+          if (placement == null && held == null) {
+            throw new IllegalArgumentException("workload " + id + " arrived without its placement");
+          }
+          WorkloadEntry next = FleetEntries.workload(entity.getWorkload(),
+              placement != null ? placement : FleetEntries.placement(held));
+          workloads.put(next.id(), next);
+        }
+        case ALIAS -> {
+          Map.Entry<WorkloadId, WorkloadId> alias = FleetEntries.alias(entity.getAlias());
+          aliases.put(alias.getKey(), alias.getValue());
+        }
+        case CUSTOM_DOMAIN -> {
+          Map.Entry<String, Names.DomainTarget> domain = FleetEntries.domain(entity.getCustomDomain());
+          domains.put(domain.getKey(), domain.getValue());
+        }
+        case REPLICA, KIND_NOT_SET -> throw new IllegalArgumentException(
+            "entity of kind " + entity.getKindCase() + ", which sidecars do not hold");
+      }
+    }
+
+    /** Each workspace with the keys that name it; a key of no workspace refuses the update. */
+    private void attachKeys() {
+      Map<String, List<ApiKeyEntry>> keysByWorkspace = new HashMap<>();
+      for (ApiKeyEntry key : apiKeys.values()) {
+        keysByWorkspace.computeIfAbsent(owner(key.workspace(), "API key " + key.id()), w -> new ArrayList<>()).add(key);
+      }
+      Map<String, List<SigningKeyEntry>> signingByWorkspace = new HashMap<>();
+      for (SigningKeyEntry key : signingKeys.values()) {
+        signingByWorkspace.computeIfAbsent(owner(key.workspace(), "signing key " + key.keyId()), w -> new ArrayList<>()).add(key);
+      }
+      workspaces.replaceAll((id, w) -> w.withKeys(
+          keysByWorkspace.getOrDefault(id, List.of()), signingByWorkspace.getOrDefault(id, List.of())));
+    }
+
+    private String owner(String workspace, String what) {
+      if (!workspaces.containsKey(workspace)) {
+        throw new IllegalArgumentException(what + " names workspace " + workspace + ", which the snapshot does not hold");
+      }
+      return workspace;
     }
   }
 }

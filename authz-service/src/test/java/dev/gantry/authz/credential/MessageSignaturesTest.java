@@ -2,8 +2,8 @@ package dev.gantry.authz.credential;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.authz.engine.RequestFacts;
-import dev.gantry.authz.engine.SigningKeyEntry;
+import dev.gantry.authz.model.RequestFacts;
+import dev.gantry.authz.model.SigningKeyEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,8 +29,8 @@ class MessageSignaturesTest {
     ed = TestSigner.ed25519("ed-1");
     ec = TestSigner.p256("ec-1");
     keys = Map.of(
-        "ed-1", MessageSignatures.keyEntry("ed-1", "demo", ed.publicJwk(), Set.of("agt:invoke")),
-        "ec-1", MessageSignatures.keyEntry("ec-1", "demo", ec.publicJwk(), Set.of("agt:invoke")));
+        "ed-1", SigningKeys.entry("ed-1", "demo", ed.publicJwk(), Set.of("agt:invoke")),
+        "ec-1", SigningKeys.entry("ec-1", "demo", ec.publicJwk(), Set.of("agt:invoke")));
   }
 
   private static String params(TestSigner signer, long created, String extra) {

@@ -1,5 +1,11 @@
 package dev.gantry.authz.engine;
 
+import dev.gantry.authz.model.RequestFacts;
+import dev.gantry.authz.model.Names;
+import dev.gantry.authz.model.ApiKeyEntry;
+import dev.gantry.authz.model.WorkspaceEntry;
+import dev.gantry.authz.model.WorkloadEntry;
+import dev.gantry.authz.model.AuthzSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.authz.credential.JwtAuthenticator;

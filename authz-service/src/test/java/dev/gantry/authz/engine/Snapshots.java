@@ -1,5 +1,7 @@
 package dev.gantry.authz.engine;
 
+import dev.gantry.authz.model.WorkloadEntry;
+import dev.gantry.authz.model.AuthzSnapshot;
 import dev.gantry.authz.credential.TestIssuer;
 import dev.gantry.routing.Region;
 import dev.gantry.routing.RegionCatalog;

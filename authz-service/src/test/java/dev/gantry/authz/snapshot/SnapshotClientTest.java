@@ -2,13 +2,15 @@ package dev.gantry.authz.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.authz.engine.AuthzSnapshot;
+import dev.gantry.authz.model.AuthzSnapshot;
 import dev.gantry.proto.snapshot.v1.AuthzSnapshotServiceGrpc;
-import dev.gantry.proto.snapshot.v1.Catalog;
-import dev.gantry.proto.snapshot.v1.Region;
+import dev.gantry.proto.fleet.v1.Catalog;
+import dev.gantry.proto.fleet.v1.Entity;
+import dev.gantry.proto.fleet.v1.Region;
+import dev.gantry.proto.snapshot.v1.Placement;
 import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
 import dev.gantry.proto.snapshot.v1.WatchRequest;
-import dev.gantry.proto.snapshot.v1.Workload;
+import dev.gantry.proto.fleet.v1.Workload;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -68,7 +70,8 @@ class SnapshotClientTest {
   private static SnapshotUpdate full(long version, String... workloads) {
     SnapshotUpdate.Builder update = SnapshotUpdate.newBuilder().setVersion(version).setFull(true).setCatalog(CATALOG);
     for (String id : workloads) {
-      update.addUpsertedWorkloads(Workload.newBuilder().setId(id).addRegions("eu-lon-1"));
+      update.addUpserted(Entity.newBuilder().setWorkload(Workload.newBuilder().setId(id).addRegions("eu-lon-1")));
+      update.addPlacements(Placement.newBuilder().setWorkload(id).addAllowedRegions("eu-lon-1"));
     }
     return update.build();
   }

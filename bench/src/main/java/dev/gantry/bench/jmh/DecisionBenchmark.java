@@ -16,15 +16,16 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gantry.authz.credential.JwtAuthenticator;
 import dev.gantry.authz.credential.VerifiedTokens;
-import dev.gantry.authz.engine.AuthzSnapshot;
+import dev.gantry.authz.model.AuthzSnapshot;
 import dev.gantry.authz.engine.Decision;
 import dev.gantry.authz.engine.DecisionEngine;
-import dev.gantry.authz.engine.IssuerEntry;
-import dev.gantry.authz.engine.RequestFacts;
-import dev.gantry.authz.engine.WorkloadEntry;
-import dev.gantry.authz.engine.WorkspaceEntry;
-import dev.gantry.authz.engine.ApiKeyEntry;
+import dev.gantry.authz.model.IssuerEntry;
+import dev.gantry.authz.model.RequestFacts;
+import dev.gantry.authz.model.WorkloadEntry;
+import dev.gantry.authz.model.WorkspaceEntry;
+import dev.gantry.authz.model.ApiKeyEntry;
 import dev.gantry.authz.credential.MessageSignatures;
+import dev.gantry.authz.credential.SigningKeys;
 import dev.gantry.routing.Region;
 import dev.gantry.routing.RegionCatalog;
 import dev.gantry.routing.WorkloadId;
@@ -95,8 +96,8 @@ public class DecisionBenchmark {
             List.of(new ApiKeyEntry("benchkey0001", "demo",
                 java.security.MessageDigest.getInstance("SHA-256").digest("s3cr3t-bench-secret-of-forty-three-chars-xx".getBytes(StandardCharsets.US_ASCII)),
                 Set.of("agt:invoke"), "bench", null, false)),
-            List.of(MessageSignatures.keyEntry("bench-ed", "demo", ed.toPublicJWK().toJSONString(), Set.of("agt:invoke")),
-                MessageSignatures.keyEntry("bench-ec", "demo", ec.toPublicJWK().toJSONString(), Set.of("agt:invoke"))))));
+            List.of(SigningKeys.entry("bench-ed", "demo", ed.toPublicJWK().toJSONString(), Set.of("agt:invoke")),
+                SigningKeys.entry("bench-ec", "demo", ec.toPublicJWK().toJSONString(), Set.of("agt:invoke"))))));
     cachedEngine = new DecisionEngine("eu-lon-1",
         new JwtAuthenticator((uri, kid) -> keys.get(kid), new VerifiedTokens(10_000), Clock.systemUTC()));
     uncachedEngine = new DecisionEngine("eu-lon-1",

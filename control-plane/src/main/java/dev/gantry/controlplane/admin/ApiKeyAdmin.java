@@ -1,7 +1,9 @@
 package dev.gantry.controlplane.admin;
 
 import dev.gantry.controlplane.deploy.ApiKeyMint;
-import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.deploy.WorkspaceRules;
+import dev.gantry.controlplane.fleet.FleetCodec;
+import dev.gantry.routing.Product;
 import dev.gantry.controlplane.model.ApiKey;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Workspace;
@@ -24,13 +26,13 @@ import java.util.TreeSet;
 public final class ApiKeyAdmin extends ApiKeyServiceGrpc.ApiKeyServiceImplBase {
 
   private final FleetStore store;
-  private final Deployments deployments;
+  private final WorkspaceRules rules;
   private final ApiKeyMint mint;
   private final Clock clock;
 
-  public ApiKeyAdmin(FleetStore store, Deployments deployments, ApiKeyMint mint, Clock clock) {
+  public ApiKeyAdmin(FleetStore store, WorkspaceRules rules, ApiKeyMint mint, Clock clock) {
     this.store = store;
-    this.deployments = deployments;
+    this.rules = rules;
     this.mint = mint;
     this.clock = clock;
   }
@@ -39,10 +41,10 @@ public final class ApiKeyAdmin extends ApiKeyServiceGrpc.ApiKeyServiceImplBase {
   public void createApiKey(CreateApiKeyRequest request, StreamObserver<CreatedApiKey> responses) {
     AdminStatus.answer(responses, () -> {
       Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-      Set<String> scopes = request.getScopesCount() == 0 ? Deployments.SCOPES : new TreeSet<>(request.getScopesList());
+      Set<String> scopes = request.getScopesCount() == 0 ? Product.SCOPES : new TreeSet<>(request.getScopesList());
       ApiKeyMint.Minted minted = mint.mint(request.getName(), scopes, now,
           request.getTtlSeconds() == 0 ? null : now.plusSeconds(request.getTtlSeconds()));
-      FleetState stored = store.update(state -> deployments.addApiKey(state, request.getWorkspace(), minted.stored()));
+      FleetState stored = store.update(state -> rules.addApiKey(state, request.getWorkspace(), minted.stored()));
       return CreatedApiKey.newBuilder()
           .setKey(minted.key())
           .setInfo(info(request.getWorkspace(), minted.stored(), stored.version()))
@@ -67,7 +69,7 @@ public final class ApiKeyAdmin extends ApiKeyServiceGrpc.ApiKeyServiceImplBase {
   @Override
   public void revokeApiKey(RevokeApiKeyRequest request, StreamObserver<ApiKeyInfo> responses) {
     AdminStatus.answer(responses, () -> {
-      FleetState stored = store.update(state -> deployments.revokeApiKey(state, request.getId()));
+      FleetState stored = store.update(state -> rules.revokeApiKey(state, request.getId()));
       for (Workspace workspace : stored.workspaces().values()) {
         for (ApiKey key : workspace.apiKeys()) {
           if (key.id().equals(request.getId())) {
@@ -80,14 +82,9 @@ public final class ApiKeyAdmin extends ApiKeyServiceGrpc.ApiKeyServiceImplBase {
   }
 
   private static ApiKeyInfo info(String workspace, ApiKey key, long version) {
+    // Never the hash: the admin API has no use for it.
     return ApiKeyInfo.newBuilder()
-        .setId(key.id())
-        .setWorkspace(workspace)
-        .setName(key.name() == null ? "" : key.name())
-        .addAllScopes(new TreeSet<>(key.scopes()))
-        .setCreatedAtEpochSeconds(key.createdAt().getEpochSecond())
-        .setExpiresAtEpochSeconds(key.expiresAt() == null ? 0 : key.expiresAt().getEpochSecond())
-        .setRevoked(key.revoked())
+        .setKey(FleetCodec.apiKey(workspace, key).toBuilder().clearSecretSha256())
         .setVersion(version)
         .build();
   }

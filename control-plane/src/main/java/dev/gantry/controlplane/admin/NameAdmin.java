@@ -1,15 +1,14 @@
 package dev.gantry.controlplane.admin;
 
-import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.deploy.NameRules;
+import dev.gantry.controlplane.fleet.FleetCodec;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Routing;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.store.FleetStore;
-import dev.gantry.proto.admin.v1.AliasInfo;
 import dev.gantry.proto.admin.v1.BindDomainRequest;
 import dev.gantry.proto.admin.v1.CreateAliasRequest;
 import dev.gantry.proto.admin.v1.DeleteAliasRequest;
-import dev.gantry.proto.admin.v1.DomainInfo;
 import dev.gantry.proto.admin.v1.ListNamesRequest;
 import dev.gantry.proto.admin.v1.NameServiceGrpc;
 import dev.gantry.proto.admin.v1.Names;
@@ -23,35 +22,36 @@ public final class NameAdmin extends NameServiceGrpc.NameServiceImplBase {
 
   private final Topology topology;
   private final FleetStore store;
-  private final Deployments deployments;
+  private final NameRules rules;
 
-  public NameAdmin(Topology topology, FleetStore store, Deployments deployments) {
+  public NameAdmin(Topology topology, FleetStore store, NameRules rules) {
     this.topology = topology;
     this.store = store;
-    this.deployments = deployments;
+    this.rules = rules;
   }
 
   @Override
   public void createAlias(CreateAliasRequest request, StreamObserver<Names> responses) {
-    AdminStatus.answer(responses, () -> names(store.update(state -> deployments.addAlias(state,
-        AdminMessages.workloadId(request.getAlias()), AdminMessages.workloadId(request.getWorkload())))));
+    AdminStatus.answer(responses, () -> names(store.update(state -> rules.addAlias(state,
+        AdminMessages.workloadId(request.getAlias().getAlias()), AdminMessages.workloadId(request.getAlias().getWorkload())))));
   }
 
   @Override
   public void deleteAlias(DeleteAliasRequest request, StreamObserver<Names> responses) {
     AdminStatus.answer(responses, () -> names(store.update(state ->
-        deployments.removeAlias(state, AdminMessages.workloadId(request.getAlias())))));
+        rules.removeAlias(state, AdminMessages.workloadId(request.getAlias())))));
   }
 
   @Override
   public void bindDomain(BindDomainRequest request, StreamObserver<Names> responses) {
-    AdminStatus.answer(responses, () -> names(store.update(state -> deployments.bindDomain(state,
-        request.getDomain(), AdminMessages.workloadId(request.getWorkload()), request.getLocation()))));
+    dev.gantry.proto.fleet.v1.CustomDomain domain = request.getDomain();
+    AdminStatus.answer(responses, () -> names(store.update(state -> rules.bindDomain(state,
+        domain.getDomain(), AdminMessages.workloadId(domain.getWorkload()), domain.getLocation()))));
   }
 
   @Override
   public void unbindDomain(UnbindDomainRequest request, StreamObserver<Names> responses) {
-    AdminStatus.answer(responses, () -> names(store.update(state -> deployments.unbindDomain(state, request.getDomain()))));
+    AdminStatus.answer(responses, () -> names(store.update(state -> rules.unbindDomain(state, request.getDomain()))));
   }
 
   @Override
@@ -65,10 +65,9 @@ public final class NameAdmin extends NameServiceGrpc.NameServiceImplBase {
   private Names names(FleetState state) {
     Names.Builder names = Names.newBuilder().addAllLegacyHosts(topology.legacyHosts()).setVersion(state.version());
     state.routing().aliases().entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.comparing(Object::toString)))
-        .forEach(e -> names.addAliases(AliasInfo.newBuilder().setAlias(e.getKey().toString()).setWorkload(e.getValue().toString())));
+        .forEach(e -> names.addAliases(FleetCodec.alias(e.getKey(), e.getValue())));
     state.routing().customDomains().values().stream().sorted(Comparator.comparing(Routing.CustomDomain::domain))
-        .forEach(d -> names.addDomains(DomainInfo.newBuilder().setDomain(d.domain()).setWorkload(d.workload().toString())
-            .setLocation(d.location() == null ? "" : d.location())));
+        .forEach(d -> names.addDomains(FleetCodec.domain(d)));
     return names.build();
   }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.admin;
 
+import dev.gantry.controlplane.fleet.FleetCodec;
 import dev.gantry.controlplane.deploy.Deployments;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Topology;
@@ -28,7 +29,7 @@ public final class PolicyAdmin extends PolicyServiceGrpc.PolicyServiceImplBase {
   @Override
   public void setLocationPolicy(SetLocationPolicyRequest request, StreamObserver<LocationPolicyInfo> responses) {
     AdminStatus.answer(responses, () -> {
-      LocationPolicy policy = AdminMessages.policy(request.getPolicy());
+      LocationPolicy policy = FleetCodec.policy(request.getPolicy());
       FleetState stored;
       SortedSet<String> allowed;
       switch (request.getTargetCase()) {
@@ -45,7 +46,7 @@ public final class PolicyAdmin extends PolicyServiceGrpc.PolicyServiceImplBase {
         default -> throw AdminStatus.invalid("no target (expected: a workspace or a workload)");
       }
       return LocationPolicyInfo.newBuilder()
-          .setPolicy(AdminMessages.policy(policy))
+          .setPolicy(FleetCodec.policy(policy))
           .addAllAllowedRegions(allowed)
           .setVersion(stored.version())
           .build();

@@ -1,10 +1,10 @@
 package dev.gantry.controlplane.admin;
 
+import dev.gantry.controlplane.fleet.FleetCodec;
 import dev.gantry.controlplane.model.GatewaySite;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.proto.admin.v1.ListRegionsRequest;
 import dev.gantry.proto.admin.v1.ListRegionsResponse;
-import dev.gantry.proto.admin.v1.RegionGroupInfo;
 import dev.gantry.proto.admin.v1.RegionInfo;
 import dev.gantry.proto.admin.v1.RegionServiceGrpc;
 import dev.gantry.routing.Region;
@@ -26,12 +26,11 @@ public final class RegionAdmin extends RegionServiceGrpc.RegionServiceImplBase {
       for (Region region : topology.catalog().regions().values()) {
         GatewaySite site = topology.sites().get(region.id());
         list.addRegions(RegionInfo.newBuilder()
-            .setId(region.id()).setCountry(region.country()).setContinent(region.continent())
-            .setLatitude(region.latitude()).setLongitude(region.longitude())
+            .setRegion(FleetCodec.region(region))
             .setGateway(site.gateway().toString()).setInternal(site.internal().toString()));
       }
       topology.catalog().groups().forEach((name, members) ->
-          list.addGroups(RegionGroupInfo.newBuilder().setName(name).addAllRegions(members)));
+          list.addGroups(dev.gantry.proto.fleet.v1.RegionGroup.newBuilder().setName(name).addAllRegions(members)));
       return list.build();
     });
   }

@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.admin;
 
+import dev.gantry.controlplane.fleet.FleetCodec;
 import dev.gantry.controlplane.deploy.Deployments;
 import dev.gantry.controlplane.deploy.Refusal;
 import dev.gantry.controlplane.model.Replica;
@@ -33,7 +34,7 @@ public final class ReplicaAdmin extends ReplicaServiceGrpc.ReplicaServiceImplBas
   @Override
   public void registerReplica(RegisterReplicaRequest request, StreamObserver<ReplicaLease> responses) {
     AdminStatus.answer(responses, () -> {
-      Replica replica = AdminMessages.replica(request.getWorkload(), request.getRegion(), request.getAddress());
+      Replica replica = AdminMessages.replica(request.getReplica());
       if (request.getPermanent()) {
         store.update(state -> deployments.addReplica(state, replica));
         return lease(replica, Duration.ZERO);
@@ -45,7 +46,7 @@ public final class ReplicaAdmin extends ReplicaServiceGrpc.ReplicaServiceImplBas
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<ReplicaLease> responses) {
     AdminStatus.answer(responses, () -> {
-      Replica replica = AdminMessages.replica(request.getWorkload(), request.getRegion(), request.getAddress());
+      Replica replica = AdminMessages.replica(request.getReplica());
       Duration ttl = leases.heartbeat(replica);
       if (ttl == null) {
         throw new Refusal(Refusal.Kind.NOT_FOUND, "replica " + replica.address() + " of '" + replica.workload()
@@ -58,7 +59,7 @@ public final class ReplicaAdmin extends ReplicaServiceGrpc.ReplicaServiceImplBas
   @Override
   public void deregisterReplica(DeregisterReplicaRequest request, StreamObserver<DeregisterReplicaResponse> responses) {
     AdminStatus.answer(responses, () -> {
-      leases.deregister(AdminMessages.replica(request.getWorkload(), request.getRegion(), request.getAddress()));
+      leases.deregister(AdminMessages.replica(request.getReplica()));
       return DeregisterReplicaResponse.newBuilder().setVersion(store.current().version()).build();
     });
   }
@@ -71,9 +72,7 @@ public final class ReplicaAdmin extends ReplicaServiceGrpc.ReplicaServiceImplBas
       for (Replica replica : store.current().replicas()) {
         if (request.getWorkload().isEmpty() || replica.workload().toString().equals(request.getWorkload())) {
           list.addReplicas(ReplicaInfo.newBuilder()
-              .setWorkload(replica.workload().toString())
-              .setRegion(replica.region())
-              .setAddress(replica.address().toString())
+              .setReplica(FleetCodec.replica(replica))
               .setLeased(leases.isLeased(replica)));
         }
       }
@@ -83,9 +82,7 @@ public final class ReplicaAdmin extends ReplicaServiceGrpc.ReplicaServiceImplBas
 
   private static ReplicaLease lease(Replica replica, Duration ttl) {
     return ReplicaLease.newBuilder()
-        .setWorkload(replica.workload().toString())
-        .setRegion(replica.region())
-        .setAddress(replica.address().toString())
+        .setReplica(FleetCodec.replica(replica))
         .setTtlMillis((int) ttl.toMillis())
         .build();
   }

@@ -4,7 +4,9 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
-import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.deploy.WorkspaceRules;
+import dev.gantry.controlplane.fleet.FleetCodec;
+import dev.gantry.routing.Product;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.SigningKey;
 import dev.gantry.controlplane.model.Workspace;
@@ -25,11 +27,11 @@ import java.util.TreeSet;
 public final class SigningKeyAdmin extends SigningKeyServiceGrpc.SigningKeyServiceImplBase {
 
   private final FleetStore store;
-  private final Deployments deployments;
+  private final WorkspaceRules rules;
 
-  public SigningKeyAdmin(FleetStore store, Deployments deployments) {
+  public SigningKeyAdmin(FleetStore store, WorkspaceRules rules) {
     this.store = store;
-    this.deployments = deployments;
+    this.rules = rules;
   }
 
   @Override
@@ -37,7 +39,7 @@ public final class SigningKeyAdmin extends SigningKeyServiceGrpc.SigningKeyServi
     AdminStatus.answer(responses, () -> {
       JWK jwk;
       try {
-        jwk = JWK.parse(request.getJwk());
+        jwk = JWK.parse(request.getKey().getJwk());
       } catch (ParseException e) {
         throw AdminStatus.invalid("jwk: not a JSON Web Key (" + e.getMessage() + ")");
       }
@@ -52,10 +54,11 @@ public final class SigningKeyAdmin extends SigningKeyServiceGrpc.SigningKeyServi
       } else {
         throw AdminStatus.invalid("jwk of type " + jwk.getKeyType() + " (expected: OKP Ed25519 or EC P-256)");
       }
-      Set<String> scopes = request.getScopesCount() == 0 ? Deployments.SCOPES : new TreeSet<>(request.getScopesList());
-      SigningKey key = new SigningKey(request.getKeyId(), jwk.toPublicJWK().toJSONString(), alg, scopes);
-      FleetState stored = store.update(state -> deployments.addSigningKey(state, request.getWorkspace(), key));
-      return info(request.getWorkspace(), key, stored.version());
+      dev.gantry.proto.fleet.v1.SigningKey asked = request.getKey();
+      Set<String> scopes = asked.getScopesCount() == 0 ? Product.SCOPES : new TreeSet<>(asked.getScopesList());
+      SigningKey key = new SigningKey(asked.getKeyId(), jwk.toPublicJWK().toJSONString(), alg, scopes);
+      FleetState stored = store.update(state -> rules.addSigningKey(state, asked.getWorkspace(), key));
+      return info(asked.getWorkspace(), key, stored.version());
     });
   }
 
@@ -77,7 +80,7 @@ public final class SigningKeyAdmin extends SigningKeyServiceGrpc.SigningKeyServi
   public void deleteSigningKey(DeleteSigningKeyRequest request, StreamObserver<SigningKeyInfo> responses) {
     AdminStatus.answer(responses, () -> {
       FleetState before = store.current();
-      FleetState stored = store.update(state -> deployments.removeSigningKey(state, request.getKeyId()));
+      FleetState stored = store.update(state -> rules.removeSigningKey(state, request.getKeyId()));
       for (Workspace w : before.workspaces().values()) {
         for (SigningKey k : w.signingKeys()) {
           if (k.keyId().equals(request.getKeyId())) {
@@ -85,12 +88,14 @@ public final class SigningKeyAdmin extends SigningKeyServiceGrpc.SigningKeyServi
           }
         }
       }
-      return SigningKeyInfo.newBuilder().setKeyId(request.getKeyId()).setVersion(stored.version()).build();
+      return SigningKeyInfo.newBuilder()
+          .setKey(dev.gantry.proto.fleet.v1.SigningKey.newBuilder().setKeyId(request.getKeyId()))
+          .setVersion(stored.version())
+          .build();
     });
   }
 
   private static SigningKeyInfo info(String workspace, SigningKey key, long version) {
-    return SigningKeyInfo.newBuilder().setKeyId(key.keyId()).setWorkspace(workspace).setAlg(key.alg())
-        .addAllScopes(new TreeSet<>(key.scopes())).setVersion(version).build();
+    return SigningKeyInfo.newBuilder().setKey(FleetCodec.signingKey(workspace, key)).setVersion(version).build();
   }
 }

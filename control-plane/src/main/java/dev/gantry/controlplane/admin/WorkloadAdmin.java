@@ -3,7 +3,7 @@ package dev.gantry.controlplane.admin;
 import dev.gantry.controlplane.deploy.Deployments;
 import dev.gantry.controlplane.deploy.Refusal;
 import dev.gantry.controlplane.model.FleetState;
-import dev.gantry.controlplane.model.StreamLimits;
+import dev.gantry.controlplane.fleet.FleetCodec;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.controlplane.store.FleetStore;
@@ -17,7 +17,6 @@ import dev.gantry.proto.admin.v1.WorkloadInfo;
 import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
 import dev.gantry.routing.WorkloadId;
 import io.grpc.stub.StreamObserver;
-import java.util.TreeSet;
 
 /** The admin API's workloads: create (deploy), get, list, delete. */
 public final class WorkloadAdmin extends WorkloadServiceGrpc.WorkloadServiceImplBase {
@@ -35,12 +34,9 @@ public final class WorkloadAdmin extends WorkloadServiceGrpc.WorkloadServiceImpl
   @Override
   public void createWorkload(CreateWorkloadRequest request, StreamObserver<WorkloadInfo> responses) {
     AdminStatus.answer(responses, () -> {
-      WorkloadId id = AdminMessages.workloadId(request.getId());
-      Workload asked = new Workload(
-          id, request.getPublic(), new TreeSet<>(request.getRegionsList()), AdminMessages.protocol(request.getProtocol()),
-          StreamLimits.defaultFor(id.product()), AdminMessages.policy(request.getPolicy()), request.getForwardCredential());
+      Workload asked = AdminMessages.decode(() -> FleetCodec.workload(request.getWorkload()));
       FleetState stored = store.update(state -> deployments.create(state, new Deployments.Request(asked, request.getNear())));
-      return AdminMessages.workload(topology, stored, stored.workloads().get(id));
+      return AdminMessages.workload(topology, stored, stored.workloads().get(asked.id()));
     });
   }
 

@@ -1,6 +1,7 @@
 package dev.gantry.controlplane.admin;
 
-import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.deploy.WorkspaceRules;
+import dev.gantry.controlplane.fleet.FleetCodec;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.JwtIssuer;
 import dev.gantry.controlplane.model.Topology;
@@ -15,8 +16,6 @@ import dev.gantry.proto.admin.v1.WorkspaceInfo;
 import dev.gantry.proto.admin.v1.WorkspaceServiceGrpc;
 import dev.gantry.routing.LocationPolicy;
 import io.grpc.stub.StreamObserver;
-import java.net.URI;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -25,25 +24,19 @@ public final class WorkspaceAdmin extends WorkspaceServiceGrpc.WorkspaceServiceI
 
   private final Topology topology;
   private final FleetStore store;
-  private final Deployments deployments;
+  private final WorkspaceRules rules;
 
-  public WorkspaceAdmin(Topology topology, FleetStore store, Deployments deployments) {
+  public WorkspaceAdmin(Topology topology, FleetStore store, WorkspaceRules rules) {
     this.topology = topology;
     this.store = store;
-    this.deployments = deployments;
+    this.rules = rules;
   }
 
   @Override
   public void createWorkspace(CreateWorkspaceRequest request, StreamObserver<WorkspaceInfo> responses) {
     AdminStatus.answer(responses, () -> {
-      List<JwtIssuer> issuers = issuers(request.getJwtIssuersList());
-      Workspace workspace;
-      try {
-        workspace = new Workspace(request.getId(), issuers, AdminMessages.policy(request.getPolicy()));
-      } catch (IllegalArgumentException e) {
-        throw AdminStatus.invalid(e.getMessage());
-      }
-      FleetState stored = store.update(state -> deployments.createWorkspace(state, workspace));
+      Workspace workspace = AdminMessages.decode(() -> FleetCodec.workspace(request.getWorkspace()));
+      FleetState stored = store.update(state -> rules.createWorkspace(state, workspace));
       return info(stored, stored.workspaces().get(workspace.id()));
     });
   }
@@ -51,27 +44,10 @@ public final class WorkspaceAdmin extends WorkspaceServiceGrpc.WorkspaceServiceI
   @Override
   public void setJwtIssuers(dev.gantry.proto.admin.v1.SetJwtIssuersRequest request, StreamObserver<WorkspaceInfo> responses) {
     AdminStatus.answer(responses, () -> {
-      List<JwtIssuer> issuers = issuers(request.getJwtIssuersList());
-      FleetState stored = store.update(state -> deployments.setJwtIssuers(state, request.getWorkspace(), issuers));
+      List<JwtIssuer> issuers = AdminMessages.decode(() -> request.getJwtIssuersList().stream().map(FleetCodec::issuer).toList());
+      FleetState stored = store.update(state -> rules.setJwtIssuers(state, request.getWorkspace(), issuers));
       return info(stored, stored.workspaces().get(request.getWorkspace()));
     });
-  }
-
-  /** Issuers from the API, each checked: an http(s) JWKS URL, at least one audience. */
-  private static List<JwtIssuer> issuers(List<dev.gantry.proto.admin.v1.JwtIssuer> requested) {
-    List<JwtIssuer> issuers = new ArrayList<>();
-    for (dev.gantry.proto.admin.v1.JwtIssuer issuer : requested) {
-      try {
-        URI jwks = URI.create(issuer.getJwksUri());
-        if (!"https".equals(jwks.getScheme()) && !"http".equals(jwks.getScheme())) {
-          throw new IllegalArgumentException("jwks_uri '" + issuer.getJwksUri() + "' (expected: an http(s) URL)");
-        }
-        issuers.add(new JwtIssuer(issuer.getIssuer(), jwks, issuer.getAudiencesList()));
-      } catch (IllegalArgumentException e) {
-        throw AdminStatus.invalid("issuer '" + issuer.getIssuer() + "': " + e.getMessage());
-      }
-    }
-    return issuers;
   }
 
   @Override
@@ -89,19 +65,16 @@ public final class WorkspaceAdmin extends WorkspaceServiceGrpc.WorkspaceServiceI
   @Override
   public void deleteWorkspace(DeleteWorkspaceRequest request, StreamObserver<DeleteWorkspaceResponse> responses) {
     AdminStatus.answer(responses, () -> DeleteWorkspaceResponse.newBuilder()
-        .setVersion(store.update(state -> deployments.deleteWorkspace(state, request.getId())).version())
+        .setVersion(store.update(state -> rules.deleteWorkspace(state, request.getId())).version())
         .build());
   }
 
   private WorkspaceInfo info(FleetState state, Workspace workspace) {
-    WorkspaceInfo.Builder info = WorkspaceInfo.newBuilder()
-        .setId(workspace.id())
-        .setPolicy(AdminMessages.policy(workspace.policy()))
+    return WorkspaceInfo.newBuilder()
+        .setWorkspace(FleetCodec.workspace(workspace))
         .addAllAllowedRegions(LocationPolicy.allowedRegions(topology.catalog(), workspace.policy()))
         .setWorkloads((int) state.workloads().keySet().stream().filter(id -> id.workspace().equals(workspace.id())).count())
-        .setVersion(state.version());
-    workspace.jwtIssuers().forEach(i -> info.addJwtIssuers(dev.gantry.proto.admin.v1.JwtIssuer.newBuilder()
-        .setIssuer(i.issuer()).setJwksUri(i.jwksUri().toString()).addAllAudiences(i.audiences())));
-    return info.build();
+        .setVersion(state.version())
+        .build();
   }
 }

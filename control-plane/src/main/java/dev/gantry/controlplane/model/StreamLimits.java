@@ -37,4 +37,16 @@ public final class StreamLimits {
     }
     throw new IllegalArgumentException("duration '" + value + "' (expected: a whole number with s, m or h, e.g. 90s, 10m, 2h)");
   }
+
+  /** Writes a duration as {@link #parse} reads it, in the largest whole unit: {@code 1h}, {@code 90s}. */
+  public static String format(Duration duration) {
+    long seconds = duration.toSeconds();
+    if (seconds > 0 && seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds > 0 && seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
 }

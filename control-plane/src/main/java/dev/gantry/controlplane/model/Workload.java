@@ -58,4 +58,9 @@ public record Workload(
   public Workload withPolicy(LocationPolicy next) {
     return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential);
   }
+
+  /** The same workload deployed to other regions. */
+  public Workload withRegions(SortedSet<String> next) {
+    return new Workload(id, isPublic, next, protocol, maxStreamDuration, policy, forwardCredential);
+  }
 }

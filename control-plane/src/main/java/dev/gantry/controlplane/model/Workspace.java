@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param id {@code [a-z0-9]+}, the last part of its workloads' ids
  * @param jwtIssuers issuers whose tokens act for this workspace
  * @param policy where its workloads may run and be served
- * @param apiKeys its API keys (hashes only), revoked ones included
- * @param signingKeys public keys whose signed requests act for it
+ * @param apiKeys its API keys (hashes only), revoked ones included; sorted by id
+ * @param signingKeys public keys whose signed requests act for it; sorted by key id
  */
 public record Workspace(
     String id, List<JwtIssuer> jwtIssuers, LocationPolicy policy, List<ApiKey> apiKeys, List<SigningKey> signingKeys) {
@@ -23,8 +23,9 @@ public record Workspace(
     }
     jwtIssuers = List.copyOf(jwtIssuers);
     Objects.requireNonNull(policy, "policy");
-    apiKeys = List.copyOf(apiKeys);
-    signingKeys = List.copyOf(signingKeys);
+    // Sorted by id: a workspace's keys have one order, however they were added or loaded.
+    apiKeys = apiKeys.stream().sorted(java.util.Comparator.comparing(ApiKey::id)).toList();
+    signingKeys = signingKeys.stream().sorted(java.util.Comparator.comparing(SigningKey::keyId)).toList();
   }
 
   /** A workspace without signing keys. */
@@ -55,5 +56,10 @@ public record Workspace(
   /** The same workspace with other signing keys. */
   public Workspace withSigningKeys(List<SigningKey> next) {
     return new Workspace(id, jwtIssuers, policy, apiKeys, next);
+  }
+
+  /** The same workspace trusting other JWT issuers. */
+  public Workspace withJwtIssuers(List<JwtIssuer> next) {
+    return new Workspace(id, next, policy, apiKeys, signingKeys);
   }
 }

@@ -1,50 +1,52 @@
 package dev.gantry.controlplane.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where the control plane keeps its state: an embedded H2 file (one file under a data
- * directory, nothing to set up) or PostgreSQL (for several control-plane replicas). Opening it
- * applies the versioned schema migrations ({@code db/migration/V<n>__<name>.sql}) that are not
- * applied yet, each in its own transaction, recorded in {@code gantry_schema}; concurrent
- * openers on PostgreSQL take turns (an advisory lock).
+ * directory, nothing to set up) or PostgreSQL (for several control-plane replicas). Connections
+ * come from a HikariCP pool; opening it applies the versioned schema migrations that are not
+ * applied yet with Flyway ({@code db/migration/V<n>__<name>.sql} and the Java migrations named
+ * in {@link #MIGRATIONS}), which also makes concurrent openers take turns.
+ *
+ * <p>A store written by a release before Flyway kept its own history in {@code gantry_schema};
+ * Flyway takes it over at the version recorded there and goes on from it.
  */
-public final class Database {
+public final class Database implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-  /** Every migration, in order. Append; never edit one that shipped. */
-  static final List<String> MIGRATIONS = List.of("V1__fleet.sql", "V2__names.sql", "V3__api_keys.sql", "V4__signing_keys.sql", "V5__forward_credential.sql");
+  /** The migrations written in Java (they need the codecs); SQL ones are found by name. */
+  static final org.flywaydb.core.api.migration.JavaMigration[] MIGRATIONS = {new V6__Fleet_entities()};
 
-  /** Which SQL engine: the few places they differ. */
-  enum Dialect {
-    H2,
-    POSTGRESQL
-  }
+  /** At most this many connections: writes are serialised anyway, reads are few. */
+  private static final int POOL_SIZE = 4;
 
-  private final String url;
-  private final Properties credentials;
-  private final Dialect dialect;
-  private String identity;
+  private final HikariDataSource pool;
+  private final boolean shared;
+  private final String description;
+  private final String identity;
 
-  private Database(String url, Properties credentials, Dialect dialect) {
-    this.url = url;
-    this.credentials = credentials;
-    this.dialect = dialect;
+  private Database(HikariDataSource pool, boolean shared, String description) {
+    this.pool = pool;
+    this.shared = shared;
+    this.description = description;
+    this.identity = readIdentity();
   }
 
   /** The embedded store: {@code <dataDir>/fleet.mv.db}, created on first use. */
@@ -67,24 +69,40 @@ public final class Database {
 
   /**
    * A store by JDBC URL: {@code jdbc:postgresql://host:port/db?user=..&password=..} or
-   * {@code jdbc:h2:...}.
+   * {@code jdbc:h2:...}; {@code credentials} may hold {@code user} and {@code password}.
    */
   public static Database open(String url, Properties credentials) {
-    Dialect dialect;
+    boolean shared;
     if (url.startsWith("jdbc:postgresql:")) {
-      dialect = Dialect.POSTGRESQL;
+      shared = true;
     } else if (url.startsWith("jdbc:h2:")) {
-      dialect = Dialect.H2;
+      shared = false;
     } else {
       throw new StoreException("store URL '" + url + "' (expected: jdbc:postgresql://... or jdbc:h2:...)", null);
     }
-    Database database = new Database(url, credentials, dialect);
-    database.migrate();
-    return database;
-  }
-
-  Dialect dialect() {
-    return dialect;
+    int query = url.indexOf('?');
+    String description = query < 0 ? url : url.substring(0, query);
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("gantry-store");
+    config.setJdbcUrl(url);
+    config.setDataSourceProperties(credentials);
+    config.setAutoCommit(false);
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(1);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException("store " + description + " cannot be opened: " + e.getMessage(), e);
+    }
+    try {
+      migrate(pool, description);
+      return new Database(pool, shared, description);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
   }
 
   /**
@@ -92,7 +110,7 @@ public final class Database {
    * this process's alone.
    */
   public boolean isShared() {
-    return dialect == Dialect.POSTGRESQL;
+    return shared;
   }
 
   /**
@@ -103,152 +121,101 @@ public final class Database {
     return identity;
   }
 
-  /** Idle connections kept for reuse: opening one costs more than most queries (PostgreSQL forks). */
-  private static final int IDLE_CONNECTIONS = 4;
-
-  private final java.util.concurrent.BlockingDeque<Connection> idle = new java.util.concurrent.LinkedBlockingDeque<>();
-
   /**
-   * A connection whose transactions the caller commits or rolls back; closing it rolls back what
-   * was not committed and keeps it for the next caller. One that failed is not reused.
+   * A pooled connection whose transactions the caller commits or rolls back; closing it rolls
+   * back what was not committed and returns it to the pool.
    */
   public Connection connect() throws SQLException {
-    Connection pooled = idle.pollFirst();
-    Connection raw = pooled != null && !pooled.isClosed() ? pooled : open();
-    boolean[] broken = {false};
-    return (Connection) java.lang.reflect.Proxy.newProxyInstance(
-        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          if (method.getName().equals("close") && method.getParameterCount() == 0) {
-            release(raw, broken[0]);
-            return null;
-          }
-          try {
-            return method.invoke(raw, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof SQLException) {
-              broken[0] = true;
-            }
-            throw e.getCause();
-          }
-        });
-  }
-
-  private Connection open() throws SQLException {
-    Connection connection = DriverManager.getConnection(url, credentials);
-    connection.setAutoCommit(false);
-    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-    return connection;
-  }
-
-  private void release(Connection raw, boolean broken) throws SQLException {
-    if (!broken && !raw.isClosed()) {
-      try {
-        raw.rollback();
-        if (idle.size() < IDLE_CONNECTIONS) {
-          idle.offerFirst(raw);
-          return;
-        }
-      } catch (SQLException e) {
-        // fall through: close it
-      }
-    }
-    raw.close();
+    return pool.getConnection();
   }
 
   /** Where it is, without secrets: for logs. */
   public String describe() {
-    int query = url.indexOf('?');
-    return query < 0 ? url : url.substring(0, query);
+    return description;
   }
 
-  private void migrate() {
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private static void migrate(HikariDataSource pool, String description) {
+    try {
+      String legacy = legacyVersion(pool);
+      var configuration = Flyway.configure()
+          .dataSource(pool)
+          .locations("classpath:db/migration")
+          .javaMigrations(MIGRATIONS)
+          .loggers("slf4j");
+      if (legacy != null) {
+        // A store of a release before Flyway: its history says which migrations it has.
+        configuration.baselineOnMigrate(true).baselineVersion(legacy)
+            .baselineDescription("migrations applied by gantry_schema");
+      }
+      var result = configuration.load().migrate();
+      result.migrations.forEach(m -> log.info("store {}: applied migration {} {}", description, m.version, m.description));
+    } catch (FlywayException | SQLException e) {
+      throw new StoreException("store " + description + " cannot be migrated: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The last version a pre-Flyway release recorded in {@code gantry_schema}, or null when the
+   * store has no such history (new, or Flyway's already).
+   */
+  private static String legacyVersion(HikariDataSource pool) throws SQLException {
+    try (Connection connection = pool.getConnection()) {
+      try {
+        if (hasTable(connection, "flyway_schema_history") || !hasTable(connection, "gantry_schema")) {
+          return null;
+        }
+        try (Statement statement = connection.createStatement();
+            ResultSet rows = statement.executeQuery("SELECT MAX(version) FROM gantry_schema")) {
+          rows.next();
+          int version = rows.getInt(1);
+          return version == 0 ? null : Integer.toString(version);
+        }
+      } finally {
+        connection.rollback();
+      }
+    }
+  }
+
+  private static boolean hasTable(Connection connection, String name) throws SQLException {
+    for (String candidate : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+      try (ResultSet tables = connection.getMetaData().getTables(null, null, candidate, new String[] {"TABLE"})) {
+        if (tables.next()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The store's identity, made (once, whoever comes first) when it has none. */
+  private String readIdentity() {
     try (Connection connection = connect()) {
       try (Statement statement = connection.createStatement()) {
-        statement.execute("CREATE TABLE IF NOT EXISTS gantry_schema ("
-            + "version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL)");
+        // The version row is the store's one lock: whoever holds it decides.
+        statement.executeQuery("SELECT version FROM fleet_version WHERE id = 1 FOR UPDATE").close();
+      }
+      try (PreparedStatement query = connection.prepareStatement("SELECT identity FROM store_identity WHERE id = 1");
+          ResultSet rows = query.executeQuery()) {
+        if (rows.next()) {
+          String existing = rows.getString(1);
+          connection.commit();
+          return existing;
+        }
+      }
+      String created = UUID.randomUUID().toString();
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO store_identity (id, identity) VALUES (1, ?)")) {
+        insert.setString(1, created);
+        insert.executeUpdate();
       }
       connection.commit();
-      for (int i = 0; i < MIGRATIONS.size(); i++) {
-        int version = i + 1;
-        String name = MIGRATIONS.get(i);
-        if (dialect == Dialect.POSTGRESQL) {
-          try (Statement lock = connection.createStatement()) {
-            lock.execute("SELECT pg_advisory_xact_lock(4711)");
-          }
-        }
-        if (applied(connection, version)) {
-          connection.commit();
-          continue;
-        }
-        try (Statement statement = connection.createStatement()) {
-          for (String sql : statements(name)) {
-            statement.execute(sql);
-          }
-        }
-        try (PreparedStatement record = connection.prepareStatement(
-            "INSERT INTO gantry_schema (version, name, applied_at) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
-          record.setInt(1, version);
-          record.setString(2, name);
-          record.executeUpdate();
-        }
-        connection.commit();
-        log.info("store {}: applied migration {}", describe(), name);
-      }
-      identity = identity(connection);
+      return created;
     } catch (SQLException e) {
-      throw new StoreException("store " + describe() + " cannot be opened or migrated: " + e.getMessage(), e);
-    }
-  }
-
-  private String identity(Connection connection) throws SQLException {
-    if (dialect == Dialect.POSTGRESQL) {
-      try (Statement lock = connection.createStatement()) {
-        lock.execute("SELECT pg_advisory_xact_lock(4711)");
-      }
-    }
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS store_identity (id INTEGER PRIMARY KEY, identity VARCHAR(64) NOT NULL)");
-    }
-    try (PreparedStatement query = connection.prepareStatement("SELECT identity FROM store_identity WHERE id = 1");
-        ResultSet rows = query.executeQuery()) {
-      if (rows.next()) {
-        String existing = rows.getString(1);
-        connection.commit();
-        return existing;
-      }
-    }
-    String created = java.util.UUID.randomUUID().toString();
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO store_identity (id, identity) VALUES (1, ?)")) {
-      insert.setString(1, created);
-      insert.executeUpdate();
-    }
-    connection.commit();
-    return created;
-  }
-
-  private static boolean applied(Connection connection, int version) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM gantry_schema WHERE version = ?")) {
-      query.setInt(1, version);
-      try (ResultSet rows = query.executeQuery()) {
-        return rows.next();
-      }
-    }
-  }
-
-  /** The statements of a migration file: split on ';' at line ends, comments dropped. */
-  private static List<String> statements(String name) {
-    try (InputStream in = Database.class.getResourceAsStream("/db/migration/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("migration " + name + " is missing from the jar");
-      }
-      StringBuilder text = new StringBuilder();
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        int comment = line.indexOf("--");
-        text.append(comment < 0 ? line : line.substring(0, comment)).append('\n');
-      }
-      return java.util.Arrays.stream(text.toString().split(";\\s*\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    } catch (IOException e) {
-      throw new IllegalStateException("migration " + name + " cannot be read", e);
+      throw new StoreException("store " + description + " cannot be read: " + e.getMessage(), e);
     }
   }
 }

@@ -40,7 +40,7 @@ public final class FleetStore {
   public FleetStore(Database database) {
     this.database = database;
     try (Connection connection = database.connect()) {
-      state = StateRows.load(connection);
+      state = EntityRows.load(connection);
       connection.commit();
     } catch (SQLException e) {
       throw new StoreException("store " + database.describe() + " cannot be read: " + e.getMessage(), e);
@@ -91,9 +91,9 @@ public final class FleetStore {
       }
       try (Connection connection = database.connect()) {
         try {
-          long stored = StateRows.lockVersion(connection);
+          long stored = EntityRows.lockVersion(connection);
           if (stored != state.version()) {
-            publish(StateRows.load(connection)); // another replica wrote since
+            publish(EntityRows.load(connection)); // another replica wrote since
           }
           FleetState changed = change.apply(state);
           if (changed == state) {
@@ -101,7 +101,7 @@ public final class FleetStore {
             return state;
           }
           FleetState next = changed.withVersion(state.version() + 1);
-          StateRows.write(connection, state, next);
+          EntityRows.write(connection, state, next);
           connection.commit();
           publish(next);
           return next;
@@ -125,9 +125,9 @@ public final class FleetStore {
     }
     synchronized (lock) {
       try (Connection connection = database.connect()) {
-        boolean newer = StateRows.version(connection) > state.version();
+        boolean newer = EntityRows.version(connection) > state.version();
         if (newer) {
-          publish(StateRows.load(connection));
+          publish(EntityRows.load(connection));
         }
         connection.commit();
         return newer;

@@ -8,6 +8,9 @@ import dev.gantry.controlplane.model.Workload;
 import dev.gantry.controlplane.store.FleetStore;
 import dev.gantry.proto.snapshot.v1.AuthzSnapshotServiceGrpc;
 import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
+import dev.gantry.proto.snapshot.v1.Placement;
+import dev.gantry.proto.fleet.v1.Entity;
+import dev.gantry.proto.fleet.v1.EntityKey;
 import dev.gantry.proto.snapshot.v1.WatchRequest;
 import dev.gantry.routing.WorkloadId;
 import io.grpc.ManagedChannel;
@@ -55,14 +58,17 @@ class AuthzSnapshotServiceTest {
     assertThat(first.getVersion()).isEqualTo(1);
     assertThat(first.getCatalog().getRegionsCount()).isEqualTo(3);
     assertThat(first.getCatalog().getBaseDomainsList()).containsExactly("run.localhost");
-    assertThat(first.getUpsertedWorkloadsList()).extracting(w -> w.getId())
-        .containsExactly("agt-echo-demo", "agt-echo-other", "agt-grpc-echo-demo", "agt-private-demo",
-            "mcp-tools-demo", "sbx-box-demo");
-    dev.gantry.proto.snapshot.v1.Workload mcp = first.getUpsertedWorkloads(4);
+    assertThat(ids(first, "workload")).containsExactly("agt-echo-demo", "agt-echo-other", "agt-grpc-echo-demo",
+        "agt-private-demo", "mcp-tools-demo", "sbx-box-demo");
+    assertThat(first.getUpsertedList()).as("sidecars get no replicas").noneMatch(Entity::hasReplica);
+    assertThat(first.getPlacementsList()).extracting(Placement::getWorkload)
+        .as("every workload's placement, derived").hasSize(6);
+    Placement mcp = placement(first, "mcp-tools-demo");
     assertThat(mcp.getAllowedRegionsList()).as("the policy, resolved").containsExactly("eu-lon-1", "eu-par-1");
     assertThat(mcp.getPolicy()).contains("continents [EU]");
-    assertThat(first.getUpsertedWorkspacesList()).extracting(w -> w.getId()).containsExactly("demo", "other");
-    assertThat(first.getUpsertedWorkspaces(0).getJwtIssuers(0).getJwksUri()).isEqualTo("http://127.0.0.1:18099/jwks.json");
+    assertThat(ids(first, "workspace")).containsExactly("demo", "other");
+    assertThat(first.getUpsertedList().stream().filter(Entity::hasWorkspace).findFirst().orElseThrow()
+        .getWorkspace().getJwtIssuers(0).getJwksUri()).isEqualTo("http://127.0.0.1:18099/jwks.json");
 
     WorkloadId added = WorkloadId.parse("mcp-new-demo");
     store.update(s -> {
@@ -77,23 +83,39 @@ class AuthzSnapshotServiceTest {
     assertThat(second.getBaseVersion()).isEqualTo(1);
     assertThat(second.getVersion()).isEqualTo(2);
     assertThat(second.hasCatalog()).isFalse();
-    assertThat(second.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("mcp-new-demo");
-    assertThat(second.getRemovedWorkloadsList()).containsExactly("agt-echo-demo");
-    assertThat(second.getUpsertedWorkspacesList()).as("unchanged workspaces are not resent").isEmpty();
+    assertThat(ids(second, "workload")).containsExactly("mcp-new-demo");
+    assertThat(second.getPlacementsList()).extracting(Placement::getWorkload).containsExactly("mcp-new-demo");
+    assertThat(second.getRemovedList()).extracting(EntityKey::getKind, EntityKey::getId)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("workload", "agt-echo-demo"));
+    assertThat(ids(second, "workspace")).as("unchanged workspaces are not resent").isEmpty();
 
-    // A workspace policy changes what its workloads may use: they are resent with it.
+    // A workspace policy changes what its workloads may use: their placements are resent.
     store.update(s -> new dev.gantry.controlplane.deploy.Deployments(TestTopologies.local())
         .setWorkspacePolicy(s, "other", new dev.gantry.routing.LocationPolicy(java.util.Set.of("GB"), java.util.Set.of(), java.util.Set.of())));
     SnapshotUpdate policyChange = updates.next();
-    assertThat(policyChange.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("agt-echo-other");
-    assertThat(policyChange.getUpsertedWorkloads(0).getAllowedRegionsList()).containsExactly("eu-lon-1");
+    assertThat(ids(policyChange, "workload")).as("the workload itself did not change").isEmpty();
+    assertThat(ids(policyChange, "workspace")).containsExactly("other");
+    assertThat(policyChange.getPlacementsList()).extracting(Placement::getWorkload).containsExactly("agt-echo-other");
+    assertThat(policyChange.getPlacements(0).getAllowedRegionsList()).containsExactly("eu-lon-1");
 
     store.update(s -> new FleetState(s.version(), Map.of(), s.workloads(), s.replicas()));
 
     SnapshotUpdate third = updates.next();
-    assertThat(third.getRemovedWorkspacesList()).containsExactly("demo", "other");
-    assertThat(third.getUpsertedWorkloadsList()).extracting(w -> w.getId())
+    assertThat(third.getRemovedList()).extracting(EntityKey::getId).containsExactly("demo", "other");
+    assertThat(third.getPlacementsList()).extracting(Placement::getWorkload)
         .as("only the workload whose workspace policy went away").containsExactly("agt-echo-other");
+  }
+
+  private static List<String> ids(SnapshotUpdate update, String kind) {
+    return update.getUpsertedList().stream()
+        .map(dev.gantry.controlplane.fleet.FleetEntities::key)
+        .filter(k -> k.kind().equals(kind))
+        .map(dev.gantry.controlplane.fleet.FleetEntities.Key::id)
+        .toList();
+  }
+
+  private static Placement placement(SnapshotUpdate update, String workload) {
+    return update.getPlacementsList().stream().filter(p -> p.getWorkload().equals(workload)).findFirst().orElseThrow();
   }
 
   @Test
@@ -115,9 +137,9 @@ class AuthzSnapshotServiceTest {
     SnapshotUpdate missed2 = resumed.next();
     assertThat(missed1.getFull()).isFalse();
     assertThat(missed1.getBaseVersion()).isEqualTo(first.getVersion());
-    assertThat(missed1.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("mcp-a-demo");
+    assertThat(ids(missed1, "workload")).containsExactly("mcp-a-demo");
     assertThat(missed2.getBaseVersion()).isEqualTo(missed1.getVersion());
-    assertThat(missed2.getUpsertedWorkloadsList()).extracting(w -> w.getId()).containsExactly("mcp-b-demo");
+    assertThat(ids(missed2, "workload")).containsExactly("mcp-b-demo");
 
     SnapshotUpdate otherLineage = stub.watch(WatchRequest.newBuilder().setSidecarId("t").setRegion("eu-lon-1")
         .setKnownVersion(first.getVersion()).setLineage("another-store").build()).next();

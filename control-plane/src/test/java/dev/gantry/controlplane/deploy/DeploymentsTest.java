@@ -21,6 +21,8 @@ class DeploymentsTest {
   private static final LocationPolicy US = new LocationPolicy(Set.of("US"), Set.of(), Set.of());
 
   private final Deployments deployments = new Deployments(TestTopologies.local());
+  private final NameRules names = new NameRules(TestTopologies.local());
+  private final WorkspaceRules workspaceRules = new WorkspaceRules(TestTopologies.local());
   private final FleetState empty = FleetState.empty();
 
   private static Workload asked(String id, LocationPolicy policy, String... regions) {
@@ -132,8 +134,8 @@ class DeploymentsTest {
   @Test
   void namesOfADeletedWorkload_goWithIt() {
     WorkloadId id = WorkloadId.parse("agt-a-demo");
-    FleetState named = deployments.bindDomain(
-        deployments.addAlias(create(empty, asked("agt-a-demo", LocationPolicy.ANY)), WorkloadId.parse("agt-old-demo"), id),
+    FleetState named = names.bindDomain(
+        names.addAlias(create(empty, asked("agt-a-demo", LocationPolicy.ANY)), WorkloadId.parse("agt-old-demo"), id),
         "a.acme.example", id, "eu");
 
     assertThat(named.routing().aliases()).containsKey(WorkloadId.parse("agt-old-demo"));
@@ -148,14 +150,14 @@ class DeploymentsTest {
     WorkloadId id = WorkloadId.parse("agt-a-demo");
     FleetState deployed = create(empty, asked("agt-a-demo", LocationPolicy.ANY, "eu-lon-1"));
 
-    assertThatThrownBy(() -> deployments.bindDomain(deployed, "localhost", id, null)).hasMessageContaining("expected: a hostname");
-    assertThatThrownBy(() -> deployments.bindDomain(deployed, "a_b.example", id, null)).hasMessageContaining("expected: a hostname");
-    assertThatThrownBy(() -> deployments.bindDomain(deployed, "x.run.localhost", id, null)).hasMessageContaining("base domain");
-    assertThatThrownBy(() -> deployments.bindDomain(deployed, "a.example", id, "mars")).hasMessageContaining("neither a region nor a group");
-    assertThatThrownBy(() -> deployments.bindDomain(deployed, "a.example", id, "us")).hasMessageContaining("not deployed");
-    FleetState bound = deployments.bindDomain(deployed, "A.Example.", id, null);
+    assertThatThrownBy(() -> names.bindDomain(deployed, "localhost", id, null)).hasMessageContaining("expected: a hostname");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "a_b.example", id, null)).hasMessageContaining("expected: a hostname");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "x.run.localhost", id, null)).hasMessageContaining("base domain");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "a.example", id, "mars")).hasMessageContaining("neither a region nor a group");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "a.example", id, "us")).hasMessageContaining("not deployed");
+    FleetState bound = names.bindDomain(deployed, "A.Example.", id, null);
     assertThat(bound.routing().customDomains()).containsKey("a.example");
-    assertThatThrownBy(() -> deployments.bindDomain(bound, "a.example", id, null))
+    assertThatThrownBy(() -> names.bindDomain(bound, "a.example", id, null))
         .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.ALREADY_EXISTS));
   }
 }

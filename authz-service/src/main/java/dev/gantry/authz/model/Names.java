@@ -1,4 +1,4 @@
-package dev.gantry.authz.engine;
+package dev.gantry.authz.model;
 
 import dev.gantry.routing.WorkloadId;
 import java.util.Map;

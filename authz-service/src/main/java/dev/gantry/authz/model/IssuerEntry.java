@@ -1,4 +1,4 @@
-package dev.gantry.authz.engine;
+package dev.gantry.authz.model;
 
 import java.net.URI;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.gantry.authz.engine;
+package dev.gantry.authz.model;
 
 import java.util.Set;
 
@@ -10,8 +10,10 @@ import java.util.Set;
  * @param alg {@code ed25519} or {@code ecdsa-p256-sha256}
  * @param publicKey the key in the form its verifier takes (BouncyCastle parameters)
  * @param scopes what requests signed with it may do
+ * @param jwk the public key as registered (a JWK, JSON)
  */
-public record SigningKeyEntry(String keyId, String workspace, String alg, Object publicKey, Set<String> scopes) {
+public record SigningKeyEntry(
+    String keyId, String workspace, String alg, Object publicKey, Set<String> scopes, String jwk) {
 
   public SigningKeyEntry {
     scopes = Set.copyOf(scopes);

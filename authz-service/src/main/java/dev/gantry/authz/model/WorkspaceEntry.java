@@ -1,4 +1,4 @@
-package dev.gantry.authz.engine;
+package dev.gantry.authz.model;
 
 import java.util.List;
 
@@ -27,5 +27,10 @@ public record WorkspaceEntry(
   /** A workspace without API keys. */
   public WorkspaceEntry(String id, List<IssuerEntry> issuers) {
     this(id, issuers, List.of());
+  }
+
+  /** The same workspace with other keys. */
+  public WorkspaceEntry withKeys(List<ApiKeyEntry> nextApiKeys, List<SigningKeyEntry> nextSigningKeys) {
+    return new WorkspaceEntry(id, issuers, nextApiKeys, nextSigningKeys);
   }
 }

@@ -1,4 +1,4 @@
-package dev.gantry.authz.engine;
+package dev.gantry.authz.model;
 
 import dev.gantry.routing.WorkloadId;
 import java.util.Set;
@@ -12,19 +12,34 @@ import java.util.Set;
  * @param allowedRegions regions its location policies allow (workspace's and its own)
  * @param policy the policies in words, for deny messages
  * @param forwardCredential the workload asked for the raw credential: it is not removed
+ * @param headers request headers the workload's own settings add on allow (computed once, when
+ *     the snapshot arrives), each named {@code x-gantry-...}
  */
 public record WorkloadEntry(
     WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy,
-    boolean forwardCredential) {
+    boolean forwardCredential, java.util.Map<String, String> headers) {
 
   public WorkloadEntry {
     regions = Set.copyOf(regions);
     allowedRegions = Set.copyOf(allowedRegions);
+    headers = java.util.Map.copyOf(headers);
+  }
+
+  /** A workload without headers of its own. */
+  public WorkloadEntry(
+      WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy,
+      boolean forwardCredential) {
+    this(id, isPublic, regions, allowedRegions, policy, forwardCredential, java.util.Map.of());
   }
 
   /** A workload that gets identity headers only. */
   public WorkloadEntry(WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy) {
     this(id, isPublic, regions, allowedRegions, policy, false);
+  }
+
+  /** The same workload, allowed in other regions (its placement, derived by the control plane). */
+  public WorkloadEntry withPlacement(Set<String> nextAllowedRegions, String nextPolicy) {
+    return new WorkloadEntry(id, isPublic, regions, nextAllowedRegions, nextPolicy, forwardCredential, headers);
   }
 
   /** A workload allowed everywhere. */

@@ -1,0 +1,187 @@
+package dev.gantry.controlplane.fleet;
+
+import com.google.protobuf.ByteString;
+import dev.gantry.controlplane.model.ApiKey;
+import dev.gantry.controlplane.model.JwtIssuer;
+import dev.gantry.controlplane.model.Protocol;
+import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Routing;
+import dev.gantry.controlplane.model.SigningKey;
+import dev.gantry.controlplane.model.StreamLimits;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.controlplane.model.Workspace;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.LocationPolicy;
+import dev.gantry.routing.WorkloadId;
+import java.net.URI;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The control plane's one codec between its domain records and the fleet messages ({@code
+ * gantry.fleet.v1}) that the admin API, the store and the snapshot stream carry. Pure.
+ *
+ * <p>Decoding validates: a message that does not make a valid record throws {@link
+ * IllegalArgumentException} saying what was wrong and what was expected; callers turn it into
+ * their own refusal (INVALID_ARGUMENT, a config error, a store error). Encoding is
+ * deterministic (sets sorted), so equal records give byte-identical messages.
+ */
+public final class FleetCodec {
+
+  private FleetCodec() {}
+
+  public static dev.gantry.proto.fleet.v1.LocationPolicy policy(LocationPolicy policy) {
+    return dev.gantry.proto.fleet.v1.LocationPolicy.newBuilder()
+        .addAllCountries(new TreeSet<>(policy.countries()))
+        .addAllContinents(new TreeSet<>(policy.continents()))
+        .addAllRegions(new TreeSet<>(policy.regions()))
+        .build();
+  }
+
+  public static LocationPolicy policy(dev.gantry.proto.fleet.v1.LocationPolicy policy) {
+    return new LocationPolicy(
+        Set.copyOf(policy.getCountriesList()), Set.copyOf(policy.getContinentsList()), Set.copyOf(policy.getRegionsList()));
+  }
+
+  public static dev.gantry.proto.fleet.v1.JwtIssuer issuer(JwtIssuer issuer) {
+    return dev.gantry.proto.fleet.v1.JwtIssuer.newBuilder()
+        .setIssuer(issuer.issuer()).setJwksUri(issuer.jwksUri().toString()).addAllAudiences(issuer.audiences()).build();
+  }
+
+  public static JwtIssuer issuer(dev.gantry.proto.fleet.v1.JwtIssuer issuer) {
+    URI jwks;
+    try {
+      jwks = URI.create(issuer.getJwksUri());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("issuer '" + issuer.getIssuer() + "': jwks_uri '" + issuer.getJwksUri()
+          + "' is not a URI (expected: an http or https URL)");
+    }
+    return new JwtIssuer(issuer.getIssuer(), jwks, issuer.getAudiencesList());
+  }
+
+  /** A workspace's own settings; its keys are entities of their own ({@link #apiKey}, {@link #signingKey}). */
+  public static dev.gantry.proto.fleet.v1.Workspace workspace(Workspace workspace) {
+    dev.gantry.proto.fleet.v1.Workspace.Builder message = dev.gantry.proto.fleet.v1.Workspace.newBuilder()
+        .setId(workspace.id()).setPolicy(policy(workspace.policy()));
+    workspace.jwtIssuers().forEach(i -> message.addJwtIssuers(issuer(i)));
+    return message.build();
+  }
+
+  /** A workspace without keys: they are attached from their own entities. */
+  public static Workspace workspace(dev.gantry.proto.fleet.v1.Workspace workspace) {
+    return new Workspace(workspace.getId(), workspace.getJwtIssuersList().stream().map(FleetCodec::issuer).toList(),
+        policy(workspace.getPolicy()));
+  }
+
+  public static dev.gantry.proto.fleet.v1.Workload workload(Workload workload) {
+    return dev.gantry.proto.fleet.v1.Workload.newBuilder()
+        .setId(workload.id().toString())
+        .setPublic(workload.isPublic())
+        .addAllRegions(workload.regions())
+        .setProtocol(workload.protocol().name().toLowerCase(Locale.ROOT))
+        .setMaxStreamDuration(StreamLimits.format(workload.maxStreamDuration()))
+        .setPolicy(policy(workload.policy()))
+        .setForwardCredential(workload.forwardCredential())
+        .build();
+  }
+
+  /** A workload; an empty protocol is HTTP/1.1, an empty stream limit the product's default. */
+  public static Workload workload(dev.gantry.proto.fleet.v1.Workload workload) {
+    WorkloadId id = WorkloadId.parse(workload.getId());
+    return new Workload(
+        id,
+        workload.getPublic(),
+        new TreeSet<>(workload.getRegionsList()),
+        workload.getProtocol().isEmpty() ? Protocol.HTTP1 : Protocol.parse(workload.getProtocol()),
+        workload.getMaxStreamDuration().isEmpty()
+            ? StreamLimits.defaultFor(id.product())
+            : StreamLimits.parse(workload.getMaxStreamDuration()),
+        policy(workload.getPolicy()),
+        workload.getForwardCredential());
+  }
+
+  public static dev.gantry.proto.fleet.v1.Replica replica(Replica replica) {
+    return dev.gantry.proto.fleet.v1.Replica.newBuilder()
+        .setWorkload(replica.workload().toString()).setRegion(replica.region()).setAddress(replica.address().toString())
+        .build();
+  }
+
+  public static Replica replica(dev.gantry.proto.fleet.v1.Replica replica) {
+    if (replica.getRegion().isEmpty()) {
+      throw new IllegalArgumentException("region is missing (expected: a region id such as eu-lon-1)");
+    }
+    return new Replica(WorkloadId.parse(replica.getWorkload()), replica.getRegion(), HostPort.parse(replica.getAddress()));
+  }
+
+  /** An API key of {@code workspace}, with its hash: for the store and the sidecars, never for the admin API. */
+  public static dev.gantry.proto.fleet.v1.ApiKey apiKey(String workspace, ApiKey key) {
+    return dev.gantry.proto.fleet.v1.ApiKey.newBuilder()
+        .setId(key.id())
+        .setWorkspace(workspace)
+        .setSecretSha256(ByteString.copyFrom(HexFormat.of().parseHex(key.secretSha256())))
+        .addAllScopes(new TreeSet<>(key.scopes()))
+        .setName(key.name() == null ? "" : key.name())
+        .setCreatedAtEpochSeconds(key.createdAt().getEpochSecond())
+        .setExpiresAtEpochSeconds(key.expiresAt() == null ? 0 : key.expiresAt().getEpochSecond())
+        .setRevoked(key.revoked())
+        .build();
+  }
+
+  public static ApiKey apiKey(dev.gantry.proto.fleet.v1.ApiKey key) {
+    if (key.getSecretSha256().size() != 32) {
+      throw new IllegalArgumentException("API key '" + key.getId() + "': secret_sha256 has " + key.getSecretSha256().size()
+          + " bytes (expected: 32, a SHA-256)");
+    }
+    return new ApiKey(
+        key.getId(), HexFormat.of().formatHex(key.getSecretSha256().toByteArray()), Set.copyOf(key.getScopesList()),
+        key.getName(), Instant.ofEpochSecond(key.getCreatedAtEpochSeconds()),
+        key.getExpiresAtEpochSeconds() == 0 ? null : Instant.ofEpochSecond(key.getExpiresAtEpochSeconds()), key.getRevoked());
+  }
+
+  public static dev.gantry.proto.fleet.v1.SigningKey signingKey(String workspace, SigningKey key) {
+    return dev.gantry.proto.fleet.v1.SigningKey.newBuilder()
+        .setKeyId(key.keyId()).setWorkspace(workspace).setJwk(key.jwk()).setAlg(key.alg())
+        .addAllScopes(new TreeSet<>(key.scopes()))
+        .build();
+  }
+
+  public static SigningKey signingKey(dev.gantry.proto.fleet.v1.SigningKey key) {
+    return new SigningKey(key.getKeyId(), key.getJwk(), key.getAlg(), Set.copyOf(key.getScopesList()));
+  }
+
+  public static dev.gantry.proto.fleet.v1.Alias alias(WorkloadId alias, WorkloadId workload) {
+    return dev.gantry.proto.fleet.v1.Alias.newBuilder().setAlias(alias.toString()).setWorkload(workload.toString()).build();
+  }
+
+  public static dev.gantry.proto.fleet.v1.CustomDomain domain(Routing.CustomDomain domain) {
+    return dev.gantry.proto.fleet.v1.CustomDomain.newBuilder()
+        .setDomain(domain.domain()).setWorkload(domain.workload().toString())
+        .setLocation(domain.location() == null ? "" : domain.location())
+        .build();
+  }
+
+  public static Routing.CustomDomain domain(dev.gantry.proto.fleet.v1.CustomDomain domain) {
+    return new Routing.CustomDomain(domain.getDomain().toLowerCase(Locale.ROOT), WorkloadId.parse(domain.getWorkload()),
+        domain.getLocation().isEmpty() ? null : domain.getLocation());
+  }
+
+  /** The catalog sidecars need: regions, groups, base domains and legacy hosts. */
+  public static dev.gantry.proto.fleet.v1.Catalog catalog(dev.gantry.controlplane.model.Topology topology) {
+    dev.gantry.proto.fleet.v1.Catalog.Builder catalog = dev.gantry.proto.fleet.v1.Catalog.newBuilder()
+        .addAllBaseDomains(topology.baseDomains()).addAllLegacyHosts(topology.legacyHosts());
+    topology.catalog().regions().values().forEach(r -> catalog.addRegions(region(r)));
+    topology.catalog().groups().forEach((name, members) -> catalog.addGroups(
+        dev.gantry.proto.fleet.v1.RegionGroup.newBuilder().setName(name).addAllRegions(members)));
+    return catalog.build();
+  }
+
+  public static dev.gantry.proto.fleet.v1.Region region(dev.gantry.routing.Region region) {
+    return dev.gantry.proto.fleet.v1.Region.newBuilder()
+        .setId(region.id()).setCountry(region.country()).setContinent(region.continent())
+        .setLatitude(region.latitude()).setLongitude(region.longitude())
+        .build();
+  }
+}

@@ -1,0 +1,245 @@
+package dev.gantry.controlplane.fleet;
+
+import dev.gantry.controlplane.model.ApiKey;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Routing;
+import dev.gantry.controlplane.model.SigningKey;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.controlplane.model.Workspace;
+import dev.gantry.proto.fleet.v1.Entity;
+import dev.gantry.routing.WorkloadId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * A {@link FleetState} as fleet entities: one {@link Entity} per (kind, id). The store keeps
+ * them as rows and the snapshot stream sends them; both use {@link #diff} to learn what a write
+ * changed, so neither knows any kind by name. A new kind is one entry in {@link #KINDS} (and
+ * its decoding in {@link #state}). Pure.
+ */
+public final class FleetEntities {
+
+  private FleetEntities() {}
+
+  /**
+   * Names one entity.
+   *
+   * @param kind the field name of {@link Entity}'s oneof, e.g. {@code workload}
+   * @param id its id within the kind
+   */
+  public record Key(String kind, String id) implements Comparable<Key> {
+
+    public Key {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(id, "id");
+    }
+
+    @Override
+    public int compareTo(Key other) {
+      int byKind = kind.compareTo(other.kind);
+      return byKind != 0 ? byKind : id.compareTo(other.id);
+    }
+  }
+
+  /** What a write changed: entities added or changed (whole), and entities removed. */
+  public record Diff(List<Entity> upserted, List<Key> removed) {
+
+    public Diff {
+      upserted = List.copyOf(upserted);
+      removed = List.copyOf(removed);
+    }
+
+    public boolean isEmpty() {
+      return upserted.isEmpty() && removed.isEmpty();
+    }
+  }
+
+  /** A key or another item that belongs to a workspace. */
+  private record Owned<T>(String workspace, T item) {}
+
+  /**
+   * One kind of entity: how to list a state's items of that kind by id, and encode one.
+   * Items are compared as records first; only unequal ones are encoded (and compared again as
+   * messages), so a write costs an encoding per changed entity, not per entity.
+   */
+  private record Kind<T>(String name, Function<FleetState, Map<String, T>> items, Function<T, Entity> encode) {
+
+    Entity encodeItem(Object item) {
+      @SuppressWarnings("unchecked")
+      T typed = (T) item;
+      return encode.apply(typed);
+    }
+  }
+
+  /** Every kind the store keeps, in the order a state is rebuilt from them. */
+  static final List<Kind<?>> KINDS = List.of(
+      new Kind<Workspace>("workspace", FleetState::workspaces,
+          w -> Entity.newBuilder().setWorkspace(FleetCodec.workspace(w)).build()),
+      new Kind<Owned<ApiKey>>("api_key", s -> owned(s, Workspace::apiKeys, ApiKey::id),
+          k -> Entity.newBuilder().setApiKey(FleetCodec.apiKey(k.workspace(), k.item())).build()),
+      new Kind<Owned<SigningKey>>("signing_key", s -> owned(s, Workspace::signingKeys, SigningKey::keyId),
+          k -> Entity.newBuilder().setSigningKey(FleetCodec.signingKey(k.workspace(), k.item())).build()),
+      new Kind<Workload>("workload", s -> byName(s.workloads()),
+          w -> Entity.newBuilder().setWorkload(FleetCodec.workload(w)).build()),
+      new Kind<Replica>("replica", FleetEntities::replicas,
+          r -> Entity.newBuilder().setReplica(FleetCodec.replica(r)).build()),
+      new Kind<Map.Entry<WorkloadId, WorkloadId>>("alias", s -> aliases(s.routing()),
+          a -> Entity.newBuilder().setAlias(FleetCodec.alias(a.getKey(), a.getValue())).build()),
+      new Kind<Routing.CustomDomain>("custom_domain", s -> s.routing().customDomains(),
+          d -> Entity.newBuilder().setCustomDomain(FleetCodec.domain(d)).build()));
+
+  /** Every kind's name: the names a store or stream may carry. */
+  public static List<String> kinds() {
+    return KINDS.stream().map(Kind::name).toList();
+  }
+
+  /** Every entity of {@code state}, by key. */
+  public static SortedMap<Key, Entity> all(FleetState state) {
+    SortedMap<Key, Entity> entities = new TreeMap<>();
+    for (Kind<?> kind : KINDS) {
+      kind.items().apply(state).forEach((id, item) -> entities.put(new Key(kind.name(), id), kind.encodeItem(item)));
+    }
+    return entities;
+  }
+
+  /** What changed from {@code before} to {@code after} in the entities of every kind. */
+  public static Diff diff(FleetState before, FleetState after) {
+    return diff(before, after, Set.copyOf(kinds()));
+  }
+
+  /** What changed from {@code before} to {@code after} in the entities of {@code kinds}; sorted by key. */
+  public static Diff diff(FleetState before, FleetState after, Set<String> kinds) {
+    SortedMap<Key, Entity> upserted = new TreeMap<>();
+    List<Key> removed = new ArrayList<>();
+    for (Kind<?> kind : KINDS) {
+      if (!kinds.contains(kind.name())) {
+        continue;
+      }
+      Map<String, ?> old = kind.items().apply(before);
+      Map<String, ?> now = kind.items().apply(after);
+      now.forEach((id, item) -> {
+        Object previous = old.get(id);
+        if (item.equals(previous)) {
+          return;
+        }
+        Entity encoded = kind.encodeItem(item);
+        if (previous == null || !encoded.equals(kind.encodeItem(previous))) {
+          upserted.put(new Key(kind.name(), id), encoded);
+        }
+      });
+      old.keySet().stream().filter(id -> !now.containsKey(id)).sorted().forEach(id -> removed.add(new Key(kind.name(), id)));
+    }
+    return new Diff(List.copyOf(upserted.values()), removed);
+  }
+
+  /** The key of {@code entity}. */
+  public static Key key(Entity entity) {
+    return switch (entity.getKindCase()) {
+      case WORKSPACE -> new Key("workspace", entity.getWorkspace().getId());
+      case API_KEY -> new Key("api_key", entity.getApiKey().getId());
+      case SIGNING_KEY -> new Key("signing_key", entity.getSigningKey().getKeyId());
+      case WORKLOAD -> new Key("workload", entity.getWorkload().getId());
+      case REPLICA -> new Key("replica", replicaId(entity.getReplica().getWorkload(), entity.getReplica().getRegion(),
+          entity.getReplica().getAddress()));
+      case ALIAS -> new Key("alias", entity.getAlias().getAlias());
+      case CUSTOM_DOMAIN -> new Key("custom_domain", entity.getCustomDomain().getDomain());
+      case KIND_NOT_SET -> throw new IllegalArgumentException("an entity of no kind (expected one of " + kinds() + ")");
+    };
+  }
+
+  /**
+   * The state {@code entities} describe, at {@code version}.
+   *
+   * @throws IllegalArgumentException when an entity is invalid or names a workspace that is not
+   *     among them (nothing is half-built)
+   */
+  public static FleetState state(long version, Collection<Entity> entities) {
+    Map<String, Workspace> workspaces = new HashMap<>();
+    Map<String, List<ApiKey>> apiKeys = new HashMap<>();
+    Map<String, List<SigningKey>> signingKeys = new HashMap<>();
+    Map<WorkloadId, Workload> workloads = new HashMap<>();
+    List<Replica> replicas = new ArrayList<>();
+    Map<WorkloadId, WorkloadId> aliases = new HashMap<>();
+    Map<String, Routing.CustomDomain> domains = new HashMap<>();
+    for (Entity entity : entities) {
+      switch (entity.getKindCase()) {
+        case WORKSPACE -> workspaces.put(entity.getWorkspace().getId(), FleetCodec.workspace(entity.getWorkspace()));
+        case API_KEY -> apiKeys.computeIfAbsent(entity.getApiKey().getWorkspace(), w -> new ArrayList<>())
+            .add(FleetCodec.apiKey(entity.getApiKey()));
+        case SIGNING_KEY -> signingKeys.computeIfAbsent(entity.getSigningKey().getWorkspace(), w -> new ArrayList<>())
+            .add(FleetCodec.signingKey(entity.getSigningKey()));
+        case WORKLOAD -> {
+          Workload workload = FleetCodec.workload(entity.getWorkload());
+          workloads.put(workload.id(), workload);
+        }
+        case REPLICA -> replicas.add(FleetCodec.replica(entity.getReplica()));
+        case ALIAS -> aliases.put(WorkloadId.parse(entity.getAlias().getAlias()), WorkloadId.parse(entity.getAlias().getWorkload()));
+        case CUSTOM_DOMAIN -> {
+          Routing.CustomDomain domain = FleetCodec.domain(entity.getCustomDomain());
+          domains.put(domain.domain(), domain);
+        }
+        case KIND_NOT_SET -> throw new IllegalArgumentException("an entity of no kind (expected one of " + kinds() + ")");
+      }
+    }
+    for (String owner : union(apiKeys.keySet(), signingKeys.keySet())) {
+      Workspace workspace = workspaces.get(owner);
+      if (workspace == null) {
+        throw new IllegalArgumentException("keys of workspace '" + owner + "', which does not exist");
+      }
+      workspaces.put(owner, workspace.withApiKeys(apiKeys.getOrDefault(owner, List.of()))
+          .withSigningKeys(signingKeys.getOrDefault(owner, List.of())));
+    }
+    return new FleetState(version, workspaces, workloads, replicas, new Routing(aliases, domains));
+  }
+
+  /** The id of a replica within its kind. */
+  static String replicaId(String workload, String region, String address) {
+    return workload + "/" + region + "/" + address;
+  }
+
+  private static <T> Map<String, Owned<T>> owned(
+      FleetState state, Function<Workspace, List<T>> items, Function<T, String> id) {
+    Map<String, Owned<T>> owned = new HashMap<>();
+    for (Workspace workspace : state.workspaces().values()) {
+      for (T item : items.apply(workspace)) {
+        owned.put(id.apply(item), new Owned<>(workspace.id(), item));
+      }
+    }
+    return owned;
+  }
+
+  private static <T> Map<String, T> byName(Map<WorkloadId, T> items) {
+    Map<String, T> named = new HashMap<>(items.size() * 2);
+    items.forEach((id, item) -> named.put(id.toString(), item));
+    return named;
+  }
+
+  private static Map<String, Replica> replicas(FleetState state) {
+    Map<String, Replica> replicas = new HashMap<>();
+    for (Replica r : state.replicas()) {
+      replicas.put(replicaId(r.workload().toString(), r.region(), r.address().toString()), r);
+    }
+    return replicas;
+  }
+
+  private static Map<String, Map.Entry<WorkloadId, WorkloadId>> aliases(Routing routing) {
+    Map<String, Map.Entry<WorkloadId, WorkloadId>> aliases = new HashMap<>();
+    routing.aliases().forEach((alias, target) -> aliases.put(alias.toString(), Map.entry(alias, target)));
+    return aliases;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> union = new java.util.TreeSet<>(a);
+    union.addAll(b);
+    return union;
+  }
+}
