@@ -123,7 +123,7 @@ final class Report implements Callable<Integer> {
   }
 
   private static String targets(List<Row> rows, Row base) {
-    StringBuilder t = new StringBuilder("## Against DESIGN.md §7\n\n| figure | target | measured | verdict |\n|---|---|---|---|\n");
+    StringBuilder t = new StringBuilder("## Against the targets (docs/architecture.md, Performance targets)\n\n| figure | target | measured | verdict |\n|---|---|---|---|\n");
     for (Row r : rows) {
       if (!r.label().startsWith("Gantry")) {
         continue;

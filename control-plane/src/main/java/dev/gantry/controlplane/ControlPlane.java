@@ -19,7 +19,7 @@ import dev.gantry.controlplane.replicas.LeaseBook;
 import dev.gantry.controlplane.replicas.MemoryLeaseBook;
 import dev.gantry.controlplane.replicas.ReplicaLeases;
 import dev.gantry.controlplane.store.Database;
-import dev.gantry.controlplane.store.SqlLeaseBook;
+import dev.gantry.controlplane.replicas.SqlLeaseBook;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.gantry.controlplane.authzsync.AuthzSnapshotService;
 import dev.gantry.controlplane.model.FleetState;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * Delta xDS with the real Envoy ({@code api_type: DELTA_GRPC}): a control plane that restarts
  * without a workload the Envoy still holds must name it in {@code removed_resources} when the
  * Envoy reconnects with its {@code initial_resource_versions} — java-control-plane alone does
- * not, and the resource would linger (DESIGN.md §8).
+ * not, and the resource would linger (docs/architecture.md, "Envoy and library behaviour we rely on").
  */
 class DeltaXdsIT {
 

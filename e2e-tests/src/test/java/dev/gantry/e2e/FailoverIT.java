@@ -130,7 +130,7 @@ class FailoverIT {
 
   /**
    * @param inFlightMayFail true when the replicas die with requests on their connections: those
-   *     requests reached a workload and are never replayed (DESIGN.md §8), so they may fail;
+   *     requests reached a workload and are never replayed (docs/architecture.md, "Envoy and library behaviour we rely on"), so they may fail;
    *     nothing sent after the replicas went may
    */
   private void failOver(String how, boolean inFlightMayFail, Runnable takeDown) throws Exception {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Long-lived agent traffic through the real Envoy: calls that wait past Envoy's defaults, and
- * SSE, WebSocket and gRPC streams that config pushes never reset (DESIGN.md §3, §8).
+ * SSE, WebSocket and gRPC streams that config pushes never reset (docs/architecture.md: "The request path", "Envoy and library behaviour we rely on").
  */
 class LongLivedIT {
 

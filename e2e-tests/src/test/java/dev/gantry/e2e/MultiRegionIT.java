@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Three regions through three real Envoys (DESIGN.md §2–3): regional, group and global
+ * Three regions through three real Envoys (docs/architecture.md: "Regions and placement", "The request path"): regional, group and global
  * endpoints entered at every gateway; location policies on every path; forwarding with the
  * identity established where the client entered; the hop guard and the loop guard; deployments
  * refused whole. The test that takes regions down runs last.

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The hostname grammar of DESIGN.md §1, in one place for every service:
+ * The hostname grammar of docs/architecture.md ("Hostnames"), in one place for every service:
  *
  * <pre>
  * &lt;product&gt;-&lt;workload&gt;-&lt;workspace&gt;[.&lt;location&gt;].&lt;base-domain&gt;[:port][.]

@@ -9,7 +9,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * A request's target region set (DESIGN.md §2): the regions where the workload is deployed,
+ * A request's target region set (docs/architecture.md, "Regions and placement"): the regions where the workload is deployed,
  * that its location policies allow, and that the hostname's location label names. Never routed
  * outside, failover included. The authz-service computes it per request; the control plane
  * computes every set a hostname could produce, to publish a cluster for each.

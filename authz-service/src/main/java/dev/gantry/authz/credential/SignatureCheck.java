@@ -21,7 +21,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * EdDSA (Ed25519) are accepted: {@code none} and every HMAC algorithm are refused before any key
  * is looked at, so an RSA public key can never be used as an HMAC secret.
  *
- * <p>Providers by measurement (DESIGN.md §8): RSA with the JDK; ECDSA with BouncyCastle's JCA
+ * <p>Providers by measurement (docs/architecture.md, "Envoy and library behaviour we rely on"): RSA with the JDK; ECDSA with BouncyCastle's JCA
  * provider; Ed25519 with BouncyCastle's lightweight API.
  */
 final class SignatureCheck {

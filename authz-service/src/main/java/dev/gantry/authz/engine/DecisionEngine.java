@@ -39,7 +39,7 @@ import java.util.Set;
  * forwarding-loop} when the request already passed this gateway; 502 {@code forwarding-refused}
  * when a peer forwarded a request this region may not serve.
  *
- * <p>Routing (DESIGN.md §3): the target region set is deployed ∩ allowed ∩ named. The local
+ * <p>Routing (docs/architecture.md, "The request path"): the target region set is deployed ∩ allowed ∩ named. The local
  * region in it: the request is admitted here and sent to the set's cluster (local replicas
  * first, the other target regions' gateways as failover). Not in it: sent unauthenticated to the
  * set's cluster of gateways, nearest first; the destination authenticates. On the internal
@@ -96,7 +96,7 @@ public final class DecisionEngine {
     Addressing.Addressed address = (Addressing.Addressed) addressing;
     WorkloadEntry workload = address.workload();
     Set<String> named = snapshot.catalog().regionsNamedBy(address.location());
-    if (seenHereBefore(request.headers().get("via"))) {
+    if (HeaderRules.seenBefore(request.headers().get("via"), viaToken)) {
       return new Decision.Deny(
           508, "forwarding-loop",
           "the request already passed this gateway (" + localRegion + "); check the region catalog's gateway addresses");
@@ -172,7 +172,7 @@ public final class DecisionEngine {
   private Decision forward(WorkloadEntry workload, SortedSet<String> targets, RequestFacts request) {
     String cluster = ClusterNames.workload(workload.id(), targets);
     Map<String, String> routing = Map.of(GatewayHeaders.CLUSTER, cluster, GatewayHeaders.ENTERED_AT, localRegion);
-    return new Decision.Allow(cluster, routing, clientSentGatewayHeaders(request.headers(), routing));
+    return new Decision.Allow(cluster, routing, HeaderRules.clientSentGatewayHeaders(request.headers(), routing));
   }
 
   /**
@@ -223,7 +223,7 @@ public final class DecisionEngine {
         return new Decision.Deny(400, "malformed-forwarding", "a peer gateway sent credential expiry '" + expires + "'");
       }
     }
-    return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity, workload.forwardCredential()));
+    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, workload.forwardCredential()));
   }
 
   /**
@@ -240,23 +240,6 @@ public final class DecisionEngine {
     return null;
   }
 
-  /** True when this gateway's own {@code Via} token appears twice: it saw the request before. */
-  private boolean seenHereBefore(String via) {
-    if (via == null) {
-      return false;
-    }
-    // Each hop is "[protocol] received-by [comment]"; Envoy's own hops are the bare token.
-    int seen = 0;
-    for (String hop : via.split(",")) {
-      for (String word : hop.strip().split("\\s+")) {
-        if (word.equals(viaToken)) {
-          seen++;
-          break;
-        }
-      }
-    }
-    return seen > 1;
-  }
 
   private Decision authorize(
       WorkloadEntry workload, String cluster, RequestFacts request, Authentication authentication) {
@@ -310,40 +293,8 @@ public final class DecisionEngine {
         }
       }
     }
-    return new Decision.Allow(cluster, identity, headersToRemove(request.headers(), identity, workload.forwardCredential()));
+    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, workload.forwardCredential()));
   }
 
-  /**
-   * The raw credential, and client-sent headers in the gateway's namespace: Envoy already strips
-   * the known ones; any other is removed here so nothing a client sets under that prefix reaches
-   * a workload.
-   */
-  private static List<String> headersToRemove(
-      Map<String, String> headers, Map<String, String> replacedAnyway, boolean keepCredential) {
-    List<String> found = null;
-    for (String name : headers.keySet()) {
-      boolean credential = CredentialHeaders.isCredential(name);
-      if ((name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name)) || (credential && !keepCredential)) {
-        if (found == null) {
-          found = new ArrayList<>(2);
-        }
-        found.add(name);
-      }
-    }
-    return found == null ? List.of() : found;
-  }
 
-  /** Client-sent headers in the gateway's namespace, except those {@code replacedAnyway}. */
-  private static List<String> clientSentGatewayHeaders(Map<String, String> headers, Map<String, String> replacedAnyway) {
-    List<String> found = null;
-    for (String name : headers.keySet()) {
-      if (name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name)) {
-        if (found == null) {
-          found = new ArrayList<>(2);
-        }
-        found.add(name);
-      }
-    }
-    return found == null ? List.of() : found;
-  }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads the region catalog file (the shape of {@code shared/scenarios/local-regions.yaml}):
+ * Loads the region catalog file (the shape of the embedded {@code defaults/regions.yaml}):
  *
  * <pre>
  * base_domains: [run.localhost]          # optional; default run.localhost

@@ -23,7 +23,7 @@ import java.util.Map;
  * A java-control-plane snapshot whose versions are content hashes: of each resource (for delta
  * xDS) and of each type's whole set (for state-of-the-world). The library's default version is
  * {@code Object.hashCode()}, which differs between JVMs, so a restarted or second control plane
- * would make Envoy re-apply unchanged resources (DESIGN.md §8).
+ * would make Envoy re-apply unchanged resources (docs/architecture.md, "Envoy and library behaviour we rely on").
  */
 public final class ContentVersionedSnapshot extends Snapshot {
 

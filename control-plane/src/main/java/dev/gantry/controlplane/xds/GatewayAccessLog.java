@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * One JSON line per request on the gateway's standard output, with the two headline figures
- * (DESIGN.md §6) in microseconds: {@code rtt_us}, request in at Envoy → response out, and
+ * (docs/architecture.md, "Observability") in microseconds: {@code rtt_us}, request in at Envoy → response out, and
  * {@code ttf_us} (time-to-fetch), request in → sent to the workload. Nothing secret: no
  * query string, no credential header.
  */

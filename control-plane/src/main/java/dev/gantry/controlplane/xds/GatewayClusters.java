@@ -36,7 +36,7 @@ final class GatewayClusters {
 
   /**
    * Envoy's default circuit breakers stop at 1,024 connections/requests per cluster, far below
-   * what a gateway of long-lived agent streams holds (DESIGN.md §8).
+   * what a gateway of long-lived agent streams holds (docs/architecture.md, "Envoy and library behaviour we rely on").
    */
   private static final int CIRCUIT_LIMIT = 100_000;
 

@@ -28,7 +28,7 @@ import io.envoyproxy.envoy.type.v3.StatusCode;
  * forward to (see {@link GatewayListeners}). They depend only on the gateway site, never on
  * workloads, so they stay byte-identical while workloads change: Envoy drains and re-creates
  * connections when a listener changes, and long-lived streams must survive config pushes
- * (DESIGN.md §8).
+ * (docs/architecture.md, "Envoy and library behaviour we rely on").
  *
  * <p>Both append the gateway's token to {@code Via} before any filter runs, so the
  * authz-service recognises a request that comes round to the same gateway again (a loop made
@@ -78,7 +78,7 @@ final class GatewayListener {
                     .setName("envoy.filters.http.router")
                     .setTypedConfig(Any.pack(Router.getDefaultInstance())))
             .setUseRemoteAddress(BoolValue.of(true))
-            // No client counts as internal, loopback included (DESIGN.md §3: address-based trust
+            // No client counts as internal, loopback included (docs/architecture.md, "The request path": address-based trust
             // means nothing on loopback): Envoy strips internal_only_headers from every request.
             // An empty config is not enough; Envoy then falls back to RFC 1918 and loopback, so
             // name only the unspecified addresses, which no peer ever has.
@@ -87,7 +87,7 @@ final class GatewayListener {
                     .addCidrRanges(CidrRange.newBuilder().setAddressPrefix("0.0.0.0").setPrefixLen(UInt32Value.of(32)))
                     .addCidrRanges(CidrRange.newBuilder().setAddressPrefix("::").setPrefixLen(UInt32Value.of(128))))
             .setStreamIdleTimeout(EnvoyValues.seconds(STREAM_IDLE_TIMEOUT_S))
-            // "host." and "host" are the same name (DESIGN.md §1); the path is never touched.
+            // "host." and "host" are the same name (docs/architecture.md, "Hostnames"); the path is never touched.
             .setStripTrailingHostDot(true)
             .setLocalReplyConfig(localReplies)
             .addAccessLog(GatewayAccessLog.of())

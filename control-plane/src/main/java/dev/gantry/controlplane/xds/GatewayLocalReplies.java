@@ -68,7 +68,7 @@ final class GatewayLocalReplies {
                 .setFilter(flag("UF"))
                 .setBodyFormatOverride(json("the workload could not be reached; try again later", "upstream-unreachable")))
         // The workload's connection closed after the request went out: it may have reached the
-        // workload, so it is not retried (DESIGN.md §8).
+        // workload, so it is not retried (docs/architecture.md, "Envoy and library behaviour we rely on").
         .addMappers(
             notServed(false)
                 .setFilter(flag("UC"))

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * Delta xDS that resumes: java-control-plane (1.0.49) starts every delta stream as if the Envoy
  * held nothing, ignoring the {@code initial_resource_versions} a reconnecting Envoy sends, so
  * resources deleted while it was away are never named in {@code removed_resources} and linger
- * in it (DESIGN.md §8). This watcher keeps, per stream and type, what the Envoy holds — the
+ * in it (docs/architecture.md, "Envoy and library behaviour we rely on"). This watcher keeps, per stream and type, what the Envoy holds — the
  * initial versions it named, then every resource sent and removal announced — and has the cache
  * compare the snapshot against that. Unchanged resources are not sent again (content-hash
  * versions survive restarts); vanished ones are removed. State-of-the-world watches pass through.

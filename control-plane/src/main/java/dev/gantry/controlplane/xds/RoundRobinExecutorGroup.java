@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Hands each new xDS stream one of a fixed set of executors. Each executor must run one task at
  * a time, so a stream's responses stay in order; the library's default runs responses on the
  * thread that called {@code setSnapshot}, which would make a publish wait for every stream
- * (DESIGN.md §8).
+ * (docs/architecture.md, "Envoy and library behaviour we rely on").
  */
 public final class RoundRobinExecutorGroup implements ExecutorGroup {
 

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When an Envoy refuses (NACKs) a config, its region goes back to the newest snapshot it had
  * accepted, and that refused content is not published again: java-control-plane would otherwise
- * answer the NACK with the same config at once, forever (DESIGN.md §8). The refusal shows in the
+ * answer the NACK with the same config at once, forever (docs/architecture.md, "Envoy and library behaviour we rely on"). The refusal shows in the
  * status board; the next write that changes the region's resources publishes again.
  */
 public final class XdsPublisher {

@@ -1,7 +1,8 @@
-package dev.gantry.controlplane.store;
+package dev.gantry.controlplane.replicas;
 
 import dev.gantry.controlplane.model.Replica;
-import dev.gantry.controlplane.replicas.LeaseBook;
+import dev.gantry.controlplane.store.Database;
+import dev.gantry.controlplane.store.StoreException;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
 import java.sql.Connection;
