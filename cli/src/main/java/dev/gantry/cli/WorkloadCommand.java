@@ -31,7 +31,13 @@ final class WorkloadCommand {
         + "  regions:  " + String.join(", ", workload.getRegionsList()) + "\n"
         + "  policy:   " + Policies.describe(workload.getPolicy()) + " → allowed " + String.join(", ", w.getAllowedRegionsList()) + "\n"
         + "  protocol: " + (workload.getProtocol().isEmpty() ? "http1" : workload.getProtocol()) + "\n"
+        + "  labels:   " + labels(workload) + (workload.getSendLabels() ? " (sent to the workload)" : "") + "\n"
         + "  replicas: " + (w.getReplicasMap().isEmpty() ? "none" : w.getReplicasMap().toString()) + "\n";
+  }
+
+  static String labels(Workload workload) {
+    return workload.getLabelsCount() == 0 ? "-" : new java.util.TreeMap<>(workload.getLabelsMap()).entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(","));
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,
@@ -53,6 +59,12 @@ final class WorkloadCommand {
     @Option(names = "--forward-credential", description = "pass the raw credential on to the workload (default: removed)")
     boolean forwardCredential;
 
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label of its owner's (repeatable), e.g. team=search")
+    java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--send-labels", description = "send the labels to the workload with every request (x-gantry-labels)")
+    boolean sendLabels;
+
     @Option(names = "--near", paramLabel = "REGION", description = "a sandbox without --region goes to the allowed region nearest to this")
     String near;
 
@@ -67,7 +79,8 @@ final class WorkloadCommand {
         default -> throw new IllegalArgumentException("--protocol '" + protocol + "' (expected: http1 or http2)");
       };
       Workload.Builder workload = Workload.newBuilder()
-          .setId(id).addAllRegions(regions).setPublic(isPublic).setProtocol(wire).setForwardCredential(forwardCredential);
+          .setId(id).addAllRegions(regions).setPublic(isPublic).setProtocol(wire).setForwardCredential(forwardCredential)
+          .putAllLabels(labels).setSendLabels(sendLabels);
       if (policy != null) {
         workload.setPolicy(policy.toProto());
       }
@@ -85,15 +98,20 @@ final class WorkloadCommand {
     @Option(names = "--workspace", description = "only this workspace's")
     String workspace;
 
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "only workloads with this label (repeatable: all of them)")
+    java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+
     @Override
     public void run() {
-      ListWorkloadsResponse list = call(channel -> stub(channel).listWorkloads(
+      ListWorkloadsResponse all = call(channel -> stub(channel).listWorkloads(
           ListWorkloadsRequest.newBuilder().setWorkspace(workspace == null ? "" : workspace).build()));
+      ListWorkloadsResponse list = all.toBuilder().clearWorkloads().addAllWorkloads(all.getWorkloadsList().stream()
+          .filter(w -> w.getWorkload().getLabelsMap().entrySet().containsAll(labels.entrySet())).toList()).build();
       print(list, l -> {
-        Table table = new Table("WORKLOAD", "PUBLIC", "REGIONS", "ALLOWED", "REPLICAS");
+        Table table = new Table("WORKLOAD", "PUBLIC", "REGIONS", "ALLOWED", "REPLICAS", "LABELS");
         l.getWorkloadsList().forEach(w -> table.row(w.getWorkload().getId(), w.getWorkload().getPublic() ? "yes" : "no",
             String.join(",", w.getWorkload().getRegionsList()), String.join(",", w.getAllowedRegionsList()),
-            w.getReplicasMap().values().stream().mapToInt(Integer::intValue).sum()));
+            w.getReplicasMap().values().stream().mapToInt(Integer::intValue).sum(), labels(w.getWorkload())));
         return table + "(state version " + l.getVersion() + ")" + System.lineSeparator();
       });
     }

@@ -48,9 +48,11 @@ class CliIT {
 
   @Test
   void workloadCreate_thenReplicaAdd_isServedThroughTheGateway() throws Exception {
-    Run created = gantry("workload", "create", "agt-new-demo", "--region", "eu-lon-1", "--public");
+    Run created = gantry("workload", "create", "agt-new-demo", "--region", "eu-lon-1", "--public",
+        "--label", "team=search", "--label", "tier=gold", "--send-labels");
     assertThat(created.exit()).as(created.err()).isZero();
-    assertThat(created.out()).contains("created agt-new-demo (public)").contains("regions:  eu-lon-1");
+    assertThat(created.out()).contains("created agt-new-demo (public)").contains("regions:  eu-lon-1")
+        .contains("labels:   team=search,tier=gold (sent to the workload)");
 
     Run added = gantry("replica", "add", "agt-new-demo", "--region", "eu-lon-1", "--address", "127.0.0.1:" + stack.echo.port());
     assertThat(added.exit()).as(added.err()).isZero();
@@ -65,6 +67,22 @@ class CliIT {
     } while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
     System.out.printf("agt-new-demo reachable %d ms after `replica add` returned%n", (System.nanoTime() - start) / 1_000_000);
     assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("headers")
+        .getAsJsonArray("x-gantry-labels").get(0).getAsString())
+        .as("the workload asked for its labels").isEqualTo("team=search,tier=gold");
+    RawHttp.Response forged = RawHttp.get(stack.gatewayPort, stack.host("agt-echo-demo.eu-lon-1"), "/",
+        RawHttp.headers("x-gantry-labels", "team=forged"));
+    assertThat(JsonParser.parseString(forged.body()).getAsJsonObject().getAsJsonObject("headers").has("x-gantry-labels"))
+        .as("a client cannot send labels in a workload's name").isFalse();
+    RawHttp.Response replaced = RawHttp.get(stack.gatewayPort, stack.host("agt-new-demo.eu-lon-1"), "/",
+        RawHttp.headers("x-gantry-labels", "team=forged"));
+    assertThat(JsonParser.parseString(replaced.body()).getAsJsonObject().getAsJsonObject("headers")
+        .getAsJsonArray("x-gantry-labels").asList()).extracting(e -> e.getAsString()).containsExactly("team=search,tier=gold");
+
+    Run byLabel = gantry("workload", "list", "--label", "team=search");
+    assertThat(byLabel.out()).contains("agt-new-demo").contains("team=search,tier=gold").doesNotContain("agt-echo-demo");
+    assertThat(gantry("workload", "list", "--label", "team=search", "--label", "tier=silver").out())
+        .doesNotContain("agt-new-demo");
 
     Run listed = gantry("workload", "list", "--workspace", "demo", "-o", "json");
     JsonObject json = JsonParser.parseString(listed.out()).getAsJsonObject();
@@ -89,6 +107,7 @@ class CliIT {
       "replica elsewhere     | replica add agt-echo-demo --region us-pdx-1 --address 127.0.0.1:9 | failed-precondition: workload 'agt-echo-demo' is not deployed to 'us-pdx-1'",
       "workspace in use      | workspace delete demo                                      | failed-precondition: workspace 'demo' still has workloads",
       "bad workspace id      | workspace create Bad-Name                                  | invalid-argument: workspace id 'Bad-Name'",
+      "bad label             | workload create agt-x-demo --label Team=a,b                 | invalid-argument: label 'Team=a,b' (expected: a key of 1-63",
   })
   void badInput_isRefusedWithWhatToFix_andWritesNothing(String what, String command, String expected) {
     long before = version();

@@ -107,17 +107,41 @@ public final class FleetEntries {
         headers(workload));
   }
 
-  /** The headers a workload's own settings add to its requests. */
+  /** The header that carries a workload's labels to it, when it asks for them. */
+  static final String LABELS_HEADER = "x-gantry-labels";
+
+  /** The headers a workload's own settings add to its requests: its labels, when it asks. */
   private static Map<String, String> headers(Workload workload) {
-    return Map.of();
+    if (!workload.getSendLabels() || workload.getLabelsCount() == 0) {
+      return Map.of();
+    }
+    StringBuilder labels = new StringBuilder();
+    new java.util.TreeMap<>(workload.getLabelsMap()).forEach((key, value) -> {
+      // The control plane admits only [A-Za-z0-9._-]: nothing here can end or split a header.
+      if (!key.matches("[a-z0-9._-]{1,63}") || !value.matches("[A-Za-z0-9._-]{0,63}")) {
+        throw new IllegalArgumentException("workload " + workload.getId() + ": label '" + key + "' is not a valid label");
+      }
+      labels.append(labels.isEmpty() ? "" : ",").append(key).append('=').append(value);
+    });
+    return Map.of(LABELS_HEADER, labels.toString());
   }
 
-  /** The fields of a workload the sidecar keeps (the control plane's settings it does not use are absent). */
+  /**
+   * The fields of a workload the sidecar keeps (the control plane's settings it does not use are
+   * absent; its labels only when it asked for them).
+   */
   public static Workload workload(WorkloadEntry entry) {
-    return Workload.newBuilder()
+    Workload.Builder workload = Workload.newBuilder()
         .setId(entry.id().toString()).setPublic(entry.isPublic()).addAllRegions(new TreeSet<>(entry.regions()))
-        .setForwardCredential(entry.forwardCredential())
-        .build();
+        .setForwardCredential(entry.forwardCredential());
+    String labels = entry.headers().get(LABELS_HEADER);
+    if (labels != null) {
+      workload.setSendLabels(true);
+      for (String label : labels.split(",")) {
+        workload.putLabels(label.substring(0, label.indexOf('=')), label.substring(label.indexOf('=') + 1));
+      }
+    }
+    return workload.build();
   }
 
   public static Placement placement(WorkloadEntry entry) {

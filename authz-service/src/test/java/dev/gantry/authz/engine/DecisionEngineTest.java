@@ -417,4 +417,20 @@ class DecisionEngineTest {
 
     assertThat(allow.headersToRemove()).containsExactly("x-gantry-extra");
   }
+
+  @Test
+  void decide_workloadWithHeadersOfItsOwn_getsThem_andAClientCannotForgeThem() throws Exception {
+    java.util.Map<dev.gantry.routing.WorkloadId, WorkloadEntry> workloads = new java.util.HashMap<>(snapshot.workloads());
+    dev.gantry.routing.WorkloadId id = dev.gantry.routing.WorkloadId.parse("agt-private-demo");
+    workloads.put(id, new WorkloadEntry(id, false, Set.of("eu-lon-1"), Set.of("eu-lon-1"), "any region", false,
+        Map.of("x-gantry-labels", "team=search")));
+    AuthzSnapshot labelled = AuthzSnapshot.of(snapshot.version(), snapshot.catalog(), snapshot.baseDomains(), workloads,
+        snapshot.workspaces());
+
+    Decision.Allow allow = (Decision.Allow) engine.decide(labelled, new RequestFacts("agt-private-demo.eu-lon-1.run.localhost",
+        "GET", "/", Map.of("authorization", "Bearer " + issuer.rs256(c -> c), "x-gantry-labels", "team=forged")));
+
+    assertThat(allow.headersToSet()).containsEntry("x-gantry-labels", "team=search");
+    assertThat(allow.headersToRemove()).as("replaced, not removed").doesNotContain("x-gantry-labels");
+  }
 }

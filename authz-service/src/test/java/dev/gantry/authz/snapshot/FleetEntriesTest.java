@@ -39,7 +39,8 @@ class FleetEntriesTest {
   static final SigningKey SIGNING_KEY = SigningKey.newBuilder().setKeyId("s1").setWorkspace("acme").setJwk(ED25519_JWK)
       .setAlg("ed25519").addScopes("sbx:exec").build();
   static final Workload WORKLOAD = Workload.newBuilder().setId("agt-bot-acme").setPublic(true)
-      .addRegions("eu-lon-1").addRegions("eu-par-1").setForwardCredential(true).build();
+      .addRegions("eu-lon-1").addRegions("eu-par-1").setForwardCredential(true)
+      .putLabels("team", "search").putLabels("tier", "gold").setSendLabels(true).build();
   static final Placement PLACEMENT = Placement.newBuilder().setWorkload("agt-bot-acme").addAllowedRegions("eu-lon-1")
       .setPolicy("workspace 'acme': regions [eu-lon-1]").build();
   static final Alias ALIAS = Alias.newBuilder().setAlias("agt-old-acme").setWorkload("agt-bot-acme").build();
@@ -60,6 +61,15 @@ class FleetEntriesTest {
       var decoded = FleetEntries.domain(domain);
       assertThat(FleetEntries.domain(decoded.getKey(), decoded.getValue())).isEqualTo(domain);
     }
+  }
+
+  @Test
+  void labels_becomeTheWorkloadsHeader_onlyWhenItAsks() {
+    assertThat(FleetEntries.workload(WORKLOAD, PLACEMENT).headers()).containsExactly(
+        java.util.Map.entry("x-gantry-labels", "team=search,tier=gold"));
+    assertThat(FleetEntries.workload(WORKLOAD.toBuilder().setSendLabels(false).build(), PLACEMENT).headers()).isEmpty();
+    assertThatThrownBy(() -> FleetEntries.workload(WORKLOAD.toBuilder().putLabels("x", "a\r\nevil: 1").build(), PLACEMENT))
+        .hasMessageContaining("not a valid label");
   }
 
   @Test

@@ -85,6 +85,8 @@ public final class FleetCodec {
         .setMaxStreamDuration(StreamLimits.format(workload.maxStreamDuration()))
         .setPolicy(policy(workload.policy()))
         .setForwardCredential(workload.forwardCredential())
+        .putAllLabels(workload.labels())
+        .setSendLabels(workload.sendLabels())
         .build();
   }
 
@@ -100,7 +102,9 @@ public final class FleetCodec {
             ? StreamLimits.defaultFor(id.product())
             : StreamLimits.parse(workload.getMaxStreamDuration()),
         policy(workload.getPolicy()),
-        workload.getForwardCredential());
+        workload.getForwardCredential(),
+        new java.util.TreeMap<>(workload.getLabelsMap()),
+        workload.getSendLabels());
   }
 
   public static dev.gantry.proto.fleet.v1.Replica replica(Replica replica) {

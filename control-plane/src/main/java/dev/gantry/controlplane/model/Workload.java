@@ -5,7 +5,10 @@ import dev.gantry.routing.WorkloadId;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.TreeSet;
 
 /**
@@ -18,6 +21,8 @@ import java.util.TreeSet;
  * @param maxStreamDuration how long one stream to it may last
  * @param policy its own location policy, applied on top of its workspace's
  * @param forwardCredential pass the raw credential on to it (by default it is removed)
+ * @param labels its owner's key/value labels, sorted by key
+ * @param sendLabels send the labels to it with every request
  */
 public record Workload(
     WorkloadId id,
@@ -26,7 +31,15 @@ public record Workload(
     Protocol protocol,
     Duration maxStreamDuration,
     LocationPolicy policy,
-    boolean forwardCredential) {
+    boolean forwardCredential,
+    SortedMap<String, String> labels,
+    boolean sendLabels) {
+
+  private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
+  private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._-]{0,63}");
+
+  /** Labels a workload may carry at most. */
+  public static final int MAX_LABELS = 32;
 
   public Workload {
     Objects.requireNonNull(id, "id");
@@ -34,6 +47,23 @@ public record Workload(
     Objects.requireNonNull(maxStreamDuration, "maxStreamDuration");
     Objects.requireNonNull(policy, "policy");
     regions = Collections.unmodifiableSortedSet(new TreeSet<>(regions));
+    labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+    if (labels.size() > MAX_LABELS) {
+      throw new IllegalArgumentException("workload '" + id + "' has " + labels.size() + " labels (expected: at most " + MAX_LABELS + ")");
+    }
+    labels.forEach((key, value) -> {
+      if (!LABEL_KEY.matcher(key).matches() || !LABEL_VALUE.matcher(value).matches()) {
+        throw new IllegalArgumentException("label '" + key + "=" + value + "' (expected: a key of 1-63 of a-z 0-9 . _ -,"
+            + " starting and ending with a letter or digit, and a value of up to 63 of A-Z a-z 0-9 . _ -)");
+      }
+    });
+  }
+
+  /** A workload without labels. */
+  public Workload(
+      WorkloadId id, boolean isPublic, SortedSet<String> regions, Protocol protocol, Duration maxStreamDuration,
+      LocationPolicy policy, boolean forwardCredential) {
+    this(id, isPublic, regions, protocol, maxStreamDuration, policy, forwardCredential, new TreeMap<>(), false);
   }
 
   /** A workload that gets identity headers, never the raw credential. */
@@ -56,11 +86,11 @@ public record Workload(
 
   /** The same workload under another policy of its own. */
   public Workload withPolicy(LocationPolicy next) {
-    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential);
+    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential, labels, sendLabels);
   }
 
   /** The same workload deployed to other regions. */
   public Workload withRegions(SortedSet<String> next) {
-    return new Workload(id, isPublic, next, protocol, maxStreamDuration, policy, forwardCredential);
+    return new Workload(id, isPublic, next, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels);
   }
 }

@@ -137,4 +137,22 @@ class SeedLoaderTest {
         """, "s.yaml", TestTopologies.local()))
         .hasMessageContaining("s.yaml:2: workspaces[0]: Cannot find field: continent in message gantry.fleet.v1.LocationPolicy");
   }
+
+  @Test
+  void load_aWorkloadsFieldsAreTheFleetSchemas_labelsIncluded() throws Exception {
+    FleetState seed = SeedLoader.load("""
+        workloads:
+          - id: agt-a-demo
+            regions: [eu-lon-1]
+            labels: {team: search, tier: gold}
+            send_labels: true
+        """, "s.yaml", TestTopologies.local());
+
+    Workload agent = seed.workloads().get(WorkloadId.parse("agt-a-demo"));
+    assertThat(agent.labels()).containsExactly(java.util.Map.entry("team", "search"), java.util.Map.entry("tier", "gold"));
+    assertThat(agent.sendLabels()).isTrue();
+    assertThatThrownBy(() -> SeedLoader.load(
+        "workloads:\n  - {id: agt-a-demo, regions: [eu-lon-1], labels: {Bad: x}}\n", "s.yaml", TestTopologies.local()))
+        .hasMessageContaining("s.yaml:2: workloads[0]: label 'Bad=x'");
+  }
 }

@@ -44,7 +44,8 @@ class FleetCodecTest {
         new LocationPolicy(Set.of("GB", "FR"), Set.of("EU"), Set.of())));
     WorkloadId bot = WorkloadId.parse("agt-bot-acme");
     state = deployments.create(state, new Deployments.Request(new Workload(bot, false, new TreeSet<>(List.of("eu-par-1")),
-        Protocol.HTTP2, Duration.ofSeconds(90), new LocationPolicy(Set.of(), Set.of(), Set.of("eu-par-1")), true), null));
+        Protocol.HTTP2, Duration.ofSeconds(90), new LocationPolicy(Set.of(), Set.of(), Set.of("eu-par-1")), true,
+        new java.util.TreeMap<>(java.util.Map.of("team", "search", "tier", "")), true), null));
     state = deployments.addReplica(state, new Replica(bot, "eu-par-1", HostPort.parse("10.0.0.7:8080")));
     state = workspaces.addApiKey(state, "acme", new ApiKey("k1", HASH, Set.of("agt:invoke"), "ci",
         Instant.ofEpochSecond(1_700_000_000), Instant.ofEpochSecond(1_800_000_000), false));
