@@ -37,16 +37,8 @@ final class LegacyRows {
 
   private LegacyRows() {}
 
-  static long version(Connection connection) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement("SELECT version FROM fleet_version WHERE id = 1");
-        ResultSet rows = query.executeQuery()) {
-      rows.next();
-      return rows.getLong(1);
-    }
-  }
-
   static FleetState load(Connection connection) throws SQLException {
-    long version = version(connection);
+    long version = EntityRows.version(connection);
     Map<String, Workspace> workspaces = new HashMap<>();
     try (PreparedStatement query = connection.prepareStatement("SELECT id, jwt_issuers, policy, api_keys, signing_keys FROM workspaces");
         ResultSet rows = query.executeQuery()) {
