@@ -14,6 +14,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import dev.gantry.pki.GrpcTls;
+import dev.gantry.pki.Identity;
+import dev.gantry.pki.TlsFiles;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -45,12 +48,21 @@ public final class AuthzServer implements AutoCloseable {
    * @param controlPlane the control plane's gRPC address
    * @param region the region whose gateway it serves
    * @param sidecarId its name in the control plane's status view
+   * @param tls its certificate (spiffe://gantry/authz/&lt;region&gt;) and the CA the control plane's
+   *     comes from, for the snapshot stream; null connects in plaintext (benchmarks in one process
+   *     only: {@link AuthzServiceMain} always uses mutual TLS)
    */
   public record Config(
-      InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId, JwksSettings jwks) {
+      InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId, JwksSettings jwks,
+      TlsFiles tls) {
 
     public Config(InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId) {
-      this(listen, controlPlane, region, sidecarId, JwksSettings.DEFAULT);
+      this(listen, controlPlane, region, sidecarId, JwksSettings.DEFAULT, null);
+    }
+
+    public Config(
+        InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId, JwksSettings jwks) {
+      this(listen, controlPlane, region, sidecarId, jwks, null);
     }
   }
 
@@ -132,9 +144,13 @@ public final class AuthzServer implements AutoCloseable {
             .build()
             .start();
 
+    // The snapshot stream: mutual TLS, this sidecar's identity shown, the control plane's checked.
+    NettyChannelBuilder channelBuilder = config.tls() == null
+        ? NettyChannelBuilder.forAddress(config.controlPlane()).usePlaintext()
+        : NettyChannelBuilder.forAddress(config.controlPlane(),
+            GrpcTls.client(config.tls(), peer -> peer.role() == Identity.Role.CONTROL_PLANE, scheduler));
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress(config.controlPlane())
-            .usePlaintext()
+        channelBuilder
             .keepAliveTime(30, TimeUnit.SECONDS)
             .keepAliveWithoutCalls(true)
             .build();

@@ -2,6 +2,9 @@ package dev.gantry.authz;
 
 import dev.gantry.routing.HostPort;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import dev.gantry.pki.Identity;
+import dev.gantry.pki.TlsFiles;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +29,19 @@ public final class AuthzServiceMain implements Callable<Integer> {
   @Option(names = "--id", description = "name in the control plane's status view (default: authz-<region>)")
   String id;
 
+  @Option(names = "--pki-dir", defaultValue = ".gantry/pki",
+      description = "where ca.pem and authz-<region>/{cert,key}.pem are, as ./gantry pki init lays them out (default: ${DEFAULT-VALUE})")
+  Path pkiDir;
+
+  @Option(names = "--tls-ca", description = "CA bundle the control plane's certificate must chain to (default: <pki-dir>/ca.pem)")
+  Path tlsCa;
+
+  @Option(names = "--tls-cert", description = "this sidecar's certificate chain, URI SAN spiffe://gantry/authz/<region>")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "its private key (PKCS#8 PEM)")
+  Path tlsKey;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new AuthzServiceMain()).execute(args));
   }
@@ -38,7 +54,9 @@ public final class AuthzServiceMain implements Callable<Integer> {
                 address("--listen", listen),
                 address("--control-plane", controlPlane),
                 region,
-                id != null ? id : "authz-" + region));
+                id != null ? id : "authz-" + region,
+                AuthzServer.JwksSettings.DEFAULT,
+                tls()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();
@@ -48,6 +66,19 @@ public final class AuthzServiceMain implements Callable<Integer> {
     }));
     server.awaitTermination();
     return 0;
+  }
+
+  private TlsFiles tls() {
+    TlsFiles layout = TlsFiles.in(pkiDir, Identity.authz(region));
+    TlsFiles files = new TlsFiles(tlsCa != null ? tlsCa : layout.ca(), tlsCert != null ? tlsCert : layout.cert(),
+        tlsKey != null ? tlsKey : layout.key());
+    for (Path file : java.util.List.of(files.ca(), files.cert(), files.key())) {
+      if (!java.nio.file.Files.isReadable(file)) {
+        throw new CommandLine.ParameterException(new CommandLine(new AuthzServiceMain()), "no TLS file " + file
+            + " (the snapshot stream is mutual TLS: run ./gantry pki init for a local CA, or give --tls-ca, --tls-cert and --tls-key)");
+      }
+    }
+    return files;
   }
 
   private static InetSocketAddress address(String flag, String value) {

@@ -33,8 +33,9 @@ abstract class Admin {
     }
     ManagedChannel channel;
     try {
-      channel = NettyChannelBuilder.forAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))
-          .usePlaintext().build();
+      channel = NettyChannelBuilder.forAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)),
+              credentials())
+          .build();
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--control-plane '" + target + "' (expected: host:port with a numeric port)");
     }
@@ -47,6 +48,35 @@ abstract class Admin {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Mutual TLS as the credential chosen (the local operator by default), accepting only a server
+   * that proves to be the control plane. Certificate files are read once: a CLI call is short.
+   */
+  private io.grpc.ChannelCredentials credentials() {
+    GantryCli root = root();
+    java.nio.file.Path dir = root.credential != null ? root.credential
+        : dev.gantry.pki.PkiDirectory.identityDir(root.pkiDir, dev.gantry.pki.Identity.operator("local"));
+    dev.gantry.pki.TlsFiles files = new dev.gantry.pki.TlsFiles(
+        root.ca != null ? root.ca : root.pkiDir.resolve(dev.gantry.pki.TlsFiles.CA),
+        dir.resolve(dev.gantry.pki.TlsFiles.CERT), dir.resolve(dev.gantry.pki.TlsFiles.KEY));
+    for (java.nio.file.Path file : java.util.List.of(files.ca(), files.cert(), files.key())) {
+      if (!java.nio.file.Files.isReadable(file)) {
+        throw new IllegalArgumentException("no credential file " + file + " (./gantry pki init makes the local operator's;"
+            + " --credential DIR names another, --ca the CA bundle)");
+      }
+    }
+    java.util.concurrent.ScheduledExecutorService never = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "credential-reload");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      return dev.gantry.pki.GrpcTls.client(files, peer -> peer.role() == dev.gantry.pki.Identity.Role.CONTROL_PLANE, never);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("credential " + dir + ": " + e.getMessage());
     }
   }
 

@@ -27,6 +27,9 @@ import picocli.CommandLine.ScopeType;
       SigningKeyCommand.class,
       NameCommands.Domain.class,
       NameCommands.Alias.class,
+      AuditCommand.class,
+      AdminCommand.class,
+      PkiCommand.class,
     })
 public final class GantryCli {
 
@@ -34,6 +37,21 @@ public final class GantryCli {
       defaultValue = "${env:GANTRY_CONTROL_PLANE:-127.0.0.1:18000}",
       description = "the control plane's admin API (default: ${DEFAULT-VALUE}; env GANTRY_CONTROL_PLANE)")
   String controlPlane;
+
+  @Option(names = "--pki-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+      defaultValue = "${env:GANTRY_PKI_DIR:-.gantry/pki}",
+      description = "the local PKI: ca.pem and the credentials ./gantry pki init made (default: ${DEFAULT-VALUE}; env GANTRY_PKI_DIR)")
+  java.nio.file.Path pkiDir;
+
+  @Option(names = "--credential", scope = ScopeType.INHERIT, paramLabel = "DIR",
+      defaultValue = "${env:GANTRY_CREDENTIAL}",
+      description = "a directory with the cert.pem and key.pem to call as (default: the local operator, <pki-dir>/operator-local;"
+          + " env GANTRY_CREDENTIAL); ./gantry admin create makes others")
+  java.nio.file.Path credential;
+
+  @Option(names = "--ca", scope = ScopeType.INHERIT, paramLabel = "FILE", defaultValue = "${env:GANTRY_CA}",
+      description = "CA bundle the control plane's certificate must chain to (default: <pki-dir>/ca.pem; env GANTRY_CA)")
+  java.nio.file.Path ca;
 
   @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, defaultValue = "text",
       description = "text (default) or json")
@@ -69,6 +87,8 @@ public final class GantryCli {
       String code = status.getStatus().getCode().name().toLowerCase(Locale.ROOT).replace('_', '-');
       String description = status.getStatus().getDescription();
       String hint = switch (status.getStatus().getCode()) {
+        case UNAUTHENTICATED, PERMISSION_DENIED -> "\n  the call was made as the credential given with --credential"
+            + " (default: the local operator); ./gantry admin create issues workspace admins";
         case UNAVAILABLE -> "\n  is the control plane running at " + controlPlane
             + "? start it with ./gantry up, or point --control-plane (env GANTRY_CONTROL_PLANE) at it";
         case DEADLINE_EXCEEDED -> "\n  the control plane at " + controlPlane + " did not answer in time; try again";

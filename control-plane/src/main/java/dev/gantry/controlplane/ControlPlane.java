@@ -12,7 +12,19 @@ import dev.gantry.controlplane.xds.ResumingDeltaWatcher;
 import dev.gantry.controlplane.admin.ReplicaAdmin;
 import dev.gantry.controlplane.admin.WorkloadAdmin;
 import dev.gantry.controlplane.admin.WorkspaceAdmin;
+import dev.gantry.controlplane.access.AdminAccess;
+import dev.gantry.controlplane.access.AdminRules;
+import dev.gantry.controlplane.access.AdsAccess;
+import dev.gantry.controlplane.access.AuditAdmin;
+import dev.gantry.controlplane.access.AuditLog;
+import dev.gantry.controlplane.access.MemoryAuditLog;
+import dev.gantry.controlplane.access.SnapshotAccess;
+import dev.gantry.controlplane.access.SqlAuditLog;
 import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.pki.GrpcTls;
+import dev.gantry.pki.PeerIdentity;
+import dev.gantry.pki.TlsFiles;
+import io.grpc.ServerInterceptors;
 import dev.gantry.controlplane.deploy.NameRules;
 import dev.gantry.controlplane.deploy.WorkspaceRules;
 import dev.gantry.controlplane.replicas.LeaseBook;
@@ -66,12 +78,20 @@ public final class ControlPlane implements AutoCloseable {
    * @param topology the region catalog and gateway sites
    * @param seed the state to start with when the store is empty
    * @param database where the state is kept; null keeps it in memory only (tests)
+   * @param tls its certificate (spiffe://gantry/control-plane) and the CA its clients' certificates
+   *     must come from; null serves plaintext without any access control, for benchmarks in one
+   *     process only ({@link ControlPlaneMain} always serves mutual TLS)
    */
-  public record Config(HostPort listen, Topology topology, FleetState seed, Database database) {
+  public record Config(HostPort listen, Topology topology, FleetState seed, Database database, TlsFiles tls) {
 
     /** A control plane whose state lives in memory only. */
     public Config(HostPort listen, Topology topology, FleetState seed) {
-      this(listen, topology, seed, null);
+      this(listen, topology, seed, null, null);
+    }
+
+    /** A plaintext control plane: benchmarks in one process only. */
+    public Config(HostPort listen, Topology topology, FleetState seed, Database database) {
+      this(listen, topology, seed, database, null);
     }
   }
 
@@ -154,24 +174,41 @@ public final class ControlPlane implements AutoCloseable {
 
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus("", ServingStatus.SERVING);
+    InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
+    // Every client shows a certificate (mutual TLS); who it is decides what it may call:
+    // gateways ADS for their own region, sidecars the snapshot stream for theirs, admin
+    // identities the admin API by its rules, every admin write audited (docs/threat-model.md).
+    boolean guarded = config.tls() != null;
+    NettyServerBuilder builder = guarded
+        ? NettyServerBuilder.forAddress(address, GrpcTls.server(config.tls(), expiry))
+        : NettyServerBuilder.forAddress(address);
+    AuditLog audit = config.database() == null ? new MemoryAuditLog() : new SqlAuditLog(config.database());
+    AdminAccess adminAccess = new AdminAccess(new AdminRules(), store::current, audit, java.time.Clock.systemUTC());
+    java.util.function.Function<io.grpc.BindableService, io.grpc.ServerServiceDefinition> admin =
+        service -> guarded ? ServerInterceptors.intercept(service, adminAccess) : service.bindService();
+    if (guarded) {
+      builder.intercept(new PeerIdentity());
+    }
     Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.listen().host(), config.listen().port()))
+        builder
             .executor(grpc)
             // Envoy's ADS keepalive pings come every 30 s; gRPC-Java's default minimum (5 min)
             // would answer them with GOAWAY and cut the stream.
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .addService(ads.getAggregatedDiscoveryServiceImpl())
-            .addService(snapshots)
-            .addService(new RegionAdmin(topology))
-            .addService(new WorkloadAdmin(topology, store, deployments))
-            .addService(new PolicyAdmin(topology, store, deployments))
-            .addService(new ReplicaAdmin(store, deployments, leases))
-            .addService(new WorkspaceAdmin(topology, store, workspaceRules))
-            .addService(new NameAdmin(topology, store, new NameRules(topology)))
-            .addService(new SigningKeyAdmin(store, workspaceRules))
-            .addService(new ApiKeyAdmin(store, workspaceRules, new ApiKeyMint(), java.time.Clock.systemUTC()))
-            .addService(new StatusAdmin(store, board, snapshots, config.listen().toString()))
+            .addService(guarded ? ServerInterceptors.intercept(ads.getAggregatedDiscoveryServiceImpl(), new AdsAccess())
+                : ads.getAggregatedDiscoveryServiceImpl().bindService())
+            .addService(guarded ? ServerInterceptors.intercept(snapshots, new SnapshotAccess()) : snapshots.bindService())
+            .addService(admin.apply(new RegionAdmin(topology)))
+            .addService(admin.apply(new WorkloadAdmin(topology, store, deployments)))
+            .addService(admin.apply(new PolicyAdmin(topology, store, deployments)))
+            .addService(admin.apply(new ReplicaAdmin(store, deployments, leases)))
+            .addService(admin.apply(new WorkspaceAdmin(topology, store, workspaceRules)))
+            .addService(admin.apply(new NameAdmin(topology, store, new NameRules(topology))))
+            .addService(admin.apply(new SigningKeyAdmin(store, workspaceRules)))
+            .addService(admin.apply(new ApiKeyAdmin(store, workspaceRules, new ApiKeyMint(), java.time.Clock.systemUTC())))
+            .addService(admin.apply(new StatusAdmin(store, board, snapshots, config.listen().toString())))
+            .addService(admin.apply(new AuditAdmin(audit)))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()

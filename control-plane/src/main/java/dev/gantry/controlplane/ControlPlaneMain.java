@@ -3,7 +3,10 @@ package dev.gantry.controlplane;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.store.Database;
 import dev.gantry.controlplane.store.StoreException;
+import java.util.List;
 import java.util.Properties;
+import dev.gantry.pki.Identity;
+import dev.gantry.pki.TlsFiles;
 import dev.gantry.controlplane.config.ConfigException;
 import dev.gantry.controlplane.config.SeedLoader;
 import dev.gantry.controlplane.config.TopologyLoader;
@@ -51,6 +54,19 @@ public final class ControlPlaneMain implements Callable<Integer> {
       description = "environment variable holding the PostgreSQL password (default: ${DEFAULT-VALUE})")
   String storePasswordEnv;
 
+  @Option(names = "--pki-dir", defaultValue = ".gantry/pki",
+      description = "where ca.pem and control-plane/{cert,key}.pem are, as ./gantry pki init lays them out (default: ${DEFAULT-VALUE})")
+  Path pkiDir;
+
+  @Option(names = "--tls-ca", description = "CA bundle clients' certificates must chain to (default: <pki-dir>/ca.pem)")
+  Path tlsCa;
+
+  @Option(names = "--tls-cert", description = "this control plane's certificate chain, URI SAN spiffe://gantry/control-plane")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "its private key (PKCS#8 PEM)")
+  Path tlsKey;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ControlPlaneMain()).execute(args));
   }
@@ -64,7 +80,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
       address = HostPort.parse(listen);
       topology = TopologyLoader.load(read(regions, "defaults/regions.yaml"), source(regions, "defaults/regions.yaml"));
       FleetState seedState = SeedLoader.load(read(seed, "defaults/seed.yaml"), source(seed, "defaults/seed.yaml"), topology);
-      config = new ControlPlane.Config(address, topology, seedState, database());
+      config = new ControlPlane.Config(address, topology, seedState, database(), tls());
     } catch (ConfigException | IllegalArgumentException | StoreException e) {
       System.err.println("control-plane: " + e.getMessage());
       return 2;
@@ -79,6 +95,20 @@ public final class ControlPlaneMain implements Callable<Integer> {
     }));
     controlPlane.awaitTermination();
     return 0;
+  }
+
+  /** The TLS files: given one by one, or in the PKI directory's layout; all must exist. */
+  private TlsFiles tls() throws ConfigException {
+    TlsFiles layout = TlsFiles.in(pkiDir, Identity.controlPlane());
+    TlsFiles files = new TlsFiles(tlsCa != null ? tlsCa : layout.ca(), tlsCert != null ? tlsCert : layout.cert(),
+        tlsKey != null ? tlsKey : layout.key());
+    for (Path file : List.of(files.ca(), files.cert(), files.key())) {
+      if (!Files.isReadable(file)) {
+        throw new ConfigException("no TLS file " + file + " (every port is mutual TLS: run ./gantry pki init for a local"
+            + " CA, or give --tls-ca, --tls-cert and --tls-key)", null);
+      }
+    }
+    return files;
   }
 
   private Database database() {

@@ -55,11 +55,25 @@ public final class EchoServerMain implements Callable<Integer> {
       description = "on stop: after deregistering, keep serving this long while the gateways learn (default: ${DEFAULT-VALUE})")
   long drainMillis;
 
+  @Option(names = "--pki-dir", defaultValue = ".gantry/pki",
+      description = "where ca.pem and registrar-demo-echo/{cert,key}.pem are, for registering (default: ${DEFAULT-VALUE})")
+  java.nio.file.Path pkiDir;
+
+  @Option(names = "--credential", paramLabel = "DIR", description = "cert.pem and key.pem to register as (default: <pki-dir>/registrar-demo-echo)")
+  java.nio.file.Path credential;
+
   public static void main(String[] args) {
     int exit = new CommandLine(new EchoServerMain()).execute(args);
     if (exit != 0) {
       System.exit(exit);
     }
+  }
+
+  private dev.gantry.pki.TlsFiles tls() {
+    java.nio.file.Path dir = credential != null ? credential
+        : dev.gantry.pki.PkiDirectory.identityDir(pkiDir, dev.gantry.pki.Identity.registrar("demo-echo"));
+    return new dev.gantry.pki.TlsFiles(pkiDir.resolve(dev.gantry.pki.TlsFiles.CA), dir.resolve(dev.gantry.pki.TlsFiles.CERT),
+        dir.resolve(dev.gantry.pki.TlsFiles.KEY));
   }
 
   @Override
@@ -89,7 +103,7 @@ public final class EchoServerMain implements Callable<Integer> {
     registerGrpc.forEach(w -> replicas.add(new ReplicaRegistration.Replica(w, region, grpcAddress)));
     ReplicaRegistration registration = controlPlane == null || replicas.isEmpty()
         ? null
-        : ReplicaRegistration.start(HostPort.parse(controlPlane), replicas, Duration.ofMillis(leaseMillis));
+        : ReplicaRegistration.start(HostPort.parse(controlPlane), replicas, Duration.ofMillis(leaseMillis), tls());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (registration != null) {
         // Leave the endpoints first, then keep answering what is already on its way.

@@ -9,6 +9,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import dev.gantry.pki.GrpcTls;
+import dev.gantry.pki.Identity;
+import dev.gantry.pki.TlsFiles;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -39,17 +43,23 @@ public final class ReplicaRegistration implements AutoCloseable {
       });
   private volatile boolean[] known;
 
-  private ReplicaRegistration(HostPort controlPlane, List<Replica> registered, Duration ttl) {
-    this.channel = NettyChannelBuilder.forAddress(controlPlane.host(), controlPlane.port()).usePlaintext().build();
+  private ReplicaRegistration(HostPort controlPlane, List<Replica> registered, Duration ttl, TlsFiles tls) throws IOException {
+    // Mutual TLS as a registrar (spiffe://gantry/registrar/...): it may only keep replicas registered.
+    this.channel = NettyChannelBuilder.forAddress(controlPlane.host(), controlPlane.port(),
+        GrpcTls.client(tls, peer -> peer.role() == Identity.Role.CONTROL_PLANE, timer)).build();
     this.replicas = ReplicaServiceGrpc.newBlockingStub(channel);
     this.registered = List.copyOf(registered);
     this.ttl = ttl;
     this.known = new boolean[registered.size()];
   }
 
-  /** Starts keeping {@code replicas} registered with the control plane at {@code controlPlane}. */
-  public static ReplicaRegistration start(HostPort controlPlane, List<Replica> replicas, Duration ttl) {
-    ReplicaRegistration registration = new ReplicaRegistration(controlPlane, replicas, ttl);
+  /**
+   * Starts keeping {@code replicas} registered with the control plane at {@code controlPlane},
+   * calling as the registrar whose certificate {@code tls} holds.
+   */
+  public static ReplicaRegistration start(HostPort controlPlane, List<Replica> replicas, Duration ttl, TlsFiles tls)
+      throws IOException {
+    ReplicaRegistration registration = new ReplicaRegistration(controlPlane, replicas, ttl, tls);
     long period = Math.max(100, ttl.toMillis() / 3);
     registration.timer.scheduleWithFixedDelay(registration::renewAll, 0, period, TimeUnit.MILLISECONDS);
     return registration;

@@ -36,6 +36,7 @@ class CliIT {
   private static Run gantry(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--control-plane=127.0.0.1:" + stack.controlPlanePort);
+    all.add("--pki-dir=" + stack.pki.dir());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = GantryCli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));

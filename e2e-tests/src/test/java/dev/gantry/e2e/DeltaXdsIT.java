@@ -36,9 +36,11 @@ class DeltaXdsIT {
   private final int gatewayPort = FreePorts.next();
   private final int authzPort = FreePorts.next();
 
+  private final Path workDir = Path.of("target", "e2e", "delta-" + gatewayPort);
+
   private ControlPlane controlPlane(Topology topology, String seed) throws Exception {
     return ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", controlPlanePort), topology,
-        SeedLoader.load(seed, "test seed", topology)));
+        SeedLoader.load(seed, "test seed", topology), null, TestPki.in(workDir).controlPlane()));
   }
 
   private int status(String workload) {
@@ -82,9 +84,9 @@ class DeltaXdsIT {
         .formatted(echo.port());
     ControlPlane controlPlane = controlPlane(topology, "workloads:\n" + stays + goes);
     AuthzServer authz = AuthzServer.start(new AuthzServer.Config(new InetSocketAddress("127.0.0.1", authzPort),
-        new InetSocketAddress("127.0.0.1", controlPlanePort), "eu-lon-1", "authz-delta"));
-    EnvoyProcess envoy = EnvoyProcess.startDelta("eu-lon-1", controlPlanePort,
-        Files.createDirectories(Path.of("target", "e2e", "delta-" + gatewayPort)));
+        new InetSocketAddress("127.0.0.1", controlPlanePort), "eu-lon-1", "authz-delta", AuthzServer.JwksSettings.DEFAULT,
+        TestPki.in(workDir).authz("eu-lon-1")));
+    EnvoyProcess envoy = EnvoyProcess.startDelta("eu-lon-1", controlPlanePort, Files.createDirectories(workDir));
     try {
       await("both workloads served over delta xDS", () -> status("agt-stays-demo") == 200 && status("agt-goes-demo") == 200, envoy);
 

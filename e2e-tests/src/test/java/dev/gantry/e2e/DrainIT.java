@@ -34,7 +34,7 @@ class DrainIT {
     stack = new GatewayStack();
     stack.envoy.close();
     EnvoyProcess envoy = EnvoyProcess.start(GatewayStack.REGION, stack.controlPlanePort,
-        Files.createDirectories(Path.of("target", "e2e", "drain-" + stack.gatewayPort)), drainSeconds);
+        stack.workDir, drainSeconds);
     stack.replaceEnvoy(envoy);
     stack.awaitServing();
     return envoy;

@@ -71,6 +71,7 @@ class DurableControlPlaneIT {
   private static final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private static ManagedChannel adminA;
   private static ManagedChannel adminB;
+  private static Path workDir;
 
   @BeforeAll
   static void start() throws Exception {
@@ -86,19 +87,22 @@ class DurableControlPlaneIT {
           - {id: agt-echo-demo, public: true, replicas: [{region: eu-lon-1, address: 127.0.0.1:%1$d}]}
           - {id: agt-gone-demo, public: true, replicas: [{region: eu-lon-1, address: 127.0.0.1:%1$d}]}
         """.formatted(echo.port());
+    workDir = Files.createDirectories(Path.of("target", "e2e", "durable-" + GATEWAY));
     a = startControlPlane(CP_A);
     b = startControlPlane(CP_B);
     authz = AuthzServer.start(new AuthzServer.Config(
-        new InetSocketAddress("127.0.0.1", AUTHZ), new InetSocketAddress("127.0.0.1", CP_B), "eu-lon-1", "authz-durable"));
-    envoy = EnvoyProcess.start("eu-lon-1", CP_B, Files.createDirectories(Path.of("target", "e2e", "durable-" + GATEWAY)));
-    adminA = NettyChannelBuilder.forAddress("127.0.0.1", CP_A).usePlaintext().build();
-    adminB = NettyChannelBuilder.forAddress("127.0.0.1", CP_B).usePlaintext().build();
+        new InetSocketAddress("127.0.0.1", AUTHZ), new InetSocketAddress("127.0.0.1", CP_B), "eu-lon-1", "authz-durable",
+        AuthzServer.JwksSettings.DEFAULT, TestPki.in(workDir).authz("eu-lon-1")));
+    envoy = EnvoyProcess.start("eu-lon-1", CP_B, workDir);
+    adminA = TestPki.in(workDir).operator(CP_A);
+    adminB = TestPki.in(workDir).operator(CP_B);
     await("the gateway serves agt-echo-demo", Duration.ofSeconds(30), () -> status("agt-echo-demo") == 200);
   }
 
   private static ControlPlane startControlPlane(int port) throws Exception {
     return ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology,
-        SeedLoader.load(seed, "test seed", topology), Database.open(postgres.url(), postgres.credentials())));
+        SeedLoader.load(seed, "test seed", topology), Database.open(postgres.url(), postgres.credentials()),
+        TestPki.in(workDir).controlPlane()));
   }
 
   @AfterAll

@@ -60,9 +60,9 @@ final class EnvoyProcess implements AutoCloseable {
   private static EnvoyProcess start(String region, int controlPlanePort, Path workDir, int drainSeconds, String apiType)
       throws IOException {
     int adminPort = FreePorts.next();
-    Path bootstrap = workDir.resolve("bootstrap-" + region + ".yaml");
+    Path bootstrap = workDir.toAbsolutePath().resolve("bootstrap-" + region + ".yaml");
     Files.writeString(bootstrap, bootstrapFor(region, controlPlanePort, adminPort, apiType));
-    Path log = workDir.resolve("envoy-" + region + ".log");
+    Path log = workDir.toAbsolutePath().resolve("envoy-" + region + ".log");
     List<String> command = new ArrayList<>(List.of(
         projectDir().resolve("envoy/run-gateway").toString(),
         "--admin", "127.0.0.1:" + adminPort,
@@ -77,6 +77,8 @@ final class EnvoyProcess implements AutoCloseable {
         "--file-flush-interval-msec", "200"));
     Process process =
         new ProcessBuilder(command)
+            // Its working directory holds sds/identity.yaml and sds/ca.yaml: its certificates.
+            .directory(TestPki.in(workDir).gatewayDir(region).toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

@@ -63,9 +63,12 @@ final class GatewayStack implements AutoCloseable {
   EnvoyProcess envoy;
   private final Topology topology;
   private io.grpc.ManagedChannel admin;
+  final Path workDir;
+  final TestPki pki;
 
   GatewayStack() throws Exception {
-    Path workDir = Files.createDirectories(Path.of("target", "e2e", "stack-" + gatewayPort));
+    workDir = Files.createDirectories(Path.of("target", "e2e", "stack-" + gatewayPort));
+    pki = TestPki.in(workDir);
     jwks = new TestJwks();
     echo = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "agt-echo-demo", REGION, echoLoop);
     grpcEcho = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
@@ -113,7 +116,8 @@ final class GatewayStack implements AutoCloseable {
             regions: [us-pdx-1]
         """.formatted(TestJwks.ISSUER_BASE, jwks.uri(), echo.port(), grpcEcho.getPort());
     return ControlPlane.start(new ControlPlane.Config(
-        new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology)));
+        new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology), null,
+        pki.controlPlane()));
   }
 
   AuthzServer startAuthz() throws Exception {
@@ -121,7 +125,9 @@ final class GatewayStack implements AutoCloseable {
         new InetSocketAddress("127.0.0.1", authzPort),
         new InetSocketAddress("127.0.0.1", controlPlanePort),
         REGION,
-        "authz-test-" + REGION));
+        "authz-test-" + REGION,
+        AuthzServer.JwksSettings.DEFAULT,
+        pki.authz(REGION)));
   }
 
   private String regionsYaml() {
@@ -211,7 +217,7 @@ final class GatewayStack implements AutoCloseable {
   /** A channel to the control plane's admin API, closed with the stack. */
   synchronized io.grpc.ManagedChannel admin() {
     if (admin == null) {
-      admin = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", controlPlanePort).usePlaintext().build();
+      admin = pki.operator(controlPlanePort);
     }
     return admin;
   }

@@ -143,8 +143,9 @@ class MultiRegionIT {
   void internalListener_neverForwardsAgain() throws Exception {
     MultiRegionStack.Site paris = stack.site("eu-par-1");
 
-    RawHttp.Response response = RawHttp.get(paris.internalPort,
-        "agt-echo-demo.us-pdx-1.run.localhost:" + paris.gatewayPort, "/",
+    // As a peer gateway would send it: over mutual TLS with a gateway's certificate.
+    RawHttp.Response response = RawHttp.get(TestPki.in(stack.workDir).tlsClient(dev.gantry.pki.Identity.gateway("eu-lon-1")),
+        paris.internalPort, "agt-echo-demo.us-pdx-1.run.localhost:" + paris.gatewayPort, "/",
         RawHttp.headers("x-gantry-entered-at", "eu-lon-1"));
 
     assertThat(response.status()).as(response.body()).isEqualTo(502);

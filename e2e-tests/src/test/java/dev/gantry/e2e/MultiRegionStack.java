@@ -76,7 +76,8 @@ final class MultiRegionStack implements AutoCloseable {
       for (String workload : serves()) {
         replicas.add(new ReplicaRegistration.Replica(workload, region, new HostPort("127.0.0.1", echoPort)));
       }
-      registration = ReplicaRegistration.start(new HostPort("127.0.0.1", controlPlanePort), replicas, LEASE);
+      registration = ReplicaRegistration.start(new HostPort("127.0.0.1", controlPlanePort), replicas, LEASE,
+          TestPki.in(workDir).registrar());
     }
 
     /** Stops the echo as a crash would: no deregistration; the leases run out. */
@@ -99,11 +100,12 @@ final class MultiRegionStack implements AutoCloseable {
   final Topology topology;
   final ControlPlane controlPlane;
   private final EventLoopGroup echoLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-  private final Path workDir;
+  final Path workDir;
 
   MultiRegionStack() throws Exception {
     REGIONS.forEach(r -> sites.put(r, new Site(r)));
     workDir = Files.createDirectories(Path.of("target", "e2e", "regions-" + controlPlanePort));
+    TestPki pki = TestPki.in(workDir);
     jwks = new TestJwks();
     topology = TopologyLoader.load(regionsYaml(), "test regions");
     String seed = """
@@ -119,14 +121,17 @@ final class MultiRegionStack implements AutoCloseable {
           - {id: agt-private-demo}
         """.formatted(TestJwks.ISSUER_BASE, jwks.uri());
     controlPlane = ControlPlane.start(new ControlPlane.Config(
-        new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology)));
+        new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology), null,
+        pki.controlPlane()));
     for (Site site : sites.values()) {
       site.startEcho();
       site.authz = AuthzServer.start(new AuthzServer.Config(
           new InetSocketAddress("127.0.0.1", site.authzPort),
           new InetSocketAddress("127.0.0.1", controlPlanePort),
           site.region,
-          "authz-test-" + site.region));
+          "authz-test-" + site.region,
+          AuthzServer.JwksSettings.DEFAULT,
+          pki.authz(site.region)));
       site.envoy = EnvoyProcess.start(site.region, controlPlanePort, workDir);
     }
     awaitServing();
@@ -138,7 +143,7 @@ final class MultiRegionStack implements AutoCloseable {
 
   /** A channel to the control plane's admin API; the caller shuts it down. */
   ManagedChannel admin() {
-    return NettyChannelBuilder.forAddress("127.0.0.1", controlPlanePort).usePlaintext().build();
+    return TestPki.in(workDir).operator(controlPlanePort);
   }
 
   /** The region that served a response of the echo, read from its JSON. */

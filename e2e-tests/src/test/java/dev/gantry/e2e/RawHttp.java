@@ -48,6 +48,26 @@ final class RawHttp {
     }
   }
 
+  /** Sends {@code GET path} over TLS ({@code tls}: the client's certificate and trust) to {@code 127.0.0.1:port}. */
+  static Response get(javax.net.ssl.SSLSocketFactory tls, int port, String host, String path, List<String[]> headers)
+      throws IOException {
+    StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n");
+    request.append("Host: ").append(host).append("\r\n");
+    for (String[] header : headers) {
+      request.append(header[0]).append(": ").append(header[1]).append("\r\n");
+    }
+    request.append("Connection: close\r\n\r\n");
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.createSocket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      socket.setSoTimeout(30_000);
+      socket.startHandshake();
+      OutputStream out = socket.getOutputStream();
+      out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return parse(socket.getInputStream().readAllBytes());
+    }
+  }
+
   static Response get(int port, String host, String path) throws IOException {
     return get(port, host, path, List.of());
   }

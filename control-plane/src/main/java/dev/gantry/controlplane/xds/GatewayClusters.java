@@ -94,6 +94,8 @@ final class GatewayClusters {
         .setCommonLbConfig(
             Cluster.CommonLbConfig.newBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0)))
         .setOutlierDetection(outlierDetection())
+        // Peer gateways' endpoints are marked: to them, mutual TLS; to replicas, plain.
+        .addTransportSocketMatches(GatewayTls.toPeers())
         .build();
   }
 
@@ -128,8 +130,9 @@ final class GatewayClusters {
    * @param addresses the local replicas, or the region's gateway
    * @param healthy false for a peer gateway whose region has no replica of the workload: the
    *     control plane knows it cannot serve, so Envoy skips it without trying
+   * @param peer the addresses are a peer gateway's internal listener (reached over mutual TLS)
    */
-  record Tier(String region, List<HostPort> addresses, boolean healthy) {}
+  record Tier(String region, List<HostPort> addresses, boolean healthy, boolean peer) {}
 
   /** The endpoints of a region-set cluster, one priority per tier that has any, in order. */
   static ClusterLoadAssignment endpoints(String cluster, List<Tier> tiers) {
@@ -146,6 +149,9 @@ final class GatewayClusters {
         LbEndpoint.Builder endpoint = endpoint(address).toBuilder();
         if (!tier.healthy()) {
           endpoint.setHealthStatus(HealthStatus.UNHEALTHY);
+        }
+        if (tier.peer()) {
+          endpoint.setMetadata(GatewayTls.peerEndpoint());
         }
         locality.addLbEndpoints(endpoint);
       }

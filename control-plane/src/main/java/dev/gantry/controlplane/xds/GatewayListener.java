@@ -50,19 +50,21 @@ final class GatewayListener {
 
   /** The public listener: every client, every x-gantry-* header stripped. */
   static Listener publicListener(GatewaySite site) {
-    return listener(NAME, site.gateway(), GatewayRoutes.NAME, site.region(), GatewayLocalReplies.forPublic());
+    return listener(NAME, site.gateway(), GatewayRoutes.NAME, site.region(), GatewayLocalReplies.forPublic(), null);
   }
 
   /**
-   * The internal listener: peer gateways only. Locally that is a separate loopback port; in
-   * production it would require the peers' mTLS certificates (not built yet).
+   * The internal listener: peer gateways only, proven by mutual TLS ({@link GatewayTls}): a
+   * connection without a gateway's client certificate never gets past the handshake.
    */
   static Listener internalListener(GatewaySite site) {
-    return listener(INTERNAL_NAME, site.internal(), GatewayRoutes.INTERNAL_NAME, site.region(), GatewayLocalReplies.forInternal());
+    return listener(INTERNAL_NAME, site.internal(), GatewayRoutes.INTERNAL_NAME, site.region(), GatewayLocalReplies.forInternal(),
+        GatewayTls.peersOnly());
   }
 
   private static Listener listener(
-      String name, HostPort address, String routes, String region, LocalReplyConfig localReplies) {
+      String name, HostPort address, String routes, String region, LocalReplyConfig localReplies,
+      io.envoyproxy.envoy.config.core.v3.TransportSocket transport) {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix(name)
@@ -96,15 +98,18 @@ final class GatewayListener {
             .addUpgradeConfigs(HttpConnectionManager.UpgradeConfig.newBuilder().setUpgradeType("websocket"))
             .setHttp2ProtocolOptions(Http2ProtocolOptions.newBuilder().setAllowConnect(true))
             .build();
+    FilterChain.Builder chain = FilterChain.newBuilder()
+        .addFilters(
+            Filter.newBuilder()
+                .setName("envoy.filters.network.http_connection_manager")
+                .setTypedConfig(Any.pack(hcm)));
+    if (transport != null) {
+      chain.setTransportSocket(transport);
+    }
     return Listener.newBuilder()
         .setName(name)
         .setAddress(EnvoyValues.address(address))
-        .addFilterChains(
-            FilterChain.newBuilder()
-                .addFilters(
-                    Filter.newBuilder()
-                        .setName("envoy.filters.network.http_connection_manager")
-                        .setTypedConfig(Any.pack(hcm))))
+        .addFilterChains(chain)
         .build();
   }
 

@@ -74,9 +74,9 @@ public final class XdsTranslator {
     for (String target : topology.catalog().nearestFirst(region, targets)) {
       List<HostPort> replicas = replicasByRegion.getOrDefault(target, List.of());
       if (target.equals(region)) {
-        tiers.add(new GatewayClusters.Tier(target, replicas, true));
+        tiers.add(new GatewayClusters.Tier(target, replicas, true, false));
       } else {
-        tiers.add(new GatewayClusters.Tier(target, List.of(topology.sites().get(target).internal()), !replicas.isEmpty()));
+        tiers.add(new GatewayClusters.Tier(target, List.of(topology.sites().get(target).internal()), !replicas.isEmpty(), true));
       }
     }
     return tiers;

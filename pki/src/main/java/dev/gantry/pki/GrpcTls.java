@@ -1,0 +1,99 @@
+package dev.gantry.pki;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.util.AdvancedTlsX509KeyManager;
+import io.grpc.util.AdvancedTlsX509TrustManager;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Mutual TLS for Gantry's gRPC channels. Both sides present a certificate from their {@link
+ * TlsFiles} and trust only the CA bundle there; the files are re-read every {@link
+ * #RELOAD_SECONDS} s, so a renewed certificate is used for new connections without a restart
+ * (open ones keep theirs). A client also checks the server's identity (its URI SAN), not a
+ * host name; a server lets every authenticated client in, and each service decides what the
+ * client's identity may do ({@link PeerIdentity}).
+ */
+public final class GrpcTls {
+
+  /** How often certificate files are re-read. */
+  public static final long RELOAD_SECONDS = 5;
+
+  private GrpcTls() {}
+
+  /**
+   * Server credentials: TLS only, a client certificate verified against the trusted CA when one
+   * is shown. A client without one still completes the handshake, so that it is told why it is
+   * refused ({@code UNAUTHENTICATED}, {@code PERMISSION_DENIED}: {@link PeerIdentity} gives it no
+   * identity) instead of seeing a broken connection; only the health check answers it.
+   */
+  public static ServerCredentials server(TlsFiles files, ScheduledExecutorService reloads) throws IOException {
+    try {
+      AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
+      keys.updateIdentityCredentials(files.cert().toFile(), files.key().toFile(), RELOAD_SECONDS, TimeUnit.SECONDS, reloads);
+      AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
+          .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
+          .build();
+      trust.updateTrustCredentials(files.ca().toFile(), RELOAD_SECONDS, TimeUnit.SECONDS, reloads);
+      return TlsServerCredentials.newBuilder()
+          .keyManager(keys)
+          .trustManager(trust)
+          .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
+          .build();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("TLS files " + files + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Client credentials presenting this part's certificate and accepting only a server whose
+   * certificate, issued by the trusted CA, names an identity {@code server} accepts.
+   */
+  public static ChannelCredentials client(TlsFiles files, Predicate<Identity> server, ScheduledExecutorService reloads)
+      throws IOException {
+    try {
+      AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
+      keys.updateIdentityCredentials(files.cert().toFile(), files.key().toFile(), RELOAD_SECONDS, TimeUnit.SECONDS, reloads);
+      AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
+          .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
+          .setSslSocketAndEnginePeerVerifier(new AdvancedTlsX509TrustManager.SslSocketAndEnginePeerVerifier() {
+            @Override
+            public void verifyPeerCertificate(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws CertificateException {
+              check(chain);
+            }
+
+            @Override
+            public void verifyPeerCertificate(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws CertificateException {
+              check(chain);
+            }
+
+            private void check(X509Certificate[] chain) throws CertificateException {
+              Identity identity;
+              try {
+                identity = Identity.of(chain[0]);
+              } catch (IllegalArgumentException e) {
+                throw new CertificateException(e.getMessage());
+              }
+              if (!server.test(identity)) {
+                throw new CertificateException("the server is " + identity + ", not who this client expected");
+              }
+            }
+          })
+          .build();
+      trust.updateTrustCredentials(files.ca().toFile(), RELOAD_SECONDS, TimeUnit.SECONDS, reloads);
+      return TlsChannelCredentials.newBuilder().keyManager(keys).trustManager(trust).build();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("TLS files " + files + ": " + e.getMessage(), e);
+    }
+  }
+}

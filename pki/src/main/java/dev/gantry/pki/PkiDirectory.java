@@ -1,0 +1,82 @@
+package dev.gantry.pki;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A directory of certificates made by a {@link LocalCa}: {@code ca.pem} and {@code ca-key.pem}
+ * (owner only), and one directory per identity, {@code <role>[-<scope>]/cert.pem, key.pem}.
+ * What {@code ./gantry up} keeps under {@code .gantry/pki} and the tests in a temporary
+ * directory.
+ */
+public final class PkiDirectory {
+
+  /** How long the local root lives. */
+  public static final Duration CA_LIFETIME = Duration.ofDays(3650);
+
+  /** How long a local leaf lives: short, renewed at each start when a third is left. */
+  public static final Duration LEAF_LIFETIME = Duration.ofDays(7);
+
+  private final Path dir;
+  private final LocalCa ca;
+
+  private PkiDirectory(Path dir, LocalCa ca) {
+    this.dir = dir;
+    this.ca = ca;
+  }
+
+  /** Opens {@code dir}, creating its CA the first time. */
+  public static PkiDirectory open(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path cert = dir.resolve(TlsFiles.CA);
+    Path key = dir.resolve("ca-key.pem");
+    if (Files.exists(cert) && Files.exists(key)) {
+      return new PkiDirectory(dir, LocalCa.load(cert, key));
+    }
+    LocalCa ca = LocalCa.create("Gantry local CA " + Instant.now(), CA_LIFETIME);
+    ca.write(cert, key);
+    return new PkiDirectory(dir, ca);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Where {@code identity}'s files are under {@code pkiDir}. */
+  public static Path identityDir(Path pkiDir, Identity identity) {
+    String name = identity.role().path() + (identity.scope().isEmpty() ? "" : "-" + identity.scope().replace('/', '-'));
+    return pkiDir.resolve(name);
+  }
+
+  /** {@code identity}'s files, issued now if missing or past two thirds of their life. */
+  public TlsFiles ensure(Identity identity) throws IOException {
+    TlsFiles files = TlsFiles.in(dir, identity);
+    if (!Files.exists(files.cert()) || !Files.exists(files.key()) || renewDue(files.cert())) {
+      ca.issue(identity, LEAF_LIFETIME).write(identityDir(dir, identity));
+    }
+    return files;
+  }
+
+  /** Issues {@code identity} a new certificate and key now, replacing the files in place. */
+  public TlsFiles renew(Identity identity, Duration lifetime) throws IOException {
+    ca.issue(identity, lifetime).write(identityDir(dir, identity));
+    return TlsFiles.in(dir, identity);
+  }
+
+  private static boolean renewDue(Path cert) throws IOException {
+    try (var in = Files.newInputStream(cert)) {
+      X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      Instant start = certificate.getNotBefore().toInstant();
+      Instant end = certificate.getNotAfter().toInstant();
+      return Instant.now().isAfter(start.plus(Duration.between(start, end).multipliedBy(2).dividedBy(3)));
+    } catch (CertificateException e) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.gantry.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PkiTest {
+
+  @Test
+  void identity_roundTripsThroughItsUri_andRefusesWhatIsNotOne() {
+    for (Identity identity : new Identity[] {Identity.gateway("eu-lon-1"), Identity.authz("us-pdx-1"), Identity.controlPlane(),
+        Identity.operator("local"), Identity.workspaceAdmin("demo", "alice"), Identity.registrar("demo-echo")}) {
+      assertThat(Identity.parse(identity.uri().toString())).isEqualTo(identity);
+    }
+    assertThat(Identity.workspaceAdmin("demo", "alice").workspace()).isEqualTo("demo");
+    assertThat(Identity.gateway("eu-lon-1").uri()).hasToString("spiffe://gantry/gateway/eu-lon-1");
+    assertThatThrownBy(() -> Identity.parse("spiffe://other/gateway/x")).hasMessageContaining("expected: spiffe://gantry/");
+    assertThatThrownBy(() -> Identity.parse("spiffe://gantry/root/x")).hasMessageContaining("no role 'root'");
+    assertThatThrownBy(() -> Identity.gateway("EU/../x")).hasMessageContaining("expected: a region id or name");
+    assertThatThrownBy(() -> new Identity(Identity.Role.WORKSPACE_ADMIN, "demo")).hasMessageContaining("<workspace>/<name>");
+  }
+
+  @Test
+  void issuedCertificate_carriesItsIdentity_isSignedByTheCa_andItsKeyIsOwnerOnly(@TempDir Path dir) throws Exception {
+    PkiDirectory pki = PkiDirectory.open(dir);
+    TlsFiles files = pki.ensure(Identity.gateway("eu-lon-1"));
+
+    X509Certificate ca = read(files.ca());
+    X509Certificate leaf = read(files.cert());
+    assertThat(Identity.of(leaf)).isEqualTo(Identity.gateway("eu-lon-1"));
+    leaf.verify(ca.getPublicKey());
+    assertThat(Files.getPosixFilePermissions(files.key())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(dir.resolve("ca-key.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThatThrownBy(() -> Identity.of(ca)).hasMessageContaining("names no Gantry identity");
+
+    byte[] before = Files.readAllBytes(files.cert());
+    pki.ensure(Identity.gateway("eu-lon-1"));
+    assertThat(Files.readAllBytes(files.cert())).as("a fresh certificate is kept").isEqualTo(before);
+    pki.renew(Identity.gateway("eu-lon-1"), Duration.ofHours(1));
+    assertThat(Files.readAllBytes(files.cert())).as("renewed in place").isNotEqualTo(before);
+    read(files.cert()).verify(PkiDirectory.open(dir).ensure(Identity.controlPlane()) != null ? ca.getPublicKey() : null);
+  }
+
+  private static X509Certificate read(Path file) throws Exception {
+    try (var in = Files.newInputStream(file)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+  }
+}
