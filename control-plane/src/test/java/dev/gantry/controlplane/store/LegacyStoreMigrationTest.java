@@ -40,7 +40,7 @@ class LegacyStoreMigrationTest {
         while (history.next()) {
           versions.append(history.getString(1)).append(' ');
         }
-        assertThat(versions.toString().strip()).as("baselined at the old history's last version, then V6").isEqualTo("5 6");
+        assertThat(versions.toString().strip()).as("baselined at the old history's last version, then V6 on").startsWith("5 6");
         assertThat(legacy.next()).as("the per-kind tables are gone").isFalse();
       }
     }
