@@ -22,6 +22,11 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.SidecarAddress;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,16 +58,21 @@ public final class AuthzServer implements AutoCloseable {
    *     only: {@link AuthzServiceMain} always uses mutual TLS)
    */
   public record Config(
-      InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId, JwksSettings jwks,
+      SidecarAddress listen, InetSocketAddress controlPlane, String region, String sidecarId, JwksSettings jwks,
       TlsFiles tls) {
 
+    /** A sidecar on a TCP address, without TLS to the control plane: benchmarks in one process only. */
     public Config(InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId) {
-      this(listen, controlPlane, region, sidecarId, JwksSettings.DEFAULT, null);
+      this(tcp(listen), controlPlane, region, sidecarId, JwksSettings.DEFAULT, null);
     }
 
     public Config(
         InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId, JwksSettings jwks) {
-      this(listen, controlPlane, region, sidecarId, jwks, null);
+      this(tcp(listen), controlPlane, region, sidecarId, jwks, null);
+    }
+
+    private static SidecarAddress tcp(InetSocketAddress address) {
+      return new SidecarAddress.Tcp(new HostPort(address.getHostString(), address.getPort()));
     }
   }
 
@@ -83,9 +93,12 @@ public final class AuthzServer implements AutoCloseable {
   private final SnapshotStore store;
   private final JwksCache jwks;
 
+  private final List<EventLoopGroup> loops;
+
   private AuthzServer(
       Server server, ManagedChannel controlPlane, SnapshotClient snapshots,
-      ScheduledExecutorService scheduler, SnapshotStore store, JwksCache jwks) {
+      ScheduledExecutorService scheduler, SnapshotStore store, JwksCache jwks, List<EventLoopGroup> loops) {
+    this.loops = loops;
     this.server = server;
     this.controlPlane = controlPlane;
     this.snapshots = snapshots;
@@ -130,8 +143,9 @@ public final class AuthzServer implements AutoCloseable {
         new ApiKeyAuthenticator(java.time.Clock.systemUTC()), new MessageSignatures(java.time.Clock.systemUTC()),
         java.time.Clock.systemUTC()));
 
+    List<EventLoopGroup> loops = new ArrayList<>();
     Server server =
-        NettyServerBuilder.forAddress(config.listen())
+        SidecarListener.builder(config.listen(), loops)
             // Check never blocks (an in-memory lookup), so it runs on the transport thread
             // instead of paying a hand-off to an executor on every request.
             .directExecutor()
@@ -156,8 +170,9 @@ public final class AuthzServer implements AutoCloseable {
             .build();
     SnapshotClient snapshots = new SnapshotClient(channel, store, scheduler, config.sidecarId(), config.region());
     snapshots.start();
+    SidecarListener.restrict(config.listen());
     log.info("authz-service {} for region {} listening on {}", config.sidecarId(), config.region(), server.getListenSockets());
-    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks);
+    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops);
   }
 
   private static void awaitQuietly(java.util.concurrent.CompletableFuture<Void> keys) {
@@ -170,7 +185,7 @@ public final class AuthzServer implements AutoCloseable {
     }
   }
 
-  /** The port Check is served on (useful when started on port 0). */
+  /** The port Check is served on, on TCP (useful when started on port 0). */
   public int port() {
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
   }
@@ -188,6 +203,7 @@ public final class AuthzServer implements AutoCloseable {
     scheduler.shutdownNow();
     server.awaitTermination(5, TimeUnit.SECONDS);
     controlPlane.awaitTermination(5, TimeUnit.SECONDS);
+    loops.forEach(EventLoopGroup::shutdownGracefully);
   }
 
   /** Blocks until the server stops. */

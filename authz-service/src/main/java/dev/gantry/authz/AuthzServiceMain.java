@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
     description = "Gantry's ext_authz sidecar: answers Envoy's Check from a snapshot streamed by the control plane.")
 public final class AuthzServiceMain implements Callable<Integer> {
 
-  @Option(names = "--listen", defaultValue = "127.0.0.1:10100", description = "host:port Envoy calls (default: ${DEFAULT-VALUE})")
+  @Option(names = "--listen", required = true,
+      description = "where Envoy calls: unix:<socket path> (made owner-only; what the catalog's authz names, in the gateway's"
+          + " working directory) or host:port")
   String listen;
 
   @Option(names = "--control-plane", defaultValue = "127.0.0.1:18000", description = "host:port of the control plane (default: ${DEFAULT-VALUE})")
@@ -51,7 +53,7 @@ public final class AuthzServiceMain implements Callable<Integer> {
     AuthzServer server =
         AuthzServer.start(
             new AuthzServer.Config(
-                address("--listen", listen),
+                sidecarAddress(listen),
                 address("--control-plane", controlPlane),
                 region,
                 id != null ? id : "authz-" + region,
@@ -79,6 +81,14 @@ public final class AuthzServiceMain implements Callable<Integer> {
       }
     }
     return files;
+  }
+
+  private static dev.gantry.routing.SidecarAddress sidecarAddress(String value) {
+    try {
+      return dev.gantry.routing.SidecarAddress.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(new AuthzServiceMain()), "--listen: " + e.getMessage());
+    }
   }
 
   private static InetSocketAddress address(String flag, String value) {

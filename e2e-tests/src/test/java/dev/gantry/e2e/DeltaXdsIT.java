@@ -83,7 +83,9 @@ class DeltaXdsIT {
     String goes = "  - {id: agt-goes-demo, public: true, replicas: [{region: eu-lon-1, address: 127.0.0.1:%d}]}\n"
         .formatted(echo.port());
     ControlPlane controlPlane = controlPlane(topology, "workloads:\n" + stays + goes);
-    AuthzServer authz = AuthzServer.start(new AuthzServer.Config(new InetSocketAddress("127.0.0.1", authzPort),
+    // This one reaches its sidecar over loopback TCP, the catalog's other choice.
+    AuthzServer authz = AuthzServer.start(new AuthzServer.Config(
+        new dev.gantry.routing.SidecarAddress.Tcp(new HostPort("127.0.0.1", authzPort)),
         new InetSocketAddress("127.0.0.1", controlPlanePort), "eu-lon-1", "authz-delta", AuthzServer.JwksSettings.DEFAULT,
         TestPki.in(workDir).authz("eu-lon-1")));
     EnvoyProcess envoy = EnvoyProcess.startDelta("eu-lon-1", controlPlanePort, Files.createDirectories(workDir));

@@ -76,22 +76,23 @@ class DurableControlPlaneIT {
   @BeforeAll
   static void start() throws Exception {
     postgres = new PostgresServer();
+    workDir = Files.createDirectories(Path.of("target", "e2e", "durable-" + GATEWAY));
     echo = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "echo", "eu-lon-1", loop);
     topology = TopologyLoader.load("""
         regions:
           - {id: eu-lon-1, country: GB, continent: EU, coordinates: [51.51, -0.13],
-             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d, authz: 127.0.0.1:%d}
-        """.formatted(GATEWAY, FreePorts.next(), AUTHZ), "test regions");
+             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d, authz: "unix:%s"}
+        """.formatted(GATEWAY, FreePorts.next(), TestPki.in(workDir).authzSocket("eu-lon-1")), "test regions");
     seed = """
         workloads:
           - {id: agt-echo-demo, public: true, replicas: [{region: eu-lon-1, address: 127.0.0.1:%1$d}]}
           - {id: agt-gone-demo, public: true, replicas: [{region: eu-lon-1, address: 127.0.0.1:%1$d}]}
         """.formatted(echo.port());
-    workDir = Files.createDirectories(Path.of("target", "e2e", "durable-" + GATEWAY));
     a = startControlPlane(CP_A);
     b = startControlPlane(CP_B);
     authz = AuthzServer.start(new AuthzServer.Config(
-        new InetSocketAddress("127.0.0.1", AUTHZ), new InetSocketAddress("127.0.0.1", CP_B), "eu-lon-1", "authz-durable",
+        new dev.gantry.routing.SidecarAddress.Unix(TestPki.in(workDir).authzSocket("eu-lon-1")),
+        new InetSocketAddress("127.0.0.1", CP_B), "eu-lon-1", "authz-durable",
         AuthzServer.JwksSettings.DEFAULT, TestPki.in(workDir).authz("eu-lon-1")));
     envoy = EnvoyProcess.start("eu-lon-1", CP_B, workDir);
     adminA = TestPki.in(workDir).operator(CP_A);

@@ -122,7 +122,7 @@ final class GatewayStack implements AutoCloseable {
 
   AuthzServer startAuthz() throws Exception {
     return AuthzServer.start(new AuthzServer.Config(
-        new InetSocketAddress("127.0.0.1", authzPort),
+        new dev.gantry.routing.SidecarAddress.Unix(pki.authzSocket(REGION)),
         new InetSocketAddress("127.0.0.1", controlPlanePort),
         REGION,
         "authz-test-" + REGION,
@@ -135,7 +135,7 @@ final class GatewayStack implements AutoCloseable {
         base_domains: [run.localhost]
         regions:
           - {id: eu-lon-1, country: GB, continent: EU, coordinates: [51.51, -0.13],
-             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d, authz: 127.0.0.1:%d}
+             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d, authz: "unix:%s"}
           - {id: eu-par-1, country: FR, continent: EU, coordinates: [48.86, 2.35],
              gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d}
           - {id: us-pdx-1, country: US, continent: NA, coordinates: [45.52, -122.68],
@@ -143,7 +143,7 @@ final class GatewayStack implements AutoCloseable {
         groups:
           eu: {continents: [EU]}
           us: {countries: [US]}
-        """.formatted(gatewayPort, FreePorts.next(), authzPort,
+        """.formatted(gatewayPort, FreePorts.next(), pki.authzSocket(REGION),
             FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next());
   }
 

@@ -126,7 +126,7 @@ final class MultiRegionStack implements AutoCloseable {
     for (Site site : sites.values()) {
       site.startEcho();
       site.authz = AuthzServer.start(new AuthzServer.Config(
-          new InetSocketAddress("127.0.0.1", site.authzPort),
+          new dev.gantry.routing.SidecarAddress.Unix(pki.authzSocket(site.region)),
           new InetSocketAddress("127.0.0.1", controlPlanePort),
           site.region,
           "authz-test-" + site.region,
@@ -161,7 +161,7 @@ final class MultiRegionStack implements AutoCloseable {
       yaml.append("  - {id: ").append(site.region).append(", ").append(places.get(site.region))
           .append(", gateway: 127.0.0.1:").append(site.gatewayPort)
           .append(", internal: 127.0.0.1:").append(site.internalPort)
-          .append(", authz: 127.0.0.1:").append(site.authzPort).append("}\n");
+          .append(", authz: \"unix:").append(TestPki.in(workDir).authzSocket(site.region)).append("\"}\n");
     }
     return yaml.append("groups:\n  eu: {continents: [EU]}\n  us: {countries: [US]}\n").toString();
   }

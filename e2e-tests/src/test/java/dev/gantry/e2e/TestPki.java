@@ -51,6 +51,23 @@ final class TestPki {
     return pki.dir();
   }
 
+  private static final Path SOCKETS;
+
+  static {
+    try {
+      // Short: a Unix socket's path holds about 100 bytes, a checkout's may be longer.
+      SOCKETS = Files.createTempDirectory(Path.of("/tmp"), "gantry-");
+      SOCKETS.toFile().deleteOnExit();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Where a region's sidecar of this stack listens: a Unix socket, as in production. */
+  String authzSocket(String region) {
+    return SOCKETS.resolve(Integer.toHexString(pki.dir().hashCode()) + "-" + region + ".sock").toString();
+  }
+
   TlsFiles files(Identity identity) {
     try {
       return pki.ensure(identity);

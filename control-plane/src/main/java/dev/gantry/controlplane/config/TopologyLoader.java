@@ -24,7 +24,8 @@ import java.util.Set;
  *     coordinates: [51.51, -0.13]
  *     gateway: 127.0.0.1:10000           # public listener
  *     internal: 127.0.0.1:11000          # peer gateways forward here
- *     authz: 127.0.0.1:10100             # optional; the gateway's local authz-service
+ *     authz: unix:authz.sock             # optional; the gateway's local authz-service: a Unix socket
+ *                                        # (relative: in the gateway Envoy's working directory) or host:port
  * groups:
  *   eu: {continents: [EU]}               # and/or countries: [...], regions: [...]
  * default_region: eu-lon-1               # optional; where sandboxes go unless asked; default the first
@@ -41,7 +42,7 @@ public final class TopologyLoader {
   public static final Set<String> CONTINENTS = Topology.CONTINENTS;
 
   /** Where a gateway reaches its authz-service when the catalog does not say. */
-  public static final String DEFAULT_AUTHZ = "127.0.0.1:10100";
+  public static final String DEFAULT_AUTHZ = "unix:authz.sock";
 
   private TopologyLoader() {}
 
@@ -88,7 +89,7 @@ public final class TopologyLoader {
       GatewaySite site = new GatewaySite(id,
           address(tree, tree.string(entry, "gateway", path), path + ".gateway"),
           address(tree, tree.string(entry, "internal", path), path + ".internal"),
-          address(tree, tree.optionalString(entry, "authz", path, DEFAULT_AUTHZ), path + ".authz"));
+          sidecar(tree, tree.optionalString(entry, "authz", path, DEFAULT_AUTHZ), path + ".authz"));
       for (Map.Entry<String, HostPort> listener : site.listeners().entrySet()) {
         String owner = listenerOwners.putIfAbsent(listener.getValue(), id + "." + listener.getKey());
         if (owner != null) {
@@ -143,6 +144,14 @@ public final class TopologyLoader {
       return new Topology(new RegionCatalog(regions, groups), sites, baseDomains, defaultRegion, legacyHosts);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static dev.gantry.routing.SidecarAddress sidecar(YamlTree tree, String value, String path) throws ConfigException {
+    try {
+      return dev.gantry.routing.SidecarAddress.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw tree.fail(path, e.getMessage());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.gantry.controlplane.model;
 
 import dev.gantry.routing.HostPort;
+import dev.gantry.routing.SidecarAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,9 +12,9 @@ import java.util.Map;
  * @param gateway the public listener clients reach
  * @param internal the listener peer gateways forward to; the only one that trusts the routing
  *     and identity headers a peer sets (mTLS in production, a separate loopback port locally)
- * @param authz where the gateway's Envoy reaches its local authz-service
+ * @param authz where the gateway's Envoy reaches its local authz-service (a Unix socket by default)
  */
-public record GatewaySite(String region, HostPort gateway, HostPort internal, HostPort authz) {
+public record GatewaySite(String region, HostPort gateway, HostPort internal, SidecarAddress authz) {
 
   /**
    * The gateway's listeners, by the catalog key that names each: unique across the fleet. (The

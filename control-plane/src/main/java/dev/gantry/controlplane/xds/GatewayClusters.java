@@ -42,7 +42,10 @@ final class GatewayClusters {
 
   private GatewayClusters() {}
 
-  /** The local authz-service, over HTTP/2 with keepalive; static: it never moves. */
+  /**
+   * The local authz-service, over HTTP/2 with keepalive; static: it never moves. By default a
+   * Unix socket in the Envoy's working directory: nothing on the network reaches it.
+   */
   static Cluster authz(GatewaySite site) {
     HttpProtocolOptions http2 =
         HttpProtocolOptions.newBuilder()
@@ -59,7 +62,8 @@ final class GatewayClusters {
         .setLoadAssignment(
             ClusterLoadAssignment.newBuilder()
                 .setClusterName(ClusterNames.AUTHZ)
-                .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(endpoint(site.authz()))))
+                .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+                    .setEndpoint(Endpoint.newBuilder().setAddress(sidecar(site.authz()))))))
         .build();
   }
 
@@ -158,6 +162,14 @@ final class GatewayClusters {
       assignment.addEndpoints(locality);
     }
     return assignment.build();
+  }
+
+  private static io.envoyproxy.envoy.config.core.v3.Address sidecar(dev.gantry.routing.SidecarAddress address) {
+    return switch (address) {
+      case dev.gantry.routing.SidecarAddress.Unix unix -> io.envoyproxy.envoy.config.core.v3.Address.newBuilder()
+          .setPipe(io.envoyproxy.envoy.config.core.v3.Pipe.newBuilder().setPath(unix.path())).build();
+      case dev.gantry.routing.SidecarAddress.Tcp tcp -> EnvoyValues.address(tcp.address());
+    };
   }
 
   private static LbEndpoint endpoint(HostPort address) {

@@ -25,14 +25,20 @@ class TopologyLoaderTest {
     assertThat(topology.catalog().regionsNamedBy("us")).containsExactly("us-pdx-1");
     assertThat(topology.baseDomains()).containsExactly("run.localhost");
     assertThat(topology.sites().get("eu-par-1").gateway()).isEqualTo(new HostPort("127.0.0.1", 10001));
-    assertThat(topology.sites().get("eu-par-1").authz()).isEqualTo(HostPort.parse(TopologyLoader.DEFAULT_AUTHZ));
+    assertThat(topology.sites().get("eu-par-1").authz())
+        .isEqualTo(dev.gantry.routing.SidecarAddress.parse(TopologyLoader.DEFAULT_AUTHZ));
   }
 
   @Test
-  void load_embeddedDefaults_giveEachRegionItsOwnAuthz() {
+  void load_embeddedDefaults_reachEachSidecarOverAUnixSocket_andTcpCanBeNamed() throws Exception {
     Topology topology = TestTopologies.local();
 
-    assertThat(topology.sites().values()).extracting(s -> s.authz().port()).containsExactlyInAnyOrder(10100, 10101, 10102);
+    assertThat(topology.sites().values()).extracting(s -> s.authz().toString())
+        .containsOnly("unix:authz.sock");
+    Topology tcp = TopologyLoader.load(ONE_REGION.replace("gateway: ", "authz: 127.0.0.1:10999, gateway: "), "f.yaml");
+    assertThat(tcp.sites().values()).extracting(s -> s.authz().toString()).containsExactly("127.0.0.1:10999");
+    assertThatThrownBy(() -> TopologyLoader.load(ONE_REGION.replace("gateway: ", "authz: nowhere, gateway: "), "f.yaml"))
+        .hasMessageContaining("expected: unix:<socket path> or host:port");
   }
 
   @Test
