@@ -28,18 +28,33 @@ import picocli.CommandLine.Option;
 @Command(name = "check-load", mixinStandardHelpOptions = true, description = "Load the authz-service's Check RPC; write a JSON summary.")
 final class CheckLoad implements Callable<Integer> {
 
-  @Option(names = "--target", defaultValue = "127.0.0.1:10100") String target;
+  @Option(names = "--target", required = true, description = "the sidecar: unix:<socket path> or host:port") String target;
   @Option(names = "--host", defaultValue = "agt-private-demo.eu-lon-1.run.localhost:10000") String host;
   @Option(names = "--authorization", description = "an Authorization header to send") String authorization;
   @Option(names = "--seconds", defaultValue = "10") int seconds;
   @Option(names = "--concurrency", defaultValue = "8") int concurrency;
   @Option(names = "--out", required = true) Path out;
+  @Option(names = "--sidecar-pid", description = "the sidecar's process: its CPU per check is measured over the recorded window")
+  Long sidecarPid;
+  @Option(names = "--clk-tck", defaultValue = "100", description = "clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK)")
+  long clkTck;
 
   @Override
   public Integer call() throws Exception {
-    int colon = target.lastIndexOf(':');
-    ManagedChannel channel = NettyChannelBuilder.forAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))
-        .usePlaintext().build();
+    io.grpc.netty.shaded.io.netty.channel.EventLoopGroup loop = null;
+    NettyChannelBuilder builder;
+    if (target.startsWith("unix:")) {
+      loop = new io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup(1,
+          io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler.newFactory());
+      builder = NettyChannelBuilder.forAddress(
+              new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(target.substring("unix:".length())))
+          .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel.class)
+          .eventLoopGroup(loop);
+    } else {
+      int colon = target.lastIndexOf(':');
+      builder = NettyChannelBuilder.forAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
+    }
+    ManagedChannel channel = builder.usePlaintext().build();
     AttributeContext.HttpRequest.Builder http = AttributeContext.HttpRequest.newBuilder()
         .setHost(host).setMethod("GET").setPath("/bench").putHeaders(":authority", host);
     if (authorization != null) {
@@ -52,8 +67,13 @@ final class CheckLoad implements Callable<Integer> {
     run(stub, request, seconds, new ConcurrentHistogram(3)); // warm-up, discarded
     Histogram latencies = new ConcurrentHistogram(3);
     AtomicLong failures = new AtomicLong();
+    long cpuBefore = cpuTicks();
     long calls = run(stub, request, seconds, latencies, failures);
+    long cpuAfter = cpuTicks();
     channel.shutdownNow();
+    if (loop != null) {
+      loop.shutdownGracefully();
+    }
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("calls", calls);
@@ -64,8 +84,22 @@ final class CheckLoad implements Callable<Integer> {
     summary.put("p99_us", latencies.getValueAtPercentile(99) / 1000.0);
     summary.put("max_us", latencies.getMaxValue() / 1000.0);
     summary.put("concurrency", concurrency);
+    summary.put("target", target);
+    if (sidecarPid != null && calls > 0) {
+      summary.put("sidecar_cpu_us_per_check", (cpuAfter - cpuBefore) * 1_000_000.0 / clkTck / calls);
+    }
     Files.writeString(out, new Gson().toJson(summary));
     return failures.get() == 0 ? 0 : 1;
+  }
+
+  /** utime + stime of the sidecar, in clock ticks; 0 without a pid. */
+  private long cpuTicks() throws java.io.IOException {
+    if (sidecarPid == null) {
+      return 0;
+    }
+    String stat = Files.readString(Path.of("/proc", sidecarPid.toString(), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of stat(5)
   }
 
   private long run(AuthorizationGrpc.AuthorizationStub stub, CheckRequest request, int seconds, Histogram latencies)

@@ -97,10 +97,14 @@ final class Report implements Callable<Integer> {
     if (Files.exists(check)) {
       JsonObject c = JsonParser.parseString(Files.readString(check)).getAsJsonObject();
       md.append("\n## The Check RPC alone (one HTTP/2 connection, ").append(c.get("concurrency").getAsInt())
-          .append(" in flight)\n\n").append(String.format(Locale.ROOT,
-              "%.0f calls/s; p50 %s µs, p90 %s µs, p99 %s µs, max %s µs; %d failures%n",
-              c.get("rps").getAsDouble(), fmt(c.get("p50_us").getAsDouble()), fmt(c.get("p90_us").getAsDouble()),
-              fmt(c.get("p99_us").getAsDouble()), fmt(c.get("max_us").getAsDouble()), c.get("failures").getAsLong()));
+          .append(" in flight), by transport\n\n")
+          .append("| transport | calls/s | p50 µs | p90 µs | p99 µs | max µs | sidecar CPU µs per check | failures |\n")
+          .append("|---|---|---|---|---|---|---|---|\n");
+      md.append(checkRow("Unix socket (the default)", c));
+      Path tcp = results.resolve("check-tcp.json");
+      if (Files.exists(tcp)) {
+        md.append(checkRow("TCP loopback", JsonParser.parseString(Files.readString(tcp)).getAsJsonObject()));
+      }
     }
     Path streams = results.resolve("streams.json");
     if (Files.exists(streams)) {
@@ -261,6 +265,14 @@ final class Report implements Callable<Integer> {
   private static String cpu(Map<String, Double> cpu) {
     return cpu.isEmpty() ? "–" : String.join(", ", cpu.entrySet().stream()
         .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.3f", e.getValue())).toList());
+  }
+
+  private static String checkRow(String transport, JsonObject c) {
+    return String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s | %s | %d |%n", transport,
+        c.get("rps").getAsDouble(), fmt(c.get("p50_us").getAsDouble()), fmt(c.get("p90_us").getAsDouble()),
+        fmt(c.get("p99_us").getAsDouble()), fmt(c.get("max_us").getAsDouble()),
+        c.has("sidecar_cpu_us_per_check") ? fmt(c.get("sidecar_cpu_us_per_check").getAsDouble()) : "–",
+        c.get("failures").getAsLong());
   }
 
   static String fmt(double v) {

@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -38,11 +37,10 @@ public final class GrpcTls {
   public static ServerCredentials server(TlsFiles files, ScheduledExecutorService reloads) throws IOException {
     try {
       AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
-      keys.updateIdentityCredentials(files.cert().toFile(), files.key().toFile(), RELOAD_SECONDS, TimeUnit.SECONDS, reloads);
       AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
           .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
           .build();
-      trust.updateTrustCredentials(files.ca().toFile(), RELOAD_SECONDS, TimeUnit.SECONDS, reloads);
+      TlsReloader.start(files, keys, trust, reloads, RELOAD_SECONDS);
       return TlsServerCredentials.newBuilder()
           .keyManager(keys)
           .trustManager(trust)
@@ -61,7 +59,6 @@ public final class GrpcTls {
       throws IOException {
     try {
       AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
-      keys.updateIdentityCredentials(files.cert().toFile(), files.key().toFile(), RELOAD_SECONDS, TimeUnit.SECONDS, reloads);
       AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
           .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
           .setSslSocketAndEnginePeerVerifier(new AdvancedTlsX509TrustManager.SslSocketAndEnginePeerVerifier() {
@@ -90,7 +87,7 @@ public final class GrpcTls {
             }
           })
           .build();
-      trust.updateTrustCredentials(files.ca().toFile(), RELOAD_SECONDS, TimeUnit.SECONDS, reloads);
+      TlsReloader.start(files, keys, trust, reloads, RELOAD_SECONDS);
       return TlsChannelCredentials.newBuilder().keyManager(keys).trustManager(trust).build();
     } catch (GeneralSecurityException e) {
       throw new IOException("TLS files " + files + ": " + e.getMessage(), e);

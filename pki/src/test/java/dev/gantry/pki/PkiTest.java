@@ -54,4 +54,43 @@ class PkiTest {
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
   }
+
+  @Test
+  void renewedFiles_areTakenWithinSeconds_andAHalfWrittenPairKeepsThePreviousOne(@TempDir Path dir) throws Exception {
+    PkiDirectory pki = PkiDirectory.open(dir);
+    TlsFiles files = pki.ensure(Identity.controlPlane());
+    var keys = new io.grpc.util.AdvancedTlsX509KeyManager();
+    var trust = io.grpc.util.AdvancedTlsX509TrustManager.newBuilder().build();
+    var reloads = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      TlsReloader.start(files, keys, trust, reloads, 1);
+      java.math.BigInteger first = served(keys);
+      assertThat(first).isEqualTo(read(files.cert()).getSerialNumber());
+
+      byte[] oldKey = Files.readAllBytes(files.key());
+      pki.renew(Identity.controlPlane(), Duration.ofHours(1));
+      java.math.BigInteger renewed = read(files.cert()).getSerialNumber();
+      awaitServed(keys, renewed);
+
+      // A key that does not match its certificate (a renewal caught half-way): not taken.
+      Files.write(files.key(), oldKey);
+      Thread.sleep(2500);
+      assertThat(served(keys)).isEqualTo(renewed);
+    } finally {
+      reloads.shutdownNow();
+    }
+  }
+
+  private static java.math.BigInteger served(io.grpc.util.AdvancedTlsX509KeyManager keys) {
+    String alias = keys.chooseEngineServerAlias("EC", null, null);
+    return keys.getCertificateChain(alias)[0].getSerialNumber();
+  }
+
+  private static void awaitServed(io.grpc.util.AdvancedTlsX509KeyManager keys, java.math.BigInteger serial) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (!served(keys).equals(serial)) {
+      assertThat(System.nanoTime()).as("the renewed certificate is served within 10 s").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
 }

@@ -1,0 +1,107 @@
+package dev.gantry.pki;
+
+import io.grpc.util.AdvancedTlsX509KeyManager;
+import io.grpc.util.AdvancedTlsX509TrustManager;
+import io.grpc.util.CertificateUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps a key manager and a trust manager in step with their {@link TlsFiles}: read now, then
+ * re-read every few seconds when a file changed. grpc-java's own file reloading waits at least
+ * a minute and swaps a key and a certificate only when both changed; here a new pair is taken as
+ * soon as it is consistent (the key signs what the certificate's public key verifies), and a
+ * half-written renewal is simply tried again at the next look, the previous pair staying in use.
+ */
+final class TlsReloader {
+
+  private static final Logger log = Logger.getLogger(TlsReloader.class.getName());
+
+  private final TlsFiles files;
+  private final AdvancedTlsX509KeyManager keys;
+  private final AdvancedTlsX509TrustManager trust;
+  private String applied = "";
+
+  private TlsReloader(TlsFiles files, AdvancedTlsX509KeyManager keys, AdvancedTlsX509TrustManager trust) {
+    this.files = files;
+    this.keys = keys;
+    this.trust = trust;
+  }
+
+  /** Loads {@code files} into both managers now (failing if they are unusable) and keeps them current. */
+  static void start(TlsFiles files, AdvancedTlsX509KeyManager keys, AdvancedTlsX509TrustManager trust,
+      ScheduledExecutorService reloads, long periodSeconds) throws IOException, GeneralSecurityException {
+    TlsReloader reloader = new TlsReloader(files, keys, trust);
+    reloader.reload();
+    reloads.scheduleWithFixedDelay(() -> {
+      try {
+        reloader.reload();
+      } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        log.log(Level.WARNING, "TLS files " + files + " changed but are not usable yet; keeping the previous ones: " + e);
+      }
+    }, periodSeconds, periodSeconds, TimeUnit.SECONDS);
+  }
+
+  private synchronized void reload() throws IOException, GeneralSecurityException {
+    String stamp = stamp(files.ca()) + stamp(files.cert()) + stamp(files.key());
+    if (stamp.equals(applied)) {
+      return;
+    }
+    X509Certificate[] chain;
+    PrivateKey key;
+    X509Certificate[] cas;
+    try (InputStream certs = Files.newInputStream(files.cert()); InputStream keyIn = Files.newInputStream(files.key());
+        InputStream caIn = Files.newInputStream(files.ca())) {
+      chain = CertificateUtils.getX509Certificates(certs);
+      key = CertificateUtils.getPrivateKey(keyIn);
+      cas = CertificateUtils.getX509Certificates(caIn);
+    }
+    if (chain.length == 0 || cas.length == 0) {
+      throw new GeneralSecurityException("no certificate in " + (chain.length == 0 ? files.cert() : files.ca()));
+    }
+    checkPair(chain[0], key);
+    keys.updateIdentityCredentials(chain, key);
+    trust.updateTrustCredentials(cas);
+    if (!applied.isEmpty()) {
+      log.info("TLS files " + files + " renewed: now " + Identity.of(chain[0]) + ", valid until " + chain[0].getNotAfter());
+    }
+    applied = stamp;
+  }
+
+  /** The key must be the certificate's: it signs what the certificate's public key verifies. */
+  private static void checkPair(X509Certificate certificate, PrivateKey key) throws GeneralSecurityException {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> throw new GeneralSecurityException("key algorithm " + key.getAlgorithm() + " (expected: EC, RSA or Ed25519)");
+    };
+    byte[] probe = new byte[32];
+    new SecureRandom().nextBytes(probe);
+    Signature signer = Signature.getInstance(algorithm);
+    signer.initSign(key);
+    signer.update(probe);
+    byte[] signature = signer.sign();
+    Signature verifier = Signature.getInstance(algorithm);
+    verifier.initVerify(certificate.getPublicKey());
+    verifier.update(probe);
+    if (!verifier.verify(signature)) {
+      throw new GeneralSecurityException("the key does not belong to the certificate of " + certificate.getSubjectX500Principal());
+    }
+  }
+
+  private static String stamp(Path file) throws IOException {
+    return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file) + ";";
+  }
+}
