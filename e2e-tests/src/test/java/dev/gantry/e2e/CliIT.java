@@ -138,11 +138,21 @@ class CliIT {
   @Test
   void controlPlaneUnreachable_saysWhereItLookedAndWhatToDo() {
     StringWriter err = new StringWriter();
-    int exit = GantryCli.run(new String[] {"status", "--control-plane=127.0.0.1:1"}, new PrintWriter(new StringWriter()),
-        new PrintWriter(err, true));
+    int exit = GantryCli.run(new String[] {"status", "--control-plane=127.0.0.1:1", "--pki-dir=" + stack.pki.dir()},
+        new PrintWriter(new StringWriter()), new PrintWriter(err, true));
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).contains("gantry status: unavailable").contains("is the control plane running at 127.0.0.1:1?");
+  }
+
+  @Test
+  void noCredential_saysWhereItLookedAndHowToGetOne() {
+    StringWriter err = new StringWriter();
+    int exit = GantryCli.run(new String[] {"status", "--control-plane=127.0.0.1:" + stack.controlPlanePort,
+        "--pki-dir=" + stack.pki.dir(), "--credential=/nonexistent"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("no credential file /nonexistent/cert.pem").contains("./gantry pki init");
   }
 
   @Test
