@@ -62,7 +62,8 @@ public final class EchoServer implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     connections.add(ch);
                     ch.pipeline()
-                        .addLast(new HttpServerCodec())
+                        // Headers up to 48 KiB: the gateway passes 32 KiB of a client's and adds its own.
+                        .addLast(new HttpServerCodec(4096, 48 * 1024, 8192))
                         .addLast(new HttpObjectAggregator(1 << 20))
                         .addLast(new WebSocketServerProtocolHandler("/ws", null, true))
                         .addLast(new WebSocketEchoHandler())

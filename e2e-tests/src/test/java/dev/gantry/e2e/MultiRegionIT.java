@@ -18,6 +18,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +152,57 @@ class MultiRegionIT {
 
     assertThat(response.status()).as(response.body()).isEqualTo(502);
     assertThat(reason(response)).isEqualTo("forwarding-refused");
+  }
+
+  @Order(4)
+  @Test
+  void malformedSignatureStorm_throughAPeer_refusedEach_whileValidTrafficSeesNoFailure() throws Exception {
+    MultiRegionStack.Site london = stack.site("eu-lon-1");
+    String token = stack.jwks.token("demo");
+    long now = java.time.Instant.now().getEpochSecond();
+    List<String> malformed = List.of(String.valueOf(Long.MAX_VALUE), String.valueOf(Long.MIN_VALUE), "31556889864403200",
+        String.valueOf(now - 1_000_000_000_000L));
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    List<String> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<Void> storm = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < 300; i++) {
+        String created = malformed.get(i % malformed.size());
+        try {
+          // Entered in London, forwarded to Paris, whose sidecar parses the signature.
+          RawHttp.Response response = london.get("agt-private-demo.eu-par-1", "/",
+              "Signature-Input", "sig=(\"@method\" \"@authority\" \"@path\");created=" + created + ";expires=" + created
+                  + ";keyid=\"nobody\"",
+              "Signature", "sig=:" + "A".repeat(86) + "==:");
+          if (response.status() == 401) {
+            refused.incrementAndGet();
+          } else {
+            unexpected.add(response.status() + " " + response.body());
+          }
+        } catch (Exception e) {
+          unexpected.add(e.toString());
+        }
+      }
+    });
+    int served = 0;
+    List<String> failures = new ArrayList<>();
+    while (!storm.isDone()) {
+      RawHttp.Response valid = london.get("agt-private-demo.eu-par-1", "/", "Authorization", "Bearer " + token);
+      if (valid.status() == 200) {
+        served++;
+      } else {
+        failures.add(valid.status() + " " + valid.body());
+      }
+    }
+    storm.get();
+    for (int i = 0; i < 20; i++) {
+      RawHttp.Response after = london.get("agt-private-demo.eu-par-1", "/", "Authorization", "Bearer " + token);
+      assertThat(after.status()).as("after the storm: " + after.body()).isEqualTo(200);
+    }
+
+    assertThat(unexpected).as("every malformed request refused with 401, never an error").isEmpty();
+    assertThat(refused.get()).isEqualTo(300);
+    assertThat(failures).as("valid requests during the storm (" + served + " served)").isEmpty();
+    assertThat(served).isPositive();
   }
 
   @Order(5)

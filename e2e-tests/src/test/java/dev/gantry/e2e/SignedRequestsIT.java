@@ -1,5 +1,6 @@
 package dev.gantry.e2e;
 
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -96,6 +97,42 @@ class SignedRequestsIT {
       int status = Integer.parseInt(raw.substring(9, 12));
       return new RawHttp.Response(status, java.util.Map.of(), raw.substring(raw.indexOf("\r\n\r\n") + 4));
     }
+  }
+
+  /**
+   * Sends a request signed over @method, @authority and @path only, with a body streamed by curl
+   * without a length: chunked over HTTP/1.1 ({@code --http1.1}), DATA frames over HTTP/2
+   * ({@code --http2-prior-knowledge}). Returns the status and the body.
+   */
+  private static String[] sendUnsignedBody(String protocol, byte[] body) throws Exception {
+    String authority = stack.host("agt-private-demo.eu-lon-1");
+    String params = "(\"@method\" \"@authority\" \"@path\");created=" + now() + ";keyid=\"demo-signer\";alg=\"ecdsa-p256-sha256\"";
+    String base = "\"@method\": POST\n\"@authority\": " + authority + "\n\"@path\": /up\n\"@signature-params\": " + params;
+    Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
+    signer.initSign(demoKey.getPrivate());
+    signer.update(base.getBytes(StandardCharsets.UTF_8));
+    String signature = Base64.getEncoder().encodeToString(signer.sign());
+    Process curl = new ProcessBuilder("curl", "-s", protocol, "-X", "POST", "-T", "-", "-w", "\n%{http_code}",
+        "-H", "Host: " + authority, "-H", "Signature-Input: sig1=" + params, "-H", "Signature: sig1=:" + signature + ":",
+        "-H", "Expect:", "http://127.0.0.1:" + stack.gatewayPort + "/up").redirectErrorStream(true).start();
+    try (OutputStream in = curl.getOutputStream()) {
+      in.write(body);
+    }
+    String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    curl.waitFor(30, TimeUnit.SECONDS);
+    int newline = output.lastIndexOf('\n');
+    return new String[] {output.substring(newline + 1).strip(), output.substring(0, Math.max(0, newline))};
+  }
+
+  @Test
+  void signedRequest_withABodyItsSignatureDoesNotCover_isRefused_whateverItsFraming() throws Exception {
+    for (String protocol : List.of("--http1.1", "--http2-prior-knowledge")) {
+      String[] tampered = sendUnsignedBody(protocol, "{\"amount\": 1000000}".getBytes(StandardCharsets.UTF_8));
+      assertThat(tampered[0]).as(protocol + ": " + tampered[1]).isEqualTo("401");
+      assertThat(tampered[1]).contains("digest-required");
+    }
+    String[] empty = sendUnsignedBody("--http2-prior-knowledge", new byte[0]);
+    assertThat(empty[0]).as("the same signature without a body is good: " + empty[1]).isEqualTo("200");
   }
 
   private static long now() {

@@ -12,6 +12,25 @@ public final class GatewayHeaders {
   /** Every Gantry header starts with this. */
   public static final String PREFIX = "x-gantry-";
 
+  /**
+   * Forwarding headers the gateway owns: a client's would be read by workloads (and their
+   * frameworks) as the gateway's word about where a request came from.
+   */
+  public static final java.util.Set<String> FORWARDING = java.util.Set.of(
+      "x-real-ip", "forwarded", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix", "x-original-forwarded-for",
+      "x-client-ip", "true-client-ip");
+
+  /**
+   * The one list of what a client may not send on to a workload: the gateway's namespace
+   * ({@code x-gantry-*}), Envoy's ({@code x-envoy-*}: some steer Envoy itself, such as a stream's
+   * duration) and {@link #FORWARDING}. The decision removes each, on every listener and route,
+   * unless it sets the header itself; Envoy strips the {@code x-gantry-*} headers in {@link #ALL}
+   * before any filter runs as well.
+   */
+  public static boolean clientMayNotSend(String lowerCaseName) {
+    return lowerCaseName.startsWith(PREFIX) || lowerCaseName.startsWith("x-envoy-") || FORWARDING.contains(lowerCaseName);
+  }
+
   /** The cluster Envoy's route sends the request to ({@code cluster_header}). */
   public static final String CLUSTER = "x-gantry-cluster";
 

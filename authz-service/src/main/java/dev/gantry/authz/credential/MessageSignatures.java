@@ -36,6 +36,9 @@ public final class MessageSignatures {
   /** How old {@code created} may be: the replay window. */
   public static final long WINDOW_SECONDS = 60;
 
+  /** The longest a signed request's stream may last, whatever its {@code expires} says. */
+  static final long MAX_LIFETIME_SECONDS = 86_400;
+
   /** How far ahead of this clock {@code created} may be. */
   static final Duration FUTURE_SKEW = Duration.ofSeconds(30);
 
@@ -82,6 +85,8 @@ public final class MessageSignatures {
             + " (expected at least: @method, @authority, @path, and content-digest with a body)");
       }
     }
+    // Envoy sends a signed request's body, whatever its framing (the signed-body route), so an
+    // empty one here is an empty one; declared lengths are a second witness.
     boolean hasBody = body != null && body.length > 0 || hasDeclaredBody(headers);
     if (hasBody && !member.components().contains("content-digest")) {
       return refused("digest-required", "a request with a body must sign content-digest (RFC 9530)");
@@ -96,18 +101,23 @@ public final class MessageSignatures {
     if (!(createdParam instanceof Long created)) {
       return refused("signature-missing-created", "the signature has no created parameter (expected: created=<unix time>)");
     }
+    // Times are compared as the numbers they are: a client's number never becomes an Instant
+    // (or a Duration) unless it is within a range those can hold.
     Instant now = clock.instant();
-    if (Instant.ofEpochSecond(created).isBefore(now.minusSeconds(WINDOW_SECONDS))) {
-      return refused("signature-stale", "the signature was created at " + Instant.ofEpochSecond(created)
-          + ", more than " + WINDOW_SECONDS + " s ago (sign each request anew)");
+    long nowSeconds = now.getEpochSecond();
+    if (created < nowSeconds - WINDOW_SECONDS) {
+      return refused("signature-stale", "the signature was created at " + created
+          + " (unix time), more than " + WINDOW_SECONDS + " s ago (sign each request anew)");
     }
-    if (Instant.ofEpochSecond(created).isAfter(now.plus(FUTURE_SKEW))) {
-      return refused("signature-from-future", "the signature claims to be created at " + Instant.ofEpochSecond(created));
+    if (created > nowSeconds + FUTURE_SKEW.toSeconds()) {
+      return refused("signature-from-future", "the signature claims to be created at " + created + " (unix time), in the future");
     }
-    Instant expires = member.params().get("expires") instanceof Long e ? Instant.ofEpochSecond(e) : null;
-    if (expires != null && !now.isBefore(expires)) {
-      return refused("signature-expired", "the signature expired at " + expires);
+    Long expiresParam = member.params().get("expires") instanceof Long e ? e : null;
+    if (expiresParam != null && expiresParam <= nowSeconds) {
+      return refused("signature-expired", "the signature expired at " + expiresParam + " (unix time)");
     }
+    // A signature vouches for one request; a later "expires" bounds its stream at most a day on.
+    Instant expires = expiresParam == null ? null : Instant.ofEpochSecond(Math.min(expiresParam, created + MAX_LIFETIME_SECONDS));
     if (!(member.params().get("keyid") instanceof String keyId)) {
       return refused("malformed-signature", "the signature has no keyid parameter");
     }

@@ -57,6 +57,9 @@ public final class DecisionEngine {
    */
   static final String STREAM_DURATION = "x-envoy-upstream-stream-duration-ms";
 
+  /** No credential's lifetime bounds a stream further ahead than this (the workload's own limit still applies). */
+  static final long MAX_STREAM_SECONDS = 366L * 86_400;
+
   private final String localRegion;
   private final String viaToken;
   private final JwtAuthenticator jwt;
@@ -214,13 +217,16 @@ public final class DecisionEngine {
     identity.putAll(workload.headers());
     String expires = identity.get(GatewayHeaders.CREDENTIAL_EXPIRES);
     if (expires != null) {
+      long seconds;
       try {
-        Decision.Deny expired = boundStream(identity, Instant.ofEpochSecond(Long.parseLong(expires)));
-        if (expired != null) {
-          return expired;
-        }
+        seconds = Long.parseLong(expires);
       } catch (NumberFormatException e) {
         return new Decision.Deny(400, "malformed-forwarding", "a peer gateway sent credential expiry '" + expires + "'");
+      }
+      Decision.Deny expired = boundStream(identity, Instant.ofEpochSecond(
+          Math.max(0, Math.min(seconds, clock.instant().getEpochSecond() + MAX_STREAM_SECONDS))));
+      if (expired != null) {
+        return expired;
       }
     }
     return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, workload.forwardCredential()));
@@ -231,7 +237,8 @@ public final class DecisionEngine {
    * that has run out by now is refused.
    */
   private Decision.Deny boundStream(Map<String, String> headers, Instant expiresAt) {
-    long remaining = Duration.between(clock.instant(), expiresAt).toMillis();
+    Duration left = Duration.between(clock.instant(), expiresAt);
+    long remaining = left.compareTo(Duration.ofSeconds(MAX_STREAM_SECONDS)) > 0 ? MAX_STREAM_SECONDS * 1000 : left.toMillis();
     if (remaining <= 0) {
       return new Decision.Deny(401, "credential-expired", "the credential expired at " + expiresAt,
           Map.of("www-authenticate", "Bearer realm=\"gantry\", error=\"invalid_token\""));

@@ -43,7 +43,7 @@ final class HeaderRules {
     List<String> found = null;
     for (String name : headers.keySet()) {
       boolean credential = CredentialHeaders.isCredential(name);
-      if ((name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name)) || (credential && !keepCredential)) {
+      if ((GatewayHeaders.clientMayNotSend(name) && !replacedAnyway.containsKey(name)) || (credential && !keepCredential)) {
         if (found == null) {
           found = new ArrayList<>(2);
         }
@@ -57,7 +57,7 @@ final class HeaderRules {
   static List<String> clientSentGatewayHeaders(Map<String, String> headers, Map<String, String> replacedAnyway) {
     List<String> found = null;
     for (String name : headers.keySet()) {
-      if (name.startsWith(GatewayHeaders.PREFIX) && !replacedAnyway.containsKey(name)) {
+      if (GatewayHeaders.clientMayNotSend(name) && !replacedAnyway.containsKey(name)) {
         if (found == null) {
           found = new ArrayList<>(2);
         }

@@ -26,6 +26,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
 
   private final SnapshotStore store;
   private final DecisionEngine engine;
+  private final FailureLog failures = new FailureLog(log, java.time.Clock.systemUTC(), 60_000);
 
   public ExtAuthzService(SnapshotStore store, DecisionEngine engine) {
     this.store = store;
@@ -45,7 +46,9 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
     try {
       response = CheckResponses.toResponse(engine.decide(snapshot, facts(request)));
     } catch (RuntimeException e) {
-      log.error("check failed", e);
+      // Gantry's own failure, never a client's input (every bad input is a stable refusal; the
+      // Check fuzz test holds the engine to it): Envoy fails closed with 503.
+      failures.failed("check failed", e);
       responses.onError(Status.INTERNAL.withDescription("authorization failed").asRuntimeException());
       return;
     }

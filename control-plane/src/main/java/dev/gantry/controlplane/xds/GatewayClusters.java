@@ -104,11 +104,12 @@ final class GatewayClusters {
   }
 
   /**
-   * Ejects a host that fails at the connection level (refused, reset: twice in a row) or answers
-   * as a failing gateway (502/503/504, five in a row); a workload's own 500s are its business,
-   * not a sign the replica is gone. Ejections are short, so a replica or region that recovers
-   * gets traffic back within seconds; every host may be ejected, so a priority whose hosts all
-   * fail hands its traffic to the next.
+   * Ejects a host that fails at the connection level (refused, reset: twice in a row): a replica
+   * or a peer gateway that is gone. Nothing a client sends can do that: answers are never counted
+   * (a 503 of a peer whose sidecar refused or failed one request, a workload's own 500s), so a
+   * stream of malformed requests cannot eject a peer gateway and take a route's failover down.
+   * Ejections are short, so a replica or region that recovers gets traffic back within seconds;
+   * every host may be ejected, so a priority whose hosts all fail hands its traffic to the next.
    */
   private static OutlierDetection outlierDetection() {
     return OutlierDetection.newBuilder()
@@ -118,7 +119,7 @@ final class GatewayClusters {
         .setConsecutive5Xx(UInt32Value.of(5))
         .setEnforcingConsecutive5Xx(UInt32Value.of(0))
         .setConsecutiveGatewayFailure(UInt32Value.of(5))
-        .setEnforcingConsecutiveGatewayFailure(UInt32Value.of(100))
+        .setEnforcingConsecutiveGatewayFailure(UInt32Value.of(0))
         .setEnforcingSuccessRate(UInt32Value.of(0))
         .setInterval(EnvoyValues.seconds(1))
         .setBaseEjectionTime(EnvoyValues.seconds(3))

@@ -46,6 +46,26 @@ final class GatewayListener {
   /** Idle streams are cut after this: long enough for an LLM that thinks before it answers. */
   static final long STREAM_IDLE_TIMEOUT_S = 3600;
 
+  /**
+   * The most request-header bytes a client may send (Envoy's default is 60 KiB). Workloads must
+   * accept this plus the few hundred bytes of identity headers the gateway adds (envoy/README.md),
+   * so a large client header can never push those past a workload's limit.
+   */
+  static final int MAX_REQUEST_HEADERS_KB = 32;
+
+  /** A client has this long to send its request headers; a connection that dribbles them is closed. */
+  static final long REQUEST_HEADERS_TIMEOUT_S = 10;
+
+  /**
+   * A request's whole body must arrive within this, unless the response has started (so
+   * WebSocket, gRPC and SSE streams are untouched): bounds what a slow client holds, a signed
+   * request's body buffered for its check included.
+   */
+  static final long REQUEST_TIMEOUT_S = 300;
+
+  /** Streams one client connection may have open at once: and so upstream connections it can cause. */
+  static final int MAX_CONCURRENT_STREAMS = 100;
+
   private GatewayListener() {}
 
   /** The public listener: every client, every x-gantry-* header stripped. */
@@ -89,6 +109,14 @@ final class GatewayListener {
                     .addCidrRanges(CidrRange.newBuilder().setAddressPrefix("0.0.0.0").setPrefixLen(UInt32Value.of(32)))
                     .addCidrRanges(CidrRange.newBuilder().setAddressPrefix("::").setPrefixLen(UInt32Value.of(128))))
             .setStreamIdleTimeout(EnvoyValues.seconds(STREAM_IDLE_TIMEOUT_S))
+            .setRequestHeadersTimeout(EnvoyValues.seconds(REQUEST_HEADERS_TIMEOUT_S))
+            .setRequestTimeout(EnvoyValues.seconds(REQUEST_TIMEOUT_S))
+            .setMaxRequestHeadersKb(UInt32Value.of(MAX_REQUEST_HEADERS_KB))
+            // A header name with "_" is refused (400): CGI-style frameworks read x_gantry_workspace
+            // as X-Gantry-Workspace, which the gateway's stripping of "-" names would not catch.
+            .setCommonHttpProtocolOptions(io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
+                .setHeadersWithUnderscoresAction(
+                    io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.HeadersWithUnderscoresAction.REJECT_REQUEST))
             // "host." and "host" are the same name (docs/architecture.md, "Hostnames"); the path is never touched.
             .setStripTrailingHostDot(true)
             .setLocalReplyConfig(localReplies)
@@ -96,7 +124,9 @@ final class GatewayListener {
             // WebSocket over HTTP/1.1 (Upgrade) and over HTTP/2 (extended CONNECT, RFC 8441);
             // Envoy turns the latter into an HTTP/1.1 upgrade towards the workload.
             .addUpgradeConfigs(HttpConnectionManager.UpgradeConfig.newBuilder().setUpgradeType("websocket"))
-            .setHttp2ProtocolOptions(Http2ProtocolOptions.newBuilder().setAllowConnect(true))
+            .setHttp2ProtocolOptions(Http2ProtocolOptions.newBuilder()
+                .setAllowConnect(true)
+                .setMaxConcurrentStreams(UInt32Value.of(MAX_CONCURRENT_STREAMS)))
             .build();
     FilterChain.Builder chain = FilterChain.newBuilder()
         .addFilters(

@@ -47,8 +47,10 @@ final class GatewayLocalReplies {
     return LocalReplyConfig.newBuilder()
         // ext_authz failed (service down, timeout, error): status_on_error 503 with flag UAEX.
         // A deny also carries UAEX, but never with 503: the authz-service does not deny with it.
+        // Never marked not-served: the peer has replicas, and a request that made its sidecar
+        // fail must not make the forwarding gateway retry elsewhere (or count it against the peer).
         .addMappers(
-            notServed(internal)
+            notServed(false)
                 .setFilter(
                     AccessLogFilter.newBuilder()
                         .setAndFilter(

@@ -132,13 +132,15 @@ final class GatewayRoutes {
   static final int SIGNED_BODY_MAX_BYTES = 64 * 1024;
 
   /**
-   * A request that carries a {@code content-digest} (a signed request with a body, RFC 9421 and
-   * 9530): the only one whose body goes to the authz-service, which checks the digest. Other
-   * requests stream their bodies untouched. Larger bodies are refused by Envoy (413).
+   * A signed request (RFC 9421: it carries {@code signature-input}): the only kind whose body goes
+   * to the authz-service, which then sees whether there is a body at all — whatever its framing:
+   * a length, chunks (whose {@code transfer-encoding} Envoy removes before the check) or HTTP/2
+   * frames — and refuses one that the signature's {@code content-digest} (RFC 9530) does not
+   * cover. Other requests stream their bodies untouched. Larger bodies are refused by Envoy (413).
    */
   private static Route signedBodyToAuthorizedCluster(String listener) {
     Route.Builder route = toAuthorizedCluster().toBuilder().setName("authorized-signed-body");
-    route.getMatchBuilder().addHeaders(HeaderMatcher.newBuilder().setName("content-digest").setPresentMatch(true));
+    route.getMatchBuilder().addHeaders(HeaderMatcher.newBuilder().setName("signature-input").setPresentMatch(true));
     return route
         .putTypedPerFilterConfig("envoy.filters.http.ext_authz", Any.pack(ExtAuthzPerRoute.newBuilder()
             .setCheckSettings(CheckSettings.newBuilder()

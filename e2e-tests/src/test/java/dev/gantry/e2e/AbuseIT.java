@@ -1,0 +1,91 @@
+package dev.gantry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a client sends that is not the gateway's word, through the real Envoy: identity in
+ * underscored header names, Envoy's own and forwarding headers, headers large enough to push the
+ * gateway's past a workload's limit, and connections that never finish their headers.
+ */
+class AbuseIT {
+
+  @RegisterExtension static final StackPerClass STACKS = StackPerClass.perClass();
+  private static GatewayStack stack;
+
+  @BeforeAll
+  static void start() {
+    stack = STACKS.stack();
+  }
+
+  private static RawHttp.Response get(String workload, String path, String... headers) throws Exception {
+    return RawHttp.get(stack.gatewayPort, stack.host(workload), path, RawHttp.headers(headers));
+  }
+
+  private static JsonObject seen(RawHttp.Response response) {
+    return JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("headers");
+  }
+
+  @Test
+  void underscoredIdentityHeaders_areRefused_neverReachTheWorkload() throws Exception {
+    RawHttp.Response response = get("agt-echo-demo.eu-lon-1", "/", "x_gantry_workspace", "demo", "x_gantry_subject", "root");
+
+    assertThat(response.status()).as("a header name with '_' is refused: " + response.body()).isEqualTo(400);
+  }
+
+  @Test
+  void envoysAndForwardingHeaders_fromAClient_neverReachTheWorkload() throws Exception {
+    String[] forged = {"x-envoy-upstream-stream-duration-ms", "1", "x-envoy-retry-on", "5xx", "x-envoy-anything", "x",
+        "x-real-ip", "10.0.0.1", "forwarded", "for=10.0.0.1", "x-forwarded-host", "admin.internal", "x-client-ip", "10.0.0.1"};
+    for (String[] route : List.of(new String[] {"agt-echo-demo.eu-lon-1", "/"},
+        new String[] {"legacy", "/demo/agents/echo/x"})) {
+      RawHttp.Response response = route[0].equals("legacy")
+          ? RawHttp.get(stack.gatewayPort, "legacy.run.localhost:" + stack.gatewayPort, route[1], RawHttp.headers(forged))
+          : get(route[0], route[1], forged);
+      assertThat(response.status()).as(response.body()).isEqualTo(200);
+      JsonObject seen = seen(response);
+      for (int i = 0; i < forged.length; i += 2) {
+        assertThat(seen.has(forged[i])).as(forged[i] + " on " + route[0]).isFalse();
+      }
+      assertThat(seen.getAsJsonArray("x-gantry-workload").get(0).getAsString()).isEqualTo("agt-echo-demo");
+    }
+  }
+
+  @Test
+  void aLargeClientHeader_neverCrowdsOutTheGatewaysOwn_andAnOversizedOneIsRefused() throws Exception {
+    RawHttp.Response large = get("agt-echo-demo.eu-lon-1", "/", "x-big", "a".repeat(30 * 1024));
+    assertThat(large.status()).as(large.body()).isEqualTo(200);
+    assertThat(seen(large).getAsJsonArray("x-gantry-workload").get(0).getAsString())
+        .as("identity headers arrive beside a 30 KiB client header").isEqualTo("agt-echo-demo");
+
+    RawHttp.Response oversized = get("agt-echo-demo.eu-lon-1", "/", "x-big", "a".repeat(40 * 1024));
+    assertThat(oversized.status()).as("past the gateway's 32 KiB of request headers").isEqualTo(431);
+  }
+
+  @Test
+  void aConnectionThatNeverFinishesItsHeaders_isClosedByTheHeadersTimeout() throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", stack.gatewayPort), 5_000);
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET / HTTP/1.1\r\nHost: " + stack.host("agt-echo-demo.eu-lon-1") + "\r\nx-slow: 1\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] answer = in.readAllBytes(); // returns when Envoy closes the connection
+      String text = new String(answer, StandardCharsets.US_ASCII);
+      assertThat(text).as("closed by the gateway, not by the 30 s read timeout").startsWith("HTTP/1.1 408");
+    }
+  }
+}
