@@ -116,8 +116,8 @@ class GatewayRoutingIT {
         RawHttp.get(stack.gatewayPort, stack.host("agt-nothing-demo.eu-lon-1"), "/",
             RawHttp.headers("x-gantry-cluster", "agt-echo-demo@eu-lon-1"));
 
-    assertThat(response.status()).isEqualTo(404);
-    assertThat(json(response).get("reason").getAsString()).isEqualTo("unknown-workload");
+    assertThat(response.status()).as("refused as any unknown name is to a stranger").isEqualTo(401);
+    assertThat(json(response).get("reason").getAsString()).isEqualTo("credentials-required");
     assertThat(stack.echo.requestsServed()).isEqualTo(servedBefore);
   }
 
@@ -145,13 +145,23 @@ class GatewayRoutingIT {
   }
 
   @Test
-  void get_unknownWorkload_is404Json() throws Exception {
-    RawHttp.Response response = stack.get(stack.host("agt-nothing-demo.eu-lon-1"), "/");
+  void get_unknownWorkload_isA404JsonToItsWorkspace_andLooksPrivateToAnyoneElse() throws Exception {
+    RawHttp.Response response = RawHttp.get(stack.gatewayPort, stack.host("agt-nothing-demo.eu-lon-1"), "/",
+        RawHttp.headers("Authorization", "Bearer " + stack.jwks.token("demo")));
 
     assertThat(response.status()).isEqualTo(404);
     assertThat(response.headers().get("content-type")).isEqualTo("application/json");
     assertThat(json(response).get("reason").getAsString()).isEqualTo("unknown-workload");
     assertThat(json(response).get("error").getAsString()).contains("agt-nothing-demo");
+
+    // Anonymous probes of an unknown and of a private workload: the same answer, but for the name.
+    RawHttp.Response unknown = stack.get(stack.host("agt-nothing-demo.eu-lon-1"), "/");
+    RawHttp.Response existing = stack.get(stack.host("agt-private-demo.eu-lon-1"), "/");
+    assertThat(unknown.status()).isEqualTo(existing.status()).isEqualTo(401);
+    assertThat(unknown.body().replace("agt-nothing-demo", "X")).isEqualTo(existing.body().replace("agt-private-demo", "X"));
+    assertThat(unknown.headers().get("www-authenticate")).isEqualTo(existing.headers().get("www-authenticate"));
+    RawHttp.Response elsewhere = stack.get(stack.host("agt-private-demo.us-pdx-1"), "/");
+    assertThat(elsewhere.status()).as("nor where a private workload runs: " + elsewhere.body()).isEqualTo(401);
   }
 
   @Test

@@ -102,7 +102,7 @@ class MultiRegionIT {
       "us-pdx-1, mcp-tools-demo.us-pdx-1, 421, not-deployed-in-location",
       "eu-lon-1, mcp-tools-demo.us,       421, not-deployed-in-location",
       "us-pdx-1, sbx-box-demo.eu-lon-1,   421, not-deployed-in-location",
-      "eu-lon-1, agt-nobody-demo.eu,      404, unknown-workload",
+      "eu-lon-1, agt-nobody-demo.eu,      401, credentials-required",
       "eu-lon-1, agt-echo-demo.mars,      404, unknown-location",
   })
   void endpoint_thatNamesNoTarget_isRefusedWhereTheClientEntered(String gateway, String host, int status, String reason)

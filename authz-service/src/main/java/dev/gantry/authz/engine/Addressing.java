@@ -19,7 +19,7 @@ final class Addressing {
   private Addressing() {}
 
   /** Either an {@link Addressed} request or a deny. */
-  sealed interface Result permits Addressed, Refused {}
+  sealed interface Result permits Addressed, Refused, Unknown {}
 
   /**
    * @param workload the workload
@@ -33,6 +33,14 @@ final class Addressing {
   }
 
   record Refused(Decision.Deny deny) implements Result {}
+
+  /** A well-formed name of a workload that does not exist (the caller decides what to say). */
+  record Unknown(WorkloadId id) implements Result {
+
+    Decision.Deny deny() {
+      return new Decision.Deny(404, "unknown-workload", "workload '" + id + "' does not exist");
+    }
+  }
 
   static Result resolve(AuthzSnapshot snapshot, RequestFacts request) {
     Names names = snapshot.names();
@@ -75,7 +83,7 @@ final class Addressing {
       workload = snapshot.workloads().get(names.aliases().get(id));
     }
     if (workload == null) {
-      return new Refused(new Decision.Deny(404, "unknown-workload", "workload '" + id + "' does not exist"));
+      return new Unknown(id);
     }
     return new Addressed(workload, location, canonicalHost);
   }

@@ -30,20 +30,22 @@ import java.util.Set;
  * touches no transport type.
  *
  * <p>Statuses (also in README "Answers a client can get"): 400 for a hostname the grammar
- * refuses; 404 for an unknown location label ({@code unknown-location}) or workload ({@code
- * unknown-workload}); 421 when the workload exists but is not deployed where the hostname
- * points ({@code not-deployed-in-location}); 403 when it is deployed there but its location
- * policy forbids serving it from there ({@code location-not-allowed}); for a private workload,
- * 401 with {@code WWW-Authenticate} when the credential is missing or invalid, 403 when it is
- * valid but may not do this (another workspace's, or without the product's scope); 508 {@code
+ * refuses; 404 for an unknown location label ({@code unknown-location}). A private or unknown
+ * workload's caller is checked next ({@link Admission}: 401 with {@code WWW-Authenticate} when
+ * the credential is missing or invalid, 403 when it acts for another workspace or lacks the
+ * product's scope), so only a caller of the workspace learns that a workload does not exist
+ * (404 {@code unknown-workload}) or where it runs; 421 when the workload is not deployed where
+ * the hostname points ({@code not-deployed-in-location}); 403 when it is deployed there but its
+ * location policy forbids serving it from there ({@code location-not-allowed}); 508 {@code
  * forwarding-loop} when the request already passed this gateway; 502 {@code forwarding-refused}
  * when a peer forwarded a request this region may not serve.
  *
- * <p>Routing (docs/architecture.md, "The request path"): the target region set is deployed ∩ allowed ∩ named. The local
- * region in it: the request is admitted here and sent to the set's cluster (local replicas
- * first, the other target regions' gateways as failover). Not in it: sent unauthenticated to the
- * set's cluster of gateways, nearest first; the destination authenticates. On the internal
- * listener (a peer forwarded it): served locally or refused, never forwarded again.
+ * <p>Routing (docs/architecture.md, "The request path"): the target region set is deployed ∩
+ * allowed ∩ named. The local region in it: the request is admitted here and sent to the set's
+ * cluster (local replicas first, the other target regions' gateways as failover). Not in it:
+ * sent to the set's cluster of gateways, nearest first — a public workload's request as it came,
+ * a private workload's with the identity admitted here. On the internal listener (a peer
+ * forwarded it): served locally or refused, never forwarded again.
  *
  * <p>On allow the workload receives identity headers, never the raw credential: the
  * {@code Authorization} header is removed.
@@ -62,9 +64,7 @@ public final class DecisionEngine {
 
   private final String localRegion;
   private final String viaToken;
-  private final JwtAuthenticator jwt;
-  private final ApiKeyAuthenticator apiKeys;
-  private final MessageSignatures signatures;
+  private final Admission admission;
   private final Clock clock;
 
   /**
@@ -78,9 +78,7 @@ public final class DecisionEngine {
       String localRegion, JwtAuthenticator jwt, ApiKeyAuthenticator apiKeys, MessageSignatures signatures, Clock clock) {
     this.localRegion = localRegion;
     this.viaToken = GatewayListeners.viaToken(localRegion);
-    this.jwt = jwt;
-    this.apiKeys = apiKeys;
-    this.signatures = signatures;
+    this.admission = new Admission(jwt, apiKeys, signatures);
     this.clock = clock;
   }
 
@@ -96,8 +94,27 @@ public final class DecisionEngine {
     if (addressing instanceof Addressing.Refused refused) {
       return refused.deny();
     }
+    boolean fromClient = request.listener() == RequestFacts.Listener.PUBLIC;
+    if (addressing instanceof Addressing.Unknown unknown) {
+      // To a client, a workload that does not exist looks private: only a caller that proves it
+      // acts for the workspace learns that it does not exist (no enumeration of workloads).
+      if (fromClient && admission.check(unknown.id(), request, snapshot) instanceof Admission.Refused refused) {
+        return refused.deny();
+      }
+      return unknown.deny();
+    }
     Addressing.Addressed address = (Addressing.Addressed) addressing;
     WorkloadEntry workload = address.workload();
+    // A private workload's placement (where it runs, its policies) is told only to its own callers.
+    Principal principal = null;
+    if (fromClient && !workload.isPublic()) {
+      switch (admission.check(workload.id(), request, snapshot)) {
+        case Admission.Refused refused -> {
+          return refused.deny();
+        }
+        case Admission.Admitted admitted -> principal = admitted.principal();
+      }
+    }
     Set<String> named = snapshot.catalog().regionsNamedBy(address.location());
     if (HeaderRules.seenBefore(request.headers().get("via"), viaToken)) {
       return new Decision.Deny(
@@ -125,9 +142,14 @@ public final class DecisionEngine {
     if (request.listener() == RequestFacts.Listener.INTERNAL) {
       decision = forwardedHere(workload, address, targets, request, snapshot);
     } else if (!targets.contains(localRegion)) {
-      decision = forward(workload, targets, request);
+      // Forwarded to the nearest target region's gateway; a private workload's caller was
+      // admitted here, and the peer trusts the identity this gateway established.
+      decision = workload.isPublic()
+          ? forward(workload, targets, request)
+          : allow(workload, ClusterNames.workload(workload.id(), targets), request, principal);
     } else {
-      decision = admit(workload, ClusterNames.workload(workload.id(), targets), request, snapshot);
+      String cluster = ClusterNames.workload(workload.id(), targets);
+      decision = workload.isPublic() ? allow(workload, cluster, request, null) : allow(workload, cluster, request, principal);
     }
     return address.canonicalHost() == null ? decision : withCanonicalHost(decision, address.canonicalHost());
   }
@@ -151,20 +173,9 @@ public final class DecisionEngine {
     if (workload.isPublic()) {
       return allow(workload, cluster, request, null);
     }
-    return switch (BearerCredential.from(request.headers())) {
-      case BearerCredential.Absent absent -> new Decision.Deny(
-          401,
-          "credentials-required",
-          "workload '" + workload.id() + "' is private (expected: Authorization: Bearer <token or API key of workspace '"
-              + workload.id().workspace() + "'>, or X-Api-Key: <key>)",
-          Map.of("www-authenticate", "Bearer realm=\"gantry\""));
-      case BearerCredential.Unusable unusable -> invalid(unusable.reason(), unusable.message());
-      case BearerCredential.Token token -> authorize(
-          workload, cluster, request,
-          jwt.authenticate(token.token(), workload.id().workspace(), snapshot.workspaces()));
-      case BearerCredential.Key key -> authorize(workload, cluster, request, apiKeys.authenticate(key.key(), snapshot.apiKeys()));
-      case BearerCredential.Signed signed ->
-          authorize(workload, cluster, request, signatures.verify(request, snapshot.signingKeys(), request.body()));
+    return switch (admission.check(workload.id(), request, snapshot)) {
+      case Admission.Refused refused -> refused.deny();
+      case Admission.Admitted admitted -> allow(workload, cluster, request, admitted.principal());
     };
   }
 
@@ -247,31 +258,6 @@ public final class DecisionEngine {
     return null;
   }
 
-
-  private Decision authorize(
-      WorkloadEntry workload, String cluster, RequestFacts request, Authentication authentication) {
-    if (authentication instanceof Authentication.Refused refused) {
-      return invalid(refused.reason(), refused.message());
-    }
-    Principal principal = ((Authentication.Authenticated) authentication).principal();
-    if (!principal.workspace().equals(workload.id().workspace())) {
-      return new Decision.Deny(
-          403, "wrong-workspace",
-          "the credential acts for workspace '" + principal.workspace() + "', not for workload '" + workload.id() + "'");
-    }
-    String scope = workload.id().product().scope();
-    if (!principal.scopes().contains(scope)) {
-      return new Decision.Deny(
-          403, "insufficient-scope", "the credential lacks scope '" + scope + "' for workload '" + workload.id() + "'",
-          Map.of("www-authenticate", "Bearer realm=\"gantry\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
-    }
-    return allow(workload, cluster, request, principal);
-  }
-
-  private static Decision.Deny invalid(String reason, String message) {
-    return new Decision.Deny(
-        401, reason, message, Map.of("www-authenticate", "Bearer realm=\"gantry\", error=\"invalid_token\""));
-  }
 
   /** Admits to {@code cluster}; {@code principal} null for anonymous callers of a public workload. */
   private Decision allow(WorkloadEntry workload, String cluster, RequestFacts request, Principal principal) {

@@ -82,11 +82,26 @@ class DecisionEngineTest {
   }
 
   @Test
-  void decide_unknownWorkload_isDenied404() {
-    Decision.Deny deny = (Decision.Deny) decide("agt-nobody-demo.eu-lon-1.run.localhost");
+  void decide_unknownWorkload_looksPrivateToStrangers_andIsA404OnlyToItsOwnWorkspace() throws Exception {
+    Decision.Deny unknown = (Decision.Deny) decide("agt-nobody-demo.eu-lon-1.run.localhost");
+    Decision.Deny existing = (Decision.Deny) decide("agt-private-demo.eu-lon-1.run.localhost");
 
-    assertThat(deny.httpStatus()).isEqualTo(404);
-    assertThat(deny.reason()).isEqualTo("unknown-workload");
+    assertThat(unknown.httpStatus()).isEqualTo(existing.httpStatus()).isEqualTo(401);
+    assertThat(unknown.reason()).isEqualTo(existing.reason()).isEqualTo("credentials-required");
+    assertThat(unknown.message().replace("agt-nobody-demo", "X"))
+        .as("the same words but for the name the caller chose").isEqualTo(existing.message().replace("agt-private-demo", "X"));
+    assertThat(unknown.responseHeaders()).isEqualTo(existing.responseHeaders());
+    Decision.Deny elsewhere = (Decision.Deny) decide("agt-private-demo.us-pdx-1.run.localhost");
+    assertThat(elsewhere.reason()).as("where a private workload runs is not told to strangers").isEqualTo("credentials-required");
+
+    String demo = "Bearer " + issuer.rs256(c -> c);
+    Decision.Deny own = (Decision.Deny) decide("agt-nobody-demo.eu-lon-1.run.localhost", Map.of("authorization", demo));
+    assertThat(own.httpStatus()).isEqualTo(404);
+    assertThat(own.reason()).isEqualTo("unknown-workload");
+    Decision.Deny others = (Decision.Deny) decide("agt-nobody-other.eu-lon-1.run.localhost", Map.of("authorization", demo));
+    assertThat(others.reason()).as("another workspace's names: not told").isEqualTo("wrong-workspace");
+    Decision.Deny notThere = (Decision.Deny) decide("agt-private-demo.us-pdx-1.run.localhost", Map.of("authorization", demo));
+    assertThat(notThere.httpStatus()).as("its own caller learns where it runs").isEqualTo(421);
   }
 
   @Test
@@ -293,7 +308,7 @@ class DecisionEngineTest {
     }
     Decision.Deny unknown = (Decision.Deny) engine.decide(withNames(),
         new RequestFacts("legacy.run.localhost", "GET", "/demo/mcp/nothing/x", Map.of()));
-    assertThat(unknown.reason()).isEqualTo("unknown-workload");
+    assertThat(unknown.reason()).as("to a stranger, like a private workload").isEqualTo("credentials-required");
     assertThat(unknown.message()).contains("mcp-nothing-demo");
   }
 

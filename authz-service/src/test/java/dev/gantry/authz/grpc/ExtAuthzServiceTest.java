@@ -68,15 +68,16 @@ class ExtAuthzServiceTest {
   }
 
   @Test
-  void check_unknownWorkload_isOkRpcCarryingA404Deny() {
+  void check_unknownWorkload_isOkRpcCarryingADeny_likeAPrivateOnes() {
     store.swap(Snapshots.demo());
 
     CheckResponse response = authz.check(request("agt-nobody-demo.run.localhost", Map.of()));
 
-    assertThat(response.getStatus().getCode()).isEqualTo(Code.PERMISSION_DENIED_VALUE);
-    assertThat(response.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(404);
-    assertThat(response.getDeniedResponse().getBody())
-        .isEqualTo("{\"error\":\"workload 'agt-nobody-demo' does not exist\",\"reason\":\"unknown-workload\"}\n");
+    assertThat(response.getStatus().getCode()).isEqualTo(Code.UNAUTHENTICATED_VALUE);
+    assertThat(response.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(401);
+    assertThat(response.getDeniedResponse().getBody()).isEqualTo("{\"error\":\"workload 'agt-nobody-demo' is private (expected:"
+        + " Authorization: Bearer \\u003ctoken or API key of workspace 'demo'\\u003e, or X-Api-Key: \\u003ckey\\u003e)\","
+        + "\"reason\":\"credentials-required\"}\n");
     assertThat(response.getDeniedResponse().getHeadersList())
         .anySatisfy(h -> assertThat(h.getHeader().getKey() + "=" + h.getHeader().getValue())
             .isEqualTo("content-type=application/json"));

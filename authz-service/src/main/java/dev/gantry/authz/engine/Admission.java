@@ -1,0 +1,80 @@
+package dev.gantry.authz.engine;
+
+import dev.gantry.authz.credential.ApiKeyAuthenticator;
+import dev.gantry.authz.credential.Authentication;
+import dev.gantry.authz.credential.BearerCredential;
+import dev.gantry.authz.credential.JwtAuthenticator;
+import dev.gantry.authz.credential.MessageSignatures;
+import dev.gantry.authz.credential.Principal;
+import dev.gantry.authz.model.AuthzSnapshot;
+import dev.gantry.authz.model.RequestFacts;
+import dev.gantry.routing.WorkloadId;
+import java.util.Map;
+
+/**
+ * Who may reach a private workload: the request's credential, whichever kind, must act for the
+ * workload's workspace and carry its product's scope. Decided from the workload's name alone —
+ * the same answers whether the workload exists or not — so a caller learns nothing of a
+ * workspace's workloads before it proves it acts for that workspace.
+ */
+final class Admission {
+
+  /** What the credential check decided. */
+  sealed interface Checked {}
+
+  /** Refused: the answer to give. */
+  record Refused(Decision.Deny deny) implements Checked {}
+
+  /** Admitted: who is calling. */
+  record Admitted(Principal principal) implements Checked {}
+
+  private final JwtAuthenticator jwt;
+  private final ApiKeyAuthenticator apiKeys;
+  private final MessageSignatures signatures;
+
+  Admission(JwtAuthenticator jwt, ApiKeyAuthenticator apiKeys, MessageSignatures signatures) {
+    this.jwt = jwt;
+    this.apiKeys = apiKeys;
+    this.signatures = signatures;
+  }
+
+  /** Checks the request's credential for a private workload named {@code id}. */
+  Checked check(WorkloadId id, RequestFacts request, AuthzSnapshot snapshot) {
+    Authentication authentication = switch (BearerCredential.from(request.headers())) {
+      case BearerCredential.Absent absent -> null;
+      case BearerCredential.Unusable unusable -> new Authentication.Refused(unusable.reason(), unusable.message());
+      case BearerCredential.Token token -> jwt.authenticate(token.token(), id.workspace(), snapshot.workspaces());
+      case BearerCredential.Key key -> apiKeys.authenticate(key.key(), snapshot.apiKeys());
+      case BearerCredential.Signed signed -> signatures.verify(request, snapshot.signingKeys(), request.body());
+    };
+    if (authentication == null) {
+      return new Refused(new Decision.Deny(
+          401,
+          "credentials-required",
+          "workload '" + id + "' is private (expected: Authorization: Bearer <token or API key of workspace '"
+              + id.workspace() + "'>, or X-Api-Key: <key>)",
+          Map.of("www-authenticate", "Bearer realm=\"gantry\"")));
+    }
+    if (authentication instanceof Authentication.Refused refused) {
+      return new Refused(invalid(refused.reason(), refused.message()));
+    }
+    Principal principal = ((Authentication.Authenticated) authentication).principal();
+    if (!principal.workspace().equals(id.workspace())) {
+      return new Refused(new Decision.Deny(
+          403, "wrong-workspace",
+          "the credential acts for workspace '" + principal.workspace() + "', not for workload '" + id + "'"));
+    }
+    String scope = id.product().scope();
+    if (!principal.scopes().contains(scope)) {
+      return new Refused(new Decision.Deny(
+          403, "insufficient-scope", "the credential lacks scope '" + scope + "' for workload '" + id + "'",
+          Map.of("www-authenticate", "Bearer realm=\"gantry\", error=\"insufficient_scope\", scope=\"" + scope + "\"")));
+    }
+    return new Admitted(principal);
+  }
+
+  static Decision.Deny invalid(String reason, String message) {
+    return new Decision.Deny(
+        401, reason, message, Map.of("www-authenticate", "Bearer realm=\"gantry\", error=\"invalid_token\""));
+  }
+}
