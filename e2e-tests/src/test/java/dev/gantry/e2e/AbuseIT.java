@@ -88,4 +88,30 @@ class AbuseIT {
       assertThat(text).as("closed by the gateway, not by the 30 s read timeout").startsWith("HTTP/1.1 408");
     }
   }
+
+  @Test
+  void oneClientConnection_causesAtMostItsStreamLimitOfUpstreamConnections() throws Exception {
+    long upstreamBefore = counter("cluster.agt-echo-demo@eu-lon-1.upstream_cx_total");
+    long downstreamBefore = counter("http.gateway.downstream_cx_total");
+    // 150 slow requests at once over HTTP/2: a connection carries at most 100 of them, so the
+    // client needs two, and the HTTP/1.1 workload sees at most 100 connections per client one.
+    Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-Z", "--parallel-immediate",
+        "--parallel-max", "150", "-o", "/dev/null", "-w", "%{http_code}\\n", "-H", "Host: " + stack.host("agt-echo-demo.eu-lon-1"),
+        "http://127.0.0.1:" + stack.gatewayPort + "/slow?seconds=2&i=[1-150]").redirectErrorStream(true).start();
+    String codes = new String(curl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    curl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(codes.lines().filter("200"::equals).count()).as(codes).isEqualTo(150);
+    long clientConnections = counter("http.gateway.downstream_cx_total") - downstreamBefore;
+    long upstream = counter("cluster.agt-echo-demo@eu-lon-1.upstream_cx_total") - upstreamBefore;
+    assertThat(clientConnections).as("150 streams need two connections of 100 (one, were streams unlimited)")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(upstream).as("upstream connections for %d client connections", clientConnections)
+        .isLessThanOrEqualTo(100 * clientConnections);
+  }
+
+  private static long counter(String name) {
+    return stack.envoy.admin("/stats?filter=cx_total").lines().filter(l -> l.startsWith(name + ":"))
+        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip())).sum();
+  }
 }

@@ -26,7 +26,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
 
   private final SnapshotStore store;
   private final DecisionEngine engine;
-  private final FailureLog failures = new FailureLog(log, java.time.Clock.systemUTC(), 60_000);
+  private final FailureLog failures = new FailureLog(log::error, java.time.Clock.systemUTC(), 60_000);
 
   public ExtAuthzService(SnapshotStore store, DecisionEngine engine) {
     this.store = store;

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
 
 /**
  * Logs the service's own failures without letting their rate decide the log's size: the first
@@ -16,7 +15,7 @@ import org.slf4j.Logger;
 @ThreadSafe
 final class FailureLog {
 
-  private final Logger log;
+  private final java.util.function.BiConsumer<String, Throwable> log;
   private final Clock clock;
   private final long intervalMillis;
   private final Map<Class<?>, Window> windows = new ConcurrentHashMap<>();
@@ -26,7 +25,8 @@ final class FailureLog {
     final AtomicLong suppressed = new AtomicLong();
   }
 
-  FailureLog(Logger log, Clock clock, long intervalMillis) {
+  /** {@code log} writes one message with its failure's stack trace. */
+  FailureLog(java.util.function.BiConsumer<String, Throwable> log, Clock clock, long intervalMillis) {
     this.log = log;
     this.clock = clock;
     this.intervalMillis = intervalMillis;
@@ -43,6 +43,6 @@ final class FailureLog {
       window.startedAt = now;
     }
     long suppressed = window.suppressed.getAndSet(0);
-    log.error("{} ({} more of this kind in the last {} s, not logged)", what, suppressed, intervalMillis / 1000, failure);
+    log.accept(what + " (" + suppressed + " more of this kind in the last " + intervalMillis / 1000 + " s, not logged)", failure);
   }
 }
