@@ -135,6 +135,14 @@ class SignedRequestsIT {
     assertThat(empty[0]).as("the same signature without a body is good: " + empty[1]).isEqualTo("200");
   }
 
+  @Test
+  void signedRequest_bodyBufferedForItsCheck_isBoundedAt64KiB() throws Exception {
+    byte[] body = new byte[70 * 1024];
+    RawHttp.Response response = send("POST", "agt-private-demo", "/big", "/big", now(), demoKey, "demo-signer", body, body);
+
+    assertThat(response.status()).as("the gateway holds at most 64 KiB of a request's body for a check").isEqualTo(413);
+  }
+
   private static long now() {
     return Instant.now().getEpochSecond();
   }
