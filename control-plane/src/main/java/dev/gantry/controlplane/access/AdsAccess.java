@@ -5,7 +5,6 @@ import dev.gantry.pki.PeerIdentity;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -28,32 +27,14 @@ public final class AdsAccess implements ServerInterceptor {
           "xDS is for gateways (expected a client certificate of spiffe://gantry/gateway/<region>; this is "
               + (identity == null ? "no identity" : identity) + ")"));
     }
-    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
-      private boolean closed;
+    return new RegionBound<>(next.startCall(call, headers), call, identity, message -> {
+      Node node = node(message);
+      return node == null ? null : node.getLocality().getRegion();
+    }, message -> "node '" + (node(message) == null ? "?" : node(message).getId()) + "'");
+  }
 
-      @Override
-      public void onMessage(Q message) {
-        if (closed) {
-          return;
-        }
-        Node node = message instanceof DiscoveryRequest request ? request.getNode()
-            : message instanceof DeltaDiscoveryRequest delta ? delta.getNode() : null;
-        String region = node == null ? null : node.getLocality().getRegion();
-        if (!identity.region().equals(region)) {
-          closed = true;
-          call.close(Status.PERMISSION_DENIED.withDescription("node '" + (node == null ? "?" : node.getId())
-              + "' asks as region '" + region + "' but its certificate is " + identity), new Metadata());
-          return;
-        }
-        super.onMessage(message);
-      }
-
-      @Override
-      public void onHalfClose() {
-        if (!closed) {
-          super.onHalfClose();
-        }
-      }
-    };
+  private static Node node(Object message) {
+    return message instanceof DiscoveryRequest request ? request.getNode()
+        : message instanceof DeltaDiscoveryRequest delta ? delta.getNode() : null;
   }
 }

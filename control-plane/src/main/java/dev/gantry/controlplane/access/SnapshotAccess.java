@@ -4,7 +4,6 @@ import dev.gantry.pki.Identity;
 import dev.gantry.pki.PeerIdentity;
 import dev.gantry.proto.snapshot.v1.SidecarReport;
 import dev.gantry.proto.snapshot.v1.WatchRequest;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -25,28 +24,9 @@ public final class SnapshotAccess implements ServerInterceptor {
           "the snapshot stream is for authz sidecars (expected a client certificate of spiffe://gantry/authz/<region>; this is "
               + (identity == null ? "no identity" : identity) + ")"));
     }
-    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
-      private boolean closed;
-
-      @Override
-      public void onMessage(Q message) {
-        String region = message instanceof WatchRequest watch ? watch.getRegion()
-            : message instanceof SidecarReport report ? report.getRegion() : null;
-        if (!identity.region().equals(region)) {
-          closed = true;
-          call.close(Status.PERMISSION_DENIED.withDescription(
-              "sidecar asks as region '" + region + "' but its certificate is " + identity), new Metadata());
-          return;
-        }
-        super.onMessage(message);
-      }
-
-      @Override
-      public void onHalfClose() {
-        if (!closed) {
-          super.onHalfClose();
-        }
-      }
-    };
+    return new RegionBound<>(next.startCall(call, headers), call, identity,
+        message -> message instanceof WatchRequest watch ? watch.getRegion()
+            : message instanceof SidecarReport report ? report.getRegion() : null,
+        message -> "sidecar");
   }
 }
