@@ -19,7 +19,7 @@ public final class AuthzServiceMain implements Callable<Integer> {
 
   @Option(names = "--listen", required = true,
       description = "where Envoy calls: unix:<socket path> (made owner-only; what the catalog's authz names, in the gateway's"
-          + " working directory) or host:port")
+          + " working directory) or host:port (plaintext, for tests and benchmarks: anyone who reaches it may ask for decisions)")
   String listen;
 
   @Option(names = "--control-plane", defaultValue = "127.0.0.1:18000", description = "host:port of the control plane (default: ${DEFAULT-VALUE})")
