@@ -56,13 +56,6 @@ final class GatewayListener {
   /** A client has this long to send its request headers; a connection that dribbles them is closed. */
   static final long REQUEST_HEADERS_TIMEOUT_S = 10;
 
-  /**
-   * A request's whole body must arrive within this, unless the response has started (so
-   * WebSocket, gRPC and SSE streams are untouched): bounds what a slow client holds, a signed
-   * request's body buffered for its check included.
-   */
-  static final long REQUEST_TIMEOUT_S = 300;
-
   /** Streams one client connection may have open at once: and so upstream connections it can cause. */
   static final int MAX_CONCURRENT_STREAMS = 100;
 
@@ -110,7 +103,8 @@ final class GatewayListener {
                     .addCidrRanges(CidrRange.newBuilder().setAddressPrefix("::").setPrefixLen(UInt32Value.of(128))))
             .setStreamIdleTimeout(EnvoyValues.seconds(STREAM_IDLE_TIMEOUT_S))
             .setRequestHeadersTimeout(EnvoyValues.seconds(REQUEST_HEADERS_TIMEOUT_S))
-            .setRequestTimeout(EnvoyValues.seconds(REQUEST_TIMEOUT_S))
+            // No request_timeout: a client-streaming call (gRPC, an MCP upload) may send for longer
+            // than any fixed bound before its answer starts, and no default may cut a long call.
             .setMaxRequestHeadersKb(UInt32Value.of(MAX_REQUEST_HEADERS_KB))
             // A header name with "_" is refused (400): CGI-style frameworks read x_gantry_workspace
             // as X-Gantry-Workspace, which the gateway's stripping of "-" names would not catch.
