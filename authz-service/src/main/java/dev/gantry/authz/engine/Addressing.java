@@ -25,8 +25,10 @@ final class Addressing {
    * @param workload the workload
    * @param location the location label, or null for global
    * @param canonicalHost for a legacy URL, the workload's own hostname to forward with; else null
+   * @param named the workload as the request names it: an alias stays the alias, so refusals to a
+   *     stranger never reveal the workload an alias leads to
    */
-  record Addressed(WorkloadEntry workload, String location, String canonicalHost) implements Result {
+  record Addressed(WorkloadEntry workload, String location, String canonicalHost, WorkloadId named) implements Result {
     boolean isGlobal() {
       return location == null;
     }
@@ -85,7 +87,7 @@ final class Addressing {
     if (workload == null) {
       return new Unknown(id);
     }
-    return new Addressed(workload, location, canonicalHost);
+    return new Addressed(workload, location, canonicalHost, id);
   }
 
   /** {@code /<workspace>/<agents|mcp|sandboxes>/<name>[/...]} → {@code <product>-<name>-<workspace>}, or null. */

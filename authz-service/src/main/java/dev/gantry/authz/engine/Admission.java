@@ -38,8 +38,12 @@ final class Admission {
     this.signatures = signatures;
   }
 
-  /** Checks the request's credential for a private workload named {@code id}. */
-  Checked check(WorkloadId id, RequestFacts request, AuthzSnapshot snapshot) {
+  /**
+   * Checks the request's credential for the private workload {@code id}.
+   *
+   * @param named the name the request used (an alias, or {@code id} itself): what the refusals say
+   */
+  Checked check(WorkloadId id, WorkloadId named, RequestFacts request, AuthzSnapshot snapshot) {
     Authentication authentication = switch (BearerCredential.from(request.headers())) {
       case BearerCredential.Absent absent -> null;
       case BearerCredential.Unusable unusable -> new Authentication.Refused(unusable.reason(), unusable.message());
@@ -51,8 +55,8 @@ final class Admission {
       return new Refused(new Decision.Deny(
           401,
           "credentials-required",
-          "workload '" + id + "' is private (expected: Authorization: Bearer <token or API key of workspace '"
-              + id.workspace() + "'>, or X-Api-Key: <key>)",
+          "workload '" + named + "' is private (expected: Authorization: Bearer <token or API key of workspace '"
+              + named.workspace() + "'>, or X-Api-Key: <key>)",
           Map.of("www-authenticate", "Bearer realm=\"gantry\"")));
     }
     if (authentication instanceof Authentication.Refused refused) {
@@ -62,12 +66,12 @@ final class Admission {
     if (!principal.workspace().equals(id.workspace())) {
       return new Refused(new Decision.Deny(
           403, "wrong-workspace",
-          "the credential acts for workspace '" + principal.workspace() + "', not for workload '" + id + "'"));
+          "the credential acts for workspace '" + principal.workspace() + "', not for workload '" + named + "'"));
     }
     String scope = id.product().scope();
     if (!principal.scopes().contains(scope)) {
       return new Refused(new Decision.Deny(
-          403, "insufficient-scope", "the credential lacks scope '" + scope + "' for workload '" + id + "'",
+          403, "insufficient-scope", "the credential lacks scope '" + scope + "' for workload '" + named + "'",
           Map.of("www-authenticate", "Bearer realm=\"gantry\", error=\"insufficient_scope\", scope=\"" + scope + "\"")));
     }
     return new Admitted(principal);

@@ -98,7 +98,7 @@ public final class DecisionEngine {
     if (addressing instanceof Addressing.Unknown unknown) {
       // To a client, a workload that does not exist looks private: only a caller that proves it
       // acts for the workspace learns that it does not exist (no enumeration of workloads).
-      if (fromClient && admission.check(unknown.id(), request, snapshot) instanceof Admission.Refused refused) {
+      if (fromClient && admission.check(unknown.id(), unknown.id(), request, snapshot) instanceof Admission.Refused refused) {
         return refused.deny();
       }
       return unknown.deny();
@@ -108,7 +108,7 @@ public final class DecisionEngine {
     // A private workload's placement (where it runs, its policies) is told only to its own callers.
     Principal principal = null;
     if (fromClient && !workload.isPublic()) {
-      switch (admission.check(workload.id(), request, snapshot)) {
+      switch (admission.check(workload.id(), address.named(), request, snapshot)) {
         case Admission.Refused refused -> {
           return refused.deny();
         }
@@ -173,7 +173,7 @@ public final class DecisionEngine {
     if (workload.isPublic()) {
       return allow(workload, cluster, request, null);
     }
-    return switch (admission.check(workload.id(), request, snapshot)) {
+    return switch (admission.check(workload.id(), workload.id(), request, snapshot)) {
       case Admission.Refused refused -> refused.deny();
       case Admission.Admitted admitted -> allow(workload, cluster, request, admitted.principal());
     };

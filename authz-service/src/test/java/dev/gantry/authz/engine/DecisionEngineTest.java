@@ -285,7 +285,8 @@ class DecisionEngineTest {
 
   private AuthzSnapshot withNames() {
     return snapshot.withNames(new Names(Set.of("legacy.run.localhost"),
-        Map.of(dev.gantry.routing.WorkloadId.parse("agt-oldecho-demo"), dev.gantry.routing.WorkloadId.parse("agt-echo-demo")),
+        Map.of(dev.gantry.routing.WorkloadId.parse("agt-oldecho-demo"), dev.gantry.routing.WorkloadId.parse("agt-echo-demo"),
+            dev.gantry.routing.WorkloadId.parse("agt-oldprivate-demo"), dev.gantry.routing.WorkloadId.parse("agt-private-demo")),
         Map.of("agents.acme.example", new Names.DomainTarget(dev.gantry.routing.WorkloadId.parse("agt-multi-demo"), "eu"))));
   }
 
@@ -319,6 +320,24 @@ class DecisionEngineTest {
 
     assertThat(allow.cluster()).isEqualTo("agt-echo-demo@eu-lon-1");
     assertThat(allow.headersToSet()).containsEntry("x-gantry-workload", "agt-echo-demo");
+  }
+
+  @Test
+  void decide_aliasOfAPrivateWorkload_answersAStrangerAsAnUnknownNameDoes_andLeadsItsOwnCallerThere() throws Exception {
+    Decision.Deny alias = (Decision.Deny) engine.decide(withNames(),
+        new RequestFacts("agt-oldprivate-demo.eu-lon-1.run.localhost", "GET", "/", Map.of()));
+    Decision.Deny unknown = (Decision.Deny) engine.decide(withNames(),
+        new RequestFacts("agt-nobody-demo.eu-lon-1.run.localhost", "GET", "/", Map.of()));
+
+    assertThat(alias.httpStatus()).isEqualTo(unknown.httpStatus()).isEqualTo(401);
+    assertThat(alias.message()).as("the name the caller chose, not the workload it leads to")
+        .doesNotContain("agt-private-demo")
+        .isEqualTo(unknown.message().replace("agt-nobody-demo", "agt-oldprivate-demo"));
+    assertThat(alias.responseHeaders()).isEqualTo(unknown.responseHeaders());
+
+    Decision.Allow own = (Decision.Allow) engine.decide(withNames(), new RequestFacts(
+        "agt-oldprivate-demo.eu-lon-1.run.localhost", "GET", "/", Map.of("authorization", "Bearer " + issuer.rs256(c -> c))));
+    assertThat(own.headersToSet()).containsEntry("x-gantry-workload", "agt-private-demo");
   }
 
   @Test
