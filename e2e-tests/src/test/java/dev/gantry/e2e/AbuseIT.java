@@ -63,6 +63,20 @@ class AbuseIT {
   }
 
   @Test
+  void aForgedForwardedFor_isReplacedByTheClientsOwnAddress() throws Exception {
+    for (String[] route : List.of(new String[] {"agt-echo-demo.eu-lon-1", "/"},
+        new String[] {"legacy", "/demo/agents/echo/x"})) {
+      String[] forged = {"x-forwarded-for", "6.6.6.6, 10.0.0.1"};
+      RawHttp.Response response = route[0].equals("legacy")
+          ? RawHttp.get(stack.gatewayPort, "legacy.run.localhost:" + stack.gatewayPort, route[1], RawHttp.headers(forged))
+          : get(route[0], route[1], forged);
+      assertThat(response.status()).as(response.body()).isEqualTo(200);
+      assertThat(seen(response).getAsJsonArray("x-forwarded-for")).as(route[0])
+          .containsExactly(new com.google.gson.JsonPrimitive("127.0.0.1"));
+    }
+  }
+
+  @Test
   void aLargeClientHeader_neverCrowdsOutTheGatewaysOwn_andAnOversizedOneIsRefused() throws Exception {
     RawHttp.Response large = get("agt-echo-demo.eu-lon-1", "/", "x-big", "a".repeat(30 * 1024));
     assertThat(large.status()).as(large.body()).isEqualTo(200);

@@ -141,6 +141,25 @@ class MultiRegionIT {
   }
 
   @Order(4)
+  /**
+   * A request the entry gateway takes is never refused by the peer it forwards to: the largest
+   * client header allowed plus the gateway's own fit the internal listener's limit; the client's
+   * claimed address does not travel.
+   */
+  @Test
+  void forwarded_largestAllowedClientHeader_andForgedForwardedFor_arriveAsTheEntryGatewaySaw() throws Exception {
+    MultiRegionStack.Site london = stack.site("eu-lon-1");
+
+    RawHttp.Response response = london.get("agt-echo-demo.us-pdx-1", "/", "x-big", "a".repeat(31 * 1024),
+        "x-forwarded-for", "6.6.6.6");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(MultiRegionStack.servedBy(response)).isEqualTo("us-pdx-1");
+    String forwardedFor = headersSeen(response).getAsJsonArray("x-forwarded-for").get(0).getAsString();
+    assertThat(forwardedFor).as("the client's own address first, then the entry gateway's").startsWith("127.0.0.1")
+        .doesNotContain("6.6.6.6");
+  }
+
   @Test
   void internalListener_neverForwardsAgain() throws Exception {
     MultiRegionStack.Site paris = stack.site("eu-par-1");

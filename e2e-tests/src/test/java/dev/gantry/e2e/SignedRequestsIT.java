@@ -65,7 +65,11 @@ class SignedRequestsIT {
   /** Sends a request signed as RFC 9421 says, over what {@code signedPath} etc. name. */
   private static RawHttp.Response send(String method, String workload, String path, String signedPath, long created,
       KeyPair key, String keyId, byte[] body, byte[] digestedBody) throws Exception {
-    String authority = stack.host(workload + ".eu-lon-1");
+    return sendTo(stack.host(workload + ".eu-lon-1"), method, path, signedPath, created, key, keyId, body, digestedBody);
+  }
+
+  private static RawHttp.Response sendTo(String authority, String method, String path, String signedPath, long created,
+      KeyPair key, String keyId, byte[] body, byte[] digestedBody) throws Exception {
     String components = body == null ? "(\"@method\" \"@authority\" \"@path\")" : "(\"@method\" \"@authority\" \"@path\" \"content-digest\")";
     String params = components + ";created=" + created + ";keyid=\"" + keyId + "\";alg=\"ecdsa-p256-sha256\"";
     String digest = body == null ? null
@@ -105,16 +109,19 @@ class SignedRequestsIT {
    * ({@code --http2-prior-knowledge}). Returns the status and the body.
    */
   private static String[] sendUnsignedBody(String protocol, byte[] body) throws Exception {
-    String authority = stack.host("agt-private-demo.eu-lon-1");
+    return sendUnsignedBody(protocol, stack.host("agt-private-demo.eu-lon-1"), "/up", body);
+  }
+
+  private static String[] sendUnsignedBody(String protocol, String authority, String path, byte[] body) throws Exception {
     String params = "(\"@method\" \"@authority\" \"@path\");created=" + now() + ";keyid=\"demo-signer\";alg=\"ecdsa-p256-sha256\"";
-    String base = "\"@method\": POST\n\"@authority\": " + authority + "\n\"@path\": /up\n\"@signature-params\": " + params;
+    String base = "\"@method\": POST\n\"@authority\": " + authority + "\n\"@path\": " + path + "\n\"@signature-params\": " + params;
     Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
     signer.initSign(demoKey.getPrivate());
     signer.update(base.getBytes(StandardCharsets.UTF_8));
     String signature = Base64.getEncoder().encodeToString(signer.sign());
     Process curl = new ProcessBuilder("curl", "-s", protocol, "-X", "POST", "-T", "-", "-w", "\n%{http_code}",
         "-H", "Host: " + authority, "-H", "Signature-Input: sig1=" + params, "-H", "Signature: sig1=:" + signature + ":",
-        "-H", "Expect:", "http://127.0.0.1:" + stack.gatewayPort + "/up").redirectErrorStream(true).start();
+        "-H", "Expect:", "http://127.0.0.1:" + stack.gatewayPort + path).redirectErrorStream(true).start();
     try (OutputStream in = curl.getOutputStream()) {
       in.write(body);
     }
@@ -133,6 +140,24 @@ class SignedRequestsIT {
     }
     String[] empty = sendUnsignedBody("--http2-prior-knowledge", new byte[0]);
     assertThat(empty[0]).as("the same signature without a body is good: " + empty[1]).isEqualTo("200");
+  }
+
+  /** A legacy URL is routed by its own virtual host: its signed requests' bodies go to the check too. */
+  @Test
+  void signedRequest_throughALegacyUrl_hasItsBodyChecked() throws Exception {
+    String legacy = "legacy.run.localhost:" + stack.gatewayPort;
+    for (String protocol : List.of("--http1.1", "--http2-prior-knowledge")) {
+      String[] tampered = sendUnsignedBody(protocol, legacy, "/demo/agents/private/up", "{\"amount\": 1}".getBytes(StandardCharsets.UTF_8));
+      assertThat(tampered[0]).as(protocol + ": " + tampered[1]).isEqualTo("401");
+      assertThat(tampered[1]).contains("digest-required");
+    }
+    byte[] body = "{\"question\":\"legacy\"}".getBytes(StandardCharsets.UTF_8);
+    RawHttp.Response signed = sendTo(legacy, "POST", "/demo/agents/private/ask", "/demo/agents/private/ask", now(), demoKey,
+        "demo-signer", body, body);
+    assertThat(signed.status()).as(signed.body()).isEqualTo(200);
+    JsonObject echoed = JsonParser.parseString(signed.body()).getAsJsonObject();
+    assertThat(echoed.get("path").getAsString()).isEqualTo("/ask");
+    assertThat(echoed.get("body").getAsString()).isEqualTo(new String(body, StandardCharsets.UTF_8));
   }
 
   @Test

@@ -53,17 +53,29 @@ final class GatewayListener {
    */
   static final int MAX_REQUEST_HEADERS_KB = 32;
 
+  /**
+   * The same limit on the internal listener: a client's 32 KiB plus what the entry gateway added
+   * (identity headers, via, x-forwarded-for, Envoy's own), so a request the entry gateway took is
+   * never refused by the peer it forwards to.
+   */
+  static final int PEER_MAX_REQUEST_HEADERS_KB = MAX_REQUEST_HEADERS_KB + 8;
+
   /** A client has this long to send its request headers; a connection that dribbles them is closed. */
   static final long REQUEST_HEADERS_TIMEOUT_S = 10;
 
-  /** Streams one client connection may have open at once: and so upstream connections it can cause. */
+  /**
+   * Streams one client connection may have open at once: and so upstream connections it can cause.
+   * Public listener only: a peer gateway's connection carries many clients' streams (each client
+   * already bounded where it entered), so the internal listener keeps Envoy's default.
+   */
   static final int MAX_CONCURRENT_STREAMS = 100;
 
   private GatewayListener() {}
 
   /** The public listener: every client, every x-gantry-* header stripped. */
   static Listener publicListener(GatewaySite site) {
-    return listener(NAME, site.gateway(), GatewayRoutes.NAME, site.region(), GatewayLocalReplies.forPublic(), null);
+    return listener(NAME, site.gateway(), GatewayRoutes.NAME, site.region(), GatewayLocalReplies.forPublic(), null,
+        MAX_REQUEST_HEADERS_KB, MAX_CONCURRENT_STREAMS);
   }
 
   /**
@@ -72,12 +84,16 @@ final class GatewayListener {
    */
   static Listener internalListener(GatewaySite site) {
     return listener(INTERNAL_NAME, site.internal(), GatewayRoutes.INTERNAL_NAME, site.region(), GatewayLocalReplies.forInternal(),
-        GatewayTls.peersOnly());
+        GatewayTls.peersOnly(), PEER_MAX_REQUEST_HEADERS_KB, 0);
   }
 
   private static Listener listener(
       String name, HostPort address, String routes, String region, LocalReplyConfig localReplies,
-      io.envoyproxy.envoy.config.core.v3.TransportSocket transport) {
+      io.envoyproxy.envoy.config.core.v3.TransportSocket transport, int maxRequestHeadersKb, int maxConcurrentStreams) {
+    Http2ProtocolOptions.Builder http2 = Http2ProtocolOptions.newBuilder().setAllowConnect(true);
+    if (maxConcurrentStreams > 0) {
+      http2.setMaxConcurrentStreams(UInt32Value.of(maxConcurrentStreams));
+    }
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix(name)
@@ -105,7 +121,7 @@ final class GatewayListener {
             .setRequestHeadersTimeout(EnvoyValues.seconds(REQUEST_HEADERS_TIMEOUT_S))
             // No request_timeout: a client-streaming call (gRPC, an MCP upload) may send for longer
             // than any fixed bound before its answer starts, and no default may cut a long call.
-            .setMaxRequestHeadersKb(UInt32Value.of(MAX_REQUEST_HEADERS_KB))
+            .setMaxRequestHeadersKb(UInt32Value.of(maxRequestHeadersKb))
             // A header name with "_" is refused (400): CGI-style frameworks read x_gantry_workspace
             // as X-Gantry-Workspace, which the gateway's stripping of "-" names would not catch.
             .setCommonHttpProtocolOptions(io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
@@ -118,9 +134,7 @@ final class GatewayListener {
             // WebSocket over HTTP/1.1 (Upgrade) and over HTTP/2 (extended CONNECT, RFC 8441);
             // Envoy turns the latter into an HTTP/1.1 upgrade towards the workload.
             .addUpgradeConfigs(HttpConnectionManager.UpgradeConfig.newBuilder().setUpgradeType("websocket"))
-            .setHttp2ProtocolOptions(Http2ProtocolOptions.newBuilder()
-                .setAllowConnect(true)
-                .setMaxConcurrentStreams(UInt32Value.of(MAX_CONCURRENT_STREAMS)))
+            .setHttp2ProtocolOptions(http2)
             .build();
     FilterChain.Builder chain = FilterChain.newBuilder()
         .addFilters(

@@ -66,6 +66,11 @@ final class GatewayRoutes {
       // Stripped from every request before any filter runs (see GatewayListener on why every
       // client is external); the authz-service sets them afresh.
       routes.addAllInternalOnlyHeaders(GatewayHeaders.ALL);
+      // The client's own address, never what it claims: Envoy appends the address to a client's
+      // x-forwarded-for, and frameworks read the leftmost entry.
+      routes.addRequestHeadersToAdd(HeaderValueOption.newBuilder()
+          .setHeader(HeaderValue.newBuilder().setKey("x-forwarded-for").setValue("%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%"))
+          .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD));
     }
     // Tells the authz-service which listener asked: only the gateway's config can set this.
     Any listenerContext = Any.pack(ExtAuthzPerRoute.newBuilder()
@@ -93,6 +98,7 @@ final class GatewayRoutes {
               .addAllDomains(legacyHosts)
               .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
               .addRoutes(legacy(webSocketToAuthorizedCluster()))
+              .addRoutes(legacy(signedBody))
               .addRoutes(legacy(toAuthorizedCluster())));
     }
     // Every other host: a workspace's custom domain, or nothing (the authz-service refuses it,
