@@ -71,14 +71,10 @@ public final class AuthzServiceMain implements Callable<Integer> {
   }
 
   private TlsFiles tls() {
-    TlsFiles layout = TlsFiles.in(pkiDir, Identity.authz(region));
-    TlsFiles files = new TlsFiles(tlsCa != null ? tlsCa : layout.ca(), tlsCert != null ? tlsCert : layout.cert(),
-        tlsKey != null ? tlsKey : layout.key());
-    for (Path file : java.util.List.of(files.ca(), files.cert(), files.key())) {
-      if (!java.nio.file.Files.isReadable(file)) {
-        throw new CommandLine.ParameterException(new CommandLine(new AuthzServiceMain()), "no TLS file " + file
-            + " (the snapshot stream is mutual TLS: run ./gantry pki init for a local CA, or give --tls-ca, --tls-cert and --tls-key)");
-      }
+    TlsFiles files = TlsFiles.in(pkiDir, Identity.authz(region)).overriddenBy(tlsCa, tlsCert, tlsKey);
+    if (files.unreadable() != null) {
+      throw new CommandLine.ParameterException(new CommandLine(new AuthzServiceMain()), "no TLS file " + files.unreadable()
+          + " (the snapshot stream is mutual TLS: run ./gantry pki init for a local CA, or give --tls-ca, --tls-cert and --tls-key)");
     }
     return files;
   }

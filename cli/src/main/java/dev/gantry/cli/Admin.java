@@ -59,14 +59,11 @@ abstract class Admin {
     GantryCli root = root();
     java.nio.file.Path dir = root.credential != null ? root.credential
         : dev.gantry.pki.PkiDirectory.identityDir(root.pkiDir, dev.gantry.pki.Identity.operator("local"));
-    dev.gantry.pki.TlsFiles files = new dev.gantry.pki.TlsFiles(
-        root.ca != null ? root.ca : root.pkiDir.resolve(dev.gantry.pki.TlsFiles.CA),
-        dir.resolve(dev.gantry.pki.TlsFiles.CERT), dir.resolve(dev.gantry.pki.TlsFiles.KEY));
-    for (java.nio.file.Path file : java.util.List.of(files.ca(), files.cert(), files.key())) {
-      if (!java.nio.file.Files.isReadable(file)) {
-        throw new IllegalArgumentException("no credential file " + file + " (./gantry pki init makes the local operator's;"
-            + " --credential DIR names another, --ca the CA bundle)");
-      }
+    dev.gantry.pki.TlsFiles files = dev.gantry.pki.TlsFiles.of(root.pkiDir.resolve(dev.gantry.pki.TlsFiles.CA), dir)
+        .overriddenBy(root.ca, null, null);
+    if (files.unreadable() != null) {
+      throw new IllegalArgumentException("no credential file " + files.unreadable() + " (./gantry pki init makes the local"
+          + " operator's; --credential DIR names another, --ca the CA bundle)");
     }
     java.util.concurrent.ScheduledExecutorService never = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "credential-reload");

@@ -3,7 +3,6 @@ package dev.gantry.controlplane;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.store.Database;
 import dev.gantry.controlplane.store.StoreException;
-import java.util.List;
 import java.util.Properties;
 import dev.gantry.pki.Identity;
 import dev.gantry.pki.TlsFiles;
@@ -99,14 +98,10 @@ public final class ControlPlaneMain implements Callable<Integer> {
 
   /** The TLS files: given one by one, or in the PKI directory's layout; all must exist. */
   private TlsFiles tls() throws ConfigException {
-    TlsFiles layout = TlsFiles.in(pkiDir, Identity.controlPlane());
-    TlsFiles files = new TlsFiles(tlsCa != null ? tlsCa : layout.ca(), tlsCert != null ? tlsCert : layout.cert(),
-        tlsKey != null ? tlsKey : layout.key());
-    for (Path file : List.of(files.ca(), files.cert(), files.key())) {
-      if (!Files.isReadable(file)) {
-        throw new ConfigException("no TLS file " + file + " (every port is mutual TLS: run ./gantry pki init for a local"
-            + " CA, or give --tls-ca, --tls-cert and --tls-key)", null);
-      }
+    TlsFiles files = TlsFiles.in(pkiDir, Identity.controlPlane()).overriddenBy(tlsCa, tlsCert, tlsKey);
+    if (files.unreadable() != null) {
+      throw new ConfigException("no TLS file " + files.unreadable() + " (every port is mutual TLS: run ./gantry pki init for a"
+          + " local CA, or give --tls-ca, --tls-cert and --tls-key)", null);
     }
     return files;
   }

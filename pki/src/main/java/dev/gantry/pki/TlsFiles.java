@@ -25,7 +25,22 @@ public record TlsFiles(Path ca, Path cert, Path key) {
 
   /** The files of {@code identity} in a PKI directory laid out by {@link PkiDirectory}. */
   public static TlsFiles in(Path pkiDir, Identity identity) {
-    Path dir = PkiDirectory.identityDir(pkiDir, identity);
-    return new TlsFiles(pkiDir.resolve(CA), dir.resolve(CERT), dir.resolve(KEY));
+    return of(pkiDir.resolve(CA), PkiDirectory.identityDir(pkiDir, identity));
+  }
+
+  /** The CA bundle {@code ca} and the certificate and key in an identity's directory {@code dir}. */
+  public static TlsFiles of(Path ca, Path dir) {
+    return new TlsFiles(ca, dir.resolve(CERT), dir.resolve(KEY));
+  }
+
+  /** These files, with each one given (not null) in place of its counterpart: command-line overrides. */
+  public TlsFiles overriddenBy(Path ca, Path cert, Path key) {
+    return new TlsFiles(ca != null ? ca : this.ca, cert != null ? cert : this.cert, key != null ? key : this.key);
+  }
+
+  /** The first of the three files that cannot be read, or null when all can. */
+  public Path unreadable() {
+    return java.util.stream.Stream.of(ca, cert, key).filter(file -> !java.nio.file.Files.isReadable(file)).findFirst()
+        .orElse(null);
   }
 }

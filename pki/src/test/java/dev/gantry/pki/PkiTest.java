@@ -56,6 +56,19 @@ class PkiTest {
   }
 
   @Test
+  void tlsFiles_takeEachGivenFileInPlaceOfTheLayouts_andNameTheFirstThatCannotBeRead(@TempDir Path dir) throws Exception {
+    TlsFiles layout = PkiDirectory.open(dir).ensure(Identity.controlPlane());
+    assertThat(layout).isEqualTo(TlsFiles.in(dir, Identity.controlPlane()));
+    assertThat(layout.unreadable()).isNull();
+
+    Path otherCa = dir.resolve("elsewhere/ca.pem");
+    TlsFiles overridden = layout.overriddenBy(otherCa, null, null);
+    assertThat(overridden).isEqualTo(new TlsFiles(otherCa, layout.cert(), layout.key()));
+    assertThat(overridden.unreadable()).isEqualTo(otherCa);
+    assertThat(layout.overriddenBy(null, null, dir.resolve("no-key.pem")).unreadable()).isEqualTo(dir.resolve("no-key.pem"));
+  }
+
+  @Test
   void renewedFiles_areTakenWithinSeconds_andAHalfWrittenPairKeepsThePreviousOne(@TempDir Path dir) throws Exception {
     PkiDirectory pki = PkiDirectory.open(dir);
     TlsFiles files = pki.ensure(Identity.controlPlane());
