@@ -3,6 +3,7 @@ package dev.gantry.cli;
 import dev.gantry.pki.Identity;
 import dev.gantry.pki.PkiDirectory;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,6 +31,21 @@ final class PkiCommand {
     return parts;
   }
 
+  /** What a command does to one part's certificate. */
+  private interface PartAction {
+    void apply(PkiDirectory pki, Identity part) throws IOException;
+  }
+
+  /** Does {@code action} for every part of {@code regions} in the CLI's PKI directory; returns that directory. */
+  private static Path forEachPart(CommandSpec spec, List<String> regions, PartAction action) throws IOException {
+    GantryCli root = spec.root().commandLine().getCommand();
+    PkiDirectory pki = PkiDirectory.open(root.pkiDir);
+    for (Identity part : parts(regions)) {
+      action.apply(pki, part);
+    }
+    return root.pkiDir;
+  }
+
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = "Create the CA (first time) and a certificate for every part that has none or whose is two-thirds through its life.")
   static final class Init implements Callable<Integer> {
@@ -40,12 +56,8 @@ final class PkiCommand {
 
     @Override
     public Integer call() throws IOException {
-      GantryCli root = spec.root().commandLine().getCommand();
-      PkiDirectory pki = PkiDirectory.open(root.pkiDir);
-      for (Identity part : parts(regions)) {
-        pki.ensure(part);
-      }
-      spec.commandLine().getOut().println("local PKI in " + root.pkiDir + ": CA " + root.pkiDir.resolve("ca.pem")
+      Path dir = forEachPart(spec, regions, PkiDirectory::ensure);
+      spec.commandLine().getOut().println("local PKI in " + dir + ": CA " + dir.resolve("ca.pem")
           + ", " + parts(regions).size() + " certificates");
       return 0;
     }
@@ -61,12 +73,8 @@ final class PkiCommand {
 
     @Override
     public Integer call() throws IOException {
-      GantryCli root = spec.root().commandLine().getCommand();
-      PkiDirectory pki = PkiDirectory.open(root.pkiDir);
-      for (Identity part : parts(regions)) {
-        pki.renew(part, PkiDirectory.LEAF_LIFETIME);
-      }
-      spec.commandLine().getOut().println("renewed " + parts(regions).size() + " certificates in " + root.pkiDir);
+      Path dir = forEachPart(spec, regions, (pki, part) -> pki.renew(part, PkiDirectory.LEAF_LIFETIME));
+      spec.commandLine().getOut().println("renewed " + parts(regions).size() + " certificates in " + dir);
       return 0;
     }
   }
