@@ -196,9 +196,9 @@ public final class ControlPlane implements AutoCloseable {
             // would answer them with GOAWAY and cut the stream.
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .addService(guarded ? ServerInterceptors.intercept(ads.getAggregatedDiscoveryServiceImpl(), new AdsAccess())
+            .addService(guarded ? ServerInterceptors.intercept(ads.getAggregatedDiscoveryServiceImpl(), AdsAccess.interceptor())
                 : ads.getAggregatedDiscoveryServiceImpl().bindService())
-            .addService(guarded ? ServerInterceptors.intercept(snapshots, new SnapshotAccess()) : snapshots.bindService())
+            .addService(guarded ? ServerInterceptors.intercept(snapshots, SnapshotAccess.interceptor()) : snapshots.bindService())
             .addService(admin.apply(new RegionAdmin(topology)))
             .addService(admin.apply(new WorkloadAdmin(topology, store, deployments)))
             .addService(admin.apply(new PolicyAdmin(topology, store, deployments)))
