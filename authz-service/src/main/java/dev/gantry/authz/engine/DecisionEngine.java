@@ -141,15 +141,12 @@ public final class DecisionEngine {
     Decision decision;
     if (request.listener() == RequestFacts.Listener.INTERNAL) {
       decision = forwardedHere(workload, address, targets, request, snapshot);
-    } else if (!targets.contains(localRegion)) {
-      // Forwarded to the nearest target region's gateway; a private workload's caller was
-      // admitted here, and the peer trusts the identity this gateway established.
-      decision = workload.isPublic()
-          ? forward(workload, targets, request)
-          : allow(workload, ClusterNames.workload(workload.id(), targets), request, principal);
+    } else if (workload.isPublic() && !targets.contains(localRegion)) {
+      decision = forward(workload, targets, request);
     } else {
-      String cluster = ClusterNames.workload(workload.id(), targets);
-      decision = workload.isPublic() ? allow(workload, cluster, request, null) : allow(workload, cluster, request, principal);
+      // Served here, or forwarded with the identity admitted here (a private workload's caller):
+      // the peer trusts it. Anonymous (principal null) for a public workload.
+      decision = allow(workload, ClusterNames.workload(workload.id(), targets), request, principal);
     }
     return address.canonicalHost() == null ? decision : withCanonicalHost(decision, address.canonicalHost());
   }
@@ -186,7 +183,7 @@ public final class DecisionEngine {
   private Decision forward(WorkloadEntry workload, SortedSet<String> targets, RequestFacts request) {
     String cluster = ClusterNames.workload(workload.id(), targets);
     Map<String, String> routing = Map.of(GatewayHeaders.CLUSTER, cluster, GatewayHeaders.ENTERED_AT, localRegion);
-    return new Decision.Allow(cluster, routing, HeaderRules.clientSentGatewayHeaders(request.headers(), routing));
+    return new Decision.Allow(cluster, routing, HeaderRules.toRemove(request.headers(), routing, true));
   }
 
   /**
@@ -222,10 +219,7 @@ public final class DecisionEngine {
         identity.put(name, value);
       }
     }
-    identity.put(GatewayHeaders.CLUSTER, cluster);
-    identity.put(GatewayHeaders.WORKLOAD, workload.id().toString());
-    identity.put(GatewayHeaders.REGION, localRegion);
-    identity.putAll(workload.headers());
+    routedTo(identity, workload, cluster);
     String expires = identity.get(GatewayHeaders.CREDENTIAL_EXPIRES);
     if (expires != null) {
       long seconds;
@@ -262,10 +256,7 @@ public final class DecisionEngine {
   /** Admits to {@code cluster}; {@code principal} null for anonymous callers of a public workload. */
   private Decision allow(WorkloadEntry workload, String cluster, RequestFacts request, Principal principal) {
     Map<String, String> identity = new HashMap<>(12);
-    identity.put(GatewayHeaders.CLUSTER, cluster);
-    identity.put(GatewayHeaders.WORKLOAD, workload.id().toString());
-    identity.put(GatewayHeaders.REGION, localRegion);
-    identity.putAll(workload.headers());
+    routedTo(identity, workload, cluster);
     identity.put(GatewayHeaders.ENTERED_AT,
         request.listener() == RequestFacts.Listener.INTERNAL
             ? request.headers().getOrDefault(GatewayHeaders.ENTERED_AT, localRegion)
@@ -289,5 +280,11 @@ public final class DecisionEngine {
     return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, workload.forwardCredential()));
   }
 
-
+  /** The headers every admitted request carries: its cluster, the workload, this region, and the workload's own. */
+  private void routedTo(Map<String, String> identity, WorkloadEntry workload, String cluster) {
+    identity.put(GatewayHeaders.CLUSTER, cluster);
+    identity.put(GatewayHeaders.WORKLOAD, workload.id().toString());
+    identity.put(GatewayHeaders.REGION, localRegion);
+    identity.putAll(workload.headers());
+  }
 }

@@ -52,18 +52,4 @@ final class HeaderRules {
     }
     return found == null ? List.of() : found;
   }
-
-  /** Client-sent headers in the gateway's namespace, except those {@code replacedAnyway}. */
-  static List<String> clientSentGatewayHeaders(Map<String, String> headers, Map<String, String> replacedAnyway) {
-    List<String> found = null;
-    for (String name : headers.keySet()) {
-      if (GatewayHeaders.clientMayNotSend(name) && !replacedAnyway.containsKey(name)) {
-        if (found == null) {
-          found = new ArrayList<>(2);
-        }
-        found.add(name);
-      }
-    }
-    return found == null ? List.of() : found;
-  }
 }
