@@ -20,9 +20,4 @@ public final class CredentialHeaders {
   public static boolean isCredential(String name) {
     return ALL.contains(name);
   }
-
-  /** Every credential header (lower case). */
-  public static Set<String> all() {
-    return ALL;
-  }
 }

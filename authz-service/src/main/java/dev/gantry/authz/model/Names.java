@@ -23,12 +23,4 @@ public record Names(Set<String> legacyHosts, Map<WorkloadId, WorkloadId> aliases
 
   /** What a custom domain reaches: a workload, from a location (null: global). */
   public record DomainTarget(WorkloadId workload, String location) {}
-
-  public Names withLegacyHosts(Set<String> hosts) {
-    return new Names(hosts, aliases, customDomains);
-  }
-
-  public Names withRouting(Map<WorkloadId, WorkloadId> nextAliases, Map<String, DomainTarget> nextDomains) {
-    return new Names(legacyHosts, nextAliases, nextDomains);
-  }
 }
