@@ -99,7 +99,7 @@ final class GatewayClusters {
             Cluster.CommonLbConfig.newBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0)))
         .setOutlierDetection(outlierDetection())
         // Peer gateways' endpoints are marked: to them, mutual TLS; to replicas, plain.
-        .addTransportSocketMatches(GatewayTls.toPeers())
+        .addTransportSocketMatches(GatewayTls.TO_PEERS)
         .build();
   }
 
@@ -156,7 +156,7 @@ final class GatewayClusters {
           endpoint.setHealthStatus(HealthStatus.UNHEALTHY);
         }
         if (tier.peer()) {
-          endpoint.setMetadata(GatewayTls.peerEndpoint());
+          endpoint.setMetadata(GatewayTls.PEER_ENDPOINT);
         }
         locality.addLbEndpoints(endpoint);
       }

@@ -56,22 +56,20 @@ final class GatewayTls {
     return socket(Any.pack(tls));
   }
 
-  /** How a region-set cluster reaches a peer gateway: TLS, its own certificate shown, a gateway's required. */
-  static Cluster.TransportSocketMatch toPeers() {
-    return Cluster.TransportSocketMatch.newBuilder()
-        .setName(PEER_MATCH)
-        .setMatch(Struct.newBuilder().putFields("gantry", Value.newBuilder().setStringValue(PEER_MATCH).build()))
-        .setTransportSocket(socket(Any.pack(UpstreamTlsContext.newBuilder().setCommonTlsContext(common()).build())))
-        .build();
-  }
+  /** The selector a peer gateway's endpoint carries, and a region-set cluster's peer match names. */
+  private static final Struct PEER_SELECTOR =
+      Struct.newBuilder().putFields("gantry", Value.newBuilder().setStringValue(PEER_MATCH).build()).build();
 
-  /** The metadata of a peer gateway's endpoint, selecting {@link #toPeers()}. */
-  static Metadata peerEndpoint() {
-    return Metadata.newBuilder()
-        .putFilterMetadata("envoy.transport_socket_match",
-            Struct.newBuilder().putFields("gantry", Value.newBuilder().setStringValue(PEER_MATCH).build()).build())
-        .build();
-  }
+  /** How a region-set cluster reaches a peer gateway: TLS, its own certificate shown, a gateway's required. */
+  static final Cluster.TransportSocketMatch TO_PEERS = Cluster.TransportSocketMatch.newBuilder()
+      .setName(PEER_MATCH)
+      .setMatch(PEER_SELECTOR)
+      .setTransportSocket(socket(Any.pack(UpstreamTlsContext.newBuilder().setCommonTlsContext(common()).build())))
+      .build();
+
+  /** The metadata of a peer gateway's endpoint, selecting {@link #TO_PEERS}. */
+  static final Metadata PEER_ENDPOINT =
+      Metadata.newBuilder().putFilterMetadata("envoy.transport_socket_match", PEER_SELECTOR).build();
 
   private static CommonTlsContext.Builder common() {
     return CommonTlsContext.newBuilder()
