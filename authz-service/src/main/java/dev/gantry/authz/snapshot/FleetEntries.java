@@ -17,6 +17,7 @@ import dev.gantry.proto.fleet.v1.SigningKey;
 import dev.gantry.proto.fleet.v1.Workload;
 import dev.gantry.proto.fleet.v1.Workspace;
 import dev.gantry.proto.snapshot.v1.Placement;
+import dev.gantry.routing.Labels;
 import dev.gantry.routing.Region;
 import dev.gantry.routing.RegionCatalog;
 import dev.gantry.routing.WorkloadId;
@@ -117,8 +118,7 @@ public final class FleetEntries {
     }
     StringBuilder labels = new StringBuilder();
     new java.util.TreeMap<>(workload.getLabelsMap()).forEach((key, value) -> {
-      // The control plane admits only [A-Za-z0-9._-]: nothing here can end or split a header.
-      if (!key.matches("[a-z0-9._-]{1,63}") || !value.matches("[A-Za-z0-9._-]{0,63}")) {
+      if (!Labels.isValid(key, value)) {
         throw new IllegalArgumentException("workload " + workload.getId() + ": label '" + key + "' is not a valid label");
       }
       labels.append(labels.isEmpty() ? "" : ",").append(key).append('=').append(value);

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
+import dev.gantry.routing.Labels;
 import java.util.TreeSet;
 
 /**
@@ -35,9 +35,6 @@ public record Workload(
     SortedMap<String, String> labels,
     boolean sendLabels) {
 
-  private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
-  private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._-]{0,63}");
-
   /** Labels a workload may carry at most. */
   public static final int MAX_LABELS = 32;
 
@@ -52,9 +49,8 @@ public record Workload(
       throw new IllegalArgumentException("workload '" + id + "' has " + labels.size() + " labels (expected: at most " + MAX_LABELS + ")");
     }
     labels.forEach((key, value) -> {
-      if (!LABEL_KEY.matcher(key).matches() || !LABEL_VALUE.matcher(value).matches()) {
-        throw new IllegalArgumentException("label '" + key + "=" + value + "' (expected: a key of 1-63 of a-z 0-9 . _ -,"
-            + " starting and ending with a letter or digit, and a value of up to 63 of A-Z a-z 0-9 . _ -)");
+      if (!Labels.isValid(key, value)) {
+        throw new IllegalArgumentException("label '" + key + "=" + value + "' (expected: " + Labels.EXPECTED + ")");
       }
     });
   }
