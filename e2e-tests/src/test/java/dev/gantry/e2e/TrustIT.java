@@ -111,6 +111,40 @@ class TrustIT {
         .getAsJsonArray("x-gantry-subject").get(0).getAsString()).isEqualTo("root");
   }
 
+  // ---- The sidecar: its own Envoy only (a Unix socket, no network interface).
+
+  /**
+   * Another local user cannot reach a sidecar: its socket is owner-only. The socket directory is
+   * opened for traversal first, so only the socket's own permissions stand in the way; opened for
+   * a moment to everyone, the same connection succeeds, so the refusal is the permissions' doing.
+   */
+  @Test
+  void sidecarSocket_isOwnerOnly_anotherUserCannotConnect() throws Exception {
+    java.nio.file.Path socket = java.nio.file.Path.of(pki.authzSocket("eu-lon-1"));
+    java.nio.file.Files.setPosixFilePermissions(socket.getParent(),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(socket)))
+        .isEqualTo("rw-------");
+
+    assertThat(connectAsNobody(socket)).contains("Permission denied");
+    java.nio.file.Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    try {
+      assertThat(connectAsNobody(socket)).as("the control: the same user, the socket opened to all").contains("connected");
+    } finally {
+      java.nio.file.Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+  }
+
+  /** Connects to a Unix socket as the unprivileged user {@code nobody}; returns what happened. */
+  private static String connectAsNobody(java.nio.file.Path socket) throws Exception {
+    Process process = new ProcessBuilder("runuser", "-u", "nobody", "--", "python3", "-c",
+        "import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1]); print('connected')", socket.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    return output;
+  }
+
   // ---- ADS: gateways only, each for its own region.
 
   @Test
