@@ -8,7 +8,10 @@ import dev.gantry.controlplane.config.TopologyLoader;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
+import dev.gantry.pki.Identity;
+import dev.gantry.pki.TlsFiles;
 import dev.gantry.routing.HostPort;
+import dev.gantry.routing.SidecarAddress;
 import dev.gantry.routing.WorkloadId;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,7 +44,9 @@ import picocli.CommandLine.Option;
 final class LongLivedStreams implements Callable<Integer> {
 
   @Option(names = "--gateway-port", defaultValue = "10020") int gatewayPort;
-  @Option(names = "--authz-port", defaultValue = "10120") int authzPort;
+  @Option(names = "--pki-dir", required = true, description = "the run's local CA and certificates (./gantry pki init)") Path pkiDir;
+  @Option(names = "--gateway-dir", required = true, description = "the gateway's working directory: its SDS files, and the sidecar's socket")
+  Path gatewayDir;
   @Option(names = "--control-plane-port", defaultValue = "18020") int controlPlanePort;
   @Option(names = "--envoy-admin-port", defaultValue = "9920") int adminPort;
   @Option(names = "--echo-port", defaultValue = "18080") int echoPort;
@@ -60,8 +65,8 @@ final class LongLivedStreams implements Callable<Integer> {
     Topology topology = TopologyLoader.load("""
         regions:
           - {id: eu-lon-1, country: GB, continent: EU, coordinates: [51.51, -0.13],
-             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d, authz: 127.0.0.1:%d}
-        """.formatted(gatewayPort, gatewayPort + 1000, authzPort), "streams topology");
+             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d, authz: "unix:authz.sock"}
+        """.formatted(gatewayPort, gatewayPort + 1000), "streams topology");
     String seed = """
         workloads:
           - id: agt-echo-demo
@@ -69,11 +74,15 @@ final class LongLivedStreams implements Callable<Integer> {
             regions: [eu-lon-1]
             replicas: [{region: eu-lon-1, address: 127.0.0.1:%d}]
         """.formatted(echoPort);
+    // As in ./gantry up: mutual TLS between the parts, the sidecar on a Unix socket in the
+    // gateway's working directory (where Envoy, started there, finds "authz.sock").
     try (ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(
-            new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "streams seed", topology)));
+            new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "streams seed", topology), null,
+            TlsFiles.in(pkiDir, Identity.controlPlane())));
         AuthzServer authz = AuthzServer.start(new AuthzServer.Config(
-            new InetSocketAddress("127.0.0.1", authzPort), new InetSocketAddress("127.0.0.1", controlPlanePort),
-            "eu-lon-1", "authz-streams"))) {
+            new SidecarAddress.Unix(gatewayDir.resolve("authz.sock").toAbsolutePath().toString()),
+            new InetSocketAddress("127.0.0.1", controlPlanePort), "eu-lon-1", "authz-streams", AuthzServer.JwksSettings.DEFAULT,
+            TlsFiles.in(pkiDir, Identity.authz("eu-lon-1"))))) {
       awaitGateway();
       // Warm the authz-service's JIT first: a cold JVM answering thousands of first checks at
       // once misses Envoy's ext_authz timeout (see envoy/README.md), which is not what this measures.
