@@ -123,6 +123,31 @@ public final class LocalCa {
     }
   }
 
+  /**
+   * A certificate for TLS servers at the edge, naming {@code dnsNames} (wildcards allowed), valid
+   * for {@code lifetime}: what {@code ./gantry up} and the tests serve to HTTPS clients. The
+   * chain is the leaf alone: clients trust this root directly.
+   */
+  public ServingCertificate issueServing(java.util.List<String> dnsNames, Duration lifetime) {
+    try {
+      KeyPair pair = newKeyPair();
+      Instant now = Instant.now();
+      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+      GeneralNames names = new GeneralNames(dnsNames.stream()
+          .map(name -> new GeneralName(GeneralName.dNSName, name)).toArray(GeneralName[]::new));
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(), Date.from(now.minusSeconds(60)),
+          Date.from(now.plus(lifetime)), new X500Name("CN=" + dnsNames.getFirst()), pair.getPublic())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+          .addExtension(Extension.subjectAlternativeName, false, names)
+          .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
+      return ServingCertificate.parse(Pem.of(sign(builder, key)), Pem.of(pair.getPrivate()), now);
+    } catch (GeneralSecurityException | IOException | ServingCertificate.Refused e) {
+      throw new IllegalStateException("cannot issue a certificate for " + dnsNames + ": " + e.getMessage(), e);
+    }
+  }
+
   /** A certificate issued for an identity, its key, and the root that issued it. */
   public record Issued(Identity identity, X509Certificate certificate, PrivateKey key, X509Certificate issuer) {
 

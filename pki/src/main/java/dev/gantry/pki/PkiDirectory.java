@@ -69,6 +69,27 @@ public final class PkiDirectory {
     return TlsFiles.in(dir, identity);
   }
 
+  /**
+   * A serving certificate for {@code dnsNames} in {@code dir} ({@code cert.pem}, {@code key.pem}),
+   * issued now by this CA if there is none, if it names other hosts, or if two thirds of its life
+   * have passed. True when it issued one.
+   */
+  public boolean ensureServing(Path dir, java.util.List<String> dnsNames) throws IOException {
+    Path cert = dir.resolve(TlsFiles.CERT);
+    if (Files.exists(cert) && Files.exists(dir.resolve(TlsFiles.KEY)) && !renewDue(cert)) {
+      try {
+        ServingCertificate current = ServingCertificate.read(dir, Instant.now());
+        if (current.dnsNames().equals(dnsNames)) {
+          return false;
+        }
+      } catch (ServingCertificate.Refused e) {
+        // unusable: issue a new one below
+      }
+    }
+    ca.issueServing(dnsNames, LEAF_LIFETIME).write(dir);
+    return true;
+  }
+
   private static boolean renewDue(Path cert) throws IOException {
     try (var in = Files.newInputStream(cert)) {
       X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,35 +68,13 @@ final class TlsReloader {
     if (chain.length == 0 || cas.length == 0) {
       throw new GeneralSecurityException("no certificate in " + (chain.length == 0 ? files.cert() : files.ca()));
     }
-    checkPair(chain[0], key);
+    KeyPairs.check(chain[0], key);
     keys.updateIdentityCredentials(chain, key);
     trust.updateTrustCredentials(cas);
     if (!applied.isEmpty()) {
       log.info("TLS files " + files + " renewed: now " + Identity.of(chain[0]) + ", valid until " + chain[0].getNotAfter());
     }
     applied = stamp;
-  }
-
-  /** The key must be the certificate's: it signs what the certificate's public key verifies. */
-  private static void checkPair(X509Certificate certificate, PrivateKey key) throws GeneralSecurityException {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "EC" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      case "Ed25519", "EdDSA" -> "Ed25519";
-      default -> throw new GeneralSecurityException("key algorithm " + key.getAlgorithm() + " (expected: EC, RSA or Ed25519)");
-    };
-    byte[] probe = new byte[32];
-    new SecureRandom().nextBytes(probe);
-    Signature signer = Signature.getInstance(algorithm);
-    signer.initSign(key);
-    signer.update(probe);
-    byte[] signature = signer.sign();
-    Signature verifier = Signature.getInstance(algorithm);
-    verifier.initVerify(certificate.getPublicKey());
-    verifier.update(probe);
-    if (!verifier.verify(signature)) {
-      throw new GeneralSecurityException("the key does not belong to the certificate of " + certificate.getSubjectX500Principal());
-    }
   }
 
   private static String stamp(Path file) throws IOException {
