@@ -26,15 +26,27 @@ final class NameCommands {
     names.getDomainsList().forEach(d -> domains.row(d.getDomain(), d.getWorkload(), d.getLocation().isEmpty() ? "global" : d.getLocation()));
     Table aliases = new Table("ALIAS", "WORKLOAD");
     names.getAliasesList().forEach(a -> aliases.row(a.getAlias(), a.getWorkload()));
-    return domains + System.lineSeparator() + aliases + System.lineSeparator()
+    return domains + System.lineSeparator() + StatusCommand.certificates(names.getCertificatesList()) + System.lineSeparator()
+        + aliases + System.lineSeparator()
         + "legacy hosts: " + String.join(", ", names.getLegacyHostsList()) + System.lineSeparator();
   }
 
+  /** A PEM file's text; a clear error when it cannot be read. */
+  static String pem(java.nio.file.Path file, String what) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Object()),
+          "cannot read the " + what + " " + file + " (" + e.getMessage() + ")");
+    }
+  }
+
   @Command(name = "domain", mixinStandardHelpOptions = true, description = "A workspace's own hostnames, each bound to one workload.",
-      subcommands = {Domain.Bind.class, Domain.Unbind.class, Domain.List.class})
+      subcommands = {Domain.Bind.class, Domain.Certificate.class, Domain.Unbind.class, Domain.List.class})
   static final class Domain {
 
-    @Command(name = "bind", mixinStandardHelpOptions = true, description = "Bind a hostname to a workload.")
+    @Command(name = "bind", mixinStandardHelpOptions = true,
+        description = "Bind a hostname to a workload, served over HTTPS with its certificate (chosen by SNI).")
     static final class Bind extends Admin implements Runnable {
       @Parameters(paramLabel = "DOMAIN", description = "e.g. agents.acme.example")
       String domain;
@@ -45,13 +57,48 @@ final class NameCommands {
       @Option(names = "--location", description = "a region or group to serve it from (default: the nearest allowed)")
       String location = "";
 
+      @Option(names = "--cert", required = true, paramLabel = "FILE",
+          description = "its certificate chain, PEM, the leaf first; it must name DOMAIN")
+      java.nio.file.Path cert;
+
+      @Option(names = "--key", required = true, paramLabel = "FILE", description = "the certificate's private key, PEM")
+      java.nio.file.Path key;
+
       @Override
       public void run() {
+        String chainPem = pem(cert, "certificate");
+        String keyPem = pem(key, "key");
         var names = call(channel -> stub(channel).bindDomain(BindDomainRequest.newBuilder()
             .setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder()
                 .setDomain(domain).setWorkload(workload).setLocation(location))
+            .setCertificateChainPem(chainPem)
+            .setPrivateKeyPem(keyPem)
             .build()));
         print(names, n -> "bound " + domain + " to " + workload + System.lineSeparator());
+      }
+    }
+
+    @Command(name = "certificate", mixinStandardHelpOptions = true,
+        description = "Replace a bound domain's certificate (a renewal); the gateways serve it within seconds, open"
+            + " connections stay open.")
+    static final class Certificate extends Admin implements Runnable {
+      @Parameters(paramLabel = "DOMAIN")
+      String domain;
+
+      @Option(names = "--cert", required = true, paramLabel = "FILE", description = "the new certificate chain, PEM")
+      java.nio.file.Path cert;
+
+      @Option(names = "--key", required = true, paramLabel = "FILE", description = "its private key, PEM")
+      java.nio.file.Path key;
+
+      @Override
+      public void run() {
+        String chainPem = pem(cert, "certificate");
+        String keyPem = pem(key, "key");
+        var names = call(channel -> stub(channel).setDomainCertificate(
+            dev.gantry.proto.admin.v1.SetDomainCertificateRequest.newBuilder()
+                .setDomain(domain).setCertificateChainPem(chainPem).setPrivateKeyPem(keyPem).build()));
+        print(names, n -> "replaced the certificate of " + domain + System.lineSeparator());
       }
     }
 

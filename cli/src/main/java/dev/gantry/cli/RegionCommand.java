@@ -16,9 +16,10 @@ final class RegionCommand {
       var list = call(channel -> RegionServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(Admin.DEADLINE_SECONDS, TimeUnit.SECONDS).listRegions(ListRegionsRequest.getDefaultInstance()));
       print(list, l -> {
-        Table regions = new Table("REGION", "COUNTRY", "CONTINENT", "GATEWAY", "INTERNAL");
+        Table regions = new Table("REGION", "COUNTRY", "CONTINENT", "GATEWAY", "HTTPS", "INTERNAL");
         l.getRegionsList().forEach(r -> regions.row(
-            r.getRegion().getId(), r.getRegion().getCountry(), r.getRegion().getContinent(), r.getGateway(), r.getInternal()));
+            r.getRegion().getId(), r.getRegion().getCountry(), r.getRegion().getContinent(), r.getGateway().isEmpty() ? "-" : r.getGateway(),
+            r.getHttps().isEmpty() ? "-" : r.getHttps(), r.getInternal()));
         Table groups = new Table("GROUP", "REGIONS");
         l.getGroupsList().forEach(g -> groups.row(g.getName(), String.join(",", g.getRegionsList())));
         return regions + System.lineSeparator() + groups;

@@ -51,7 +51,23 @@ final class StatusCommand extends Admin implements Runnable {
     if (status.getEnvoysCount() == 0 && status.getSidecarsCount() == 0) {
       out.append("(nothing connected to this control plane)").append(nl);
     }
+    if (status.getCertificatesCount() > 0 || status.getUncoveredNamesCount() > 0) {
+      out.append(nl).append(certificates(status.getCertificatesList()));
+      status.getUncoveredNamesList().forEach(name -> out.append("  no certificate covers ").append(name)
+          .append(": HTTPS clients cannot reach it").append(nl));
+    }
     return out.toString();
+  }
+
+  /** Edge certificates: each name with the days left (never a key: the API does not send one). */
+  static String certificates(java.util.List<dev.gantry.proto.fleet.v1.CertificateInfo> certificates) {
+    Table table = new Table("CERTIFICATE", "NAMES", "EXPIRES", "DAYS LEFT");
+    for (dev.gantry.proto.fleet.v1.CertificateInfo c : certificates) {
+      table.row(c.getName(), String.join(",", c.getDnsNamesList()),
+          java.time.Instant.ofEpochSecond(c.getNotAfterEpochSeconds()).toString(),
+          c.getDaysLeft() < 0 ? "EXPIRED" : c.getDaysLeft());
+    }
+    return table.toString();
   }
 
   private static String shortVersion(EnvoyStatus envoy, String type) {

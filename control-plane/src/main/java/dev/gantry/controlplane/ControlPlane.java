@@ -21,6 +21,10 @@ import dev.gantry.controlplane.access.MemoryAuditLog;
 import dev.gantry.controlplane.access.SnapshotAccess;
 import dev.gantry.controlplane.access.SqlAuditLog;
 import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.edge.EdgeCertificateDirectory;
+import dev.gantry.controlplane.edge.EdgeCertificates;
+import dev.gantry.controlplane.edge.LocalEdgeIssuer;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.gantry.pki.GrpcTls;
 import dev.gantry.pki.PeerIdentity;
 import dev.gantry.pki.TlsFiles;
@@ -82,7 +86,12 @@ public final class ControlPlane implements AutoCloseable {
    *     must come from; null serves plaintext without any access control, for benchmarks in one
    *     process only ({@link ControlPlaneMain} always serves mutual TLS)
    */
-  public record Config(HostPort listen, Topology topology, FleetState seed, Database database, TlsFiles tls) {
+  public record Config(HostPort listen, Topology topology, FleetState seed, Database database, TlsFiles tls, Edge edge) {
+
+    /** A control plane whose gateways serve no HTTPS. */
+    public Config(HostPort listen, Topology topology, FleetState seed, Database database, TlsFiles tls) {
+      this(listen, topology, seed, database, tls, null);
+    }
 
     /** A control plane whose state lives in memory only. */
     public Config(HostPort listen, Topology topology, FleetState seed) {
@@ -94,6 +103,18 @@ public final class ControlPlane implements AutoCloseable {
       this(listen, topology, seed, database, null);
     }
   }
+
+  /**
+   * Where the catalog's edge certificates come from.
+   *
+   * @param dir the directory of certificates ({@link EdgeCertificateDirectory}), watched
+   * @param localCa when not null, the local CA that issues the catalog's certificate into
+   *     {@code dir} ({@code ./gantry up}); production leaves it null and brings its own
+   */
+  public record Edge(java.nio.file.Path dir, dev.gantry.pki.PkiDirectory localCa) {}
+
+  /** How often the edge certificate directory is looked at. */
+  static final long EDGE_SCAN_SECONDS = 2;
 
   /** How often a control plane with a database looks for writes of other replicas. */
   static final long REFRESH_MILLIS = 200;
@@ -138,6 +159,15 @@ public final class ControlPlane implements AutoCloseable {
             new CachedProtoResourcesSerializer());
     AuthzSnapshotService snapshots = new AuthzSnapshotService(topology, store.identity(), board);
 
+    ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
+    executors.add(expiry);
+    AtomicReference<EdgeCertificates> edge = new AtomicReference<>(EdgeCertificates.NONE);
+    if (config.edge() != null) {
+      watchEdge(config.edge(), topology, expiry, certificates -> {
+        edge.set(certificates);
+        publisher.acceptEdge(certificates);
+      });
+    }
     store.subscribe(publisher::accept);
     store.subscribe(snapshots::accept);
     if (store.current().version() == 0) {
@@ -152,8 +182,6 @@ public final class ControlPlane implements AutoCloseable {
     WorkspaceRules workspaceRules = new WorkspaceRules(topology);
     LeaseBook book = config.database() == null ? new MemoryLeaseBook() : new SqlLeaseBook(config.database());
     ReplicaLeases leases = new ReplicaLeases(store, deployments, book, System::currentTimeMillis);
-    ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
-    executors.add(expiry);
     if (config.database() != null && config.database().isShared()) {
       expiry.scheduleWithFixedDelay(() -> {
         try {
@@ -204,10 +232,11 @@ public final class ControlPlane implements AutoCloseable {
             .addService(admin.apply(new PolicyAdmin(topology, store, deployments)))
             .addService(admin.apply(new ReplicaAdmin(store, deployments, leases)))
             .addService(admin.apply(new WorkspaceAdmin(topology, store, workspaceRules)))
-            .addService(admin.apply(new NameAdmin(topology, store, new NameRules(topology))))
+            .addService(admin.apply(new NameAdmin(topology, store, new NameRules(topology), java.time.Clock.systemUTC())))
             .addService(admin.apply(new SigningKeyAdmin(store, workspaceRules)))
             .addService(admin.apply(new ApiKeyAdmin(store, workspaceRules, new ApiKeyMint(), java.time.Clock.systemUTC())))
-            .addService(admin.apply(new StatusAdmin(store, board, snapshots, config.listen().toString())))
+            .addService(admin.apply(new StatusAdmin(store, board, snapshots, config.listen().toString(), topology, edge::get,
+                java.time.Clock.systemUTC())))
             .addService(admin.apply(new AuditAdmin(audit)))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
@@ -215,6 +244,35 @@ public final class ControlPlane implements AutoCloseable {
             .start();
     log.info("control plane listening on {} for regions {}", server.getListenSockets(), topology.catalog().regions().keySet());
     return new ControlPlane(server, store, executors);
+  }
+
+  /**
+   * Loads the edge certificates now (so the first publication has them), then looks for changes
+   * every {@link #EDGE_SCAN_SECONDS}; with a local CA, issues the catalog's certificate first and
+   * renews it when due (looked at hourly).
+   */
+  private static void watchEdge(Edge config, Topology topology, ScheduledExecutorService scheduler,
+      java.util.function.Consumer<EdgeCertificates> changes) throws IOException {
+    EdgeCertificateDirectory directory = new EdgeCertificateDirectory(config.dir(), java.time.Clock.systemUTC(), changes);
+    if (config.localCa() != null) {
+      LocalEdgeIssuer issuer = new LocalEdgeIssuer(config.localCa(), config.dir(), topology);
+      issuer.ensure();
+      scheduler.scheduleWithFixedDelay(() -> {
+        try {
+          issuer.ensure();
+        } catch (IOException | RuntimeException e) {
+          log.warn("could not renew the local edge certificate; trying again in an hour: {}", e.toString());
+        }
+      }, 1, 1, TimeUnit.HOURS);
+    }
+    directory.scan();
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        directory.scan();
+      } catch (RuntimeException e) {
+        log.warn("looking at the edge certificates in {} failed; trying again: {}", config.dir(), e.toString());
+      }
+    }, EDGE_SCAN_SECONDS, EDGE_SCAN_SECONDS, TimeUnit.SECONDS);
   }
 
   private static ThreadFactory daemon(String name) {

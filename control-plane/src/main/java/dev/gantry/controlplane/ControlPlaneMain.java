@@ -66,6 +66,16 @@ public final class ControlPlaneMain implements Callable<Integer> {
   @Option(names = "--tls-key", description = "its private key (PKCS#8 PEM)")
   Path tlsKey;
 
+  @Option(names = "--edge-cert-dir",
+      description = "the certificates the gateways serve over HTTPS: one subdirectory per certificate with cert.pem (chain)"
+          + " and key.pem, watched for changes (default: <pki-dir>/edge)")
+  Path edgeCertDir;
+
+  @Option(names = "--edge-certs-from-local-ca",
+      description = "issue the catalog's HTTPS certificate from the local CA in <pki-dir> into <edge-cert-dir>/local, and renew"
+          + " it (./gantry up); production brings its own certificates instead")
+  boolean edgeFromLocalCa;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ControlPlaneMain()).execute(args));
   }
@@ -79,7 +89,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
       address = HostPort.parse(listen);
       topology = TopologyLoader.load(read(regions, "defaults/regions.yaml"), source(regions, "defaults/regions.yaml"));
       FleetState seedState = SeedLoader.load(read(seed, "defaults/seed.yaml"), source(seed, "defaults/seed.yaml"), topology);
-      config = new ControlPlane.Config(address, topology, seedState, database(), tls());
+      config = new ControlPlane.Config(address, topology, seedState, database(), tls(), edge());
     } catch (ConfigException | IllegalArgumentException | StoreException e) {
       System.err.println("control-plane: " + e.getMessage());
       return 2;
@@ -104,6 +114,11 @@ public final class ControlPlaneMain implements Callable<Integer> {
           + " local CA, or give --tls-ca, --tls-cert and --tls-key)", null);
     }
     return files;
+  }
+
+  private ControlPlane.Edge edge() throws IOException {
+    Path dir = edgeCertDir != null ? edgeCertDir : pkiDir.resolve("edge");
+    return new ControlPlane.Edge(dir, edgeFromLocalCa ? dev.gantry.pki.PkiDirectory.open(pkiDir) : null);
   }
 
   private Database database() {

@@ -32,9 +32,10 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * @param chainPem the leaf first, then the intermediates
  * @param keyPem the leaf's private key (PKCS#8, or PKCS#1 / SEC1 as OpenSSL writes them)
  * @param dnsNames the leaf's DNS subject alternative names, lower case, as written (wildcards too)
+ * @param notBefore when the leaf becomes valid
  * @param notAfter when the leaf expires
  */
-public record ServingCertificate(String chainPem, String keyPem, List<String> dnsNames, Instant notAfter) {
+public record ServingCertificate(String chainPem, String keyPem, List<String> dnsNames, Instant notBefore, Instant notAfter) {
 
   /** The most PEM text a chain may have: a leaf and a few intermediates fit many times over. */
   public static final int MAX_CHAIN_CHARS = 64 * 1024;
@@ -49,6 +50,7 @@ public record ServingCertificate(String chainPem, String keyPem, List<String> dn
     Objects.requireNonNull(chainPem, "chainPem");
     Objects.requireNonNull(keyPem, "keyPem");
     dnsNames = List.copyOf(dnsNames);
+    Objects.requireNonNull(notBefore, "notBefore");
     Objects.requireNonNull(notAfter, "notAfter");
   }
 
@@ -69,11 +71,32 @@ public record ServingCertificate(String chainPem, String keyPem, List<String> dn
   }
 
   /**
-   * Reads and checks a chain and its key: the key must be the leaf's (EC P-256 or P-384, or RSA
-   * of at least 2,048 bits), each certificate signed by the next, the leaf valid at {@code now},
-   * for servers, with at least one DNS name.
+   * Reads and checks a chain and its key as a new certificate entering the system: everything
+   * {@link #read(String, String)} checks, and the leaf valid at {@code now}.
    */
   public static ServingCertificate parse(String chainPem, String keyPem, Instant now) throws Refused {
+    ServingCertificate certificate = read(chainPem, keyPem);
+    certificate.checkValidAt(now);
+    return certificate;
+  }
+
+  /** Refuses this certificate unless its leaf is valid at {@code now}. */
+  public void checkValidAt(Instant now) throws Refused {
+    if (now.isBefore(notBefore)) {
+      throw new Refused("certificate-not-yet-valid", "the certificate is valid from " + notBefore);
+    }
+    if (!now.isBefore(notAfter)) {
+      throw new Refused("certificate-expired", "the certificate expired at " + notAfter);
+    }
+  }
+
+  /**
+   * Reads and checks a chain and its key, whenever they are valid: the key must be the leaf's
+   * (EC P-256 or P-384, or RSA of at least 2,048 bits), each certificate signed by the next, the
+   * leaf for servers, with at least one DNS name. What was stored is read with this: a
+   * certificate that has expired since is still the one bound (and shown as expired).
+   */
+  public static ServingCertificate read(String chainPem, String keyPem) throws Refused {
     if (chainPem == null || chainPem.isBlank()) {
       throw new Refused("certificate-missing", "no certificate (expected: a PEM chain, the leaf first)");
     }
@@ -101,12 +124,6 @@ public record ServingCertificate(String chainPem, String keyPem, List<String> dn
             + " (expected: the leaf first, then each issuer)");
       }
     }
-    if (now.isBefore(leaf.getNotBefore().toInstant())) {
-      throw new Refused("certificate-not-yet-valid", "the certificate is valid from " + leaf.getNotBefore().toInstant());
-    }
-    if (!now.isBefore(leaf.getNotAfter().toInstant())) {
-      throw new Refused("certificate-expired", "the certificate expired at " + leaf.getNotAfter().toInstant());
-    }
     try {
       List<String> usages = leaf.getExtendedKeyUsage();
       if (usages != null && !usages.contains("1.3.6.1.5.5.7.3.1") && !usages.contains("2.5.29.37.0")) {
@@ -120,7 +137,7 @@ public record ServingCertificate(String chainPem, String keyPem, List<String> dn
       throw new Refused("no-dns-names", "the certificate names no DNS host (expected: subject alternative names;"
           + " clients ignore the common name)");
     }
-    return new ServingCertificate(chainPem, keyPem, names, leaf.getNotAfter().toInstant());
+    return new ServingCertificate(chainPem, keyPem, names, leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
   }
 
   /**

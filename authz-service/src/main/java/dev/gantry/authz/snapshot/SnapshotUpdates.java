@@ -152,7 +152,7 @@ public final class SnapshotUpdates {
           Map.Entry<String, Names.DomainTarget> domain = FleetEntries.domain(entity.getCustomDomain());
           domains.put(domain.getKey(), domain.getValue());
         }
-        case REPLICA, KIND_NOT_SET -> throw new IllegalArgumentException(
+        case REPLICA, DOMAIN_CERTIFICATE, KIND_NOT_SET -> throw new IllegalArgumentException(
             "entity of kind " + entity.getKindCase() + ", which sidecars do not hold");
       }
     }

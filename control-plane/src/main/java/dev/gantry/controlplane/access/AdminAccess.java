@@ -118,12 +118,37 @@ public final class AdminAccess implements ServerInterceptor {
     }
   }
 
+  /** Fields whose value never goes into the audit log or a log line: private keys. */
+  static final String SECRET_FIELD_SUFFIX = "private_key_pem";
+
+  /** {@code message} with every secret field, at any depth, replaced by "[redacted]". */
+  static Message redacted(Message message) {
+    Message.Builder copy = null;
+    for (java.util.Map.Entry<com.google.protobuf.Descriptors.FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
+      com.google.protobuf.Descriptors.FieldDescriptor descriptor = field.getKey();
+      if (descriptor.getName().endsWith(SECRET_FIELD_SUFFIX) && !descriptor.isRepeated()
+          && descriptor.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.STRING) {
+        copy = copy == null ? message.toBuilder() : copy;
+        copy.setField(descriptor, "[redacted]");
+      } else if (descriptor.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE
+          && !descriptor.isRepeated()) {
+        Message inner = (Message) field.getValue();
+        Message cleaned = redacted(inner);
+        if (cleaned != inner) {
+          copy = copy == null ? message.toBuilder() : copy;
+          copy.setField(descriptor, cleaned);
+        }
+      }
+    }
+    return copy == null ? message : copy.build();
+  }
+
   private static String json(Message request) {
     if (request == null) {
       return "";
     }
     try {
-      String text = JsonFormat.printer().omittingInsignificantWhitespace().print(request);
+      String text = JsonFormat.printer().omittingInsignificantWhitespace().print(redacted(request));
       return text.length() <= REQUEST_CHARS ? text : text.substring(0, REQUEST_CHARS) + "…";
     } catch (InvalidProtocolBufferException e) {
       return request.getDescriptorForType().getFullName();

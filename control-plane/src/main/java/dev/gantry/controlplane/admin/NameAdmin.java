@@ -1,6 +1,11 @@
 package dev.gantry.controlplane.admin;
 
 import dev.gantry.controlplane.deploy.NameRules;
+import dev.gantry.controlplane.deploy.Refusal;
+import dev.gantry.pki.ServingCertificate;
+import dev.gantry.proto.admin.v1.SetDomainCertificateRequest;
+import java.time.Clock;
+import java.time.Instant;
 import dev.gantry.controlplane.fleet.FleetCodec;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Routing;
@@ -23,11 +28,13 @@ public final class NameAdmin extends NameServiceGrpc.NameServiceImplBase {
   private final Topology topology;
   private final FleetStore store;
   private final NameRules rules;
+  private final Clock clock;
 
-  public NameAdmin(Topology topology, FleetStore store, NameRules rules) {
+  public NameAdmin(Topology topology, FleetStore store, NameRules rules, Clock clock) {
     this.topology = topology;
     this.store = store;
     this.rules = rules;
+    this.clock = clock;
   }
 
   @Override
@@ -45,8 +52,36 @@ public final class NameAdmin extends NameServiceGrpc.NameServiceImplBase {
   @Override
   public void bindDomain(BindDomainRequest request, StreamObserver<Names> responses) {
     dev.gantry.proto.fleet.v1.CustomDomain domain = request.getDomain();
-    AdminStatus.answer(responses, () -> names(store.update(state -> rules.bindDomain(state,
-        domain.getDomain(), AdminMessages.workloadId(domain.getWorkload()), domain.getLocation()))));
+    AdminStatus.answer(responses, () -> {
+      ServingCertificate certificate = certificate(request.getCertificateChainPem(), request.getPrivateKeyPem());
+      Instant now = clock.instant();
+      return names(store.update(state -> rules.bindDomain(state,
+          domain.getDomain(), AdminMessages.workloadId(domain.getWorkload()), domain.getLocation(), certificate, now)));
+    });
+  }
+
+  @Override
+  public void setDomainCertificate(SetDomainCertificateRequest request, StreamObserver<Names> responses) {
+    AdminStatus.answer(responses, () -> {
+      ServingCertificate certificate = certificate(request.getCertificateChainPem(), request.getPrivateKeyPem());
+      if (certificate == null) {
+        throw new Refusal(Refusal.Kind.INVALID, "no certificate (expected: its chain and key, --cert FILE --key FILE)");
+      }
+      Instant now = clock.instant();
+      return names(store.update(state -> rules.setDomainCertificate(state, request.getDomain(), certificate, now)));
+    });
+  }
+
+  /** The certificate of a request, read and checked; null when it sent neither chain nor key. */
+  private static ServingCertificate certificate(String chainPem, String keyPem) {
+    if (chainPem.isEmpty() && keyPem.isEmpty()) {
+      return null;
+    }
+    try {
+      return ServingCertificate.read(chainPem, keyPem);
+    } catch (ServingCertificate.Refused e) {
+      throw new Refusal(Refusal.Kind.INVALID, e.reason() + ": " + e.getMessage());
+    }
   }
 
   @Override
@@ -68,6 +103,11 @@ public final class NameAdmin extends NameServiceGrpc.NameServiceImplBase {
         .forEach(e -> names.addAliases(FleetCodec.alias(e.getKey(), e.getValue())));
     state.routing().customDomains().values().stream().sorted(Comparator.comparing(Routing.CustomDomain::domain))
         .forEach(d -> names.addDomains(FleetCodec.domain(d)));
+    Instant now = clock.instant();
+    state.routing().customDomains().values().stream()
+        .filter(d -> d.certificate() != null)
+        .sorted(Comparator.comparing(Routing.CustomDomain::domain))
+        .forEach(d -> names.addCertificates(FleetCodec.info(d.domain(), d.certificate(), now)));
     return names.build();
   }
 }

@@ -27,7 +27,9 @@ public final class RegionAdmin extends RegionServiceGrpc.RegionServiceImplBase {
         GatewaySite site = topology.sites().get(region.id());
         list.addRegions(RegionInfo.newBuilder()
             .setRegion(FleetCodec.region(region))
-            .setGateway(site.gateway().toString()).setInternal(site.internal().toString()));
+            .setGateway(site.gateway() == null ? "" : site.gateway().toString())
+            .setHttps(site.https() == null ? "" : site.https().toString())
+            .setInternal(site.internal().toString()));
       }
       topology.catalog().groups().forEach((name, members) ->
           list.addGroups(dev.gantry.proto.fleet.v1.RegionGroup.newBuilder().setName(name).addAllRegions(members)));

@@ -10,7 +10,15 @@ import dev.gantry.proto.admin.v1.Rejection;
 import dev.gantry.proto.admin.v1.SidecarStatus;
 import dev.gantry.proto.admin.v1.StatusServiceGrpc;
 import io.grpc.stub.StreamObserver;
+import dev.gantry.controlplane.edge.EdgeCertificates;
+import dev.gantry.controlplane.edge.EdgeNames;
+import dev.gantry.controlplane.fleet.FleetCodec;
+import dev.gantry.controlplane.model.Routing;
+import dev.gantry.controlplane.model.Topology;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.TreeMap;
 
 /** The admin API's status view: every Envoy and sidecar connected here and what each runs. */
@@ -20,12 +28,19 @@ public final class StatusAdmin extends StatusServiceGrpc.StatusServiceImplBase {
   private final FleetStatusBoard board;
   private final AuthzSnapshotService snapshots;
   private final String controlPlane;
+  private final Topology topology;
+  private final Supplier<EdgeCertificates> edge;
+  private final Clock clock;
 
-  public StatusAdmin(FleetStore store, FleetStatusBoard board, AuthzSnapshotService snapshots, String controlPlane) {
+  public StatusAdmin(FleetStore store, FleetStatusBoard board, AuthzSnapshotService snapshots, String controlPlane,
+      Topology topology, Supplier<EdgeCertificates> edge, Clock clock) {
     this.store = store;
     this.board = board;
     this.snapshots = snapshots;
     this.controlPlane = controlPlane;
+    this.topology = topology;
+    this.edge = edge;
+    this.clock = clock;
   }
 
   @Override
@@ -56,6 +71,17 @@ public final class StatusAdmin extends StatusServiceGrpc.StatusServiceImplBase {
             .setRejectedVersion(sidecar.rejectedVersion())
             .setRejection(sidecar.rejection())
             .setInSync(sidecar.servingVersion() == version));
+      }
+      // Certificates: the catalog's, then the custom domains' (days left per name, never a key).
+      Instant now = clock.instant();
+      EdgeCertificates catalog = edge.get();
+      catalog.byName().forEach((name, certificate) -> status.addCertificates(FleetCodec.info(name, certificate, now)));
+      store.current().routing().customDomains().values().stream()
+          .filter(d -> d.certificate() != null)
+          .sorted(java.util.Comparator.comparing(Routing.CustomDomain::domain))
+          .forEach(d -> status.addCertificates(FleetCodec.info(d.domain(), d.certificate(), now)));
+      if (topology.sites().values().stream().anyMatch(site -> site.https() != null)) {
+        status.addAllUncoveredNames(EdgeNames.uncovered(topology, catalog.byName().values()));
       }
       return status.build();
     });

@@ -21,9 +21,12 @@ import java.util.Set;
  */
 final class SnapshotMessages {
 
-  /** What sidecars hold: every kind of entity but replicas (Envoy routes to those). */
-  private static final Set<String> SIDECAR_KINDS = Set.copyOf(
-      FleetEntities.kinds().stream().filter(kind -> !kind.equals("replica")).toList());
+  /**
+   * What sidecars hold: every kind of entity but replicas (Envoy routes to those) and custom
+   * domains' certificates (their private keys go to the gateways' Envoys only).
+   */
+  static final Set<String> SIDECAR_KINDS = Set.copyOf(FleetEntities.kinds().stream()
+      .filter(kind -> !kind.equals("replica") && !kind.equals(FleetEntities.DOMAIN_CERTIFICATE)).toList());
 
   private SnapshotMessages() {}
 

@@ -22,12 +22,15 @@ import java.util.Set;
  *     country: GB
  *     continent: EU
  *     coordinates: [51.51, -0.13]
- *     gateway: 127.0.0.1:10000           # public listener
- *     internal: 127.0.0.1:11000          # peer gateways forward here
+ *     gateway: 127.0.0.1:10000           # public plaintext listener (optional when https is given)
+ *     https: 127.0.0.1:10443             # public HTTPS listener (optional)
+ *     internal: 127.0.0.1:11000          # peer gateways forward here (mutual TLS)
  *     authz: unix:authz.sock             # optional; the gateway's local authz-service: a Unix socket
  *                                        # (relative: in the gateway Envoy's working directory) or host:port
  * groups:
  *   eu: {continents: [EU]}               # and/or countries: [...], regions: [...]
+ * plaintext: redirect                    # optional; what plaintext listeners do: redirect (308 to https,
+ *                                        # the default where a region has https) or serve
  * default_region: eu-lon-1               # optional; where sandboxes go unless asked; default the first
  * legacy_hosts: [legacy.run.localhost]   # optional; hosts of legacy URLs; default legacy.<first base domain>
  * </pre>
@@ -54,6 +57,11 @@ public final class TopologyLoader {
     List<String> baseDomains = new ArrayList<>();
     for (Object domain : tree.list(root.getOrDefault("base_domains", List.of("run.localhost")), "base_domains")) {
       baseDomains.add(String.valueOf(domain).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    Object rawPlaintext = root.get("plaintext");
+    if (rawPlaintext != null && !List.of("serve", "redirect").contains(String.valueOf(rawPlaintext))) {
+      throw tree.fail("plaintext", "serve or redirect", rawPlaintext);
     }
 
     List<Region> regions = new ArrayList<>();
@@ -86,10 +94,24 @@ public final class TopologyLoader {
       regions.add(new Region(id, country, continent,
           tree.number(coordinates.get(0), path + ".coordinates[0]"),
           tree.number(coordinates.get(1), path + ".coordinates[1]")));
+      String gateway = tree.optionalString(entry, "gateway", path, null);
+      String https = tree.optionalString(entry, "https", path, null);
+      if (gateway == null && https == null) {
+        throw tree.fail(path, "region '" + id + "' has no public listener (expected: gateway, https or both)");
+      }
+      GatewaySite.Plaintext plaintext = rawPlaintext != null
+          ? GatewaySite.Plaintext.valueOf(String.valueOf(rawPlaintext).toUpperCase(java.util.Locale.ROOT))
+          : https != null ? GatewaySite.Plaintext.REDIRECT : GatewaySite.Plaintext.SERVE;
+      if (plaintext == GatewaySite.Plaintext.REDIRECT && https == null) {
+        throw tree.fail(path, "region '" + id + "' has no https listener to redirect plaintext to (expected: https, or"
+            + " plaintext: serve)");
+      }
       GatewaySite site = new GatewaySite(id,
-          address(tree, tree.string(entry, "gateway", path), path + ".gateway"),
+          gateway == null ? null : address(tree, gateway, path + ".gateway"),
+          https == null ? null : address(tree, https, path + ".https"),
           address(tree, tree.string(entry, "internal", path), path + ".internal"),
-          sidecar(tree, tree.optionalString(entry, "authz", path, DEFAULT_AUTHZ), path + ".authz"));
+          sidecar(tree, tree.optionalString(entry, "authz", path, DEFAULT_AUTHZ), path + ".authz"),
+          plaintext);
       for (Map.Entry<String, HostPort> listener : site.listeners().entrySet()) {
         String owner = listenerOwners.putIfAbsent(listener.getValue(), id + "." + listener.getKey());
         if (owner != null) {

@@ -8,7 +8,9 @@ import dev.gantry.controlplane.model.SigningKey;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.controlplane.model.Workspace;
+import dev.gantry.pki.ServingCertificate;
 import dev.gantry.routing.Product;
+import java.time.Instant;
 import dev.gantry.routing.WorkloadId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,13 +61,12 @@ public final class NameRules {
 
   /**
    * Binds a workspace's own hostname to one of its workloads, served from {@code location} (a
-   * region or group; null: the nearest allowed region).
+   * region or group; null: the nearest allowed region) with {@code certificate} over HTTPS. The
+   * certificate is required: a domain is never served with a certificate for other names.
    */
-  public FleetState bindDomain(FleetState state, String rawDomain, WorkloadId target, String location) {
-    String domain = rawDomain.toLowerCase(java.util.Locale.ROOT);
-    if (domain.endsWith(".")) {
-      domain = domain.substring(0, domain.length() - 1);
-    }
+  public FleetState bindDomain(FleetState state, String rawDomain, WorkloadId target, String location,
+      ServingCertificate certificate, Instant now) {
+    String domain = canonical(rawDomain);
     if (domain.length() > 253 || domain.indexOf('.') < 0
         || !java.util.Arrays.stream(domain.split("\\.", -1)).allMatch(dev.gantry.routing.HostnameGrammar::isDnsLabel)) {
       throw new Refusal(Refusal.Kind.INVALID, "domain '" + rawDomain + "' (expected: a hostname such as agents.acme.example)");
@@ -85,6 +86,7 @@ public final class NameRules {
           + "' (unbind it first)");
     }
     Workload workload = Deployments.existing(state, target);
+    checkCertificate(domain, certificate, now);
     if (location != null && !location.isEmpty()) {
       java.util.Set<String> named = topology.catalog().regionsNamedBy(location);
       if (named == null) {
@@ -96,12 +98,47 @@ public final class NameRules {
       }
     }
     Map<String, Routing.CustomDomain> domains = new HashMap<>(state.routing().customDomains());
-    domains.put(domain, new Routing.CustomDomain(domain, target, location == null || location.isEmpty() ? null : location));
+    domains.put(domain, new Routing.CustomDomain(domain, target, location == null || location.isEmpty() ? null : location,
+        certificate));
     return state.withRouting(new Routing(state.routing().aliases(), domains));
   }
 
-  public FleetState unbindDomain(FleetState state, String rawDomain) {
+  /** Replaces the certificate of a bound domain (a renewal), with the checks of {@link #bindDomain}. */
+  public FleetState setDomainCertificate(FleetState state, String rawDomain, ServingCertificate certificate, Instant now) {
+    String domain = canonical(rawDomain);
+    Routing.CustomDomain bound = state.routing().customDomains().get(domain);
+    if (bound == null) {
+      throw new Refusal(Refusal.Kind.NOT_FOUND, "domain '" + domain + "' is not bound");
+    }
+    checkCertificate(domain, certificate, now);
+    Map<String, Routing.CustomDomain> domains = new HashMap<>(state.routing().customDomains());
+    domains.put(domain, bound.withCertificate(certificate));
+    return state.withRouting(new Routing(state.routing().aliases(), domains));
+  }
+
+  private static void checkCertificate(String domain, ServingCertificate certificate, Instant now) {
+    if (certificate == null) {
+      throw new Refusal(Refusal.Kind.INVALID, "domain '" + domain + "' needs a certificate: its chain and key"
+          + " (--cert FILE --key FILE); a domain is never served with a certificate for other names");
+    }
+    if (!certificate.covers(domain)) {
+      throw new Refusal(Refusal.Kind.INVALID, "certificate-name-mismatch: the certificate is for " + certificate.dnsNames()
+          + ", not '" + domain + "'");
+    }
+    try {
+      certificate.checkValidAt(now);
+    } catch (ServingCertificate.Refused e) {
+      throw new Refusal(Refusal.Kind.INVALID, e.reason() + ": " + e.getMessage());
+    }
+  }
+
+  private static String canonical(String rawDomain) {
     String domain = rawDomain.toLowerCase(java.util.Locale.ROOT);
+    return domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+  }
+
+  public FleetState unbindDomain(FleetState state, String rawDomain) {
+    String domain = canonical(rawDomain);
     if (!state.routing().customDomains().containsKey(domain)) {
       throw new Refusal(Refusal.Kind.NOT_FOUND, "domain '" + domain + "' is not bound");
     }

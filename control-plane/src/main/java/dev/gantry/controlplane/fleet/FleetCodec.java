@@ -172,6 +172,40 @@ public final class FleetCodec {
         domain.getLocation().isEmpty() ? null : domain.getLocation());
   }
 
+  /** A custom domain's certificate as stored; the domain must have one. */
+  public static dev.gantry.proto.fleet.v1.DomainCertificate certificate(Routing.CustomDomain domain) {
+    return dev.gantry.proto.fleet.v1.DomainCertificate.newBuilder()
+        .setDomain(domain.domain())
+        .setCertificateChainPem(domain.certificate().chainPem())
+        .setPrivateKeyPem(domain.certificate().keyPem())
+        .build();
+  }
+
+  /**
+   * A stored certificate, read without regard to the time (one that expired since it was bound
+   * is still the one bound).
+   *
+   * @throws IllegalArgumentException when it cannot be read at all
+   */
+  public static dev.gantry.pki.ServingCertificate certificate(dev.gantry.proto.fleet.v1.DomainCertificate certificate) {
+    try {
+      return dev.gantry.pki.ServingCertificate.read(certificate.getCertificateChainPem(), certificate.getPrivateKeyPem());
+    } catch (dev.gantry.pki.ServingCertificate.Refused e) {
+      throw new IllegalArgumentException("certificate of domain '" + certificate.getDomain() + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** What may be shown of a serving certificate at {@code now}: its names and expiry, never its key. */
+  public static dev.gantry.proto.fleet.v1.CertificateInfo info(
+      String name, dev.gantry.pki.ServingCertificate certificate, java.time.Instant now) {
+    return dev.gantry.proto.fleet.v1.CertificateInfo.newBuilder()
+        .setName(name)
+        .addAllDnsNames(certificate.dnsNames())
+        .setNotAfterEpochSeconds(certificate.notAfter().getEpochSecond())
+        .setDaysLeft(certificate.daysLeft(now))
+        .build();
+  }
+
   /** The catalog sidecars need: regions, groups, base domains and legacy hosts. */
   public static dev.gantry.proto.fleet.v1.Catalog catalog(dev.gantry.controlplane.model.Topology topology) {
     dev.gantry.proto.fleet.v1.Catalog.Builder catalog = dev.gantry.proto.fleet.v1.Catalog.newBuilder()

@@ -80,6 +80,9 @@ public final class FleetEntities {
     }
   }
 
+  /** The kind of a custom domain's certificate and key: for the gateways only. */
+  public static final String DOMAIN_CERTIFICATE = "domain_certificate";
+
   /** Every kind the store keeps, in the order a state is rebuilt from them. */
   static final List<Kind<?>> KINDS = List.of(
       new Kind<Workspace>("workspace", FleetState::workspaces,
@@ -95,7 +98,10 @@ public final class FleetEntities {
       new Kind<Map.Entry<WorkloadId, WorkloadId>>("alias", s -> aliases(s.routing()),
           a -> Entity.newBuilder().setAlias(FleetCodec.alias(a.getKey(), a.getValue())).build()),
       new Kind<Routing.CustomDomain>("custom_domain", s -> s.routing().customDomains(),
-          d -> Entity.newBuilder().setCustomDomain(FleetCodec.domain(d)).build()));
+          d -> Entity.newBuilder().setCustomDomain(FleetCodec.domain(d)).build()),
+      // Its own kind, so that what carries keys can be left out of what goes to the sidecars.
+      new Kind<Routing.CustomDomain>(DOMAIN_CERTIFICATE, FleetEntities::certified,
+          d -> Entity.newBuilder().setDomainCertificate(FleetCodec.certificate(d)).build()));
 
   /** Every kind's name: the names a store or stream may carry. */
   public static List<String> kinds() {
@@ -152,6 +158,7 @@ public final class FleetEntities {
           entity.getReplica().getAddress()));
       case ALIAS -> new Key("alias", entity.getAlias().getAlias());
       case CUSTOM_DOMAIN -> new Key("custom_domain", entity.getCustomDomain().getDomain());
+      case DOMAIN_CERTIFICATE -> new Key(DOMAIN_CERTIFICATE, entity.getDomainCertificate().getDomain());
       case KIND_NOT_SET -> throw new IllegalArgumentException("an entity of no kind (expected one of " + kinds() + ")");
     };
   }
@@ -170,6 +177,7 @@ public final class FleetEntities {
     List<Replica> replicas = new ArrayList<>();
     Map<WorkloadId, WorkloadId> aliases = new HashMap<>();
     Map<String, Routing.CustomDomain> domains = new HashMap<>();
+    Map<String, dev.gantry.pki.ServingCertificate> certificates = new HashMap<>();
     for (Entity entity : entities) {
       switch (entity.getKindCase()) {
         case WORKSPACE -> workspaces.put(entity.getWorkspace().getId(), FleetCodec.workspace(entity.getWorkspace()));
@@ -187,6 +195,8 @@ public final class FleetEntities {
           Routing.CustomDomain domain = FleetCodec.domain(entity.getCustomDomain());
           domains.put(domain.domain(), domain);
         }
+        case DOMAIN_CERTIFICATE -> certificates.put(entity.getDomainCertificate().getDomain(),
+            FleetCodec.certificate(entity.getDomainCertificate()));
         case KIND_NOT_SET -> throw new IllegalArgumentException("an entity of no kind (expected one of " + kinds() + ")");
       }
     }
@@ -197,6 +207,13 @@ public final class FleetEntities {
       }
       workspaces.put(owner, workspace.withApiKeys(apiKeys.getOrDefault(owner, List.of()))
           .withSigningKeys(signingKeys.getOrDefault(owner, List.of())));
+    }
+    for (Map.Entry<String, dev.gantry.pki.ServingCertificate> certificate : certificates.entrySet()) {
+      Routing.CustomDomain domain = domains.get(certificate.getKey());
+      if (domain == null) {
+        throw new IllegalArgumentException("a certificate of domain '" + certificate.getKey() + "', which is not bound");
+      }
+      domains.put(domain.domain(), domain.withCertificate(certificate.getValue()));
     }
     return new FleetState(version, workspaces, workloads, replicas, new Routing(aliases, domains));
   }
@@ -235,6 +252,16 @@ public final class FleetEntities {
     Map<String, Map.Entry<WorkloadId, WorkloadId>> aliases = new HashMap<>();
     routing.aliases().forEach((alias, target) -> aliases.put(alias.toString(), Map.entry(alias, target)));
     return aliases;
+  }
+
+  private static Map<String, Routing.CustomDomain> certified(FleetState state) {
+    Map<String, Routing.CustomDomain> certified = new HashMap<>();
+    state.routing().customDomains().forEach((name, domain) -> {
+      if (domain.certificate() != null) {
+        certified.put(name, domain);
+      }
+    });
+    return certified;
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.model;
 
+import dev.gantry.pki.ServingCertificate;
 import dev.gantry.routing.WorkloadId;
 import java.util.Map;
 import java.util.Objects;
@@ -26,12 +27,24 @@ public record Routing(Map<WorkloadId, WorkloadId> aliases, Map<String, CustomDom
    * @param domain the hostname, lower case, e.g. {@code agents.acme.example}
    * @param workload the workload it reaches
    * @param location a location label (region or group) to serve it from, or null for global
+   * @param certificate what the gateways serve for it over HTTPS; null only for domains bound
+   *     before certificates were required, which HTTPS clients cannot reach
    */
-  public record CustomDomain(String domain, WorkloadId workload, String location) {
+  public record CustomDomain(String domain, WorkloadId workload, String location, ServingCertificate certificate) {
 
     public CustomDomain {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(workload, "workload");
+    }
+
+    /** A domain without a certificate. */
+    public CustomDomain(String domain, WorkloadId workload, String location) {
+      this(domain, workload, location, null);
+    }
+
+    /** The same domain serving {@code next}. */
+    public CustomDomain withCertificate(ServingCertificate next) {
+      return new CustomDomain(domain, workload, location, next);
     }
   }
 }

@@ -39,9 +39,9 @@ public final class ContentVersionedSnapshot extends Snapshot {
     this.endpoints = versioned(resources.endpoints());
     this.listeners = versioned(resources.listeners());
     this.routes = versioned(resources.routes());
-    this.secrets = versioned(List.of());
+    this.secrets = versioned(resources.secrets());
     StringBuilder all = new StringBuilder();
-    for (SnapshotResources<?> type : List.of(clusters, endpoints, listeners, routes)) {
+    for (SnapshotResources<?> type : List.of(clusters, endpoints, listeners, routes, secrets)) {
       all.append(type.resourceVersionResolver().version(List.of()));
     }
     this.version = digest(all.toString());
@@ -122,13 +122,21 @@ public final class ContentVersionedSnapshot extends Snapshot {
     }
   }
 
-  /** The version of each resource type's whole set, by short name: listeners, routes, clusters, endpoints. */
+  /**
+   * The version of each resource type's whole set, by short name: listeners, routes, clusters,
+   * endpoints, and secrets where there are any (a gateway without HTTPS asks for none, so it
+   * never acknowledges a version of them).
+   */
   public Map<String, String> typeVersions() {
-    return Map.of(
+    Map<String, String> versions = new java.util.HashMap<>(Map.of(
         "listeners", listeners.resourceVersionResolver().version(List.of()),
         "routes", routes.resourceVersionResolver().version(List.of()),
         "clusters", clusters.resourceVersionResolver().version(List.of()),
-        "endpoints", endpoints.resourceVersionResolver().version(List.of()));
+        "endpoints", endpoints.resourceVersionResolver().version(List.of())));
+    if (!secrets.resources().isEmpty()) {
+      versions.put("secrets", secrets.resourceVersionResolver().version(List.of()));
+    }
+    return Map.copyOf(versions);
   }
 
   /** The short name of an xDS type URL ({@code ...envoy.config.cluster.v3.Cluster} → clusters), or the URL. */
@@ -141,6 +149,8 @@ public final class ContentVersionedSnapshot extends Snapshot {
       return "clusters";
     } else if (typeUrl.endsWith(".ClusterLoadAssignment")) {
       return "endpoints";
+    } else if (typeUrl.endsWith(".Secret")) {
+      return "secrets";
     }
     return typeUrl;
   }
@@ -151,6 +161,7 @@ public final class ContentVersionedSnapshot extends Snapshot {
         "listeners", listeners.resources().size(),
         "routes", routes.resources().size(),
         "clusters", clusters.resources().size(),
-        "endpoints", endpoints.resources().size());
+        "endpoints", endpoints.resources().size(),
+        "secrets", secrets.resources().size());
   }
 }

@@ -72,10 +72,39 @@ final class GatewayListener {
 
   private GatewayListener() {}
 
-  /** The public listener: every client, every x-gantry-* header stripped. */
+  /** The public plaintext listener, serving: every client, every x-gantry-* header stripped. */
   static Listener publicListener(GatewaySite site) {
-    return listener(NAME, site.gateway(), GatewayRoutes.NAME, site.region(), GatewayLocalReplies.forPublic(), null,
-        MAX_REQUEST_HEADERS_KB, MAX_CONCURRENT_STREAMS);
+    return listener(NAME, site.gateway(), publicConnectionManager(site), null);
+  }
+
+  /**
+   * The public plaintext listener where HTTPS is required: every request answered 308 with the
+   * same URL on the HTTPS listener (path and query unchanged). Nothing is authorized or
+   * forwarded: the redirect reveals nothing, and a credential sent in plaintext is already lost
+   * to whoever watched (the client must not send it again over plaintext).
+   */
+  static Listener redirectListener(GatewaySite site) {
+    HttpConnectionManager hcm = connectionManager(NAME, site.region(), GatewayLocalReplies.forPublic(),
+        MAX_REQUEST_HEADERS_KB, MAX_CONCURRENT_STREAMS)
+        .setRouteConfig(GatewayRoutes.redirectToHttps(site.https().port()))
+        .addHttpFilters(router())
+        .build();
+    return listener(NAME, site.gateway(), filter(hcm), null);
+  }
+
+  /**
+   * The public listeners' connection manager: the same for plaintext and for each HTTPS filter
+   * chain, so authorization and routing never depend on the transport.
+   */
+  static Filter publicConnectionManager(GatewaySite site) {
+    return filter(connectionManager(NAME, site.region(), GatewayLocalReplies.forPublic(),
+        MAX_REQUEST_HEADERS_KB, MAX_CONCURRENT_STREAMS)
+        .setRds(Rds.newBuilder().setRouteConfigName(GatewayRoutes.NAME).setConfigSource(EnvoyValues.ads()))
+        .addHttpFilters(HttpFilter.newBuilder()
+            .setName("envoy.filters.http.ext_authz")
+            .setTypedConfig(Any.pack(extAuthz())))
+        .addHttpFilters(router())
+        .build());
   }
 
   /**
@@ -83,31 +112,42 @@ final class GatewayListener {
    * connection without a gateway's client certificate never gets past the handshake.
    */
   static Listener internalListener(GatewaySite site) {
-    return listener(INTERNAL_NAME, site.internal(), GatewayRoutes.INTERNAL_NAME, site.region(), GatewayLocalReplies.forInternal(),
-        GatewayTls.peersOnly(), PEER_MAX_REQUEST_HEADERS_KB, 0);
+    HttpConnectionManager hcm = connectionManager(INTERNAL_NAME, site.region(), GatewayLocalReplies.forInternal(),
+        PEER_MAX_REQUEST_HEADERS_KB, 0)
+        .setRds(Rds.newBuilder().setRouteConfigName(GatewayRoutes.INTERNAL_NAME).setConfigSource(EnvoyValues.ads()))
+        .addHttpFilters(HttpFilter.newBuilder()
+            .setName("envoy.filters.http.ext_authz")
+            .setTypedConfig(Any.pack(extAuthz())))
+        .addHttpFilters(router())
+        .build();
+    return listener(INTERNAL_NAME, site.internal(), filter(hcm), GatewayTls.peersOnly());
   }
 
-  private static Listener listener(
-      String name, HostPort address, String routes, String region, LocalReplyConfig localReplies,
-      io.envoyproxy.envoy.config.core.v3.TransportSocket transport, int maxRequestHeadersKb, int maxConcurrentStreams) {
+  private static HttpFilter router() {
+    return HttpFilter.newBuilder()
+        .setName("envoy.filters.http.router")
+        .setTypedConfig(Any.pack(Router.getDefaultInstance()))
+        .build();
+  }
+
+  private static Filter filter(HttpConnectionManager hcm) {
+    return Filter.newBuilder()
+        .setName("envoy.filters.network.http_connection_manager")
+        .setTypedConfig(Any.pack(hcm))
+        .build();
+  }
+
+  /** Everything of a connection manager but its routes and HTTP filters. */
+  private static HttpConnectionManager.Builder connectionManager(
+      String name, String region, LocalReplyConfig localReplies, int maxRequestHeadersKb, int maxConcurrentStreams) {
     Http2ProtocolOptions.Builder http2 = Http2ProtocolOptions.newBuilder().setAllowConnect(true);
     if (maxConcurrentStreams > 0) {
       http2.setMaxConcurrentStreams(UInt32Value.of(maxConcurrentStreams));
     }
-    HttpConnectionManager hcm =
-        HttpConnectionManager.newBuilder()
+    return HttpConnectionManager.newBuilder()
             .setStatPrefix(name)
             .setCodecType(HttpConnectionManager.CodecType.AUTO)
-            .setRds(Rds.newBuilder().setRouteConfigName(routes).setConfigSource(EnvoyValues.ads()))
             .setVia(GatewayListeners.viaToken(region))
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName("envoy.filters.http.ext_authz")
-                    .setTypedConfig(Any.pack(extAuthz())))
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName("envoy.filters.http.router")
-                    .setTypedConfig(Any.pack(Router.getDefaultInstance())))
             .setUseRemoteAddress(BoolValue.of(true))
             // No client counts as internal, loopback included (docs/architecture.md, "The request path": address-based trust
             // means nothing on loopback): Envoy strips internal_only_headers from every request.
@@ -134,13 +174,12 @@ final class GatewayListener {
             // WebSocket over HTTP/1.1 (Upgrade) and over HTTP/2 (extended CONNECT, RFC 8441);
             // Envoy turns the latter into an HTTP/1.1 upgrade towards the workload.
             .addUpgradeConfigs(HttpConnectionManager.UpgradeConfig.newBuilder().setUpgradeType("websocket"))
-            .setHttp2ProtocolOptions(http2)
-            .build();
-    FilterChain.Builder chain = FilterChain.newBuilder()
-        .addFilters(
-            Filter.newBuilder()
-                .setName("envoy.filters.network.http_connection_manager")
-                .setTypedConfig(Any.pack(hcm)));
+            .setHttp2ProtocolOptions(http2);
+  }
+
+  private static Listener listener(
+      String name, HostPort address, Filter connectionManager, io.envoyproxy.envoy.config.core.v3.TransportSocket transport) {
+    FilterChain.Builder chain = FilterChain.newBuilder().addFilters(connectionManager);
     if (transport != null) {
       chain.setTransportSocket(transport);
     }

@@ -56,6 +56,32 @@ final class GatewayRoutes {
     return of(INTERNAL_NAME, baseDomains, legacyHosts, GatewayListeners.INTERNAL);
   }
 
+  /**
+   * The plaintext listener's table where HTTPS is required: every request, any host, answered
+   * 308 with the https URL, path and query unchanged. Envoy writes a redirect's port as given
+   * (443 too) and otherwise keeps the request's, so the HTTPS port is named unless it is 443,
+   * where a request without a port (the usual :80) gets a URL without one.
+   */
+  static RouteConfiguration redirectToHttps(int httpsPort) {
+    io.envoyproxy.envoy.config.route.v3.RedirectAction.Builder redirect =
+        io.envoyproxy.envoy.config.route.v3.RedirectAction.newBuilder()
+            .setHttpsRedirect(true)
+            .setResponseCode(io.envoyproxy.envoy.config.route.v3.RedirectAction.RedirectResponseCode.PERMANENT_REDIRECT);
+    if (httpsPort != 443) {
+      redirect.setPortRedirect(httpsPort);
+    }
+    return RouteConfiguration.newBuilder()
+        .setName("gateway-redirect")
+        .addVirtualHosts(VirtualHost.newBuilder()
+            .setName("to-https")
+            .addDomains("*")
+            .addRoutes(Route.newBuilder()
+                .setName("to-https")
+                .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                .setRedirect(redirect)))
+        .build();
+  }
+
   private static RouteConfiguration of(String name, List<String> baseDomains, List<String> legacyHosts, String listener) {
     RouteConfiguration.Builder routes =
         RouteConfiguration.newBuilder()

@@ -71,6 +71,36 @@ final class GatewayTls {
   static final Metadata PEER_ENDPOINT =
       Metadata.newBuilder().putFilterMetadata("envoy.transport_socket_match", PEER_SELECTOR).build();
 
+  /**
+   * The cipher suites of TLS 1.2 at the edge: ECDHE key exchange and AEAD ciphers only (forward
+   * secrecy, no CBC). TLS 1.3's suites are fixed by BoringSSL and all modern.
+   */
+  static final java.util.List<String> EDGE_CIPHER_SUITES = java.util.List.of(
+      "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+      "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+      "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305");
+
+  /**
+   * A public HTTPS listener's transport for one certificate: TLS 1.2 or 1.3, the edge cipher
+   * suites, ALPN h2 and http/1.1, no client certificate asked. The certificate and key come over
+   * ADS as the secret {@code secretName}, so a renewal replaces them in Envoy without touching
+   * the listener: no connection is drained.
+   */
+  static TransportSocket edge(String secretName) {
+    DownstreamTlsContext tls = DownstreamTlsContext.newBuilder()
+        .setCommonTlsContext(CommonTlsContext.newBuilder()
+            .setTlsParams(TlsParameters.newBuilder()
+                .setTlsMinimumProtocolVersion(TlsParameters.TlsProtocol.TLSv1_2)
+                .addAllCipherSuites(EDGE_CIPHER_SUITES))
+            .addAlpnProtocols("h2")
+            .addAlpnProtocols("http/1.1")
+            .addTlsCertificateSdsSecretConfigs(SdsSecretConfig.newBuilder()
+                .setName(secretName)
+                .setSdsConfig(EnvoyValues.ads())))
+        .build();
+    return socket(Any.pack(tls));
+  }
+
   private static CommonTlsContext.Builder common() {
     return CommonTlsContext.newBuilder()
         .setTlsParams(TlsParameters.newBuilder().setTlsMinimumProtocolVersion(TlsParameters.TlsProtocol.TLSv1_2))

@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.xds;
 
+import dev.gantry.controlplane.edge.EdgeCertificates;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.status.FleetStatusBoard;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
@@ -38,6 +39,9 @@ public final class XdsPublisher {
   private final Executor executor;
   private final FleetStatusBoard board;
   private final AtomicReference<FleetState> pending = new AtomicReference<>();
+  // The newest state and edge certificates taken: a change of either translates both.
+  private volatile FleetState latest;
+  private volatile EdgeCertificates edge = EdgeCertificates.NONE;
   // Touched only by tasks on `executor`, which runs them one at a time.
   private final Map<String, Deque<ContentVersionedSnapshot>> history = new HashMap<>();
   private final Map<String, String> refused = new HashMap<>();
@@ -56,8 +60,21 @@ public final class XdsPublisher {
 
   /** Takes a new state; publishes it soon. Never blocks. */
   public void accept(FleetState state) {
+    latest = state;
     if (pending.getAndSet(state) == null) {
       executor.execute(this::publishPending);
+    }
+  }
+
+  /**
+   * Takes new edge certificates (a renewal, a certificate added or removed); publishes them with
+   * the newest state soon. Never blocks.
+   */
+  public void acceptEdge(EdgeCertificates certificates) {
+    edge = certificates;
+    FleetState state = latest;
+    if (state != null) {
+      accept(state);
     }
   }
 
@@ -76,7 +93,7 @@ public final class XdsPublisher {
     }
     for (String region : regions) {
       try {
-        ContentVersionedSnapshot snapshot = ContentVersionedSnapshot.of(translator.translate(state, region));
+        ContentVersionedSnapshot snapshot = ContentVersionedSnapshot.of(translator.translate(state, edge, region));
         Deque<ContentVersionedSnapshot> published = history.computeIfAbsent(region, r -> new ArrayDeque<>());
         String current = published.isEmpty() ? null : published.peekFirst().contentVersion();
         if (snapshot.contentVersion().equals(current)) {

@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.xds;
 
+import dev.gantry.controlplane.edge.EdgeCertificates;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.GatewaySite;
 import dev.gantry.controlplane.model.Replica;
@@ -11,6 +12,7 @@ import dev.gantry.routing.TargetRegions;
 import dev.gantry.routing.WorkloadId;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,8 +32,13 @@ public final class XdsTranslator {
     this.topology = topology;
   }
 
-  /** The resources for the gateways of {@code region}. */
+  /** The resources for the gateways of {@code region}, without edge certificates. */
   public GatewayResources translate(FleetState state, String region) {
+    return translate(state, EdgeCertificates.NONE, region);
+  }
+
+  /** The resources for the gateways of {@code region}, serving {@code edge} over HTTPS. */
+  public GatewayResources translate(FleetState state, EdgeCertificates edge, String region) {
     GatewaySite site = topology.sites().get(region);
     if (site == null) {
       throw new IllegalArgumentException("region '" + region + "' is not in the catalog");
@@ -56,12 +63,26 @@ public final class XdsTranslator {
     }
     clusters.sort(Comparator.comparing(Cluster::getName));
     endpoints.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
+    List<Listener> listeners = new ArrayList<>();
+    if (site.gateway() != null) {
+      listeners.add(site.plaintext() == GatewaySite.Plaintext.REDIRECT
+          ? GatewayListener.redirectListener(site)
+          : GatewayListener.publicListener(site));
+    }
+    listeners.add(GatewayListener.internalListener(site));
+    GatewayEdge.Resources https = GatewayEdge.of(site, edge, state.routing().customDomains(),
+        GatewayListener.publicConnectionManager(site));
+    if (https != null) {
+      listeners.add(https.listener());
+    }
+    listeners.sort(Comparator.comparing(Listener::getName));
     return new GatewayResources(
-        List.of(GatewayListener.publicListener(site), GatewayListener.internalListener(site)),
+        List.copyOf(listeners),
         List.of(GatewayRoutes.publicRoutes(topology.baseDomains(), topology.legacyHosts()),
             GatewayRoutes.internalRoutes(topology.baseDomains(), topology.legacyHosts())),
         List.copyOf(clusters),
-        List.copyOf(endpoints));
+        List.copyOf(endpoints),
+        https == null ? List.of() : https.secrets());
   }
 
   /**

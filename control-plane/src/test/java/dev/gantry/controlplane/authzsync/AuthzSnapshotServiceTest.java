@@ -49,6 +49,24 @@ class AuthzSnapshotServiceTest {
   }
 
   @Test
+  void sidecars_getCustomDomains_butNeverTheirCertificatesOrKeys() {
+    Iterator<SnapshotUpdate> updates = AuthzSnapshotServiceGrpc.newBlockingStub(channel)
+        .watch(WatchRequest.newBuilder().setSidecarId("t").setRegion("eu-lon-1").build());
+    updates.next();
+
+    store.update(s -> new dev.gantry.controlplane.deploy.NameRules(TestTopologies.local()).bindDomain(s, "agents.acme.test",
+        WorkloadId.parse("agt-echo-demo"), null, dev.gantry.controlplane.TestCertificates.forNames("agents.acme.test"),
+        java.time.Instant.now()));
+
+    SnapshotUpdate diff = updates.next();
+    assertThat(diff.getUpsertedList()).anyMatch(Entity::hasCustomDomain).noneMatch(Entity::hasDomainCertificate);
+    SnapshotUpdate full = AuthzSnapshotServiceGrpc.newBlockingStub(channel)
+        .watch(WatchRequest.newBuilder().setSidecarId("late").setRegion("eu-lon-1").build()).next();
+    assertThat(full.getUpsertedList()).anyMatch(Entity::hasCustomDomain).noneMatch(Entity::hasDomainCertificate);
+    assertThat(diff + "" + full).doesNotContain("PRIVATE KEY");
+  }
+
+  @Test
   void watch_firstUpdateIsFull_thenDiffsInVersionOrder() {
     Iterator<SnapshotUpdate> updates = AuthzSnapshotServiceGrpc.newBlockingStub(channel)
         .watch(WatchRequest.newBuilder().setSidecarId("t").setRegion("eu-lon-1").build());

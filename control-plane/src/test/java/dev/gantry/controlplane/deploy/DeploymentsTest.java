@@ -13,6 +13,9 @@ import dev.gantry.routing.WorkloadId;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.time.Instant;
+import java.time.Duration;
+import dev.gantry.controlplane.TestCertificates;
 import org.junit.jupiter.api.Test;
 
 class DeploymentsTest {
@@ -136,7 +139,7 @@ class DeploymentsTest {
     WorkloadId id = WorkloadId.parse("agt-a-demo");
     FleetState named = names.bindDomain(
         names.addAlias(create(empty, asked("agt-a-demo", LocationPolicy.ANY)), WorkloadId.parse("agt-old-demo"), id),
-        "a.acme.example", id, "eu");
+        "a.acme.example", id, "eu", TestCertificates.forNames("a.acme.example"), Instant.now());
 
     assertThat(named.routing().aliases()).containsKey(WorkloadId.parse("agt-old-demo"));
     assertThat(named.routing().customDomains()).containsKey("a.acme.example");
@@ -150,14 +153,39 @@ class DeploymentsTest {
     WorkloadId id = WorkloadId.parse("agt-a-demo");
     FleetState deployed = create(empty, asked("agt-a-demo", LocationPolicy.ANY, "eu-lon-1"));
 
-    assertThatThrownBy(() -> names.bindDomain(deployed, "localhost", id, null)).hasMessageContaining("expected: a hostname");
-    assertThatThrownBy(() -> names.bindDomain(deployed, "a_b.example", id, null)).hasMessageContaining("expected: a hostname");
-    assertThatThrownBy(() -> names.bindDomain(deployed, "x.run.localhost", id, null)).hasMessageContaining("base domain");
-    assertThatThrownBy(() -> names.bindDomain(deployed, "a.example", id, "mars")).hasMessageContaining("neither a region nor a group");
-    assertThatThrownBy(() -> names.bindDomain(deployed, "a.example", id, "us")).hasMessageContaining("not deployed");
-    FleetState bound = names.bindDomain(deployed, "A.Example.", id, null);
+    assertThatThrownBy(() -> names.bindDomain(deployed, "localhost", id, null, CERT, Instant.now())).hasMessageContaining("expected: a hostname");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "a_b.example", id, null, CERT, Instant.now())).hasMessageContaining("expected: a hostname");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "x.run.localhost", id, null, CERT, Instant.now())).hasMessageContaining("base domain");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "a.example", id, "mars", CERT, Instant.now())).hasMessageContaining("neither a region nor a group");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "a.example", id, "us", CERT, Instant.now())).hasMessageContaining("not deployed");
+    FleetState bound = names.bindDomain(deployed, "A.Example.", id, null, CERT, Instant.now());
     assertThat(bound.routing().customDomains()).containsKey("a.example");
-    assertThatThrownBy(() -> names.bindDomain(bound, "a.example", id, null))
+    assertThatThrownBy(() -> names.bindDomain(bound, "a.example", id, null, CERT, Instant.now()))
         .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.ALREADY_EXISTS));
+  }
+
+  private static final dev.gantry.pki.ServingCertificate CERT = TestCertificates.forNames("a.example", "*.example");
+
+  @Test
+  void bindDomain_refusesAMissingCertificate_oneForOtherNames_andAnExpiredOne() {
+    WorkloadId id = WorkloadId.parse("agt-a-demo");
+    FleetState deployed = create(empty, asked("agt-a-demo", LocationPolicy.ANY, "eu-lon-1"));
+
+    assertThatThrownBy(() -> names.bindDomain(deployed, "a.example", id, null, null, Instant.now()))
+        .hasMessageContaining("needs a certificate");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "b.acme.example", id, null, CERT, Instant.now()))
+        .hasMessageStartingWith("certificate-name-mismatch");
+    assertThatThrownBy(() -> names.bindDomain(deployed, "a.example", id, null, CERT, Instant.now().plus(Duration.ofDays(2))))
+        .hasMessageStartingWith("certificate-expired");
+
+    FleetState bound = names.bindDomain(deployed, "a.example", id, null, CERT, Instant.now());
+    assertThat(bound.routing().customDomains().get("a.example").certificate()).isEqualTo(CERT);
+    dev.gantry.pki.ServingCertificate renewed = TestCertificates.forNames("a.example");
+    assertThat(names.setDomainCertificate(bound, "A.example", renewed, Instant.now()).routing().customDomains()
+        .get("a.example").certificate()).isEqualTo(renewed);
+    assertThatThrownBy(() -> names.setDomainCertificate(bound, "a.example", TestCertificates.forNames("c.example"),
+        Instant.now())).hasMessageStartingWith("certificate-name-mismatch");
+    assertThatThrownBy(() -> names.setDomainCertificate(bound, "z.example", CERT, Instant.now()))
+        .hasMessageContaining("not bound");
   }
 }

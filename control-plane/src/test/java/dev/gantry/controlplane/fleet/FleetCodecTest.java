@@ -53,8 +53,10 @@ class FleetCodecTest {
         Instant.ofEpochSecond(1_700_000_001), null, true));
     state = workspaces.addSigningKey(state, "acme", new SigningKey("s1", "{\"kty\":\"OKP\"}", "ed25519", Set.of("agt:invoke")));
     state = names.addAlias(state, WorkloadId.parse("agt-old-acme"), bot);
-    state = names.bindDomain(state, "bot.acme.example", bot, "eu-par-1");
-    state = names.bindDomain(state, "any.acme.example", bot, null);
+    state = names.bindDomain(state, "bot.acme.example", bot, "eu-par-1",
+        dev.gantry.controlplane.TestCertificates.forNames("bot.acme.example"), Instant.now());
+    state = names.bindDomain(state, "any.acme.example", bot, null,
+        dev.gantry.controlplane.TestCertificates.forNames("*.acme.example"), Instant.now());
     return state.withVersion(42);
   }
 
@@ -65,7 +67,8 @@ class FleetCodecTest {
     List<Entity> entities = List.copyOf(FleetEntities.all(state).values());
 
     assertThat(entities).extracting(e -> e.getKindCase().name())
-        .as("every kind is exercised").contains("WORKSPACE", "WORKLOAD", "REPLICA", "API_KEY", "SIGNING_KEY", "ALIAS", "CUSTOM_DOMAIN");
+        .as("every kind is exercised").contains("WORKSPACE", "WORKLOAD", "REPLICA", "API_KEY", "SIGNING_KEY", "ALIAS", "CUSTOM_DOMAIN",
+            "DOMAIN_CERTIFICATE");
     assertThat(FleetEntities.state(42, entities)).isEqualTo(state);
   }
 
@@ -82,7 +85,8 @@ class FleetCodecTest {
     acme.signingKeys().forEach(k -> assertThat(FleetCodec.signingKey(FleetCodec.signingKey("acme", k))).isEqualTo(k));
     state.replicas().forEach(r -> assertThat(FleetCodec.replica(FleetCodec.replica(r))).isEqualTo(r));
     for (Routing.CustomDomain d : state.routing().customDomains().values()) {
-      assertThat(FleetCodec.domain(FleetCodec.domain(d))).isEqualTo(d);
+      assertThat(FleetCodec.domain(FleetCodec.domain(d)).withCertificate(FleetCodec.certificate(FleetCodec.certificate(d))))
+          .isEqualTo(d);
     }
     assertThat(FleetCodec.policy(FleetCodec.policy(acme.policy()))).isEqualTo(acme.policy());
   }
@@ -105,7 +109,8 @@ class FleetCodecTest {
         .containsExactly("Key[kind=api_key, id=k1]");
     assertThat(diff.removed()).extracting(FleetEntities.Key::toString).containsExactlyInAnyOrder(
         "Key[kind=alias, id=agt-old-acme]", "Key[kind=custom_domain, id=any.acme.example]",
-        "Key[kind=custom_domain, id=bot.acme.example]", "Key[kind=replica, id=agt-bot-acme/eu-par-1/10.0.0.7:8080]",
+        "Key[kind=custom_domain, id=bot.acme.example]", "Key[kind=domain_certificate, id=any.acme.example]",
+        "Key[kind=domain_certificate, id=bot.acme.example]", "Key[kind=replica, id=agt-bot-acme/eu-par-1/10.0.0.7:8080]",
         "Key[kind=workload, id=agt-bot-acme]");
     assertThat(FleetEntities.diff(after, after).isEmpty()).isTrue();
   }
