@@ -36,8 +36,7 @@ final class NameCommands {
     try {
       return java.nio.file.Files.readString(file);
     } catch (java.io.IOException e) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Object()),
-          "cannot read the " + what + " " + file + " (" + e.getMessage() + ")");
+      throw new IllegalArgumentException("cannot read the " + what + " " + file + " (" + e.getMessage() + ")");
     }
   }
 

@@ -64,7 +64,8 @@ final class PkiCommand {
   }
 
   @Command(name = "renew", mixinStandardHelpOptions = true,
-      description = "Issue new certificates now (same identities) for every part: they are picked up without restarts.")
+      description = "Issue new certificates now (same identities) for every part, and the gateways' HTTPS certificate"
+          + " (same names): they are picked up without restarts.")
   static final class Renew implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -75,6 +76,19 @@ final class PkiCommand {
     public Integer call() throws IOException {
       Path dir = forEachPart(spec, regions, (pki, part) -> pki.renew(part, PkiDirectory.LEAF_LIFETIME));
       spec.commandLine().getOut().println("renewed " + parts(regions).size() + " certificates in " + dir);
+      // The edge certificate the control plane issued (./gantry up): renewed for the same names.
+      Path edge = dir.resolve("edge").resolve("local");
+      if (java.nio.file.Files.exists(edge.resolve("cert.pem"))) {
+        try {
+          var current = dev.gantry.pki.ServingCertificate.read(
+              java.nio.file.Files.readString(edge.resolve("cert.pem")), java.nio.file.Files.readString(edge.resolve("key.pem")));
+          PkiDirectory.open(dir).renewServing(edge, current.dnsNames());
+          spec.commandLine().getOut().println("renewed the HTTPS certificate " + edge + " for " + current.dnsNames());
+        } catch (dev.gantry.pki.ServingCertificate.Refused e) {
+          spec.commandLine().getErr().println("not renewing " + edge + ": " + e.getMessage()
+              + " (the control plane issues a new one when it starts)");
+        }
+      }
       return 0;
     }
   }

@@ -122,17 +122,28 @@ class CliIT {
   }
 
   @Test
-  void customDomainAlreadyBound_isRefused_andWritesNothing() {
-    Run bound = gantry("domain", "bind", "agents.cli.test", "--workload", "agt-echo-demo");
+  void customDomainAlreadyBound_isRefused_andWritesNothing() throws Exception {
+    java.nio.file.Path files = java.nio.file.Files.createTempDirectory(stack.workDir, "domain");
+    dev.gantry.pki.LocalCa.create("cli test CA", java.time.Duration.ofDays(1))
+        .issueServing(List.of("agents.cli.test"), java.time.Duration.ofDays(1)).write(files);
+    String cert = files.resolve("cert.pem").toString();
+    String key = files.resolve("key.pem").toString();
+    Run bound = gantry("domain", "bind", "agents.cli.test", "--workload", "agt-echo-demo", "--cert", cert, "--key", key);
     assertThat(bound.exit()).as(bound.err()).isZero();
     long before = version();
 
-    Run again = gantry("domain", "bind", "agents.cli.test", "--workload", "agt-private-demo");
+    Run again = gantry("domain", "bind", "agents.cli.test", "--workload", "agt-private-demo", "--cert", cert, "--key", key);
 
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.err()).startsWith("gantry domain bind: already-exists: domain 'agents.cli.test' is already bound to 'agt-echo-demo'");
     assertThat(version()).isEqualTo(before);
-    assertThat(gantry("domain", "list").out()).contains("agents.cli.test").contains("agt-echo-demo");
+    assertThat(gantry("domain", "list").out()).contains("agents.cli.test").contains("agt-echo-demo")
+        .doesNotContain("PRIVATE KEY");
+    Run renewed = gantry("domain", "certificate", "agents.cli.test", "--cert", cert, "--key", key);
+    assertThat(renewed.exit()).as(renewed.err()).isZero();
+    Run missing = gantry("domain", "certificate", "agents.cli.test", "--cert", cert, "--key", files.resolve("none.pem").toString());
+    assertThat(missing.exit()).isNotZero();
+    assertThat(missing.err()).contains("cannot read the key");
   }
 
   @Test

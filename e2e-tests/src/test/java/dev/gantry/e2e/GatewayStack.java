@@ -52,6 +52,9 @@ final class GatewayStack implements AutoCloseable {
   static final String REGION = "eu-lon-1";
 
   final int gatewayPort = FreePorts.next();
+  final int httpsPort = FreePorts.next();
+  /** Whether the plaintext port redirects to HTTPS (production) or serves (the local stack). */
+  final boolean redirectPlaintext;
   final int authzPort = FreePorts.next();
   final int controlPlanePort = FreePorts.next();
   private final EventLoopGroup echoLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -67,6 +70,11 @@ final class GatewayStack implements AutoCloseable {
   final TestPki pki;
 
   GatewayStack() throws Exception {
+    this(false);
+  }
+
+  GatewayStack(boolean redirectPlaintext) throws Exception {
+    this.redirectPlaintext = redirectPlaintext;
     workDir = Files.createDirectories(Path.of("target", "e2e", "stack-" + gatewayPort));
     pki = TestPki.in(workDir);
     jwks = new TestJwks();
@@ -117,7 +125,7 @@ final class GatewayStack implements AutoCloseable {
         """.formatted(TestJwks.ISSUER_BASE, jwks.uri(), echo.port(), grpcEcho.getPort());
     return ControlPlane.start(new ControlPlane.Config(
         new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology), null,
-        pki.controlPlane()));
+        pki.controlPlane(), new ControlPlane.Edge(edgeDir(), pki.pki)));
   }
 
   AuthzServer startAuthz() throws Exception {
@@ -130,21 +138,46 @@ final class GatewayStack implements AutoCloseable {
         pki.authz(REGION)));
   }
 
+  /** The catalog's certificates: the local CA issues them into {@code local/} (as in ./gantry up). */
+  Path edgeDir() {
+    return workDir.resolve("edge");
+  }
+
+  /** The public plaintext port, as a client reaches it. */
+  PublicPort plaintext() {
+    return new PublicPort("plaintext", gatewayPort, null);
+  }
+
+  /** The public HTTPS port, as a client trusting the stack's CA reaches it. */
+  PublicPort https() {
+    return new PublicPort("https", httpsPort, pki.ca());
+  }
+
+  /** {@link #plaintext()} or {@link #https()} by name: for tests run over both. */
+  PublicPort port(String name) {
+    return switch (name) {
+      case "plaintext" -> plaintext();
+      case "https" -> https();
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
   private String regionsYaml() {
     return """
         base_domains: [run.localhost]
+        plaintext: %s
         regions:
           - {id: eu-lon-1, country: GB, continent: EU, coordinates: [51.51, -0.13],
-             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d, authz: "unix:%s"}
+             gateway: 127.0.0.1:%d, https: 127.0.0.1:%d, internal: 127.0.0.1:%d, authz: "unix:%s"}
           - {id: eu-par-1, country: FR, continent: EU, coordinates: [48.86, 2.35],
-             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d}
+             gateway: 127.0.0.1:%d, https: 127.0.0.1:%d, internal: 127.0.0.1:%d}
           - {id: us-pdx-1, country: US, continent: NA, coordinates: [45.52, -122.68],
-             gateway: 127.0.0.1:%d, internal: 127.0.0.1:%d}
+             gateway: 127.0.0.1:%d, https: 127.0.0.1:%d, internal: 127.0.0.1:%d}
         groups:
           eu: {continents: [EU]}
           us: {countries: [US]}
-        """.formatted(gatewayPort, FreePorts.next(), pki.authzSocket(REGION),
-            FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next());
+        """.formatted(redirectPlaintext ? "redirect" : "serve", gatewayPort, httpsPort, FreePorts.next(), pki.authzSocket(REGION),
+            FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next());
   }
 
   /** Swaps in another Envoy for this stack's gateway (the old one must be closed). */
@@ -201,9 +234,13 @@ final class GatewayStack implements AutoCloseable {
         fail("Envoy exited:\n" + envoy.log());
       }
       try {
-        RawHttp.Response response = get(host("agt-echo-demo." + REGION), "/ready");
-        if (response.status() == 200) {
-          return;
+        RawHttp.Response response = redirectPlaintext ? null : get(host("agt-echo-demo." + REGION), "/ready");
+        if (response == null || response.status() == 200) {
+          response = RawHttp.get(pki.edgeClient().getSocketFactory(), httpsPort,
+              "agt-echo-demo." + REGION + ".run.localhost:" + httpsPort, "/ready", List.of());
+          if (response.status() == 200) {
+            return;
+          }
         }
         last = response.status() + " " + response.body();
       } catch (java.io.IOException e) {

@@ -42,12 +42,35 @@ final class Http2WebSocket implements AutoCloseable {
   private final Http2StreamChannel stream;
 
   Http2WebSocket(int gatewayPort, String host, String path) throws Exception {
+    this(new PublicPort("plaintext", gatewayPort, null), host, path);
+  }
+
+  /**
+   * A session to {@code host} (a bare hostname) over {@code port}; over HTTPS, TLS with SNI,
+   * the host verified and ALPN h2.
+   */
+  static Http2WebSocket open(PublicPort port, String host, String path) throws Exception {
+    return new Http2WebSocket(port, host + ":" + port.port(), path);
+  }
+
+  private Http2WebSocket(PublicPort port, String authority, String path) throws Exception {
+    String host = authority.substring(0, authority.lastIndexOf(':'));
     connection = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (port.https()) {
+              javax.net.ssl.SSLEngine engine = port.tls().createSSLEngine(host, port.port());
+              engine.setUseClientMode(true);
+              javax.net.ssl.SSLParameters parameters = engine.getSSLParameters();
+              parameters.setEndpointIdentificationAlgorithm("HTTPS");
+              parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(host)));
+              parameters.setApplicationProtocols(new String[] {"h2"});
+              engine.setSSLParameters(parameters);
+              ch.pipeline().addLast(new io.netty.handler.ssl.SslHandler(engine));
+            }
             ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
                 new Http2MultiplexHandler(new SimpleChannelInboundHandler<Object>() {
                   @Override
@@ -55,10 +78,10 @@ final class Http2WebSocket implements AutoCloseable {
                 }));
           }
         })
-        .connect("127.0.0.1", gatewayPort).sync().channel();
+        .connect("127.0.0.1", port.port()).sync().channel();
     stream = new Http2StreamChannelBootstrap(connection).handler(new Reader()).open().sync().getNow();
     Http2Headers headers = new DefaultHttp2Headers()
-        .method("CONNECT").scheme("http").path(path).authority(host);
+        .method("CONNECT").scheme(port.https() ? "https" : "http").path(path).authority(authority);
     headers.set(Http2Headers.PseudoHeaderName.PROTOCOL.value(), "websocket");
     headers.set("sec-websocket-version", "13");
     stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).sync();

@@ -17,6 +17,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Long-lived agent traffic through the real Envoy: calls that wait past Envoy's defaults, and
@@ -73,16 +75,18 @@ class LongLivedIT {
     assertThat(tooShort).isEmpty();
   }
 
-  @Test
-  void sseWebSocketAndGrpcStreams_surviveTwentyConfigPushes() throws Exception {
+  @ParameterizedTest(name = "over {0}")
+  @ValueSource(strings = {"plaintext", "https"})
+  void sseWebSocketAndGrpcStreams_surviveTwentyConfigPushes(String transport) throws Exception {
+    PublicPort port = stack.port(transport);
     long cdsBefore = stack.envoyStat("cluster_manager.cds.update_success");
     long authzVersionBefore = stack.authz.snapshots().current().version();
 
     // 600 events over 60 s.
     CompletableFuture<List<Integer>> sse =
-        StreamClients.sse(stack.gatewayPort, stack.host("agt-echo-demo.eu-lon-1"), "/sse?n=600&interval_ms=100");
-    StreamClients.EchoSocket socket = StreamClients.EchoSocket.open(stack.gatewayPort, stack.host("agt-echo-demo.eu-lon-1"));
-    ManagedChannel channel = StreamClients.grpcChannel(stack.gatewayPort, stack.host("agt-grpc-echo-demo.eu-lon-1"));
+        StreamClients.sse(port, "agt-echo-demo.eu-lon-1.run.localhost", "/sse?n=600&interval_ms=100");
+    StreamClients.EchoSocket socket = StreamClients.EchoSocket.open(port, "agt-echo-demo.eu-lon-1.run.localhost");
+    ManagedChannel channel = StreamClients.grpcChannel(port, "agt-grpc-echo-demo.eu-lon-1.run.localhost");
     StreamClients.Chat chat = new StreamClients.Chat(channel);
 
     int messages = 0;
@@ -113,10 +117,11 @@ class LongLivedIT {
     assertThat(stack.authz.snapshots().current().version() - authzVersionBefore).isEqualTo(20);
   }
 
-  @Test
-  void webSocketOverHttp2ExtendedConnect_reachesEcho_andSurvivesPushes() throws Exception {
+  @ParameterizedTest(name = "over {0}")
+  @ValueSource(strings = {"plaintext", "https"})
+  void webSocketOverHttp2ExtendedConnect_reachesEcho_andSurvivesPushes(String transport) throws Exception {
     try (Http2WebSocket socket =
-        new Http2WebSocket(stack.gatewayPort, stack.host("agt-echo-demo.eu-lon-1"), "/ws")) {
+        Http2WebSocket.open(stack.port(transport), "agt-echo-demo.eu-lon-1.run.localhost", "/ws")) {
       String status = socket.status.get(10, TimeUnit.SECONDS);
       TimeUnit.MILLISECONDS.sleep(200);
       assertThat(status).as("CONNECT answered %s", socket.received).isEqualTo("200");
@@ -132,14 +137,16 @@ class LongLivedIT {
     }
   }
 
-  @Test
-  void twoThousandConcurrentStreams_configChanges_zeroResets() throws Exception {
+  @ParameterizedTest(name = "over {0}")
+  @ValueSource(strings = {"plaintext", "https"})
+  void twoThousandConcurrentStreams_configChanges_zeroResets(String transport) throws Exception {
     int streams = 2000;
     int rounds = 10;
     List<ManagedChannel> channels = new ArrayList<>();
     for (int c = 0; c < 8; c++) {
-      channels.add(StreamClients.grpcChannel(stack.gatewayPort, stack.host("agt-grpc-echo-demo.eu-lon-1")));
+      channels.add(StreamClients.grpcChannel(stack.port(transport), "agt-grpc-echo-demo.eu-lon-1.run.localhost"));
     }
+    // Both public listeners share the connection manager and its stat prefix ("gateway").
     long resetsBefore = stack.envoyStat("http.gateway.downstream_rq_rx_reset")
         + stack.envoyStat("http.gateway.downstream_rq_tx_reset");
     // Opened at 1,000 a second: this JVM also runs the authz-service, the echo and every

@@ -109,7 +109,7 @@ class NamesIT {
   void customDomain_reachesItsWorkload_andIsBoundOnce() throws Exception {
     var names = NameServiceGrpc.newBlockingStub(admin);
     long before = names.listNames(ListNamesRequest.getDefaultInstance()).getVersion();
-    names.bindDomain(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("Agents.Acme.Test").setWorkload("agt-echo-demo").setLocation("eu-lon-1")).build());
+    names.bindDomain(withCertificate(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("Agents.Acme.Test").setWorkload("agt-echo-demo").setLocation("eu-lon-1"))));
 
     RawHttp.Response response = awaitStatus("agents.acme.test:" + stack.gatewayPort, "/hello", 200);
     assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -119,13 +119,13 @@ class NamesIT {
 
     long bound = names.listNames(ListNamesRequest.getDefaultInstance()).getVersion();
     assertThat(bound).isEqualTo(before + 1);
-    assertThatThrownBy(() -> names.bindDomain(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("agents.acme.test").setWorkload("agt-private-demo")).build()))
+    assertThatThrownBy(() -> names.bindDomain(withCertificate(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("agents.acme.test").setWorkload("agt-private-demo")))))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS))
         .hasMessageContaining("already bound to 'agt-echo-demo'");
-    assertThatThrownBy(() -> names.bindDomain(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("x.run.localhost").setWorkload("agt-echo-demo")).build()))
+    assertThatThrownBy(() -> names.bindDomain(withCertificate(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("x.run.localhost").setWorkload("agt-echo-demo")))))
         .hasMessageContaining("under the base domain run.localhost");
-    assertThatThrownBy(() -> names.bindDomain(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("far.acme.test").setWorkload("agt-echo-demo").setLocation("us-pdx-1")).build()))
+    assertThatThrownBy(() -> names.bindDomain(withCertificate(BindDomainRequest.newBuilder().setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder().setDomain("far.acme.test").setWorkload("agt-echo-demo").setLocation("us-pdx-1")))))
         .hasMessageContaining("not deployed and allowed anywhere in 'us-pdx-1'");
     assertThat(names.listNames(ListNamesRequest.getDefaultInstance()).getVersion()).as("refusals write nothing").isEqualTo(bound);
 
@@ -133,4 +133,13 @@ class NamesIT {
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(json(unknown).get("reason").getAsString()).isEqualTo("unknown-domain");
   }
+
+  /** Every bind carries a certificate: one for all the names these tests bind, from a CA of their own. */
+  private static BindDomainRequest withCertificate(BindDomainRequest.Builder request) {
+    return request.setCertificateChainPem(CERTIFICATE.chainPem()).setPrivateKeyPem(CERTIFICATE.keyPem()).build();
+  }
+
+  private static final dev.gantry.pki.ServingCertificate CERTIFICATE =
+      dev.gantry.pki.LocalCa.create("names test CA", java.time.Duration.ofDays(1))
+          .issueServing(java.util.List.of("*.acme.test", "x.run.localhost"), java.time.Duration.ofDays(1));
 }

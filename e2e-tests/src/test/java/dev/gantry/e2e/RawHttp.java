@@ -68,6 +68,62 @@ final class RawHttp {
     }
   }
 
+  /** What one TLS exchange saw: the certificate the gateway presented, and the answer. */
+  record TlsExchange(java.security.cert.X509Certificate presented, Response response) {}
+
+  /**
+   * A new TLS connection to {@code 127.0.0.1:port} asking for {@code serverName} by SNI, set here
+   * explicitly, with a full handshake (a fresh context: no session to resume); with {@code ca},
+   * the certificate must chain to it and name {@code serverName} (as a browser checks), else the
+   * handshake fails; with null, any certificate is taken. Then {@code GET path} with that host.
+   */
+  static TlsExchange getTls(java.security.cert.X509Certificate ca, int port, String serverName, String path)
+      throws IOException {
+    javax.net.ssl.SSLContext trust = ca == null ? trustingAnything() : PublicPort.trusting(ca);
+    boolean verify = ca != null;
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trust.getSocketFactory().createSocket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      socket.setSoTimeout(30_000);
+      javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+      parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(serverName)));
+      parameters.setApplicationProtocols(new String[] {"http/1.1"});
+      if (verify) {
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      }
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      java.security.cert.X509Certificate presented =
+          (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + serverName + ":" + port + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return new TlsExchange(presented, parse(socket.getInputStream().readAllBytes()));
+    }
+  }
+
+  /** A TLS context that accepts any certificate: to see what a gateway presents where a client would refuse it. */
+  private static javax.net.ssl.SSLContext trustingAnything() {
+    try {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+          return new java.security.cert.X509Certificate[0];
+        }
+      }}, null);
+      return context;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Response get(int port, String host, String path) throws IOException {
     return get(port, host, path, List.of());
   }

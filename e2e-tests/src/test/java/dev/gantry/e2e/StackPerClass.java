@@ -14,20 +14,27 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class StackPerClass implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
   private final boolean perTest;
+  private final boolean redirectPlaintext;
   private GatewayStack stack;
 
-  private StackPerClass(boolean perTest) {
+  private StackPerClass(boolean perTest, boolean redirectPlaintext) {
     this.perTest = perTest;
+    this.redirectPlaintext = redirectPlaintext;
   }
 
   /** One stack shared by the class's tests. */
   static StackPerClass perClass() {
-    return new StackPerClass(false);
+    return new StackPerClass(false, false);
   }
 
   /** A fresh stack for every test. */
   static StackPerClass perTest() {
-    return new StackPerClass(true);
+    return new StackPerClass(true, false);
+  }
+
+  /** One stack shared by the class's tests, its plaintext port redirecting to HTTPS (as in production). */
+  static StackPerClass redirectingPlaintext() {
+    return new StackPerClass(false, true);
   }
 
   /** The running stack. */
@@ -38,14 +45,14 @@ final class StackPerClass implements BeforeAllCallback, AfterAllCallback, Before
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     if (!perTest) {
-      stack = new GatewayStack();
+      stack = new GatewayStack(redirectPlaintext);
     }
   }
 
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
     if (perTest) {
-      stack = new GatewayStack();
+      stack = new GatewayStack(redirectPlaintext);
     }
   }
 

@@ -40,6 +40,50 @@ final class StreamClients {
         });
   }
 
+  /** An HTTP client for {@code port}: HTTP/1.1 or HTTP/2 (by ALPN over TLS), trusting what a user's client trusts. */
+  static HttpClient http(PublicPort port, HttpClient.Version version) {
+    HttpClient.Builder builder = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5));
+    if (port.https()) {
+      builder.sslContext(port.tls());
+    }
+    return builder.build();
+  }
+
+  /**
+   * Reads a server-sent event stream at {@code host} (a bare hostname, resolved to loopback) to
+   * its end and returns the event ids in arrival order.
+   */
+  static CompletableFuture<List<Integer>> sse(PublicPort port, String host, String path) {
+    HttpRequest request = HttpRequest.newBuilder(port.uri(host, path)).build();
+    return http(port, HttpClient.Version.HTTP_1_1).sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+        .thenApply(response -> {
+          if (response.statusCode() != 200) {
+            throw new IllegalStateException("SSE answered " + response.statusCode());
+          }
+          try (Stream<String> lines = response.body()) {
+            return lines.filter(l -> l.startsWith("id: ")).map(l -> Integer.parseInt(l.substring(4))).toList();
+          }
+        });
+  }
+
+  /** A gRPC channel to {@code host} at the gateway: TLS with SNI and the host checked when {@code port} is HTTPS. */
+  static ManagedChannel grpcChannel(PublicPort port, String host) {
+    if (!port.https()) {
+      return grpcChannel(port.port(), host + ":" + port.port());
+    }
+    try {
+      return NettyChannelBuilder.forAddress("127.0.0.1", port.port())
+          .overrideAuthority(host + ":" + port.port())
+          .sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
+              .trustManager(port.ca())
+              .build())
+          .keepAliveTime(30, TimeUnit.SECONDS)
+          .build();
+    } catch (javax.net.ssl.SSLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A WebSocket session on the echo's {@code /ws}; collects every text message it receives. */
   static final class EchoSocket implements WebSocket.Listener {
     final List<String> received = new CopyOnWriteArrayList<>();
@@ -53,6 +97,16 @@ final class StreamClients {
           .header("Host", host)
           .connectTimeout(Duration.ofSeconds(5))
           .buildAsync(URI.create("ws://127.0.0.1:" + gatewayPort + "/ws"), listener)
+          .get(10, TimeUnit.SECONDS);
+      return listener;
+    }
+
+    /** A session to {@code host} (bare hostname) over {@code port}: ws:// or wss:// with the host verified. */
+    static EchoSocket open(PublicPort port, String host) throws Exception {
+      EchoSocket listener = new EchoSocket();
+      listener.socket = http(port, HttpClient.Version.HTTP_1_1).newWebSocketBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .buildAsync(port.webSocketUri(host, "/ws"), listener)
           .get(10, TimeUnit.SECONDS);
       return listener;
     }

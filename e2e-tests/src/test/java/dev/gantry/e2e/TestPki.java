@@ -133,10 +133,32 @@ final class TestPki {
   }
 
   /**
+   * What an HTTPS user of the local stack trusts: this PKI's CA (as {@code curl --cacert
+   * .gantry/pki/ca.pem}), no client certificate, host names checked by the client.
+   */
+  javax.net.ssl.SSLContext edgeClient() {
+    return context(null);
+  }
+
+  /** This PKI's CA certificate. */
+  java.security.cert.X509Certificate ca() {
+    try (var in = Files.newInputStream(pki.dir().resolve(TlsFiles.CA))) {
+      return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(in);
+    } catch (java.security.GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * A TLS client for raw sockets: presenting {@code identity}'s certificate (none when null) and
    * trusting this PKI's CA, checking no host name (as a peer gateway checks the URI SAN instead).
    */
   javax.net.ssl.SSLSocketFactory tlsClient(Identity identity) {
+    return context(identity).getSocketFactory();
+  }
+
+  private javax.net.ssl.SSLContext context(Identity identity) {
     try {
       java.security.cert.CertificateFactory x509 = java.security.cert.CertificateFactory.getInstance("X.509");
       java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
@@ -167,7 +189,7 @@ final class TestPki {
       }
       javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
       context.init(keyManagers, trustManagers.getTrustManagers(), null);
-      return context.getSocketFactory();
+      return context;
     } catch (java.security.GeneralSecurityException | IOException e) {
       throw new IllegalStateException(e);
     }

@@ -90,6 +90,13 @@ public final class PkiDirectory {
     return true;
   }
 
+  /** Issues a new serving certificate for {@code dnsNames} into {@code dir} now (a renewal: a new key too). */
+  public ServingCertificate renewServing(Path dir, java.util.List<String> dnsNames) throws IOException {
+    ServingCertificate renewed = ca.issueServing(dnsNames, LEAF_LIFETIME);
+    renewed.write(dir);
+    return renewed;
+  }
+
   private static boolean renewDue(Path cert) throws IOException {
     try (var in = Files.newInputStream(cert)) {
       X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
