@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * The catalog's certificates from a directory an operator (or a certificate agent such as
  * cert-manager, or {@link LocalEdgeIssuer}) keeps: one subdirectory per certificate, holding
  * {@code cert.pem} (the chain, leaf first) and {@code key.pem}, the subdirectory's name being the
- * certificate's. Looked at every few seconds; a changed pair is read and checked, and a pair
+ * certificate's. Looked at every few seconds (the files' content, hashed); a changed pair is read and checked, and a pair
  * that fails (half-written, expired, the key of another certificate) never replaces the one
  * served: that one stays until a good pair arrives. Not thread-safe: {@link #scan} runs on one
  * thread at a time (a single scheduled task).
@@ -101,7 +101,16 @@ public final class EdgeCertificateDirectory {
     }
   }
 
+  /**
+   * What a file holds, as a hash: its content, not its time stamp, so that a replacement within
+   * the same millisecond (a key, then its certificate) is never missed. The files are small.
+   */
   private static String stamp(Path file) throws IOException {
-    return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file) + ";";
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))) + ";";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 }

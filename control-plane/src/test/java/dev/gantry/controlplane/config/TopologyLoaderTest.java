@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gantry.controlplane.TestTopologies;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.routing.HostPort;
+import dev.gantry.controlplane.model.GatewaySite;
 import org.junit.jupiter.api.Test;
 
 class TopologyLoaderTest {
@@ -116,6 +117,31 @@ class TopologyLoaderTest {
     assertThatThrownBy(() -> TopologyLoader.load(ONE_REGION.replace("127.0.0.1:10000", "nowhere"), "f.yaml"))
         .hasMessageContaining("regions[0] (eu-lon-1).gateway")
         .hasMessageContaining("expected: host:port");
+  }
+
+  @Test
+  void load_https_redirectsPlaintextByDefault_servesWhenAsked_andNeedsAPublicListener() throws Exception {
+    String https = ONE_REGION.replace("gateway: 127.0.0.1:10000", "gateway: 127.0.0.1:10000, https: 127.0.0.1:10443");
+    GatewaySite site = TopologyLoader.load(https, "f.yaml").sites().get("eu-lon-1");
+    assertThat(site.https()).isEqualTo(new HostPort("127.0.0.1", 10443));
+    assertThat(site.plaintext()).isEqualTo(GatewaySite.Plaintext.REDIRECT);
+    assertThat(TopologyLoader.load("plaintext: serve\n" + https, "f.yaml").sites().get("eu-lon-1").plaintext())
+        .isEqualTo(GatewaySite.Plaintext.SERVE);
+    assertThat(TopologyLoader.load(ONE_REGION, "f.yaml").sites().get("eu-lon-1").plaintext())
+        .as("no https: plaintext serves").isEqualTo(GatewaySite.Plaintext.SERVE);
+    GatewaySite httpsOnly = TopologyLoader.load(ONE_REGION.replace("gateway: 127.0.0.1:10000", "https: 127.0.0.1:10443"), "f.yaml")
+        .sites().get("eu-lon-1");
+    assertThat(httpsOnly.gateway()).isNull();
+    assertThat(httpsOnly.listeners()).containsOnlyKeys("https", "internal");
+
+    assertThatThrownBy(() -> TopologyLoader.load("plaintext: redirect\n" + ONE_REGION, "f.yaml"))
+        .hasMessageContaining("no https listener to redirect plaintext to");
+    assertThatThrownBy(() -> TopologyLoader.load("plaintext: sometimes\n" + https, "f.yaml"))
+        .hasMessageContaining("plaintext: 'sometimes'").hasMessageContaining("serve or redirect");
+    assertThatThrownBy(() -> TopologyLoader.load(ONE_REGION.replace("gateway: 127.0.0.1:10000, ", ""), "f.yaml"))
+        .hasMessageContaining("no public listener");
+    assertThatThrownBy(() -> TopologyLoader.load(https.replace("10443", "11000"), "f.yaml"))
+        .hasMessageContaining("every gateway listener needs its own");
   }
 
   @Test
