@@ -146,6 +146,9 @@ class HttpsIT {
     String audited = AuditServiceGrpc.newBlockingStub(stack.admin()).listAudit(ListAuditRequest.newBuilder().setLimit(50).build())
         .toString();
     assertThat(audited).contains("BindDomain").contains("[redacted]").doesNotContain("PRIVATE KEY");
+    // Envoy holds the keys (over SDS) but its admin endpoint redacts them.
+    String dump = stack.envoy.admin("/config_dump?include_eds=false");
+    assertThat(dump).contains("edge-domain-kept.acme.test").contains("BEGIN CERTIFICATE").doesNotContain("PRIVATE KEY");
     names.unbindDomain(UnbindDomainRequest.newBuilder().setDomain("kept.acme.test").build());
   }
 
