@@ -153,6 +153,41 @@ class HttpsIT {
   }
 
   @Test
+  void aWorkspaceAdmin_renewsItsOwnDomainsCertificate_andNeitherSeesNorTouchesAnothers() throws Exception {
+    var operatorNames = NameServiceGrpc.newBlockingStub(stack.admin());
+    operatorNames.bindDomain(bind("demo.acme.test", ACME_CA.issueServing(List.of("demo.acme.test"), Duration.ofDays(1))));
+    ManagedChannel demoAdmin = stack.pki.admin(stack.controlPlanePort, dev.gantry.pki.Identity.workspaceAdmin("demo", "ops"));
+    ManagedChannel otherAdmin = stack.pki.admin(stack.controlPlanePort, dev.gantry.pki.Identity.workspaceAdmin("other", "ops"));
+    try {
+      ServingCertificate renewal = ACME_CA.issueServing(List.of("demo.acme.test"), Duration.ofDays(2));
+      var request = dev.gantry.proto.admin.v1.SetDomainCertificateRequest.newBuilder().setDomain("demo.acme.test")
+          .setCertificateChainPem(renewal.chainPem()).setPrivateKeyPem(renewal.keyPem()).build();
+
+      assertThatThrownBy(() -> NameServiceGrpc.newBlockingStub(otherAdmin).setDomainCertificate(request))
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED));
+      assertThat(NameServiceGrpc.newBlockingStub(otherAdmin).listNames(ListNamesRequest.getDefaultInstance()).getCertificatesList())
+          .as("another workspace's certificates are not shown").isEmpty();
+
+      var answer = NameServiceGrpc.newBlockingStub(demoAdmin).setDomainCertificate(request);
+      assertThat(answer.getCertificatesList()).extracting(c -> c.getName()).containsExactly("demo.acme.test");
+      assertThat(answer.getCertificates(0).getNotAfterEpochSeconds()).isEqualTo(renewal.notAfter().getEpochSecond());
+      assertThat(await(() -> RawHttp.getTls(ACME_CA.certificate(), stack.httpsPort, "demo.acme.test", "/")).presented())
+          .isNotNull();
+      for (int i = 0; i < 100 && !RawHttp.getTls(ACME_CA.certificate(), stack.httpsPort, "demo.acme.test", "/").presented()
+          .equals(certificate(renewal)); i++) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      assertThat(RawHttp.getTls(ACME_CA.certificate(), stack.httpsPort, "demo.acme.test", "/").presented())
+          .as("the renewal is served").isEqualTo(certificate(renewal));
+    } finally {
+      demoAdmin.shutdownNow();
+      otherAdmin.shutdownNow();
+      operatorNames.unbindDomain(UnbindDomainRequest.newBuilder().setDomain("demo.acme.test").build());
+    }
+  }
+
+  @Test
   void renewedCatalogCertificate_reachesEnvoy_underLoad_withoutAFailedRequestOrADroppedStream() throws Exception {
     PublicPort https = stack.https();
     X509Certificate trust = https.ca();

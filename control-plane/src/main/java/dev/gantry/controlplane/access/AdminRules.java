@@ -34,11 +34,13 @@ import dev.gantry.proto.admin.v1.RevokeApiKeyRequest;
 import dev.gantry.proto.admin.v1.SetLocationPolicyRequest;
 import dev.gantry.proto.admin.v1.SigningKeyServiceGrpc;
 import dev.gantry.proto.admin.v1.StatusServiceGrpc;
+import dev.gantry.proto.admin.v1.SetDomainCertificateRequest;
 import dev.gantry.proto.admin.v1.UnbindDomainRequest;
 import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
 import dev.gantry.proto.admin.v1.WorkspaceServiceGrpc;
 import dev.gantry.routing.WorkloadId;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -135,17 +137,19 @@ public final class AdminRules {
     rule(NameServiceGrpc.getDeleteAliasMethod().getFullMethodName(), (w, r, s) -> own(w, ((DeleteAliasRequest) r).getAlias(), r));
     rule(NameServiceGrpc.getBindDomainMethod().getFullMethodName(),
         (w, r, s) -> own(w, ((BindDomainRequest) r).getDomain().getWorkload(), r));
-    rule(NameServiceGrpc.getUnbindDomainMethod().getFullMethodName(), (w, r, s) -> {
-      String domain = ((UnbindDomainRequest) r).getDomain().toLowerCase(java.util.Locale.ROOT);
-      Routing.CustomDomain bound = s.routing().customDomains().get(domain);
-      return bound != null && bound.workload().workspace().equals(w) ? allow(r)
-          : new Verdict.Deny("domain '" + domain + "' is not bound to a workload of workspace '" + w + "'");
-    });
+    rule(NameServiceGrpc.getUnbindDomainMethod().getFullMethodName(),
+        (w, r, s) -> boundInWorkspace(w, ((UnbindDomainRequest) r).getDomain(), s, r));
+    rule(NameServiceGrpc.getSetDomainCertificateMethod().getFullMethodName(),
+        (w, r, s) -> boundInWorkspace(w, ((SetDomainCertificateRequest) r).getDomain(), s, r));
     rule(NameServiceGrpc.getListNamesMethod().getFullMethodName(), (w, r, s) -> new Verdict.Allow(r, answer -> {
       Names names = (Names) answer;
-      return names.toBuilder().clearAliases().clearDomains()
+      List<dev.gantry.proto.fleet.v1.CustomDomain> domains =
+          names.getDomainsList().stream().filter(d -> inWorkspace(w, d.getWorkload())).toList();
+      Set<String> own = domains.stream().map(dev.gantry.proto.fleet.v1.CustomDomain::getDomain).collect(java.util.stream.Collectors.toSet());
+      return names.toBuilder().clearAliases().clearDomains().clearCertificates()
           .addAllAliases(names.getAliasesList().stream().filter(a -> inWorkspace(w, a.getWorkload())).toList())
-          .addAllDomains(names.getDomainsList().stream().filter(d -> inWorkspace(w, d.getWorkload())).toList())
+          .addAllDomains(domains)
+          .addAllCertificates(names.getCertificatesList().stream().filter(c -> own.contains(c.getName())).toList())
           .build();
     }));
     rule(PolicyServiceGrpc.getSetLocationPolicyMethod().getFullMethodName(), (w, r, s) -> {
@@ -236,5 +240,12 @@ public final class AdminRules {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  private static Verdict boundInWorkspace(String workspace, String rawDomain, FleetState state, Message request) {
+    String domain = rawDomain.toLowerCase(java.util.Locale.ROOT);
+    Routing.CustomDomain bound = state.routing().customDomains().get(domain);
+    return bound != null && bound.workload().workspace().equals(workspace) ? allow(request)
+        : new Verdict.Deny("domain '" + domain + "' is not bound to a workload of workspace '" + workspace + "'");
   }
 }
