@@ -93,6 +93,7 @@ final class Report implements Callable<Integer> {
       }
     }
     md.append("\n\n").append(targets(rows, base));
+    md.append(Tls.section(rows, results.resolve("tls")));
     Path check = results.resolve("check.json");
     if (Files.exists(check)) {
       JsonObject c = JsonParser.parseString(Files.readString(check)).getAsJsonObject();
