@@ -60,6 +60,11 @@ public final class JwtAuthenticator {
     if (cached != null) {
       return new Authentication.Authenticated(cached);
     }
+    // Checked on a cache miss only: what is cached passed this check, and a variant is a miss.
+    if (CompactJws.misspelled(token)) {
+      return refused("non-canonical-token", "the token is not three canonical base64url parts (expected:"
+          + " header.payload.signature, URL-safe alphabet, no padding, no whitespace, no stray bits)");
+    }
     JWT parsed;
     try {
       parsed = JWTParser.parse(token);

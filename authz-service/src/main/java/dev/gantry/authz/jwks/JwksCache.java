@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <li>An unknown {@code kid} starts a refresh — at most one per {@code minRefreshInterval} per
  *       key set, so a flood of random key ids cannot turn into a flood of fetches.
  *   <li>A failed fetch keeps the last good keys: an issuer outage does not lock users out.
+ *   <li>Keys that may not verify tokens (for encryption, too weak, declaring another algorithm)
+ *       are dropped when the set loads, with a log line ({@link VerificationKeys}).
  * </ul>
  */
 @ThreadSafe
@@ -116,8 +118,10 @@ public final class JwksCache implements KeyLookup {
             } else if (response.body().length() > MAX_BODY_CHARS) {
               log.warn("JWKS {}: {} characters (expected: at most {}); keeping known keys", set.uri, response.body().length(), MAX_BODY_CHARS);
             } else {
-              set.keys = JWKSet.parse(response.body()).toPublicJWKSet();
-              log.info("JWKS {}: {} keys", set.uri, set.keys.size());
+              VerificationKeys.Sorted sorted = VerificationKeys.sort(JWKSet.parse(response.body()).toPublicJWKSet().getKeys());
+              sorted.dropped().forEach(why -> log.warn("JWKS {}: {} is not used", set.uri, why));
+              set.keys = new JWKSet(sorted.kept());
+              log.info("JWKS {}: {} keys ({} not used)", set.uri, sorted.kept().size(), sorted.dropped().size());
             }
           } catch (java.text.ParseException | RuntimeException e) {
             log.warn("JWKS {}: not a key set ({}); keeping {} known keys", set.uri, e.getMessage(), set.keys.size());

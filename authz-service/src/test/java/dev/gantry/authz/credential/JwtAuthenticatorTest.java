@@ -127,6 +127,33 @@ class JwtAuthenticatorTest {
   }
 
   @Test
+  void nonCanonicalSpellingsOfAValidToken_areRefused_evenAfterTheCanonicalOneIsCached() throws Exception {
+    String token = issuer.es256();
+    assertThat(check(token)).isInstanceOf(Authentication.Authenticated.class);
+    String[] parts = token.split("\\.");
+    String signature = parts[2];
+    // ES256: 64 bytes, 86 characters; the last carries 4 bits beyond the bytes.
+    char last = signature.charAt(signature.length() - 1);
+    String strayBits = signature.substring(0, signature.length() - 1)
+        + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charAt(
+            ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(last) + 1) % 64);
+    assertThat(java.util.Base64.getUrlDecoder().decode(strayBits)).as("the same bytes")
+        .isEqualTo(java.util.Base64.getUrlDecoder().decode(signature));
+    for (String variant : java.util.List.of(
+        parts[0] + "." + parts[1] + "." + strayBits,
+        parts[0] + "." + parts[1] + "." + signature + "==",
+        parts[0] + "=." + parts[1] + "." + signature,
+        parts[0] + "." + parts[1] + "." + signature.replace('-', '+').replace('_', '/'),
+        parts[0] + "." + parts[1] + " ." + signature)) {
+      if (variant.equals(token)) {
+        continue;
+      }
+      assertThat(reason(check(variant))).as(variant).isEqualTo("non-canonical-token");
+    }
+    assertThat(reason(check(token))).isEqualTo("authenticated");
+  }
+
+  @Test
   void garbage_isMalformed() {
     assertThat(reason(check("not-a-jwt"))).isEqualTo("malformed-token");
   }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -67,6 +68,22 @@ class JwksCacheTest {
     for (int i = 0; i < 100 && cache.find(uri, kid) == null; i++) {
       TimeUnit.MILLISECONDS.sleep(50);
     }
+  }
+
+  @Test
+  void keysThatMayNotVerify_areDroppedWhenTheSetLoads_theGoodOnesStay() throws Exception {
+    RSAKey encryption = new RSAKey.Builder(new RSAKeyGenerator(2048).generate().toPublicJWK())
+        .keyID("enc-1").keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION).build();
+    RSAKey weak = new RSAKeyGenerator(1024, true).keyID("weak-1").generate().toPublicJWK();
+    RSAKey good = new RSAKeyGenerator(2048).keyID("k2").generate().toPublicJWK();
+    body.set(new JWKSet(List.of(key.toPublicJWK(), encryption, weak, good)).toString());
+    cache.track(Set.of());
+    cache.track(Set.of(uri)).get(5, TimeUnit.SECONDS);
+
+    assertThat(cache.find(uri, "k2")).isNotNull();
+    assertThat(cache.find(uri, "k1")).isNotNull();
+    assertThat(cache.find(uri, "enc-1")).isNull();
+    assertThat(cache.find(uri, "weak-1")).isNull();
   }
 
   @Test

@@ -1,0 +1,59 @@
+package dev.gantry.authz.jwks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class VerificationKeysTest {
+
+  @Test
+  void onlyKeysForSignaturesOfAnAcceptedAlgorithm_strongEnough_areKept() throws Exception {
+    RSAKey rsa = new RSAKeyGenerator(2048).keyID("rsa").generate().toPublicJWK();
+    ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec").generate().toPublicJWK();
+    OctetKeyPair ed = new OctetKeyPair.Builder(Curve.Ed25519, com.nimbusds.jose.util.Base64URL.encode(
+        new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(new java.security.SecureRandom())
+            .generatePublicKey().getEncoded())).keyID("ed").build();
+    List<JWK> good = List.of(rsa,
+        new RSAKey.Builder(rsa).keyID("rsa-sig").keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).build(),
+        new RSAKey.Builder(rsa).keyID("rsa-ops").keyOperations(Set.of(KeyOperation.VERIFY, KeyOperation.SIGN)).build(),
+        ec, new ECKey.Builder(ec).keyID("ec-alg").algorithm(JWSAlgorithm.ES256).build(),
+        ed, new OctetKeyPair.Builder(ed).keyID("ed-alg").algorithm(JWSAlgorithm.EdDSA).build());
+    List<JWK> bad = List.of(
+        new RSAKey.Builder(rsa).keyID("enc").keyUse(KeyUse.ENCRYPTION).build(),
+        new RSAKey.Builder(rsa).keyID("ops").keyOperations(Set.of(KeyOperation.ENCRYPT)).build(),
+        new RSAKey.Builder(rsa).keyID("ps256").algorithm(JWSAlgorithm.PS256).build(),
+        new RSAKey.Builder(rsa).keyID("es256-on-rsa").algorithm(JWSAlgorithm.ES256).build(),
+        new RSAKeyGenerator(1024, true).keyID("rsa-1024").generate().toPublicJWK(),
+        new ECKeyGenerator(Curve.P_384).keyID("p384").generate().toPublicJWK(),
+        new ECKey.Builder(ec).keyID("es384-on-p256").algorithm(JWSAlgorithm.ES384).build(),
+        new OctetKeyPair.Builder(Curve.X25519, com.nimbusds.jose.util.Base64URL.encode(new byte[32])).keyID("x25519").build());
+
+    VerificationKeys.Sorted sorted = VerificationKeys.sort(concat(good, bad));
+
+    assertThat(sorted.kept()).containsExactlyElementsOf(good);
+    assertThat(sorted.dropped()).hasSize(bad.size());
+    assertThat(String.join("\n", sorted.dropped()))
+        .contains("key 'enc': use 'enc'").contains("key 'ops': key_ops").contains("key 'ps256': alg 'PS256'")
+        .contains("key 'es256-on-rsa': alg 'ES256'").contains("key 'rsa-1024': an RSA key of 1024 bits")
+        .contains("key 'p384': an EC key on P-384").contains("key 'es384-on-p256': alg 'ES384'")
+        .contains("key 'x25519': an OKP key on X25519");
+  }
+
+  private static List<JWK> concat(List<JWK> a, List<JWK> b) {
+    List<JWK> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}
