@@ -31,12 +31,30 @@ final class NameCommands {
         + "legacy hosts: " + String.join(", ", names.getLegacyHostsList()) + System.lineSeparator();
   }
 
-  /** A PEM file's text; a clear error when it cannot be read. */
-  static String pem(java.nio.file.Path file, String what) {
-    try {
-      return java.nio.file.Files.readString(file);
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot read the " + what + " " + file + " (" + e.getMessage() + ")");
+  /** A domain's certificate, from the files {@code --cert} and {@code --key} name. */
+  static final class CertificateFiles {
+    @Option(names = "--cert", required = true, paramLabel = "FILE",
+        description = "the certificate chain, PEM, the leaf first; it must name the domain")
+    java.nio.file.Path cert;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "the certificate's private key, PEM")
+    java.nio.file.Path key;
+
+    String chainPem() {
+      return pem(cert, "certificate");
+    }
+
+    String keyPem() {
+      return pem(key, "key");
+    }
+
+    /** A PEM file's text; a clear error when it cannot be read. */
+    private static String pem(java.nio.file.Path file, String what) {
+      try {
+        return java.nio.file.Files.readString(file);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("cannot read the " + what + " " + file + " (" + e.getMessage() + ")");
+      }
     }
   }
 
@@ -56,17 +74,12 @@ final class NameCommands {
       @Option(names = "--location", description = "a region or group to serve it from (default: the nearest allowed)")
       String location = "";
 
-      @Option(names = "--cert", required = true, paramLabel = "FILE",
-          description = "its certificate chain, PEM, the leaf first; it must name DOMAIN")
-      java.nio.file.Path cert;
-
-      @Option(names = "--key", required = true, paramLabel = "FILE", description = "the certificate's private key, PEM")
-      java.nio.file.Path key;
+      @picocli.CommandLine.Mixin CertificateFiles certificate;
 
       @Override
       public void run() {
-        String chainPem = pem(cert, "certificate");
-        String keyPem = pem(key, "key");
+        String chainPem = certificate.chainPem();
+        String keyPem = certificate.keyPem();
         var names = call(channel -> stub(channel).bindDomain(BindDomainRequest.newBuilder()
             .setDomain(dev.gantry.proto.fleet.v1.CustomDomain.newBuilder()
                 .setDomain(domain).setWorkload(workload).setLocation(location))
@@ -84,16 +97,12 @@ final class NameCommands {
       @Parameters(paramLabel = "DOMAIN")
       String domain;
 
-      @Option(names = "--cert", required = true, paramLabel = "FILE", description = "the new certificate chain, PEM")
-      java.nio.file.Path cert;
-
-      @Option(names = "--key", required = true, paramLabel = "FILE", description = "its private key, PEM")
-      java.nio.file.Path key;
+      @picocli.CommandLine.Mixin CertificateFiles certificate;
 
       @Override
       public void run() {
-        String chainPem = pem(cert, "certificate");
-        String keyPem = pem(key, "key");
+        String chainPem = certificate.chainPem();
+        String keyPem = certificate.keyPem();
         var names = call(channel -> stub(channel).setDomainCertificate(
             dev.gantry.proto.admin.v1.SetDomainCertificateRequest.newBuilder()
                 .setDomain(domain).setCertificateChainPem(chainPem).setPrivateKeyPem(keyPem).build()));

@@ -70,11 +70,17 @@ class SignedRequestsIT {
 
   private static RawHttp.Response sendTo(String authority, String method, String path, String signedPath, long created,
       KeyPair key, String keyId, byte[] body, byte[] digestedBody) throws Exception {
-    String components = body == null ? "(\"@method\" \"@authority\" \"@path\")" : "(\"@method\" \"@authority\" \"@path\" \"content-digest\")";
+    // A signed path with a query signs it as @query too (RFC 9421 §2.2.7).
+    int question = signedPath.indexOf('?');
+    String query = question < 0 ? null : signedPath.substring(question);
+    String pathOnly = question < 0 ? signedPath : signedPath.substring(0, question);
+    String components = "(\"@method\" \"@authority\" \"@path\"" + (query == null ? "" : " \"@query\"")
+        + (body == null ? "" : " \"content-digest\"") + ")";
     String params = components + ";created=" + created + ";keyid=\"" + keyId + "\";alg=\"ecdsa-p256-sha256\"";
     String digest = body == null ? null
         : "sha-256=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(digestedBody)) + ":";
-    String base = "\"@method\": " + method + "\n\"@authority\": " + authority + "\n\"@path\": " + signedPath + "\n"
+    String base = "\"@method\": " + method + "\n\"@authority\": " + authority + "\n\"@path\": " + pathOnly + "\n"
+        + (query == null ? "" : "\"@query\": " + query + "\n")
         + (digest == null ? "" : "\"content-digest\": " + digest + "\n") + "\"@signature-params\": " + params;
     Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
     signer.initSign(key.getPrivate());
@@ -178,7 +184,7 @@ class SignedRequestsIT {
 
   @Test
   void signedGet_reachesItsWorkspacesPrivateWorkload_withoutTheSignature() throws Exception {
-    RawHttp.Response response = send("GET", "agt-private-demo", "/s?q=1", "/s", now(), demoKey, "demo-signer", null, null);
+    RawHttp.Response response = send("GET", "agt-private-demo", "/s?q=1", "/s?q=1", now(), demoKey, "demo-signer", null, null);
 
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     JsonObject headers = JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("headers");
@@ -186,6 +192,18 @@ class SignedRequestsIT {
     assertThat(headers.getAsJsonArray("x-gantry-credential-id").get(0).getAsString()).isEqualTo("demo-signer");
     assertThat(headers.has("signature")).isFalse();
     assertThat(headers.has("signature-input")).isFalse();
+  }
+
+  @Test
+  void aSignatureThatDoesNotCoverTheQuery_orCoversAnotherOne_authorizesNoQuery() throws Exception {
+    RawHttp.Response unsigned = send("GET", "agt-private-demo", "/s?amount=1000", "/s", now(), demoKey, "demo-signer", null, null);
+    assertThat(unsigned.status()).as(unsigned.body()).isEqualTo(401);
+    assertThat(reason(unsigned)).isEqualTo("signature-incomplete");
+
+    RawHttp.Response changed = send("GET", "agt-private-demo", "/s?amount=1000", "/s?amount=1", now(), demoKey, "demo-signer",
+        null, null);
+    assertThat(changed.status()).as(changed.body()).isEqualTo(401);
+    assertThat(reason(changed)).isEqualTo("bad-signature");
   }
 
   @Test

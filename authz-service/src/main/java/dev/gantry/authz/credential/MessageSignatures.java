@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * RFC 9421 HTTP Message Signatures, as Gantry accepts them: one signature ({@code
- * Signature-Input} and {@code Signature}, the first label), covering at least {@code @method},
- * {@code @authority} and {@code @path} and, when the request has a body, {@code content-digest}
- * (RFC 9530, checked against the body); {@code created} required and at most {@value
+ * Signature-Input} and {@code Signature}, the first label; no label repeated in either), covering
+ * at least {@code @method}, {@code @authority} and {@code @path}, {@code @query} when the request
+ * has a query, and, when the request has a body, {@code content-digest} (RFC 9530, checked
+ * against the body), each component once; {@code created} required and at most {@value
  * #WINDOW_SECONDS} s old ({@code expires} honoured); {@code keyid} naming a public key
  * registered to a workspace; Ed25519 or ECDSA P-256 with SHA-256. A {@code nonce}, when given, is
  * remembered for the window, so the same signature is refused a second time. Never blocks,
@@ -68,6 +69,16 @@ public final class MessageSignatures {
     if (input == null || signatureHeader == null) {
       return refused("malformed-signature", "a signed request needs both Signature-Input and Signature");
     }
+    // RFC 8941 resolves a repeated dictionary key last-wins, a reader that takes the first one
+    // sees another signature than one that takes the last: a repeated label is refused outright.
+    String repeated = SignatureInput.repeatedLabel(input);
+    if (repeated == null) {
+      repeated = SignatureInput.repeatedLabel(signatureHeader);
+    }
+    if (repeated != null) {
+      return refused("malformed-signature", "the label '" + repeated + "' appears twice in Signature-Input or Signature"
+          + " (expected: each label once)");
+    }
     SignatureInput member;
     try {
       member = SignatureInput.parse(input);
@@ -84,6 +95,12 @@ public final class MessageSignatures {
         return refused("signature-incomplete", "the signature does not cover " + required
             + " (expected at least: @method, @authority, @path, and content-digest with a body)");
       }
+    }
+    // A query the signature does not cover could be anything: a request with one must sign it.
+    String target = request.path() == null ? "/" : request.path();
+    if (target.indexOf('?') >= 0 && !member.components().contains("@query")) {
+      return refused("signature-incomplete", "the request has a query, which the signature does not cover"
+          + " (expected: @query among the components)");
     }
     // Envoy sends a signed request's body, whatever its framing (the signed-body route), so an
     // empty one here is an empty one; declared lengths are a second witness.
@@ -156,7 +173,8 @@ public final class MessageSignatures {
     int query = path.indexOf('?');
     for (String component : member.components()) {
       String value = switch (component) {
-        case "@method" -> request.method().toUpperCase(java.util.Locale.ROOT);
+        // As sent: methods are case-sensitive (RFC 9421 §2.2.1), "get" is not GET.
+        case "@method" -> request.method();
         case "@authority" -> request.authority().toLowerCase(java.util.Locale.ROOT);
         case "@path" -> query < 0 ? path : path.substring(0, query);
         case "@query" -> query < 0 ? "?" : path.substring(query);

@@ -13,6 +13,45 @@ import java.util.Map;
  */
 record SignatureInput(String label, List<String> components, Map<String, Object> params, String serialized) {
 
+  /**
+   * The first label that appears twice among the members of an RFC 8941 dictionary header
+   * (Signature-Input or Signature), or null. Members are split at commas outside strings and
+   * inner lists.
+   */
+  static String repeatedLabel(String header) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    boolean quoted = false;
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i <= header.length(); i++) {
+      char c = i < header.length() ? header.charAt(i) : ',';
+      if (quoted) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        quoted = true;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == ',' && depth <= 0) {
+        String member = header.substring(start, Math.min(i, header.length())).strip();
+        int equals = member.indexOf('=');
+        String label = (equals < 0 ? member : member.substring(0, equals)).strip();
+        if (!label.isEmpty() && !seen.add(label)) {
+          return label;
+        }
+        start = i + 1;
+      }
+    }
+    return null;
+  }
+
   static SignatureInput parse(String header) {
     String text = header.strip();
     int equals = text.indexOf('=');
@@ -32,7 +71,11 @@ record SignatureInput(String label, List<String> components, Map<String, Object>
       if (item.length() < 2 || item.charAt(0) != '"' || item.charAt(item.length() - 1) != '"') {
         throw new IllegalArgumentException("component " + item + " (expected: quoted names without parameters)");
       }
-      components.add(item.substring(1, item.length() - 1).toLowerCase(java.util.Locale.ROOT));
+      String component = item.substring(1, item.length() - 1).toLowerCase(java.util.Locale.ROOT);
+      if (components.contains(component)) {
+        throw new IllegalArgumentException("component \"" + component + "\" is listed twice (RFC 9421 §2: each once)");
+      }
+      components.add(component);
     }
     int end = close + 1;
     Map<String, Object> params = new HashMap<>();

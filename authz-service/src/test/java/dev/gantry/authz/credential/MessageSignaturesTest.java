@@ -42,6 +42,10 @@ class MessageSignaturesTest {
     String signedPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     List<String> components = new java.util.ArrayList<>(List.of("@method", "@authority", "@path"));
     List<String> values = new java.util.ArrayList<>(List.of(method, HOST, signedPath));
+    if (path.contains("?")) {
+      components.add("@query");
+      values.add(path.substring(path.indexOf('?')));
+    }
     more.forEach((name, value) -> {
       components.add(name);
       values.add(value);
@@ -130,5 +134,55 @@ class MessageSignaturesTest {
 
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", Map.of("signature-input", "garbage",
         "signature", "sig1=:AA==:")), keys, new byte[0]))).isEqualTo("malformed-signature");
+  }
+
+  @Test
+  void aQueryTheSignatureDoesNotCover_isRefused_andACoveredOneCannotChange() throws Exception {
+    Map<String, String> pathOnly = ed.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/pay"),
+        params(ed, NOW.getEpochSecond(), ""));
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/pay?amount=1000", pathOnly), keys, new byte[0])))
+        .isEqualTo("signature-incomplete");
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/pay", pathOnly), keys, new byte[0])))
+        .isEqualTo("allowed");
+
+    Map<String, String> withQuery = ed.sign(List.of("@method", "@authority", "@path", "@query"),
+        List.of("GET", HOST, "/pay", "?amount=1"), params(ed, NOW.getEpochSecond(), ""));
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/pay?amount=1", withQuery), keys, new byte[0])))
+        .isEqualTo("allowed");
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/pay?amount=1000", withQuery), keys, new byte[0])))
+        .isEqualTo("bad-signature");
+  }
+
+  @Test
+  void method_isSignedAsSent_notCaseFolded() throws Exception {
+    Map<String, String> upper = ed.sign(List.of("@method", "@authority", "@path"), List.of("POST", HOST, "/"),
+        params(ed, NOW.getEpochSecond(), ""));
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "post", "/", upper), keys, new byte[0])))
+        .isEqualTo("bad-signature");
+    Map<String, String> lower = ed.sign(List.of("@method", "@authority", "@path"), List.of("post", HOST, "/"),
+        params(ed, NOW.getEpochSecond(), ""));
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "post", "/", lower), keys, new byte[0])))
+        .isEqualTo("allowed");
+  }
+
+  @Test
+  void aRepeatedLabelOrComponent_isRefusedOutright() throws Exception {
+    Map<String, String> good = ed.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/"),
+        params(ed, NOW.getEpochSecond(), ""));
+    String input = good.get("signature-input");
+    String signature = good.get("signature");
+    String other = input.replace("\"@path\")", "\"@path\" \"x-other\")");
+    for (Map<String, String> headers : List.of(
+        Map.of("signature-input", input + ", " + other, "signature", signature),
+        Map.of("signature-input", other + ", " + input, "signature", signature),
+        Map.of("signature-input", input, "signature", signature + ", " + signature.replace(":", "::").replace("::", ":")),
+        Map.of("signature-input", input.replace("\"@path\")", "\"@path\" \"@path\")"), "signature", signature))) {
+      assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", headers), keys, new byte[0])))
+          .as(headers.toString()).isEqualTo("malformed-signature");
+    }
+    // A comma inside a quoted parameter is not a member boundary.
+    assertThat(SignatureInput.repeatedLabel("sig1=(\"@method\");keyid=\"a,sig1=b\", sig2=(\"@path\")")).isNull();
+    assertThat(SignatureInput.repeatedLabel("sig1=(\"@method\" \"@path\");created=1, sig1=(\"@path\")")).isEqualTo("sig1");
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", good), keys, new byte[0]))).isEqualTo("allowed");
   }
 }
