@@ -30,8 +30,8 @@ final class CompactJws {
 
   private static boolean canonicalPart(String token, int start, int end) {
     int length = end - start;
-    if (length == 0 || length % 4 == 1) {
-      return false;
+    if (length % 4 == 1) {
+      return false;   // no byte string encodes to that length; an empty part is zero bytes, canonically
     }
     for (int i = start; i < end; i++) {
       char c = token.charAt(i);

@@ -60,23 +60,12 @@ public final class JwtAuthenticator {
     if (cached != null) {
       return new Authentication.Authenticated(cached);
     }
-    // Checked on a cache miss only: what is cached passed this check, and a variant is a miss.
-    if (CompactJws.misspelled(token)) {
-      return refused("non-canonical-token", "the token is not three canonical base64url parts (expected:"
-          + " header.payload.signature, URL-safe alphabet, no padding, no whitespace, no stray bits)");
+    // Checked on a cache miss only: what is cached passed these checks, and a variant is a miss.
+    Read read = read(token);
+    if (read.refused() != null) {
+      return read.refused();
     }
-    JWT parsed;
-    try {
-      parsed = JWTParser.parse(token);
-    } catch (ParseException e) {
-      return refused("malformed-token", "the bearer token is not a JWT (expected: header.payload.signature)");
-    }
-    if (!(parsed instanceof SignedJWT jwt)) {
-      return refused("unsigned-token", "the token is not signed (alg none and encrypted tokens are refused)");
-    }
-    if (!SignatureCheck.ACCEPTED.contains(jwt.getHeader().getAlgorithm())) {
-      return refused("unsupported-alg", "alg '" + jwt.getHeader().getAlgorithm() + "' (expected: RS256, ES256 or EdDSA)");
-    }
+    SignedJWT jwt = read.jwt();
     JWTClaimsSet claims;
     try {
       claims = jwt.getJWTClaimsSet();
@@ -89,19 +78,9 @@ public final class JwtAuthenticator {
       return refused("unknown-issuer", "issuer '" + clip(iss) + "' is not trusted by workspace '" + workspace + "'");
     }
     String kid = jwt.getHeader().getKeyID();
-    if (kid == null || kid.isEmpty()) {
-      return refused("missing-kid", "the token names no key (expected: a kid header)");
-    }
-    JWK key = keys.find(trusted.issuer().jwksUri(), kid);
-    if (key == null) {
-      return refused("unknown-kid", "key '" + clip(kid) + "' is not in the issuer's key set (yet)");
-    }
-    try {
-      if (!SignatureCheck.verify(jwt, key)) {
-        return refused("bad-signature", "the signature does not verify with key '" + clip(kid) + "'");
-      }
-    } catch (JOSEException | RuntimeException e) {
-      return refused("bad-signature", "the signature cannot be verified with key '" + clip(kid) + "'");
+    Authentication.Refused badSignature = checkSignature(jwt, keys.find(trusted.issuer().jwksUri(), kid));
+    if (badSignature != null) {
+      return badSignature;
     }
     Date exp = claims.getExpirationTime();
     if (exp == null) {
@@ -165,6 +144,60 @@ public final class JwtAuthenticator {
     }
     scopes.remove("");
     return scopes;
+  }
+
+  /** A token read as a signed JWT, or why it cannot be one. */
+  record Read(SignedJWT jwt, Authentication.Refused refused) {}
+
+  /**
+   * The shape checks of a token, before anything is looked up: canonical spelling, a JWS with a
+   * signature, an accepted algorithm, a key id. What Wycheproof's JWS vectors run against.
+   */
+  static Read read(String token) {
+    if (CompactJws.misspelled(token)) {
+      return refusedRead("non-canonical-token", "the token is not three canonical base64url parts (expected:"
+          + " header.payload.signature, URL-safe alphabet, no padding, no whitespace, no stray bits)");
+    }
+    JWT parsed;
+    try {
+      parsed = JWTParser.parse(token);
+    } catch (ParseException e) {
+      return refusedRead("malformed-token", "the bearer token is not a JWT (expected: header.payload.signature)");
+    }
+    if (!(parsed instanceof SignedJWT jwt)) {
+      return refusedRead("unsigned-token", "the token is not signed (alg none and encrypted tokens are refused)");
+    }
+    if (!SignatureCheck.ACCEPTED.contains(jwt.getHeader().getAlgorithm())) {
+      return refusedRead("unsupported-alg", "alg '" + jwt.getHeader().getAlgorithm() + "' (expected: RS256, ES256 or EdDSA)");
+    }
+    String kid = jwt.getHeader().getKeyID();
+    if (kid == null || kid.isEmpty()) {
+      return refusedRead("missing-kid", "the token names no key (expected: a kid header)");
+    }
+    return new Read(jwt, null);
+  }
+
+  /**
+   * Why {@code jwt}'s signature does not verify with {@code key} (the issuer's key of the token's
+   * kid, or null when it has none), or null when it does.
+   */
+  static Authentication.Refused checkSignature(SignedJWT jwt, JWK key) {
+    String kid = jwt.getHeader().getKeyID();
+    if (key == null) {
+      return new Authentication.Refused("unknown-kid", "key '" + clip(kid) + "' is not in the issuer's key set (yet)");
+    }
+    try {
+      if (!SignatureCheck.verify(jwt, key)) {
+        return new Authentication.Refused("bad-signature", "the signature does not verify with key '" + clip(kid) + "'");
+      }
+    } catch (JOSEException | RuntimeException e) {
+      return new Authentication.Refused("bad-signature", "the signature cannot be verified with key '" + clip(kid) + "'");
+    }
+    return null;
+  }
+
+  private static Read refusedRead(String reason, String message) {
+    return new Read(null, new Authentication.Refused(reason, message));
   }
 
   private static Authentication refused(String reason, String message) {

@@ -1,0 +1,103 @@
+package dev.gantry.authz.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.gantry.authz.jwks.VerificationKeys;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Project Wycheproof's JSON Web Signature vectors (test resources {@code wycheproof/}), run
+ * against the sidecar's own code in the order a Check runs it: the key set sorted as a JWKS
+ * load sorts it ({@link VerificationKeys}), the token read ({@link JwtAuthenticator#read}) and
+ * its signature checked ({@link JwtAuthenticator#checkSignature}). What comes before (the
+ * issuer, from the claims) and after (expiry, audience) is not what these vectors test: their
+ * payloads are not JWT claims.
+ *
+ * <p>Every vector marked invalid must be refused. A valid one is accepted unless refused for one
+ * of the deliberate reasons below: Gantry accepts RS256, ES256 and EdDSA only, spelled
+ * canonically. (A valid JWS with an empty payload passes here; as a JWT the Check then refuses
+ * it: a JWT's payload is its claims.)
+ */
+class WycheproofJwsTest {
+
+  /**
+   * Why a valid vector may be refused, by design: an algorithm Gantry does not accept (HS*, PS*,
+   * RS384/512, ES384/512), and a part not spelled as canonical base64url (Wycheproof's "base64"
+   * group calls a few such spellings valid, since some libraries skip stray characters; Gantry
+   * gives each token one spelling, so its variants cannot fill the verified-token cache).
+   */
+  private static final Set<String> DELIBERATE = Set.of("unsupported-alg", "non-canonical-token");
+
+  @Test
+  void everyInvalidVectorIsRefused_everyValidOneAcceptedOrRefusedOnlyForAnAlgorithmGantryDoesNotAccept()
+      throws Exception {
+    Map<String, Object> file;
+    try (InputStream in = WycheproofJwsTest.class.getResourceAsStream("/wycheproof/json_web_signature_test.json")) {
+      file = JSONObjectUtils.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    Map<String, Integer> summary = new TreeMap<>();
+    List<String> wrong = new ArrayList<>();
+    int vectors = 0;
+    for (Object rawGroup : JSONObjectUtils.getJSONObjectArray(file, "testGroups")) {
+      Map<String, Object> group = cast(rawGroup);
+      List<JWK> keys = new ArrayList<>();
+      Map<String, Object> publicKey = group.containsKey("public") ? JSONObjectUtils.getJSONObject(group, "public")
+          : JSONObjectUtils.getJSONObject(group, "private");
+      // As a JWKS load does (JWKSet.toPublicJWKSet): public parts only; a symmetric key has none.
+      JWK publicPart = publicKey == null ? null : JWK.parse(publicKey).toPublicJWK();
+      if (publicPart != null) {
+        keys.add(publicPart);
+      }
+      List<JWK> kept = VerificationKeys.sort(keys).kept();
+      for (Object rawTest : JSONObjectUtils.getJSONObjectArray(group, "tests")) {
+        Map<String, Object> test = cast(rawTest);
+        vectors++;
+        String result = (String) test.get("result");
+        String outcome = outcome((String) test.get("jws"), kept);
+        summary.merge(result + " → " + outcome, 1, Integer::sum);
+        boolean ok = switch (result) {
+          case "invalid" -> !outcome.equals("accepted");
+          case "valid" -> outcome.equals("accepted") || DELIBERATE.contains(outcome);
+          default -> !outcome.equals("accepted");   // "acceptable": Gantry takes the strict side
+        };
+        if (!ok) {
+          wrong.add("tcId " + test.get("tcId") + " (" + group.get("comment") + ", " + test.get("comment") + "): "
+              + result + " but " + outcome);
+        }
+      }
+    }
+    System.out.println("Wycheproof JWS: " + vectors + " vectors: " + summary);
+    assertThat(wrong).isEmpty();
+    assertThat(vectors).as("the whole file was read").isEqualTo(((Number) file.get("numberOfTests")).intValue());
+    assertThat(summary).as("the accepted algorithms are exercised").containsKey("valid → accepted");
+  }
+
+  /** "accepted", or the stable reason the Check would give. */
+  private static String outcome(String jws, List<JWK> keys) {
+    if (jws.isEmpty()) {
+      return "malformed-token";   // BearerCredential refuses an empty token before this
+    }
+    JwtAuthenticator.Read read = JwtAuthenticator.read(jws);
+    if (read.refused() != null) {
+      return read.refused().reason();
+    }
+    String kid = read.jwt().getHeader().getKeyID();
+    JWK key = keys.stream().filter(k -> kid.equals(k.getKeyID())).findFirst().orElse(null);
+    Authentication.Refused refused = JwtAuthenticator.checkSignature(read.jwt(), key);
+    return refused == null ? "accepted" : refused.reason();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Object o) {
+    return (Map<String, Object>) o;
+  }
+}
