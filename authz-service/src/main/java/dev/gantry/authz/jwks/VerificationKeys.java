@@ -17,7 +17,8 @@ import java.util.Set;
  * never per request. A key is kept only when it is for signatures ({@code use} absent or
  * {@code sig}; {@code key_ops} absent or naming {@code verify}), declares no algorithm or one
  * Gantry accepts that fits its type and curve (RS256 for RSA, ES256 for EC P-256, EdDSA for
- * OKP Ed25519), and is strong enough (RSA of 2,048 bits or more). Pure.
+ * OKP Ed25519), and is strong enough (RSA of 2,048 bits or more, an odd public exponent of at
+ * least 3, no ROCA fingerprint). Pure.
  */
 public final class VerificationKeys {
 
@@ -25,6 +26,36 @@ public final class VerificationKeys {
   public static final int MIN_RSA_BITS = 2048;
 
   private VerificationKeys() {}
+
+  /** The small primes of the ROCA fingerprint test (Nemec et al., CCS 2017). */
+  private static final int[] ROCA_PRIMES = {3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73,
+      79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167};
+
+  /**
+   * Whether {@code modulus} carries the fingerprint of the Infineon library's weak RSA keys
+   * (ROCA): for every prime p above, the modulus mod p lies in the subgroup 65537 generates.
+   * A random modulus passes one such test with probability well under one, all of them with
+   * negligible probability.
+   */
+  static boolean rocaFingerprint(java.math.BigInteger modulus) {
+    for (int p : ROCA_PRIMES) {
+      int residue = modulus.mod(java.math.BigInteger.valueOf(p)).intValue();
+      int generator = 65537 % p;
+      boolean inSubgroup = false;
+      int power = 1;
+      do {
+        if (power == residue) {
+          inSubgroup = true;
+          break;
+        }
+        power = power * generator % p;
+      } while (power != 1);
+      if (!inSubgroup) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** A key set split into the keys kept and, for each key dropped, why. */
   public record Sorted(List<JWK> kept, List<String> dropped) {}
@@ -58,6 +89,13 @@ public final class VerificationKeys {
       int bits = rsa.size();
       if (bits < MIN_RSA_BITS) {
         return "an RSA key of " + bits + " bits (expected: at least " + MIN_RSA_BITS + ")";
+      }
+      java.math.BigInteger e = rsa.getPublicExponent().decodeToBigInteger();
+      if (e.compareTo(java.math.BigInteger.valueOf(3)) < 0 || !e.testBit(0)) {
+        return "an RSA public exponent of " + e + " (expected: odd, at least 3; 65537 as a rule)";
+      }
+      if (rocaFingerprint(rsa.getModulus().decodeToBigInteger())) {
+        return "an RSA key with the ROCA fingerprint (CVE-2017-15361: its private key can be computed)";
       }
       fits = JWSAlgorithm.RS256;
     } else if (key instanceof ECKey ec) {

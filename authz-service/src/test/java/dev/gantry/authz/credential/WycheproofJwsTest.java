@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
 
 /**
  * Project Wycheproof's JSON Web Signature vectors (test resources {@code wycheproof/}), run
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class WycheproofJwsTest {
 
+
   /**
    * Why a valid vector may be refused, by design: an algorithm Gantry does not accept (HS*, PS*,
    * RS384/512, ES384/512), and a part not spelled as canonical base64url (Wycheproof's "base64"
@@ -37,11 +37,12 @@ class WycheproofJwsTest {
    */
   private static final Set<String> DELIBERATE = Set.of("unsupported-alg", "non-canonical-token");
 
-  @Test
-  void everyInvalidVectorIsRefused_everyValidOneAcceptedOrRefusedOnlyForAnAlgorithmGantryDoesNotAccept()
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"json_web_signature_test.json", "json_web_key_test.json"})
+  void everyInvalidVectorIsRefused_everyValidOneAcceptedOrRefusedOnlyForADeliberateReason(String vectorFile)
       throws Exception {
     Map<String, Object> file;
-    try (InputStream in = WycheproofJwsTest.class.getResourceAsStream("/wycheproof/json_web_signature_test.json")) {
+    try (InputStream in = WycheproofJwsTest.class.getResourceAsStream("/wycheproof/" + vectorFile)) {
       file = JSONObjectUtils.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     Map<String, Integer> summary = new TreeMap<>();
@@ -49,15 +50,8 @@ class WycheproofJwsTest {
     int vectors = 0;
     for (Object rawGroup : JSONObjectUtils.getJSONObjectArray(file, "testGroups")) {
       Map<String, Object> group = cast(rawGroup);
-      List<JWK> keys = new ArrayList<>();
-      Map<String, Object> publicKey = group.containsKey("public") ? JSONObjectUtils.getJSONObject(group, "public")
-          : JSONObjectUtils.getJSONObject(group, "private");
-      // As a JWKS load does (JWKSet.toPublicJWKSet): public parts only; a symmetric key has none.
-      JWK publicPart = publicKey == null ? null : JWK.parse(publicKey).toPublicJWK();
-      if (publicPart != null) {
-        keys.add(publicPart);
-      }
-      List<JWK> kept = VerificationKeys.sort(keys).kept();
+      List<JWK> kept = keySet(group.containsKey("public") ? JSONObjectUtils.getJSONObject(group, "public")
+          : JSONObjectUtils.getJSONObject(group, "private"));
       for (Object rawTest : JSONObjectUtils.getJSONObjectArray(group, "tests")) {
         Map<String, Object> test = cast(rawTest);
         vectors++;
@@ -75,10 +69,32 @@ class WycheproofJwsTest {
         }
       }
     }
-    System.out.println("Wycheproof JWS: " + vectors + " vectors: " + summary);
+    System.out.println("Wycheproof " + vectorFile + ": " + vectors + " vectors: " + summary);
     assertThat(wrong).isEmpty();
     assertThat(vectors).as("the whole file was read").isEqualTo(((Number) file.get("numberOfTests")).intValue());
     assertThat(summary).as("the accepted algorithms are exercised").containsKey("valid → accepted");
+  }
+
+  /**
+   * The keys a JWKS load would keep of a group's key material (one key, or a set): public parts
+   * only (a symmetric key has none), then {@link VerificationKeys}. Material the parser refuses
+   * (a point off its curve) gives no key, as a JWKS that fails to parse does.
+   */
+  private static List<JWK> keySet(Map<String, Object> material) {
+    List<JWK> keys = new ArrayList<>();
+    try {
+      List<JWK> parsed = material.containsKey("keys")
+          ? com.nimbusds.jose.jwk.JWKSet.parse(material).getKeys() : List.of(JWK.parse(material));
+      for (JWK key : parsed) {
+        JWK publicPart = key.toPublicJWK();
+        if (publicPart != null) {
+          keys.add(publicPart);
+        }
+      }
+    } catch (java.text.ParseException | RuntimeException e) {
+      return List.of();
+    }
+    return VerificationKeys.sort(keys).kept();
   }
 
   /** "accepted", or the stable reason the Check would give. */

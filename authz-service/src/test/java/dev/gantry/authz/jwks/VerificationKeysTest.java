@@ -38,7 +38,10 @@ class VerificationKeysTest {
         new RSAKeyGenerator(1024, true).keyID("rsa-1024").generate().toPublicJWK(),
         new ECKeyGenerator(Curve.P_384).keyID("p384").generate().toPublicJWK(),
         new ECKey.Builder(ec).keyID("es384-on-p256").algorithm(JWSAlgorithm.ES384).build(),
-        new OctetKeyPair.Builder(Curve.X25519, com.nimbusds.jose.util.Base64URL.encode(new byte[32])).keyID("x25519").build());
+        new OctetKeyPair.Builder(Curve.X25519, com.nimbusds.jose.util.Base64URL.encode(new byte[32])).keyID("x25519").build(),
+        new RSAKey.Builder(rsa.getModulus(), com.nimbusds.jose.util.Base64URL.encode(java.math.BigInteger.ONE)).keyID("e-1").build(),
+        new RSAKey.Builder(rsa.getModulus(), com.nimbusds.jose.util.Base64URL.encode(java.math.BigInteger.valueOf(65536)))
+            .keyID("e-even").build());
 
     VerificationKeys.Sorted sorted = VerificationKeys.sort(concat(good, bad));
 
@@ -48,7 +51,8 @@ class VerificationKeysTest {
         .contains("key 'enc': use 'enc'").contains("key 'ops': key_ops").contains("key 'ps256': alg 'PS256'")
         .contains("key 'es256-on-rsa': alg 'ES256'").contains("key 'rsa-1024': an RSA key of 1024 bits")
         .contains("key 'p384': an EC key on P-384").contains("key 'es384-on-p256': alg 'ES384'")
-        .contains("key 'x25519': an OKP key on X25519");
+        .contains("key 'x25519': an OKP key on X25519")
+        .contains("key 'e-1': an RSA public exponent of 1").contains("key 'e-even': an RSA public exponent of 65536");
   }
 
   private static List<JWK> concat(List<JWK> a, List<JWK> b) {
