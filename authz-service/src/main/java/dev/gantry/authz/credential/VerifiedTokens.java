@@ -1,26 +1,43 @@
 package dev.gantry.authz.credential;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tokens already verified, so a token presented again costs a map lookup instead of a
- * signature check. Bounded by each token's expiry and by size: past {@code capacity} entries the
- * expired ones go, and if that is not enough, all of them (a rare, cheap reset rather than an
- * LRU's bookkeeping on every hit).
+ * signature check. Bounded by size and by each token's own expiry. Eviction is Caffeine's
+ * frequency-aware W-TinyLFU: a flood of distinct tokens (valid ones, or one token spelled many
+ * ways before spellings were made canonical) is admitted only if it is used more than what it
+ * would push out, so the steady traffic keeps its hits. An earlier version emptied itself
+ * when full, which let such a flood turn every request back into a signature check.
  */
 public final class VerifiedTokens {
 
-  private final ConcurrentHashMap<Key, Principal> tokens = new ConcurrentHashMap<>();
-  private final int capacity;
+  private final Cache<Key, Principal> tokens;
 
+  /** A cache of at most {@code capacity} tokens, expiring each by the system clock. */
   public VerifiedTokens(int capacity) {
-    this.capacity = capacity;
+    this(capacity, Clock.systemUTC());
+  }
+
+  /** A cache of at most {@code capacity} tokens, expiring each at its principal's expiry on {@code clock}. */
+  public VerifiedTokens(int capacity, Clock clock) {
+    this.tokens = Caffeine.newBuilder()
+        .maximumSize(capacity)
+        .expireAfter(new UntilExpiry(clock))
+        // Maintenance on the calling thread: no pool to size, nothing left running.
+        .executor(Runnable::run)
+        .build();
   }
 
   /** The principal of a token verified before for this workspace and still valid at {@code now}. */
   Principal get(String workspace, String token, Instant now) {
-    Principal principal = tokens.get(new Key(workspace, token));
+    Principal principal = tokens.getIfPresent(new Key(workspace, token));
+    // The check stands on its own: the cache's own expiry runs on its clock, this on the caller's.
     if (principal == null || !now.isBefore(principal.expiresAt())) {
       return null;
     }
@@ -28,15 +45,44 @@ public final class VerifiedTokens {
   }
 
   void put(String workspace, String token, Principal principal, Instant now) {
-    if (tokens.size() >= capacity) {
-      tokens.values().removeIf(p -> !now.isBefore(p.expiresAt()));
-      if (tokens.size() >= capacity) {
-        tokens.clear();
-      }
+    if (now.isBefore(principal.expiresAt())) {
+      tokens.put(new Key(workspace, token), principal);
     }
-    tokens.put(new Key(workspace, token), principal);
+  }
+
+  /** Tokens held now (estimated): for tests and metrics. */
+  public long size() {
+    tokens.cleanUp();
+    return tokens.estimatedSize();
   }
 
   /** A token verified for one workspace; a record, so a hit never copies the token into a new string. */
   private record Key(String workspace, String token) {}
+
+  /** Each entry lives until its principal's expiry, as the clock reads at insertion. */
+  private record UntilExpiry(Clock clock) implements Expiry<Key, Principal> {
+
+    @Override
+    public long expireAfterCreate(Key key, Principal principal, long currentTime) {
+      return nanosUntil(principal.expiresAt());
+    }
+
+    @Override
+    public long expireAfterUpdate(Key key, Principal principal, long currentTime, long currentDuration) {
+      return nanosUntil(principal.expiresAt());
+    }
+
+    @Override
+    public long expireAfterRead(Key key, Principal principal, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+
+    private long nanosUntil(Instant expiresAt) {
+      Duration left = Duration.between(clock.instant(), expiresAt);
+      if (left.isNegative()) {
+        return 0;
+      }
+      return left.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : left.toNanos();
+    }
+  }
 }

@@ -1,0 +1,64 @@
+package dev.gantry.authz.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class VerifiedTokensTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
+
+  private static Principal principal(Instant expires) {
+    return new Principal("demo", "alice", "jwt", "t", Set.of(), expires);
+  }
+
+  @Test
+  void aFloodOfDistinctTokens_leavesTheSteadyTrafficsHitsInPlace() {
+    int capacity = 1_000;
+    VerifiedTokens cache = new VerifiedTokens(capacity, Clock.fixed(NOW, ZoneOffset.UTC));
+    Principal p = principal(NOW.plus(Duration.ofHours(1)));
+    int steady = 500;
+    // The steady traffic: 500 tokens, each seen many times.
+    for (int round = 0; round < 20; round++) {
+      for (int i = 0; i < steady; i++) {
+        if (cache.get("demo", "steady-" + i, NOW) == null) {
+          cache.put("demo", "steady-" + i, p, NOW);
+        }
+      }
+    }
+    // A flood: 100 times the capacity in distinct tokens, each verified once, interleaved with the steady traffic.
+    long steadyHits = 0;
+    long steadyLookups = 0;
+    for (int f = 0; f < 100 * capacity; f++) {
+      String flood = "flood-" + f;
+      if (cache.get("demo", flood, NOW) == null) {
+        cache.put("demo", flood, p, NOW);
+      }
+      String token = "steady-" + (f % steady);
+      steadyLookups++;
+      if (cache.get("demo", token, NOW) != null) {
+        steadyHits++;
+      } else {
+        cache.put("demo", token, p, NOW);
+      }
+    }
+    assertThat(cache.size()).isLessThanOrEqualTo(capacity);
+    assertThat((double) steadyHits / steadyLookups).as("the steady traffic's hit rate during the flood").isGreaterThan(0.95);
+  }
+
+  @Test
+  void aTokenIsForgottenAtItsExpiry_andAnExpiredOneIsNotKept() {
+    VerifiedTokens cache = new VerifiedTokens(10, Clock.fixed(NOW, ZoneOffset.UTC));
+    cache.put("demo", "t", principal(NOW.plusSeconds(60)), NOW);
+    assertThat(cache.get("demo", "t", NOW.plusSeconds(59))).isNotNull();
+    assertThat(cache.get("demo", "t", NOW.plusSeconds(60))).isNull();
+    assertThat(cache.get("other", "t", NOW)).as("per workspace").isNull();
+    cache.put("demo", "old", principal(NOW.minusSeconds(1)), NOW);
+    assertThat(cache.get("demo", "old", NOW.minusSeconds(5))).isNull();
+  }
+}
