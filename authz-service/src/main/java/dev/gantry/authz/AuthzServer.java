@@ -141,7 +141,7 @@ public final class AuthzServer implements AutoCloseable {
     JwtAuthenticator jwt = new JwtAuthenticator(jwks, new VerifiedTokens(100_000), Clock.systemUTC());
     ExtAuthzService extAuthz = new ExtAuthzService(store, new DecisionEngine(config.region(), jwt,
         new ApiKeyAuthenticator(java.time.Clock.systemUTC()), new MessageSignatures(java.time.Clock.systemUTC()),
-        java.time.Clock.systemUTC()));
+        java.time.Clock.systemUTC()), jwks);
 
     List<EventLoopGroup> loops = new ArrayList<>();
     Server server =

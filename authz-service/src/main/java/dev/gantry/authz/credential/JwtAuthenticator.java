@@ -32,6 +32,9 @@ public final class JwtAuthenticator {
   /** Larger tokens are refused before any parsing: a cheap guard against abuse. */
   public static final int MAX_TOKEN_CHARS = 8192;
 
+  /** The reason of a token whose key id its issuer's key set does not (yet) have. */
+  public static final String UNKNOWN_KID = "unknown-kid";
+
   /** Clock skew tolerated on {@code exp} and {@code nbf}. */
   public static final Duration SKEW = Duration.ofSeconds(60);
 
@@ -184,7 +187,7 @@ public final class JwtAuthenticator {
   static Authentication.Refused checkSignature(SignedJWT jwt, JWK key) {
     String kid = jwt.getHeader().getKeyID();
     if (key == null) {
-      return new Authentication.Refused("unknown-kid", "key '" + clip(kid) + "' is not in the issuer's key set (yet)");
+      return new Authentication.Refused(UNKNOWN_KID, "key '" + clip(kid) + "' is not in the issuer's key set (yet)");
     }
     try {
       if (!SignatureCheck.verify(jwt, key)) {

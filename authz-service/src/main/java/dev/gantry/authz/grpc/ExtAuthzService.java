@@ -2,7 +2,12 @@ package dev.gantry.authz.grpc;
 
 import dev.gantry.routing.GatewayListeners;
 import dev.gantry.authz.model.AuthzSnapshot;
+import dev.gantry.authz.credential.JwtAuthenticator;
+import dev.gantry.authz.credential.KeyLookup;
+import dev.gantry.authz.engine.Decision;
 import dev.gantry.authz.engine.DecisionEngine;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import dev.gantry.authz.model.RequestFacts;
 import dev.gantry.authz.snapshot.SnapshotStore;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
@@ -16,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Envoy's {@code envoy.service.auth.v3.Authorization/Check}, answered from the local snapshot:
- * no I/O, no lock, no blocking. The one place that decides between a deny (an OK RPC with a
+ * no I/O, no lock, no blocking (a token naming a key id not yet known waits, without a thread,
+ * at most {@link #KEY_REFRESH_WAIT_MS} for the key-set refresh its lookup started). The one place that decides between a deny (an OK RPC with a
  * non-OK {@link CheckResponse} status) and an error (a failed RPC: Envoy fails closed with
  * {@code status_on_error}).
  */
@@ -24,13 +30,31 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
 
   private static final Logger log = LoggerFactory.getLogger(ExtAuthzService.class);
 
+  /**
+   * How long a Check refused for an unknown key id waits for the key-set refresh it started
+   * before it answers: under Envoy's ext_authz timeout (1 s), above a JWKS fetch's usual time.
+   */
+  static final long KEY_REFRESH_WAIT_MS = 500;
+
   private final SnapshotStore store;
   private final DecisionEngine engine;
+  private final KeyLookup keys;
   private final FailureLog failures = new FailureLog(log::error, java.time.Clock.systemUTC(), 60_000);
 
+  /** A service whose Checks never wait for a key refresh. */
   public ExtAuthzService(SnapshotStore store, DecisionEngine engine) {
+    this(store, engine, (uri, kid) -> null);
+  }
+
+  /**
+   * @param keys the key sets the engine's JWT checks use: a Check refused for an unknown key id
+   *     (an issuer that has just rotated its key) waits, briefly and without holding a thread,
+   *     for the refresh that lookup started, and decides again
+   */
+  public ExtAuthzService(SnapshotStore store, DecisionEngine engine, KeyLookup keys) {
     this.store = store;
     this.engine = engine;
+    this.keys = keys;
   }
 
   @Override
@@ -42,18 +66,45 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
           Status.UNAVAILABLE.withDescription("no authorization snapshot yet").asRuntimeException());
       return;
     }
-    CheckResponse response;
+    RequestFacts facts = facts(request);
+    Decision decision;
     try {
-      response = CheckResponses.toResponse(engine.decide(snapshot, facts(request)));
+      decision = engine.decide(snapshot, facts);
     } catch (RuntimeException e) {
-      // Gantry's own failure, never a client's input (every bad input is a stable refusal; the
-      // Check fuzz test holds the engine to it): Envoy fails closed with 503.
-      failures.failed("check failed", e);
-      responses.onError(Status.INTERNAL.withDescription("authorization failed").asRuntimeException());
+      fail(responses, e);
       return;
     }
-    responses.onNext(response);
+    if (decision instanceof Decision.Deny deny && JwtAuthenticator.UNKNOWN_KID.equals(deny.reason())) {
+      CompletableFuture<Void> refresh = keys.refreshing();
+      if (!refresh.isDone()) {
+        // The lookup started a refresh (rate-limited per key set): decide again when it ends,
+        // at most KEY_REFRESH_WAIT_MS later. No thread waits; the answer is sent from there.
+        refresh.completeOnTimeout(null, KEY_REFRESH_WAIT_MS, TimeUnit.MILLISECONDS)
+            .whenComplete((done, error) -> {
+              try {
+                answer(responses, engine.decide(snapshot, facts));
+              } catch (RuntimeException e) {
+                fail(responses, e);
+              }
+            });
+        return;
+      }
+    }
+    answer(responses, decision);
+  }
+
+  private static void answer(StreamObserver<CheckResponse> responses, Decision decision) {
+    responses.onNext(CheckResponses.toResponse(decision));
     responses.onCompleted();
+  }
+
+  /**
+   * Gantry's own failure, never a client's input (every bad input is a stable refusal; the
+   * Check fuzz test holds the engine to it): Envoy fails closed with 503.
+   */
+  private void fail(StreamObserver<CheckResponse> responses, RuntimeException e) {
+    failures.failed("check failed", e);
+    responses.onError(Status.INTERNAL.withDescription("authorization failed").asRuntimeException());
   }
 
   private static RequestFacts facts(CheckRequest request) {

@@ -92,6 +92,13 @@ public final class JwksCache implements KeyLookup {
     return key;
   }
 
+  @Override
+  public CompletableFuture<Void> refreshing() {
+    CompletableFuture<?>[] running = sets.values().stream()
+        .map(set -> set.fetching).filter(f -> !f.isDone()).toArray(CompletableFuture[]::new);
+    return running.length == 0 ? CompletableFuture.completedFuture(null) : CompletableFuture.allOf(running);
+  }
+
   /** How many fetches have been started, for tests and metrics. */
   public long fetches() {
     return fetches.get();
@@ -107,6 +114,8 @@ public final class JwksCache implements KeyLookup {
     }
     set.lastAttempt.set(now);
     fetches.incrementAndGet();
+    CompletableFuture<Void> fetching = new CompletableFuture<>();
+    set.fetching = fetching;
     HttpRequest request = HttpRequest.newBuilder(set.uri).timeout(Duration.ofSeconds(5)).GET().build();
     http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .whenComplete((response, error) -> {
@@ -128,6 +137,7 @@ public final class JwksCache implements KeyLookup {
           } finally {
             set.inFlight.set(false);
             set.firstFetch.complete(null);
+            fetching.complete(null);
           }
         });
   }
@@ -140,6 +150,8 @@ public final class JwksCache implements KeyLookup {
     final AtomicLong lastAttempt = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
     final AtomicBoolean inFlight = new AtomicBoolean();
     final CompletableFuture<Void> firstFetch = new CompletableFuture<>();
+    // The fetch running now, or the last one (done).
+    volatile CompletableFuture<Void> fetching = CompletableFuture.completedFuture(null);
 
     KeySet(URI uri) {
       this.uri = uri;

@@ -120,6 +120,24 @@ class JwksCacheTest {
     assertThat(cache.find(uri, "k2")).isNotNull();
   }
 
+  @Test
+  void anUnknownKid_startsOneRefresh_whoseEndACheckCanAwait_andItBringsTheRotatedKey() throws Exception {
+    // A fresh cache that has fetched once, when the set held k1 only.
+    cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ZERO, Duration.ofHours(1));
+    cache.track(Set.of(uri)).get(5, TimeUnit.SECONDS);
+    assertThat(cache.find(uri, "k1")).isNotNull();
+    RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
+    body.set(new JWKSet(List.of(key.toPublicJWK(), rotated.toPublicJWK())).toString());
+    long before = cache.fetches();
+
+    assertThat(cache.find(uri, "k2")).as("not known before the refresh").isNull();
+    assertThat(cache.fetches()).as("the unknown kid started a refresh").isEqualTo(before + 1);
+    cache.refreshing().get(5, TimeUnit.SECONDS);
+
+    assertThat(cache.find(uri, "k2")).as("the refresh brought it").isNotNull();
+    assertThat(cache.refreshing()).isDone();
+  }
+
   /** A cache that refreshes every 50 ms, holding k1. */
   private JwksCache eagerlyRefreshing() throws InterruptedException {
     cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ZERO, Duration.ofMillis(50));
