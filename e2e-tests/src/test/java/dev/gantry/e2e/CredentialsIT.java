@@ -114,6 +114,22 @@ class CredentialsIT {
     assertReason("x".repeat(9000), "token-too-large");
   }
 
+  @Test
+  @Order(1)
+  void tokensOfKeysThatMayNotVerify_andANonCanonicalSpelling_are401_whileTheSetsGoodKeyWorks() throws Exception {
+    for (String kid : stack.jwks.unusable.keySet()) {
+      assertReason(stack.jwks.token("demo", kid, c -> c), "unknown-kid");
+    }
+    String good = stack.jwks.token("demo");
+    char last = good.charAt(good.length() - 1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // RS256 over 2,048 bits: 256 bytes, 342 characters; the last one carries 4 unused bits.
+    String strayBits = good.substring(0, good.length() - 1) + alphabet.charAt((alphabet.indexOf(last) + 1) % 64);
+    assertReason(strayBits, "non-canonical-token");
+    assertReason(good + "=", "non-canonical-token");
+    assertThat(get("agt-private-demo", "Authorization", "Bearer " + good).status()).isEqualTo(200);
+  }
+
   private static void assertReason(String token, String reason) throws Exception {
     RawHttp.Response response = get("agt-private-demo", "Authorization", "Bearer " + token);
     assertThat(response.status()).as(reason).isEqualTo(401);

@@ -27,12 +27,22 @@ final class TestJwks implements AutoCloseable {
   static final String ISSUER_BASE = "https://issuer.test/";
 
   final RSAKey key;
+  /**
+   * Keys the set also publishes that may not verify tokens, by kid: one for encryption, one of
+   * 1,024 bits, one declaring another algorithm. The sidecar drops them when it loads the set.
+   */
+  final java.util.Map<String, RSAKey> unusable = new java.util.LinkedHashMap<>();
   final AtomicInteger requests = new AtomicInteger();
   private final HttpServer server;
 
   TestJwks() throws Exception {
     key = new RSAKeyGenerator(2048).keyID("e2e-1").generate();
-    byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+    unusable.put("e2e-enc", new RSAKeyGenerator(2048).keyID("e2e-enc").keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION).generate());
+    unusable.put("e2e-1024", new RSAKeyGenerator(1024, true).keyID("e2e-1024").generate());
+    unusable.put("e2e-ps256", new RSAKeyGenerator(2048).keyID("e2e-ps256").algorithm(JWSAlgorithm.PS256).generate());
+    java.util.List<com.nimbusds.jose.jwk.JWK> published = new java.util.ArrayList<>(java.util.List.of(key.toPublicJWK()));
+    unusable.values().forEach(k -> published.add(k.toPublicJWK()));
+    byte[] jwks = new JWKSet(published).toString().getBytes(StandardCharsets.UTF_8);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     server.createContext("/jwks.json", exchange -> {
       requests.incrementAndGet();
@@ -65,7 +75,7 @@ final class TestJwks implements AutoCloseable {
         .claim("scope", "agt:invoke")
         .expirationTime(Date.from(Instant.now().plusSeconds(600)));
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), edit.apply(claims).build());
-    jwt.sign(new RSASSASigner(key));
+    jwt.sign(new RSASSASigner(unusable.getOrDefault(kid, key).toPrivateKey(), true));   // true: the 1,024-bit key too
     return jwt.serialize();
   }
 
