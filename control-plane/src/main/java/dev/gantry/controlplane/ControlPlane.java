@@ -113,6 +113,15 @@ public final class ControlPlane implements AutoCloseable {
    */
   public record Edge(java.nio.file.Path dir, dev.gantry.pki.PkiDirectory localCa) {}
 
+  /**
+   * The largest message a client may send (gRPC-Java's default, said here): an admin request is
+   * a few KiB (a custom domain's certificate chain and key, at most 80 KiB), a sidecar's report
+   * less. Larger ones are refused RESOURCE_EXHAUSTED before any service runs. An Envoy's
+   * state-of-the-world EDS request names every cluster it wants; a fleet of about 100,000
+   * workloads would exceed this, and delta xDS (which names only changes) is the way there.
+   */
+  static final int MAX_INBOUND_MESSAGE_BYTES = 4 * 1024 * 1024;
+
   /** How often the edge certificate directory is looked at. */
   static final long EDGE_SCAN_SECONDS = 2;
 
@@ -220,6 +229,7 @@ public final class ControlPlane implements AutoCloseable {
     Server server =
         builder
             .executor(grpc)
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             // Envoy's ADS keepalive pings come every 30 s; gRPC-Java's default minimum (5 min)
             // would answer them with GOAWAY and cut the stream.
             .permitKeepAliveTime(5, TimeUnit.SECONDS)

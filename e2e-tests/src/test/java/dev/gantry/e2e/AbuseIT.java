@@ -128,4 +128,20 @@ class AbuseIT {
     return stack.envoy.admin("/stats?filter=cx_total").lines().filter(l -> l.startsWith(name + ":"))
         .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip())).sum();
   }
+
+  @Test
+  void aTenMebibyteAdminRequest_isRefusedBeforeAnyServiceRuns_andTheControlPlaneStaysHealthy() {
+    var workloads = dev.gantry.proto.admin.v1.WorkloadServiceGrpc.newBlockingStub(stack.admin());
+    long before = workloads.listWorkloads(dev.gantry.proto.admin.v1.ListWorkloadsRequest.getDefaultInstance()).getWorkloadsCount();
+    var huge = dev.gantry.proto.admin.v1.CreateWorkloadRequest.newBuilder()
+        .setWorkload(dev.gantry.proto.fleet.v1.Workload.newBuilder().setId("agt-huge-demo").addRegions("eu-lon-1")
+            .putLabels("blob", "x".repeat(10 * 1024 * 1024)))
+        .build();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> workloads.createWorkload(huge))
+        .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED));
+    assertThat(workloads.listWorkloads(dev.gantry.proto.admin.v1.ListWorkloadsRequest.getDefaultInstance()).getWorkloadsCount())
+        .as("nothing written, and the control plane answers the next call").isEqualTo(before);
+  }
 }
