@@ -143,5 +143,15 @@ class AbuseIT {
             assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED));
     assertThat(workloads.listWorkloads(dev.gantry.proto.admin.v1.ListWorkloadsRequest.getDefaultInstance()).getWorkloadsCount())
         .as("nothing written, and the control plane answers the next call").isEqualTo(before);
+
+    // Under the transport's bound, over a field's: refused by name, before any rule or service.
+    var large = huge.toBuilder().setWorkload(huge.getWorkload().toBuilder().putLabels("blob", "x".repeat(3 * 1024 * 1024))).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> workloads.createWorkload(large))
+        .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).startsWith("request-too-large: workload.labels[0].value: 3145728 characters");
+        });
+    assertThat(workloads.listWorkloads(dev.gantry.proto.admin.v1.ListWorkloadsRequest.getDefaultInstance()).getWorkloadsCount())
+        .isEqualTo(before);
   }
 }

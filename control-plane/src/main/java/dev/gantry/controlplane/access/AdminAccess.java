@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Guards the admin API: every call needs an admin identity ({@link AdminRules}: operator,
- * workspace admin, registrar), a call its rules refuse ends {@code PERMISSION_DENIED} before the
- * service sees it (nothing written), and every call that tries to change the fleet — allowed or
+ * workspace admin, registrar), a request over the size bounds ({@link AdminLimits}) ends
+ * {@code INVALID_ARGUMENT}, a call its rules refuse ends {@code PERMISSION_DENIED} — both before
+ * the service sees it (nothing written) — and every call that tries to change the fleet — allowed or
  * refused — is appended to the {@link AuditLog} with its outcome.
  */
 public final class AdminAccess implements ServerInterceptor {
@@ -55,6 +56,12 @@ public final class AdminAccess implements ServerInterceptor {
       @SuppressWarnings("unchecked")
       public void onMessage(Q message) {
         audited.request = (Message) message;
+        String tooLarge = caller == null ? null : AdminLimits.violation((Message) message);
+        if (tooLarge != null) {
+          audited.refused = true;
+          audited.close(Status.INVALID_ARGUMENT.withDescription("request-too-large: " + tooLarge), new Metadata());
+          return;
+        }
         AdminRules.Verdict verdict = rules.check(caller, method, (Message) message, state.get());
         if (verdict instanceof AdminRules.Verdict.Deny deny) {
           audited.refused = true;
