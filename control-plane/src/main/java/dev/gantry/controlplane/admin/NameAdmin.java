@@ -103,11 +103,7 @@ public final class NameAdmin extends NameServiceGrpc.NameServiceImplBase {
         .forEach(e -> names.addAliases(FleetCodec.alias(e.getKey(), e.getValue())));
     state.routing().customDomains().values().stream().sorted(Comparator.comparing(Routing.CustomDomain::domain))
         .forEach(d -> names.addDomains(FleetCodec.domain(d)));
-    Instant now = clock.instant();
-    state.routing().customDomains().values().stream()
-        .filter(d -> d.certificate() != null)
-        .sorted(Comparator.comparing(Routing.CustomDomain::domain))
-        .forEach(d -> names.addCertificates(FleetCodec.info(d.domain(), d.certificate(), now)));
+    names.addAllCertificates(FleetCodec.domainCertificates(state.routing(), clock.instant()));
     return names.build();
   }
 }

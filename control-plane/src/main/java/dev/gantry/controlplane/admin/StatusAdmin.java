@@ -13,7 +13,6 @@ import io.grpc.stub.StreamObserver;
 import dev.gantry.controlplane.edge.EdgeCertificates;
 import dev.gantry.controlplane.edge.EdgeNames;
 import dev.gantry.controlplane.fleet.FleetCodec;
-import dev.gantry.controlplane.model.Routing;
 import dev.gantry.controlplane.model.Topology;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,10 +75,7 @@ public final class StatusAdmin extends StatusServiceGrpc.StatusServiceImplBase {
       Instant now = clock.instant();
       EdgeCertificates catalog = edge.get();
       catalog.byName().forEach((name, certificate) -> status.addCertificates(FleetCodec.info(name, certificate, now)));
-      store.current().routing().customDomains().values().stream()
-          .filter(d -> d.certificate() != null)
-          .sorted(java.util.Comparator.comparing(Routing.CustomDomain::domain))
-          .forEach(d -> status.addCertificates(FleetCodec.info(d.domain(), d.certificate(), now)));
+      status.addAllCertificates(FleetCodec.domainCertificates(store.current().routing(), now));
       if (topology.sites().values().stream().anyMatch(site -> site.https() != null)) {
         status.addAllUncoveredNames(EdgeNames.uncovered(topology, catalog.byName().values()));
       }

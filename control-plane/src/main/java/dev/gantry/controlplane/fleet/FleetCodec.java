@@ -206,6 +206,12 @@ public final class FleetCodec {
         .build();
   }
 
+  /** What may be shown of every custom domain's certificate at {@code now}, by domain. */
+  public static java.util.List<dev.gantry.proto.fleet.v1.CertificateInfo> domainCertificates(
+      Routing routing, java.time.Instant now) {
+    return routing.certifiedDomains().stream().map(d -> info(d.domain(), d.certificate(), now)).toList();
+  }
+
   /** The catalog sidecars need: regions, groups, base domains and legacy hosts. */
   public static dev.gantry.proto.fleet.v1.Catalog catalog(dev.gantry.controlplane.model.Topology topology) {
     dev.gantry.proto.fleet.v1.Catalog.Builder catalog = dev.gantry.proto.fleet.v1.Catalog.newBuilder()

@@ -256,11 +256,7 @@ public final class FleetEntities {
 
   private static Map<String, Routing.CustomDomain> certified(FleetState state) {
     Map<String, Routing.CustomDomain> certified = new HashMap<>();
-    state.routing().customDomains().forEach((name, domain) -> {
-      if (domain.certificate() != null) {
-        certified.put(name, domain);
-      }
-    });
+    state.routing().certifiedDomains().forEach(domain -> certified.put(domain.domain(), domain));
     return certified;
   }
 

@@ -21,6 +21,14 @@ public record Routing(Map<WorkloadId, WorkloadId> aliases, Map<String, CustomDom
     customDomains = Map.copyOf(customDomains);
   }
 
+  /** The custom domains that have a certificate (all but some bound before certificates were required), sorted by name. */
+  public java.util.List<CustomDomain> certifiedDomains() {
+    return customDomains.values().stream()
+        .filter(d -> d.certificate() != null)
+        .sorted(java.util.Comparator.comparing(CustomDomain::domain))
+        .toList();
+  }
+
   /**
    * A workspace's own hostname bound to one of its workloads.
    *

@@ -48,8 +48,7 @@ final class GatewayEdge {
    * The HTTPS listener of {@code site} and its secrets; null when the site has no HTTPS listener
    * or there is no certificate to serve.
    */
-  static Resources of(GatewaySite site, EdgeCertificates catalog, Map<String, Routing.CustomDomain> domains,
-      Filter connectionManager) {
+  static Resources of(GatewaySite site, EdgeCertificates catalog, Routing domains, Filter connectionManager) {
     if (site.https() == null) {
       return null;
     }
@@ -58,15 +57,12 @@ final class GatewayEdge {
     Set<String> claimed = new HashSet<>();
     // Custom domains first: a domain bound with its own certificate is served with it, even if
     // a catalog certificate also names it.
-    domains.values().stream()
-        .filter(d -> d.certificate() != null)
-        .sorted(Comparator.comparing(Routing.CustomDomain::domain))
-        .forEach(d -> {
-          String secret = "edge-domain-" + d.domain();
-          claimed.add(d.domain());
-          chains.add(chain("domain:" + d.domain(), List.of(d.domain()), secret, connectionManager));
-          secrets.add(secret(secret, d.certificate()));
-        });
+    for (Routing.CustomDomain d : domains.certifiedDomains()) {
+      String secret = "edge-domain-" + d.domain();
+      claimed.add(d.domain());
+      chains.add(chain("domain:" + d.domain(), List.of(d.domain()), secret, connectionManager));
+      secrets.add(secret(secret, d.certificate()));
+    }
     FilterChain defaultChain = null;
     for (Map.Entry<String, ServingCertificate> entry : catalog.byName().entrySet()) {
       String secret = "edge-catalog-" + entry.getKey();

@@ -72,9 +72,12 @@ final class GatewayListener {
 
   private GatewayListener() {}
 
-  /** The public plaintext listener, serving: every client, every x-gantry-* header stripped. */
-  static Listener publicListener(GatewaySite site) {
-    return listener(NAME, site.gateway(), publicConnectionManager(site), null);
+  /**
+   * The public plaintext listener, serving: every client, every x-gantry-* header stripped, by
+   * {@code connectionManager} ({@link #publicConnectionManager}, shared with the HTTPS chains).
+   */
+  static Listener publicListener(GatewaySite site, Filter connectionManager) {
+    return listener(NAME, site.gateway(), connectionManager, null);
   }
 
   /**

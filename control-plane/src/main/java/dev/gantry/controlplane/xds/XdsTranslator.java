@@ -12,7 +12,9 @@ import dev.gantry.routing.TargetRegions;
 import dev.gantry.routing.WorkloadId;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,9 +29,31 @@ import java.util.SortedSet;
 public final class XdsTranslator {
 
   private final Topology topology;
+  /** What depends on a region's gateway site only, built once: every push reuses it. */
+  private final Map<String, SiteResources> sites = new HashMap<>();
+  private final List<RouteConfiguration> routes;
+
+  /**
+   * A gateway site's resources that no write changes: its plaintext (or redirect) and internal
+   * listeners, and the public connection manager every HTTPS filter chain carries.
+   */
+  private record SiteResources(List<Listener> listeners, Filter publicConnectionManager) {}
 
   public XdsTranslator(Topology topology) {
     this.topology = topology;
+    for (GatewaySite site : topology.sites().values()) {
+      Filter publicConnectionManager = GatewayListener.publicConnectionManager(site);
+      List<Listener> listeners = new ArrayList<>();
+      if (site.gateway() != null) {
+        listeners.add(site.plaintext() == GatewaySite.Plaintext.REDIRECT
+            ? GatewayListener.redirectListener(site)
+            : GatewayListener.publicListener(site, publicConnectionManager));
+      }
+      listeners.add(GatewayListener.internalListener(site));
+      sites.put(site.region(), new SiteResources(List.copyOf(listeners), publicConnectionManager));
+    }
+    this.routes = List.of(GatewayRoutes.publicRoutes(topology.baseDomains(), topology.legacyHosts()),
+        GatewayRoutes.internalRoutes(topology.baseDomains(), topology.legacyHosts()));
   }
 
   /** The resources for the gateways of {@code region}, without edge certificates. */
@@ -63,23 +87,17 @@ public final class XdsTranslator {
     }
     clusters.sort(Comparator.comparing(Cluster::getName));
     endpoints.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
-    List<Listener> listeners = new ArrayList<>();
-    if (site.gateway() != null) {
-      listeners.add(site.plaintext() == GatewaySite.Plaintext.REDIRECT
-          ? GatewayListener.redirectListener(site)
-          : GatewayListener.publicListener(site));
-    }
-    listeners.add(GatewayListener.internalListener(site));
-    GatewayEdge.Resources https = GatewayEdge.of(site, edge, state.routing().customDomains(),
-        GatewayListener.publicConnectionManager(site));
+    SiteResources fixed = sites.get(region);
+    List<Listener> listeners = new ArrayList<>(fixed.listeners());
+    GatewayEdge.Resources https = GatewayEdge.of(site, edge, state.routing(),
+        fixed.publicConnectionManager());
     if (https != null) {
       listeners.add(https.listener());
     }
     listeners.sort(Comparator.comparing(Listener::getName));
     return new GatewayResources(
         List.copyOf(listeners),
-        List.of(GatewayRoutes.publicRoutes(topology.baseDomains(), topology.legacyHosts()),
-            GatewayRoutes.internalRoutes(topology.baseDomains(), topology.legacyHosts())),
+        routes,
         List.copyOf(clusters),
         List.copyOf(endpoints),
         https == null ? List.of() : https.secrets());
