@@ -78,10 +78,9 @@ final class PkiCommand {
       spec.commandLine().getOut().println("renewed " + parts(regions).size() + " certificates in " + dir);
       // The edge certificate the control plane issued (./gantry up): renewed for the same names.
       Path edge = dir.resolve("edge").resolve("local");
-      if (java.nio.file.Files.exists(edge.resolve("cert.pem"))) {
+      if (java.nio.file.Files.exists(edge.resolve(dev.gantry.pki.TlsFiles.CERT))) {
         try {
-          var current = dev.gantry.pki.ServingCertificate.read(
-              java.nio.file.Files.readString(edge.resolve("cert.pem")), java.nio.file.Files.readString(edge.resolve("key.pem")));
+          var current = dev.gantry.pki.ServingCertificate.read(edge);
           PkiDirectory.open(dir).renewServing(edge, current.dnsNames());
           spec.commandLine().getOut().println("renewed the HTTPS certificate " + edge + " for " + current.dnsNames());
         } catch (dev.gantry.pki.ServingCertificate.Refused e) {

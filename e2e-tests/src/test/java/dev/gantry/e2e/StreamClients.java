@@ -30,14 +30,17 @@ final class StreamClients {
         .header("Host", host)
         .build();
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
-        .thenApply(response -> {
-          if (response.statusCode() != 200) {
-            throw new IllegalStateException("SSE answered " + response.statusCode());
-          }
-          try (Stream<String> lines = response.body()) {
-            return lines.filter(l -> l.startsWith("id: ")).map(l -> Integer.parseInt(l.substring(4))).toList();
-          }
-        });
+        .thenApply(StreamClients::eventIds);
+  }
+
+  /** The event ids of a whole SSE answer, in arrival order; an answer other than 200 is an error. */
+  private static List<Integer> eventIds(HttpResponse<Stream<String>> response) {
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("SSE answered " + response.statusCode());
+    }
+    try (Stream<String> lines = response.body()) {
+      return lines.filter(l -> l.startsWith("id: ")).map(l -> Integer.parseInt(l.substring(4))).toList();
+    }
   }
 
   /** An HTTP client for {@code port}: HTTP/1.1 or HTTP/2 (by ALPN over TLS), trusting what a user's client trusts. */
@@ -56,14 +59,7 @@ final class StreamClients {
   static CompletableFuture<List<Integer>> sse(PublicPort port, String host, String path) {
     HttpRequest request = HttpRequest.newBuilder(port.uri(host, path)).build();
     return http(port, HttpClient.Version.HTTP_1_1).sendAsync(request, HttpResponse.BodyHandlers.ofLines())
-        .thenApply(response -> {
-          if (response.statusCode() != 200) {
-            throw new IllegalStateException("SSE answered " + response.statusCode());
-          }
-          try (Stream<String> lines = response.body()) {
-            return lines.filter(l -> l.startsWith("id: ")).map(l -> Integer.parseInt(l.substring(4))).toList();
-          }
-        });
+        .thenApply(StreamClients::eventIds);
   }
 
   /** A gRPC channel to {@code host} at the gateway: TLS with SNI and the host checked when {@code port} is HTTPS. */

@@ -176,10 +176,17 @@ public record ServingCertificate(String chainPem, String keyPem, List<String> dn
     LocalCa.Pem.writeAtomically(dir.resolve(TlsFiles.CERT), chainPem, false);
   }
 
-  /** Reads {@code cert.pem} and {@code key.pem} of {@code dir}, as {@link #write} leaves them. */
+  /** Reads {@code cert.pem} and {@code key.pem} of {@code dir}, as {@link #write} leaves them, valid at {@code now}. */
   public static ServingCertificate read(java.nio.file.Path dir, Instant now) throws IOException, Refused {
-    return parse(java.nio.file.Files.readString(dir.resolve(TlsFiles.CERT)),
-        java.nio.file.Files.readString(dir.resolve(TlsFiles.KEY)), now);
+    ServingCertificate certificate = read(dir);
+    certificate.checkValidAt(now);
+    return certificate;
+  }
+
+  /** Reads {@code cert.pem} and {@code key.pem} of {@code dir} whenever they are valid (as {@link #read(String, String)}). */
+  public static ServingCertificate read(java.nio.file.Path dir) throws IOException, Refused {
+    return read(java.nio.file.Files.readString(dir.resolve(TlsFiles.CERT)),
+        java.nio.file.Files.readString(dir.resolve(TlsFiles.KEY)));
   }
 
   @Override
