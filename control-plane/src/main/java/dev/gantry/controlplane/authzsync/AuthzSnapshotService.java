@@ -10,16 +10,14 @@ import dev.gantry.proto.snapshot.v1.WatchRequest;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashSet;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.gantry.controlplane.status.FleetStatusBoard;
 import dev.gantry.proto.snapshot.v1.SidecarReport;
 import dev.gantry.proto.snapshot.v1.SidecarReportAck;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 
 /**
  * Streams the authorization snapshot to the authz sidecars: a complete update when a sidecar
@@ -30,6 +28,12 @@ import java.util.List;
  * restarts, and the same catalog) it gets only the updates it missed, from the last {@value
  * #HISTORY} kept here, or nothing when it is current; otherwise a complete update.
  *
+ * <p>Nothing queues for a sidecar: a stream is written only while gRPC says it is ready, and one
+ * that is not catches up when it becomes ready (gRPC's on-ready callback) with the differences
+ * since the version it was sent, or with a complete update when those are no longer kept. A
+ * slow or stalled sidecar therefore costs at most one message beyond gRPC's outbound threshold,
+ * however many updates pass meanwhile ({@link SidecarStream}).
+ *
  * <p>Sidecars report the version they serve ({@code Report}); the status board shows it.
  */
 @ThreadSafe
@@ -37,7 +41,7 @@ public final class AuthzSnapshotService extends AuthzSnapshotServiceGrpc.AuthzSn
 
   private static final Logger log = LoggerFactory.getLogger(AuthzSnapshotService.class);
 
-  /** Differences kept for sidecars that resume. */
+  /** Differences kept for sidecars that resume or fall behind. */
   static final int HISTORY = 256;
 
   private final Topology topology;
@@ -47,13 +51,17 @@ public final class AuthzSnapshotService extends AuthzSnapshotServiceGrpc.AuthzSn
   @GuardedBy("this")
   private FleetState current = FleetState.empty();
 
-  /** The last differences sent, oldest first; each applies on top of the one before. */
+  /** The complete update for {@link #current}, built when first needed. */
   @GuardedBy("this")
-  private final Deque<SnapshotUpdate> recent = new ArrayDeque<>();
+  private SnapshotUpdate currentComplete;
+
+  /** The last differences made, by the version each applies to; each applies on top of the one before. */
+  @GuardedBy("this")
+  private final NavigableMap<Long, SnapshotUpdate> recent = new TreeMap<>();
 
   // StreamObservers are not thread-safe: every send happens under `this`.
   @GuardedBy("this")
-  private final Set<ServerCallStreamObserver<SnapshotUpdate>> watchers = new LinkedHashSet<>();
+  private final Set<SidecarStream> streams = new LinkedHashSet<>();
 
   /**
    * @param storeIdentity the store's identity ({@code FleetStore.identity()}); with the catalog,
@@ -72,41 +80,58 @@ public final class AuthzSnapshotService extends AuthzSnapshotServiceGrpc.AuthzSn
 
   @Override
   public void watch(WatchRequest request, StreamObserver<SnapshotUpdate> responses) {
-    ServerCallStreamObserver<SnapshotUpdate> watcher = (ServerCallStreamObserver<SnapshotUpdate>) responses;
+    ServerCallStreamObserver<SnapshotUpdate> observer = (ServerCallStreamObserver<SnapshotUpdate>) responses;
     board.sidecarConnected(request.getSidecarId(), request.getRegion());
     synchronized (this) {
-      watcher.setOnCancelHandler(() -> forget(watcher, request.getSidecarId()));
-      List<SnapshotUpdate> missed = missedSince(request);
-      if (missed == null) {
-        watcher.onNext(SnapshotMessages.full(topology, current).toBuilder().setLineage(lineage).build());
+      boolean resumes = resumable(request);
+      SidecarStream stream = new SidecarStream(observer, request.getSidecarId(),
+          resumes ? request.getKnownVersion() : SidecarStream.NOTHING_SENT);
+      observer.setOnCancelHandler(() -> forget(stream));
+      observer.setOnReadyHandler(() -> catchUp(stream));
+      streams.add(stream);
+      if (resumes) {
+        log.info("authz sidecar {} (region {}) resumes from version {} to version {}",
+            request.getSidecarId(), request.getRegion(), request.getKnownVersion(), current.version());
+      } else {
         log.info("authz sidecar {} (region {}) watching: complete update at version {} (it held {})",
             request.getSidecarId(), request.getRegion(), current.version(), request.getKnownVersion());
-      } else {
-        missed.forEach(watcher::onNext);
-        log.info("authz sidecar {} (region {}) resumes from version {}: {} update(s) to version {}",
-            request.getSidecarId(), request.getRegion(), request.getKnownVersion(), missed.size(), current.version());
       }
-      watchers.add(watcher);
+      catchUp(stream);
     }
   }
 
-  /** The updates a sidecar holding {@code request.known_version} missed, or null when it needs a complete one. */
+  /** True when the version a sidecar names can be brought up to date with the differences kept. */
   @GuardedBy("this")
-  private List<SnapshotUpdate> missedSince(WatchRequest request) {
+  private boolean resumable(WatchRequest request) {
     long known = request.getKnownVersion();
-    if (known == 0 || !lineage.equals(request.getLineage()) || known > current.version()) {
-      return null;
+    return known != 0 && lineage.equals(request.getLineage())
+        && (known == current.version() || recent.containsKey(known));
+  }
+
+  /** Sends a stream what it misses, for as long as it is ready. */
+  private synchronized void catchUp(SidecarStream stream) {
+    if (!streams.contains(stream)) {
+      return;
     }
-    if (known == current.version()) {
-      return List.of();
-    }
-    List<SnapshotUpdate> missed = new ArrayList<>();
-    for (SnapshotUpdate update : recent) {
-      if (update.getBaseVersion() >= known) {
-        missed.add(update);
+    while (stream.sentVersion() != current.version() && stream.ready()) {
+      SnapshotUpdate next = recent.get(stream.sentVersion());
+      if (next == null) {
+        if (stream.sentVersion() != SidecarStream.NOTHING_SENT) {
+          log.info("authz sidecar {} fell behind the {} differences kept (it was sent version {}): complete update at version {}",
+              stream.sidecarId(), HISTORY, stream.sentVersion(), current.version());
+        }
+        next = complete();
       }
+      stream.send(next);
     }
-    return !missed.isEmpty() && missed.getFirst().getBaseVersion() == known ? missed : null;
+  }
+
+  @GuardedBy("this")
+  private SnapshotUpdate complete() {
+    if (currentComplete == null || currentComplete.getVersion() != current.version()) {
+      currentComplete = SnapshotMessages.full(topology, current).toBuilder().setLineage(lineage).build();
+    }
+    return currentComplete;
   }
 
   @Override
@@ -123,28 +148,29 @@ public final class AuthzSnapshotService extends AuthzSnapshotServiceGrpc.AuthzSn
   }
 
   /**
-   * Takes the next fleet state and sends its difference to every watcher. Called in version
-   * order by the store; sending only queues on each stream, it never waits for a sidecar.
+   * Takes the next fleet state and sends its difference to every watcher that is ready. Called
+   * in version order by the store; it never waits for a sidecar, and nothing queues for one
+   * that is not ready: it catches up when it is.
    */
   public synchronized void accept(FleetState next) {
     if (next.version() <= current.version()) {
       return; // the empty state every store starts from, or a state already sent
     }
     SnapshotUpdate update = SnapshotMessages.diff(topology, current, next).toBuilder().setLineage(lineage).build();
-    current = next;
-    recent.addLast(update);
+    recent.put(current.version(), update);
     while (recent.size() > HISTORY) {
-      recent.removeFirst();
+      recent.pollFirstEntry();
     }
-    for (ServerCallStreamObserver<SnapshotUpdate> watcher : watchers) {
-      watcher.onNext(update);
+    current = next;
+    for (SidecarStream stream : streams) {
+      catchUp(stream);
     }
   }
 
-  private synchronized void forget(ServerCallStreamObserver<SnapshotUpdate> watcher, String sidecarId) {
-    if (watchers.remove(watcher)) {
-      board.sidecarDisconnected(sidecarId);
-      log.info("authz sidecar {} stopped watching", sidecarId);
+  private synchronized void forget(SidecarStream stream) {
+    if (streams.remove(stream)) {
+      board.sidecarDisconnected(stream.sidecarId());
+      log.info("authz sidecar {} stopped watching", stream.sidecarId());
     }
   }
 }

@@ -164,4 +164,84 @@ class AuthzSnapshotServiceTest {
     assertThat(otherLineage.getFull()).as("versions of another store mean nothing here").isTrue();
     assertThat(otherLineage.getVersion()).isEqualTo(missed2.getVersion());
   }
+
+  @Test
+  void aSidecarThatDoesNotRead_isSentNothingMore_andCatchesUpWithACompleteUpdateOnceItReads() {
+    SlowWatcher slow = SlowWatcher.watch(channel, WatchRequest.newBuilder().setSidecarId("slow").setRegion("eu-lon-1").build());
+    slow.read(1);
+    SnapshotUpdate first = slow.received.getLast();
+
+    for (int i = 0; i < AuthzSnapshotService.HISTORY + 10; i++) {
+      addWorkload("mcp-n" + i + "-demo");
+    }
+
+    assertThat(slow.received).as("nothing is sent while the sidecar reads nothing").containsExactly(first);
+    slow.read(5);
+    assertThat(slow.received).hasSize(2);
+    SnapshotUpdate caughtUp = slow.received.getLast();
+    assertThat(caughtUp.getFull()).as("more changes passed than are kept: a complete update").isTrue();
+    assertThat(caughtUp.getVersion()).isEqualTo(first.getVersion() + AuthzSnapshotService.HISTORY + 10);
+    assertThat(ids(caughtUp, "workload")).contains("mcp-n0-demo", "mcp-n265-demo");
+  }
+
+  @Test
+  void aSidecarThatFallsBehindLessThanTheHistory_catchesUpWithTheDifferences_inOrder() {
+    SlowWatcher slow = SlowWatcher.watch(channel, WatchRequest.newBuilder().setSidecarId("slow").setRegion("eu-lon-1").build());
+    slow.read(1);
+    long first = slow.received.getLast().getVersion();
+    addWorkload("mcp-a-demo");
+    addWorkload("mcp-b-demo");
+    addWorkload("mcp-c-demo");
+
+    slow.read(10);
+
+    assertThat(slow.received).hasSize(4);
+    assertThat(slow.received.subList(1, 4)).extracting(SnapshotUpdate::getFull).containsOnly(false);
+    assertThat(slow.received.subList(1, 4)).extracting(SnapshotUpdate::getBaseVersion).containsExactly(first, first + 1, first + 2);
+    assertThat(ids(slow.received.get(3), "workload")).containsExactly("mcp-c-demo");
+  }
+
+  private void addWorkload(String id) {
+    WorkloadId added = WorkloadId.parse(id);
+    store.update(s -> {
+      Map<WorkloadId, Workload> workloads = new HashMap<>(s.workloads());
+      workloads.put(added, new Workload(added, true, new TreeSet<>(List.of("eu-par-1"))));
+      return s.withWorkloads(workloads, s.replicas());
+    });
+  }
+
+  /** A Watch client that reads only as many updates as the test asks for (gRPC's manual flow control). */
+  private static final class SlowWatcher implements io.grpc.stub.ClientResponseObserver<WatchRequest, SnapshotUpdate> {
+    final List<SnapshotUpdate> received = new java.util.ArrayList<>();
+    private io.grpc.stub.ClientCallStreamObserver<WatchRequest> call;
+
+    static SlowWatcher watch(ManagedChannel channel, WatchRequest request) {
+      SlowWatcher watcher = new SlowWatcher();
+      AuthzSnapshotServiceGrpc.newStub(channel).watch(request, watcher);
+      return watcher;
+    }
+
+    @Override
+    public void beforeStart(io.grpc.stub.ClientCallStreamObserver<WatchRequest> requestStream) {
+      this.call = requestStream;
+      requestStream.disableAutoRequestWithInitial(0);
+    }
+
+    void read(int messages) {
+      call.request(messages);
+    }
+
+    @Override
+    public void onNext(SnapshotUpdate update) {
+      received.add(update);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      throw new AssertionError(t);
+    }
+
+    @Override
+    public void onCompleted() {}
+  }
 }
