@@ -119,6 +119,10 @@ final class Report implements Callable<Integer> {
     if (Files.exists(xds)) {
       md.append(controlPlaneAtScale(JsonParser.parseString(Files.readString(xds)).getAsJsonObject()));
     }
+    Path slow = results.resolve("slow-subscribers.json");
+    if (Files.exists(slow)) {
+      md.append(slowSubscribers(JsonParser.parseString(Files.readString(slow)).getAsJsonObject()));
+    }
     Files.writeString(results.resolve("results.md"), md);
     Files.writeString(results.resolve("results.csv"), csv);
     Charts.latency(rows, results.resolve("latency.png"));
@@ -214,6 +218,23 @@ final class Report implements Callable<Integer> {
     t.append("| ").append(label).append(" | ").append(target).append(" | ")
         .append(String.format(Locale.ROOT, "%.1f", v[0])).append(" | ")
         .append(String.format(Locale.ROOT, "%.1f", v[1])).append(" | ").append(verdict).append(" |\n");
+  }
+
+  private static String slowSubscribers(JsonObject s) {
+    return "\n## Snapshot subscribers that stop reading (gantry-bench slow-subscribers)\n\n"
+        + s.get("streams").getAsInt() + " Watch streams over " + s.get("connections").getAsInt()
+        + " connections, each with a sidecar's certificate, read their complete update ("
+        + s.get("complete_update_bytes").getAsLong() + " bytes, " + s.get("workloads").getAsInt()
+        + " workloads) and then nothing, while " + s.get("updates_while_stalled").getAsInt()
+        + " fleet changes pass. The control plane's memory, after a full GC:\n\n"
+        + "| | heap MiB | Netty direct MiB |\n|---|---|---|\n"
+        + String.format(Locale.ROOT, "| control plane alone | %.0f | |%n", s.get("heap_mib_control_plane_alone").getAsDouble())
+        + String.format(Locale.ROOT, "| streams open | %.0f | %.0f |%n", s.get("heap_mib_streams_open").getAsDouble(),
+            s.get("netty_direct_mib_streams_open").getAsDouble())
+        + String.format(Locale.ROOT, "| after the changes | %.0f | %.0f |%n", s.get("heap_mib_after_updates").getAsDouble(),
+            s.get("netty_direct_mib_after_updates").getAsDouble())
+        + "\nA sidecar that reads, connecting afterwards, got version " + s.get("a_reading_sidecar_got_version").getAsLong()
+        + " (current: " + s.get("current_version").getAsLong() + ").\n";
   }
 
   private static String controlPlaneAtScale(JsonObject xds) {
