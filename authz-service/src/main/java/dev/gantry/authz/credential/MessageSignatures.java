@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * RFC 9421 HTTP Message Signatures, as Gantry accepts them: one signature ({@code
@@ -49,10 +48,16 @@ public final class MessageSignatures {
   private static final List<String> REQUIRED = List.of("@method", "@authority", "@path");
 
   private final Clock clock;
-  private final Map<String, Long> nonces = new ConcurrentHashMap<>();
+  private final Nonces nonces;
 
   public MessageSignatures(Clock clock) {
+    this(clock, MAX_NONCES);
+  }
+
+  /** With room for {@code maxNonces} live nonces: for tests. */
+  MessageSignatures(Clock clock, long maxNonces) {
     this.clock = clock;
+    this.nonces = new Nonces(maxNonces, clock);
   }
 
   /** True when the request carries a signature. */
@@ -154,8 +159,19 @@ public final class MessageSignatures {
     if (!SigningKeys.verifies(key, base.getBytes(StandardCharsets.UTF_8), signature)) {
       return refused("bad-signature", "the signature does not verify with key '" + keyId + "'");
     }
-    if (member.params().get("nonce") instanceof String nonce && !remember(keyId + " " + nonce, created, now)) {
-      return refused("signature-replayed", "this signature (nonce) was used before");
+    if (member.params().get("nonce") instanceof String nonce) {
+      // Remembered until the signature could no longer be accepted: the window after created.
+      Instant forgetAt = Instant.ofEpochSecond(created + WINDOW_SECONDS + FUTURE_SKEW.toSeconds());
+      switch (nonces.remember(keyId + " " + nonce, forgetAt)) {
+        case REPLAYED -> {
+          return refused("signature-replayed", "this signature (nonce) was used before");
+        }
+        case FULL -> {
+          return refused("nonce-cache-full", "too many signed requests with a nonce within the replay window;"
+              + " try again shortly");
+        }
+        case NEW -> { }
+      }
     }
     return new Authentication.Authenticated(new Principal(
         key.workspace(), "key:" + keyId, "signature", keyId, key.scopes(), expires));
@@ -209,18 +225,6 @@ public final class MessageSignatures {
       }
     }
     return null;
-  }
-
-  private boolean remember(String nonce, long created, Instant now) {
-    long forgetAt = (created + WINDOW_SECONDS + FUTURE_SKEW.toSeconds()) * 1000;
-    if (nonces.size() >= MAX_NONCES) {
-      long nowMillis = now.toEpochMilli();
-      nonces.values().removeIf(until -> until < nowMillis);
-      if (nonces.size() >= MAX_NONCES) {
-        return false;
-      }
-    }
-    return nonces.putIfAbsent(nonce, forgetAt) == null;
   }
 
   private static Authentication.Refused refused(String reason, String message) {
