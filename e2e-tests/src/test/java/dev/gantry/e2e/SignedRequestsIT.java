@@ -138,6 +138,28 @@ class SignedRequestsIT {
   }
 
   @Test
+  void aKeyWhoseJwkIsNotSpelledCanonically_isRefusedAtRegistration_andNothingIsStored() throws Exception {
+    ECKey key = new ECKey.Builder(Curve.P_256, (ECPublicKey) p256().getPublic()).build();
+    String x = key.getX().toString();
+    // The same coordinate with a stray bit in its last character: a lenient decoder reads the same key.
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    String stray = x.substring(0, x.length() - 1) + alphabet.charAt(alphabet.indexOf(x.charAt(x.length() - 1)) | 1);
+    String jwk = key.toJSONString().replace(x, stray);
+
+    io.grpc.StatusRuntimeException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+        io.grpc.StatusRuntimeException.class,
+        () -> SigningKeyServiceGrpc.newBlockingStub(admin).registerSigningKey(RegisterSigningKeyRequest.newBuilder()
+            .setKey(dev.gantry.proto.fleet.v1.SigningKey.newBuilder().setWorkspace("demo").setKeyId("stray-bits").setJwk(jwk))
+            .build()));
+
+    assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(refused.getStatus().getDescription()).contains("member 'x' is not canonical base64url");
+    assertThat(SigningKeyServiceGrpc.newBlockingStub(admin).listSigningKeys(
+        dev.gantry.proto.admin.v1.ListSigningKeysRequest.newBuilder().setWorkspace("demo").build()).toString())
+        .doesNotContain("stray-bits");
+  }
+
+  @Test
   void signedRequest_withABodyItsSignatureDoesNotCover_isRefused_whateverItsFraming() throws Exception {
     for (String protocol : List.of("--http1.1", "--http2-prior-knowledge")) {
       String[] tampered = sendUnsignedBody(protocol, "{\"amount\": 1000000}".getBytes(StandardCharsets.UTF_8));

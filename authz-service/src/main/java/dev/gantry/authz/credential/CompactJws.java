@@ -1,6 +1,6 @@
 package dev.gantry.authz.credential;
 
-import java.util.Base64;
+import dev.gantry.pki.Base64Spelling;
 
 /**
  * The compact serialisation of a signed JWT as Gantry accepts it: three base64url parts, each
@@ -29,21 +29,6 @@ final class CompactJws {
   }
 
   private static boolean canonicalPart(String token, int start, int end) {
-    int length = end - start;
-    if (length % 4 == 1) {
-      return false;   // no byte string encodes to that length; an empty part is zero bytes, canonically
-    }
-    for (int i = start; i < end; i++) {
-      char c = token.charAt(i);
-      boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-      if (!alphabet) {
-        return false;
-      }
-    }
-    // The last character may carry bits beyond the encoded bytes; they must be zero. Decoding and
-    // encoding again gives the canonical spelling.
-    String part = token.substring(start, end);
-    byte[] bytes = Base64.getUrlDecoder().decode(part);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(part);
+    return Base64Spelling.canonicalUrl(token.substring(start, end));
   }
 }

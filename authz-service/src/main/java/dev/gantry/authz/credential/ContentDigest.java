@@ -2,7 +2,7 @@ package dev.gantry.authz.credential;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
+import dev.gantry.pki.Base64Spelling;
 
 /** RFC 9530 {@code Content-Digest}: a signed request's body is checked against it. */
 final class ContentDigest {
@@ -31,12 +31,16 @@ final class ContentDigest {
       if (algorithm == null) {
         continue;
       }
+      byte[] expected = Base64Spelling.decodeCanonical(parts[1].substring(1, parts[1].length() - 1));
+      if (expected == null) {
+        return "content-digest '" + parts[0].strip() + "' is not canonical base64 (expected: the standard alphabet,"
+            + " with padding, no stray bits)";
+      }
       try {
-        byte[] expected = Base64.getDecoder().decode(parts[1].substring(1, parts[1].length() - 1));
         return MessageDigest.isEqual(MessageDigest.getInstance(algorithm).digest(content), expected)
             ? null : "content-digest does not match the body";
-      } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
-        return "content-digest '" + parts[0].strip() + "' is not base64";
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has " + algorithm, e);
       }
     }
     return "content-digest has no sha-256 or sha-512 value (expected: sha-256=:<base64>:)";

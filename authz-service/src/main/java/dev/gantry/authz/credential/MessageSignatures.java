@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
+import dev.gantry.pki.Base64Spelling;
 import java.util.List;
 import java.util.Map;
 
@@ -90,10 +90,15 @@ public final class MessageSignatures {
     } catch (IllegalArgumentException e) {
       return refused("malformed-signature", "Signature-Input: " + e.getMessage());
     }
-    byte[] signature = signatureOf(signatureHeader, member.label());
-    if (signature == null) {
+    String encoded = signatureOf(signatureHeader, member.label());
+    if (encoded == null) {
       return refused("malformed-signature", "Signature has no value for label '" + member.label() + "' (expected: "
           + member.label() + "=:<base64>:)");
+    }
+    byte[] signature = Base64Spelling.decodeCanonical(encoded);
+    if (signature == null) {
+      return refused("non-canonical-signature", "the Signature for label '" + member.label() + "' is not canonical"
+          + " base64 (expected: the standard alphabet, with padding, no stray bits)");
     }
     for (String required : REQUIRED) {
       if (!member.components().contains(required)) {
@@ -213,15 +218,12 @@ public final class MessageSignatures {
 
 
 
-  private static byte[] signatureOf(String header, String label) {
+  /** The base64 between the colons of {@code label}'s member of the Signature header, or null. */
+  private static String signatureOf(String header, String label) {
     for (String member : header.split(",")) {
       String trimmed = member.strip();
       if (trimmed.startsWith(label + "=:") && trimmed.endsWith(":") && trimmed.length() > label.length() + 3) {
-        try {
-          return Base64.getDecoder().decode(trimmed.substring(label.length() + 2, trimmed.length() - 1));
-        } catch (IllegalArgumentException e) {
-          return null;
-        }
+        return trimmed.substring(label.length() + 2, trimmed.length() - 1);
       }
     }
     return null;

@@ -36,6 +36,10 @@ public final class SigningKeys {
     } catch (ParseException e) {
       throw new IllegalArgumentException("not a JWK: " + e.getMessage());
     }
+    String spelling = dev.gantry.pki.Base64Spelling.jwkProblem(jwk.toJSONObject());
+    if (spelling != null) {
+      throw new IllegalArgumentException("not a canonical JWK: " + spelling);
+    }
     try {
       if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
         return new SigningKeyEntry(keyId, workspace, "ed25519", new Ed25519PublicKeyParameters(okp.getDecodedX(), 0), scopes, jwkJson);

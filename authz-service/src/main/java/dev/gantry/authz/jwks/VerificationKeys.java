@@ -17,8 +17,9 @@ import java.util.Set;
  * never per request. A key is kept only when it is for signatures ({@code use} absent or
  * {@code sig}; {@code key_ops} absent or naming {@code verify}), declares no algorithm or one
  * Gantry accepts that fits its type and curve (RS256 for RSA, ES256 for EC P-256, EdDSA for
- * OKP Ed25519), and is strong enough (RSA of 2,048 bits or more, an odd public exponent of at
- * least 3, no ROCA fingerprint). Pure.
+ * OKP Ed25519), is strong enough (RSA of 2,048 bits or more, an odd public exponent of at
+ * least 3, no ROCA fingerprint), and is spelled canonically ({@link
+ * dev.gantry.pki.Base64Spelling#jwkProblem}). Pure.
  */
 public final class VerificationKeys {
 
@@ -77,6 +78,10 @@ public final class VerificationKeys {
 
   /** Why {@code key} may not verify tokens, or null when it may. */
   static String refusal(JWK key) {
+    String spelling = dev.gantry.pki.Base64Spelling.jwkProblem(key.toJSONObject());
+    if (spelling != null) {
+      return spelling;
+    }
     if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
       return "use '" + key.getKeyUse().identifier() + "' (expected: sig or none)";
     }

@@ -185,4 +185,28 @@ class MessageSignaturesTest {
     assertThat(SignatureInput.repeatedLabel("sig1=(\"@method\" \"@path\");created=1, sig1=(\"@path\")")).isEqualTo("sig1");
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", good), keys, new byte[0]))).isEqualTo("allowed");
   }
+
+  @Test
+  void aSignatureOrDigestNotSpelledCanonically_isRefused_thoughItDecodesToTheSameBytes() throws Exception {
+    Map<String, String> headers = new HashMap<>(ed.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/"),
+        params(ed, NOW.getEpochSecond(), "")));
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", headers), keys, new byte[0]))).isEqualTo("allowed");
+    String signature = headers.get("signature");
+    assertThat(signature).as("64 octets: two padding characters").endsWith("==:");
+
+    headers.put("signature", signature.replace("==:", ":"));
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", headers), keys, new byte[0])))
+        .isEqualTo("non-canonical-signature");
+    headers.put("signature", signature.replace("==:", "=\u0020=:"));
+    assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", headers), keys, new byte[0])))
+        .isEqualTo("non-canonical-signature");
+
+    byte[] body = "{\"q\":1}".getBytes(StandardCharsets.UTF_8);
+    String digest = TestSigner.contentDigest(body);
+    assertThat(digest).as("32 octets: one padding character").endsWith("=:");
+    assertThat(reason(verify(ed, "POST", "/x", NOW.getEpochSecond(), "", Map.of("content-digest", digest), body)))
+        .isEqualTo("allowed");
+    assertThat(reason(verify(ed, "POST", "/x", NOW.getEpochSecond(), "",
+        Map.of("content-digest", digest.replace("=:", ":")), body))).isEqualTo("digest-mismatch");
+  }
 }

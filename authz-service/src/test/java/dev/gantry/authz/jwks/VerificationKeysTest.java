@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,38 @@ class VerificationKeysTest {
         .contains("key 'p384': an EC key on P-384").contains("key 'es384-on-p256': alg 'ES384'")
         .contains("key 'x25519': an OKP key on X25519")
         .contains("key 'e-1': an RSA public exponent of 1").contains("key 'e-even': an RSA public exponent of 65536");
+  }
+
+  @Test
+  void keysWhoseMembersAreNotSpelledCanonically_areDropped() throws Exception {
+    RSAKey rsa = new RSAKeyGenerator(2048).keyID("rsa").generate().toPublicJWK();
+    ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec").generate().toPublicJWK();
+    byte[] modulus = rsa.getModulus().decode();
+    byte[] padded = new byte[modulus.length + 1];
+    System.arraycopy(modulus, 0, padded, 1, modulus.length);
+    String x = ec.getX().toString();
+    String strayBits = x.substring(0, x.length() - 1) + straySpelling(x.charAt(x.length() - 1));
+    List<JWK> bad = List.of(
+        new RSAKey.Builder(Base64URL.encode(padded), rsa.getPublicExponent()).keyID("leading-zero").build(),
+        new RSAKey.Builder(rsa.getModulus(), new Base64URL("AQAB=")).keyID("padded").build(),
+        new RSAKey.Builder(new Base64URL(rsa.getModulus().toString().replace('-', '+').replace('_', '/')),
+            rsa.getPublicExponent()).keyID("other-alphabet").build(),
+        new ECKey.Builder(Curve.P_256, new Base64URL(strayBits), ec.getY()).keyID("stray-bits").build());
+
+    VerificationKeys.Sorted sorted = VerificationKeys.sort(concat(List.of(rsa, ec), bad));
+
+    assertThat(sorted.kept()).as("the same keys spelled canonically").containsExactly(rsa, ec);
+    assertThat(String.join("\n", sorted.dropped()))
+        .contains("key 'leading-zero': member 'n' has leading zero octets")
+        .contains("key 'padded': member 'e' is not canonical base64url")
+        .contains("key 'other-alphabet': member 'n' is not canonical base64url")
+        .contains("key 'stray-bits': member 'x' is not canonical base64url");
+  }
+
+  /** The same six bits' worth of data with a stray bit set: 32 octets leave 2 bits unused in the last character. */
+  private static char straySpelling(char last) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    return alphabet.charAt(alphabet.indexOf(last) | 1);
   }
 
   private static List<JWK> concat(List<JWK> a, List<JWK> b) {

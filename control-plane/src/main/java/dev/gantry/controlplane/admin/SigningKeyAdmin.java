@@ -54,6 +54,10 @@ public final class SigningKeyAdmin extends SigningKeyServiceGrpc.SigningKeyServi
       } else {
         throw AdminStatus.invalid("jwk of type " + jwk.getKeyType() + " (expected: OKP Ed25519 or EC P-256)");
       }
+      String spelling = dev.gantry.pki.Base64Spelling.jwkProblem(jwk.toJSONObject());
+      if (spelling != null) {
+        throw AdminStatus.invalid("jwk: " + spelling);
+      }
       dev.gantry.proto.fleet.v1.SigningKey asked = request.getKey();
       Set<String> scopes = asked.getScopesCount() == 0 ? Product.SCOPES : new TreeSet<>(asked.getScopesList());
       SigningKey key = new SigningKey(asked.getKeyId(), jwk.toPublicJWK().toJSONString(), alg, scopes);
