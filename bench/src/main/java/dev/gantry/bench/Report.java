@@ -119,6 +119,10 @@ final class Report implements Callable<Integer> {
     if (Files.exists(xds)) {
       md.append(controlPlaneAtScale(JsonParser.parseString(Files.readString(xds)).getAsJsonObject()));
     }
+    Path flood = results.resolve("token-flood.json");
+    if (Files.exists(flood)) {
+      md.append(tokenFlood(JsonParser.parseString(Files.readString(flood)).getAsJsonObject()));
+    }
     Path slow = results.resolve("slow-subscribers.json");
     if (Files.exists(slow)) {
       md.append(slowSubscribers(JsonParser.parseString(Files.readString(slow)).getAsJsonObject()));
@@ -218,6 +222,21 @@ final class Report implements Callable<Integer> {
     t.append("| ").append(label).append(" | ").append(target).append(" | ")
         .append(String.format(Locale.ROOT, "%.1f", v[0])).append(" | ")
         .append(String.format(Locale.ROOT, "%.1f", v[1])).append(" | ").append(verdict).append(" |\n");
+  }
+
+  private static String tokenFlood(JsonObject f) {
+    StringBuilder md = new StringBuilder("\n## A flood of distinct valid tokens (gantry-bench token-flood)\n\n")
+        .append(f.get("flood_tokens").getAsInt()).append(" distinct valid Ed25519 tokens, one after each steady check, against the ")
+        .append("verified-token cache as the sidecar builds it (").append(f.get("capacity").getAsInt())
+        .append(" tokens); the steady traffic: ").append(f.get("steady_tokens").getAsInt()).append(" tokens.\n\n")
+        .append("| phase | steady hit rate | steady p50 µs | steady p99 µs | flood µs per check | tokens cached |\n|---|---|---|---|---|---|\n");
+    for (String phase : List.of("before", "during_flood", "after")) {
+      JsonObject p = f.getAsJsonObject(phase);
+      md.append(String.format(Locale.ROOT, "| %s | %.4f | %.2f | %.2f | %.1f | %d |%n", phase.replace('_', ' '),
+          p.get("steady_hit_rate").getAsDouble(), p.get("steady_us_p50").getAsDouble(), p.get("steady_us_p99").getAsDouble(),
+          p.get("flood_us_mean").getAsDouble(), p.get("cache_size_after").getAsLong()));
+    }
+    return md.toString();
   }
 
   private static String slowSubscribers(JsonObject s) {

@@ -31,6 +31,7 @@ public final class VerifiedTokens {
         .expireAfter(new UntilExpiry(clock))
         // Maintenance on the calling thread: no pool to size, nothing left running.
         .executor(Runnable::run)
+        .recordStats()
         .build();
   }
 
@@ -54,6 +55,15 @@ public final class VerifiedTokens {
   public long size() {
     tokens.cleanUp();
     return tokens.estimatedSize();
+  }
+
+  /** Lookups answered from the cache and not, since it was made, and tokens held now (estimated). */
+  public record Stats(long hits, long misses, long size) {}
+
+  /** What the cache has done: for the bench and metrics. */
+  public Stats stats() {
+    com.github.benmanes.caffeine.cache.stats.CacheStats stats = tokens.stats();
+    return new Stats(stats.hitCount(), stats.missCount(), size());
   }
 
   /** A token verified for one workspace; a record, so a hit never copies the token into a new string. */

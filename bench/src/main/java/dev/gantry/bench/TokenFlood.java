@@ -1,0 +1,143 @@
+package dev.gantry.bench;
+
+import com.google.gson.GsonBuilder;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.util.Base64URL;
+import dev.gantry.authz.credential.Authentication;
+import dev.gantry.authz.credential.JwtAuthenticator;
+import dev.gantry.authz.credential.VerifiedTokens;
+import dev.gantry.authz.model.IssuerEntry;
+import dev.gantry.authz.model.WorkspaceEntry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A flood of distinct valid tokens against the verified-token cache as the sidecar builds it
+ * (the real {@link JwtAuthenticator} and {@link VerifiedTokens}, the sidecar's capacity), with
+ * steady traffic interleaved one for one: the steady tokens' hit rate and cost per check before
+ * and during the flood. Ed25519 tokens, so minting the flood is quick; the flood's own checks
+ * each verify a signature, as an attacker's would.
+ */
+@Command(name = "token-flood", mixinStandardHelpOptions = true,
+    description = "Distinct valid tokens flooding the verified-token cache, steady traffic meanwhile.")
+final class TokenFlood implements Callable<Integer> {
+
+  private static final String ISSUER = "https://issuer.bench";
+
+  @Option(names = "--capacity", defaultValue = "100000", description = "the cache's size (the sidecar's: 100,000)") int capacity;
+  @Option(names = "--steady", defaultValue = "1000", description = "distinct tokens of the steady traffic") int steady;
+  @Option(names = "--flood", defaultValue = "300000", description = "distinct tokens of the flood") int flood;
+  @Option(names = "--out") Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
+    JWK publicKey = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(key.generatePublicKey().getEncoded()))
+        .keyID("ed").build();
+    Map<String, WorkspaceEntry> workspaces = Map.of("demo", new WorkspaceEntry("demo",
+        List.of(new IssuerEntry(ISSUER, java.net.URI.create("https://issuer.bench/jwks.json"), Set.of("gantry"))),
+        List.of(), List.of()));
+    VerifiedTokens cache = new VerifiedTokens(capacity);
+    JwtAuthenticator authenticator = new JwtAuthenticator((uri, kid) -> kid.equals("ed") ? publicKey : null, cache,
+        Clock.systemUTC());
+
+    List<String> steadyTokens = mint(key, "steady-", steady);
+    System.err.println("token-flood: minting " + flood + " flood tokens");
+    List<String> floodTokens = mint(key, "flood-", flood);
+
+    // Warm: the steady traffic alone, twenty rounds (JIT, and the cache learns what is used).
+    for (int round = 0; round < 20; round++) {
+      for (String token : steadyTokens) {
+        check(authenticator, token, workspaces);
+      }
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("capacity", capacity);
+    result.put("steady_tokens", steady);
+    result.put("flood_tokens", flood);
+    result.put("before", phase(authenticator, cache, workspaces, steadyTokens, null, flood));
+    result.put("during_flood", phase(authenticator, cache, workspaces, steadyTokens, floodTokens, flood));
+    result.put("after", phase(authenticator, cache, workspaces, steadyTokens, null, flood));
+    String json = new GsonBuilder().setPrettyPrinting().create().toJson(result);
+    System.out.println(json);
+    if (out != null) {
+      Files.writeString(out, json);
+    }
+    return 0;
+  }
+
+  /** {@code lookups} steady checks, each followed by one flood check when {@code floodTokens} is given. */
+  private static Map<String, Object> phase(JwtAuthenticator authenticator, VerifiedTokens cache,
+      Map<String, WorkspaceEntry> workspaces, List<String> steadyTokens, List<String> floodTokens, int lookups) {
+    long[] steadyNanos = new long[lookups];
+    long floodNanos = 0;
+    VerifiedTokens.Stats before = cache.stats();
+    long floodMisses = 0;
+    for (int i = 0; i < lookups; i++) {
+      if (floodTokens != null) {
+        long start = System.nanoTime();
+        check(authenticator, floodTokens.get(i), workspaces);
+        floodNanos += System.nanoTime() - start;
+        floodMisses++; // each flood token is new: a miss, never a hit
+      }
+      long start = System.nanoTime();
+      check(authenticator, steadyTokens.get(i % steadyTokens.size()), workspaces);
+      steadyNanos[i] = System.nanoTime() - start;
+    }
+    VerifiedTokens.Stats after = cache.stats();
+    long hits = after.hits() - before.hits();
+    Arrays.sort(steadyNanos);
+    Map<String, Object> phase = new LinkedHashMap<>();
+    phase.put("steady_checks", lookups);
+    phase.put("steady_hit_rate", (double) hits / lookups);
+    phase.put("steady_misses", lookups - hits);
+    phase.put("flood_checks", floodTokens == null ? 0 : lookups);
+    phase.put("flood_misses_counted_by_the_cache", floodTokens == null ? 0 : after.misses() - before.misses() - (lookups - hits));
+    phase.put("steady_us_p50", steadyNanos[lookups / 2] / 1000.0);
+    phase.put("steady_us_p99", steadyNanos[(int) (lookups * 0.99)] / 1000.0);
+    phase.put("flood_us_mean", floodTokens == null ? 0 : floodNanos / 1000.0 / lookups);
+    phase.put("cache_size_after", after.size());
+    if (floodTokens != null && floodMisses != lookups) {
+      throw new IllegalStateException("flood bookkeeping");
+    }
+    return phase;
+  }
+
+  private static void check(JwtAuthenticator authenticator, String token, Map<String, WorkspaceEntry> workspaces) {
+    if (!(authenticator.authenticate(token, "demo", workspaces) instanceof Authentication.Authenticated)) {
+      throw new IllegalStateException("a valid bench token was refused: " + authenticator.authenticate(token, "demo", workspaces));
+    }
+  }
+
+  private static List<String> mint(Ed25519PrivateKeyParameters key, String prefix, int count) {
+    String header = Base64URL.encode("{\"alg\":\"EdDSA\",\"kid\":\"ed\"}").toString();
+    long exp = System.currentTimeMillis() / 1000 + 3600;
+    List<String> tokens = new ArrayList<>(count);
+    Ed25519Signer signer = new Ed25519Signer();
+    signer.init(true, key);
+    for (int i = 0; i < count; i++) {
+      String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + prefix + i + "\",\"aud\":\"gantry\",\"exp\":" + exp + "}";
+      String signingInput = header + "." + Base64URL.encode(claims.getBytes(StandardCharsets.UTF_8));
+      byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
+      signer.update(input, 0, input.length);
+      tokens.add(signingInput + "." + Base64URL.encode(signer.generateSignature()));
+    }
+    return tokens;
+  }
+}
