@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.nimbusds.jose.util.Base64URL;
+import dev.gantry.proto.admin.v1.ListWorkspacesRequest;
+import dev.gantry.proto.admin.v1.SetJwtIssuersRequest;
+import dev.gantry.proto.admin.v1.WorkspaceServiceGrpc;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
@@ -58,6 +61,37 @@ class CredentialsIT {
     assertThat(headers.getAsJsonArray("x-gantry-credential-kind").get(0).getAsString()).isEqualTo("jwt");
     assertThat(headers.getAsJsonArray("x-gantry-workload").get(0).getAsString()).isEqualTo("agt-private-demo");
     assertThat(headers.has("authorization")).as("the raw credential never reaches the workload").isFalse();
+  }
+
+  @Test
+  @Order(2)
+  void aTokenAnsweredFromTheCache_stopsAtOnce_whenItsIssuerIsRemoved_andWorksAgainWhenTrustedAgain() throws Exception {
+    String token = stack.jwks.token("demo");
+    assertThat(withToken("agt-private-demo", token).status()).isEqualTo(200);
+    assertThat(withToken("agt-private-demo", token).status()).as("now from the verified-token cache").isEqualTo(200);
+    WorkspaceServiceGrpc.WorkspaceServiceBlockingStub workspaces = WorkspaceServiceGrpc.newBlockingStub(stack.admin());
+    java.util.List<dev.gantry.proto.fleet.v1.JwtIssuer> issuers = workspaces
+        .listWorkspaces(ListWorkspacesRequest.getDefaultInstance()).getWorkspacesList().stream()
+        .filter(w -> w.getWorkspace().getId().equals("demo")).findFirst().orElseThrow().getWorkspace().getJwtIssuersList();
+    try {
+      workspaces.setJwtIssuers(SetJwtIssuersRequest.newBuilder().setWorkspace("demo").build());
+      RawHttp.Response refused = untilStatusIsNot(200, token);
+      assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+      assertThat(reason(refused)).isEqualTo("unknown-issuer");
+    } finally {
+      workspaces.setJwtIssuers(SetJwtIssuersRequest.newBuilder().setWorkspace("demo").addAllJwtIssuers(issuers).build());
+    }
+    assertThat(untilStatusIsNot(401, token).status()).as("trusted again").isEqualTo(200);
+  }
+
+  /** The answer to {@code token} once it is no longer {@code status} (the new snapshot reached the sidecar), or the last one. */
+  private static RawHttp.Response untilStatusIsNot(int status, String token) throws Exception {
+    RawHttp.Response response = withToken("agt-private-demo", token);
+    for (int i = 0; i < 100 && response.status() == status; i++) {
+      Thread.sleep(50);
+      response = withToken("agt-private-demo", token);
+    }
+    return response;
   }
 
   @Test

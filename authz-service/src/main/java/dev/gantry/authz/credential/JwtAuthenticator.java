@@ -23,7 +23,8 @@ import java.util.Set;
  * Verifies a bearer JWT against the issuers the workspaces trust: size, algorithm, issuer, key
  * id, signature, {@code exp}/{@code nbf} with bounded skew, audience. Never blocks: keys come
  * from a {@link KeyLookup} that answers from memory. A token verified once is remembered until
- * it expires ({@link VerifiedTokens}).
+ * it expires ({@link VerifiedTokens}), and answered from memory only while the issuer entry and
+ * the key that verified it still stand.
  *
  * <p>Refusal reasons are stable codes and messages never contain the token.
  */
@@ -59,9 +60,9 @@ public final class JwtAuthenticator {
       return refused("token-too-large", "token of " + token.length() + " characters (expected: at most " + MAX_TOKEN_CHARS + ")");
     }
     Instant now = clock.instant();
-    Principal cached = verified.get(workspace, token, now);
-    if (cached != null) {
-      return new Authentication.Authenticated(cached);
+    VerifiedTokens.Verified cached = verified.get(workspace, token, now);
+    if (cached != null && stillStands(cached, workspace, workspaces)) {
+      return new Authentication.Authenticated(cached.principal());
     }
     // Checked on a cache miss only: what is cached passed these checks, and a variant is a miss.
     Read read = read(token);
@@ -81,7 +82,8 @@ public final class JwtAuthenticator {
       return refused("unknown-issuer", "issuer '" + clip(iss) + "' is not trusted by workspace '" + workspace + "'");
     }
     String kid = jwt.getHeader().getKeyID();
-    Authentication.Refused badSignature = checkSignature(jwt, keys.find(trusted.issuer().jwksUri(), kid));
+    JWK key = keys.find(trusted.issuer().jwksUri(), kid);
+    Authentication.Refused badSignature = checkSignature(jwt, key);
     if (badSignature != null) {
       return badSignature;
     }
@@ -107,8 +109,21 @@ public final class JwtAuthenticator {
         claims.getJWTID() != null ? claims.getJWTID() : kid,
         scopes(claims),
         exp.toInstant().plus(SKEW));
-    verified.put(workspace, token, principal, now);
+    verified.put(workspace, token, new VerifiedTokens.Verified(principal, trusted.issuer(), kid, key), now);
     return new Authentication.Authenticated(principal);
+  }
+
+  /**
+   * Whether what verified a cached token still holds: the workspace trusts the same issuer entry
+   * (issuer, key set and audiences) and the key set still has the same key under its kid. An
+   * issuer removed or changed, or a key rotated out, stops its tokens at once, not when they
+   * expire; the token then takes the full path, which says why it is refused. Two map lookups.
+   */
+  private boolean stillStands(VerifiedTokens.Verified cached, String workspace, Map<String, WorkspaceEntry> workspaces) {
+    Trusted trusted = trustedIssuer(cached.issuer().issuer(), workspace, workspaces);
+    return trusted != null && trusted.issuer().equals(cached.issuer())
+        && trusted.workspace().equals(cached.principal().workspace())
+        && cached.key().equals(keys.find(trusted.issuer().jwksUri(), cached.kid()));
   }
 
   /** The workload's own workspace's issuer first; else any other workspace's (for a 403). */

@@ -17,7 +17,7 @@ import java.time.Instant;
  */
 public final class VerifiedTokens {
 
-  private final Cache<Key, Principal> tokens;
+  private final Cache<Key, Verified> tokens;
 
   /** A cache of at most {@code capacity} tokens, expiring each by the system clock. */
   public VerifiedTokens(int capacity) {
@@ -35,19 +35,26 @@ public final class VerifiedTokens {
         .build();
   }
 
-  /** The principal of a token verified before for this workspace and still valid at {@code now}. */
-  Principal get(String workspace, String token, Instant now) {
-    Principal principal = tokens.getIfPresent(new Key(workspace, token));
+  /**
+   * A token's verification: who it speaks for, and what it was verified against — the issuer
+   * entry that trusted it and the key that verified its signature — so that a hit can confirm
+   * both still stand.
+   */
+  record Verified(Principal principal, dev.gantry.authz.model.IssuerEntry issuer, String kid, com.nimbusds.jose.jwk.JWK key) {}
+
+  /** A token verified before for this workspace and still valid at {@code now}. */
+  Verified get(String workspace, String token, Instant now) {
+    Verified verified = tokens.getIfPresent(new Key(workspace, token));
     // The check stands on its own: the cache's own expiry runs on its clock, this on the caller's.
-    if (principal == null || !now.isBefore(principal.expiresAt())) {
+    if (verified == null || !now.isBefore(verified.principal().expiresAt())) {
       return null;
     }
-    return principal;
+    return verified;
   }
 
-  void put(String workspace, String token, Principal principal, Instant now) {
-    if (now.isBefore(principal.expiresAt())) {
-      tokens.put(new Key(workspace, token), principal);
+  void put(String workspace, String token, Verified verified, Instant now) {
+    if (now.isBefore(verified.principal().expiresAt())) {
+      tokens.put(new Key(workspace, token), verified);
     }
   }
 
@@ -70,20 +77,20 @@ public final class VerifiedTokens {
   private record Key(String workspace, String token) {}
 
   /** Each entry lives until its principal's expiry, as the clock reads at insertion. */
-  private record UntilExpiry(Clock clock) implements Expiry<Key, Principal> {
+  private record UntilExpiry(Clock clock) implements Expiry<Key, Verified> {
 
     @Override
-    public long expireAfterCreate(Key key, Principal principal, long currentTime) {
-      return nanosUntil(principal.expiresAt());
+    public long expireAfterCreate(Key key, Verified verified, long currentTime) {
+      return nanosUntil(verified.principal().expiresAt());
     }
 
     @Override
-    public long expireAfterUpdate(Key key, Principal principal, long currentTime, long currentDuration) {
-      return nanosUntil(principal.expiresAt());
+    public long expireAfterUpdate(Key key, Verified verified, long currentTime, long currentDuration) {
+      return nanosUntil(verified.principal().expiresAt());
     }
 
     @Override
-    public long expireAfterRead(Key key, Principal principal, long currentTime, long currentDuration) {
+    public long expireAfterRead(Key key, Verified verified, long currentTime, long currentDuration) {
       return currentDuration;
     }
 

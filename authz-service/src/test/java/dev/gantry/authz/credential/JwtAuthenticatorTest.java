@@ -1,5 +1,12 @@
 package dev.gantry.authz.credential;
 
+import com.nimbusds.jose.jwk.JWK;
+import dev.gantry.authz.model.IssuerEntry;
+import dev.gantry.authz.model.WorkspaceEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -57,12 +64,47 @@ class JwtAuthenticatorTest {
 
   @Test
   void verifiedToken_isRememberedUntilItExpires() throws Exception {
+    VerifiedTokens cache = new VerifiedTokens(100);
+    authenticator = new JwtAuthenticator(issuer.lookup(), cache, Clock.systemUTC());
     String token = issuer.rs256(c -> c);
     check(token);
-    int lookupsAfterFirst = issuer.lookups.get();
+    long hitsAfterFirst = cache.stats().hits();
 
     assertThat(check(token)).isInstanceOf(Authentication.Authenticated.class);
-    assertThat(issuer.lookups.get()).isEqualTo(lookupsAfterFirst);
+    assertThat(cache.stats().hits()).as("answered from the cache, no signature checked").isEqualTo(hitsAfterFirst + 1);
+  }
+
+  @Test
+  void aCachedToken_stopsAtOnce_whenItsIssuerIsRemovedOrChanged() throws Exception {
+    String token = issuer.rs256(c -> c);
+    assertThat(check(token)).isInstanceOf(Authentication.Authenticated.class);
+
+    Map<String, WorkspaceEntry> withoutIssuer = Map.of("demo", new WorkspaceEntry("demo", List.of()));
+    assertThat(reason(authenticator.authenticate(token, "demo", withoutIssuer))).isEqualTo("unknown-issuer");
+
+    Map<String, WorkspaceEntry> otherAudience = Map.of("demo", new WorkspaceEntry("demo",
+        List.of(new IssuerEntry(TestIssuer.ISSUER, TestIssuer.JWKS, Set.of("another-audience")))));
+    assertThat(reason(authenticator.authenticate(token, "demo", otherAudience))).isEqualTo("wrong-audience");
+
+    assertThat(check(token)).as("trusted again: verified again").isInstanceOf(Authentication.Authenticated.class);
+  }
+
+  @Test
+  void aCachedToken_stopsAtOnce_whenItsKeyLeavesTheKeySet_orIsReplaced() throws Exception {
+    AtomicReference<JWK> published = new AtomicReference<>(issuer.rsa.toPublicJWK());
+    authenticator = new JwtAuthenticator((uri, kid) -> kid.equals(published.get().getKeyID()) ? published.get() : null,
+        new VerifiedTokens(100), Clock.systemUTC());
+    String token = issuer.rs256(c -> c);
+    assertThat(check(token)).isInstanceOf(Authentication.Authenticated.class);
+
+    published.set(new RSAKeyGenerator(2048).keyID("another-kid").generate().toPublicJWK());
+    assertThat(reason(check(token))).as("rotated out").isEqualTo("unknown-kid");
+
+    published.set(new RSAKeyGenerator(2048).keyID(issuer.rsa.getKeyID()).generate().toPublicJWK());
+    assertThat(reason(check(token))).as("another key under the same kid").isEqualTo("bad-signature");
+
+    published.set(issuer.rsa.toPublicJWK());
+    assertThat(check(token)).isInstanceOf(Authentication.Authenticated.class);
   }
 
   @Test

@@ -13,15 +13,15 @@ class VerifiedTokensTest {
 
   private static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
 
-  private static Principal principal(Instant expires) {
-    return new Principal("demo", "alice", "jwt", "t", Set.of(), expires);
+  private static VerifiedTokens.Verified principal(Instant expires) {
+    return new VerifiedTokens.Verified(new Principal("demo", "alice", "jwt", "t", Set.of(), expires), null, "k", null);
   }
 
   @Test
   void aFloodOfDistinctTokens_leavesTheSteadyTrafficsHitsInPlace() {
     int capacity = 1_000;
     VerifiedTokens cache = new VerifiedTokens(capacity, Clock.fixed(NOW, ZoneOffset.UTC));
-    Principal p = principal(NOW.plus(Duration.ofHours(1)));
+    VerifiedTokens.Verified p = principal(NOW.plus(Duration.ofHours(1)));
     int steady = 500;
     // The steady traffic: 500 tokens, each seen many times.
     for (int round = 0; round < 20; round++) {
