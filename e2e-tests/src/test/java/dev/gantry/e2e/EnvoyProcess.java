@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -145,6 +146,20 @@ final class EnvoyProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A counter or gauge from the admin's {@code /stats}, 0 when Envoy has none by that name. */
+  long stat(String name) {
+    String filter = URLEncoder.encode("^" + name.replace(".", "\\.") + "$", StandardCharsets.UTF_8);
+    String line = admin("/stats?filter=" + filter).trim();
+    return line.isEmpty() ? 0 : Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+  }
+
+  /** The sum of every stat whose name ends with {@code suffix}, e.g. every cluster's {@code outlier_detection.ejections_active}. */
+  long statSum(String suffix) {
+    String filter = URLEncoder.encode(suffix.replace(".", "\\.") + "$", StandardCharsets.UTF_8);
+    return admin("/stats?filter=" + filter).lines().map(String::trim).filter(l -> !l.isEmpty())
+        .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   boolean isAlive() {

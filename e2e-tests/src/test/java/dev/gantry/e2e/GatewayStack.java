@@ -20,10 +20,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -220,9 +216,7 @@ final class GatewayStack implements AutoCloseable {
 
   /** A counter from Envoy's admin stats, e.g. {@code cluster_manager.cds.update_success}. */
   long envoyStat(String name) {
-    String filter = URLEncoder.encode("^" + name.replace(".", "\\.") + "$", StandardCharsets.UTF_8);
-    String line = envoy.admin("/stats?filter=" + filter).trim();
-    return line.isEmpty() ? 0 : Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+    return envoy.stat(name);
   }
 
   /** Waits until the demo workload answers through Envoy: config pushed, snapshot received. */

@@ -168,11 +168,29 @@ final class MultiRegionStack implements AutoCloseable {
 
   /**
    * Waits until every gateway serves every region's echo: configs pushed, snapshots received,
-   * replicas registered, peers reachable.
+   * replicas registered, peers reachable, and no peer ejected.
+   *
+   * <p>Every gateway's listeners are active (none warming) before any request crosses regions: a
+   * request to a peer whose internal listener still waits for its certificate is refused twice,
+   * and Envoy's outlier detection then ejects that peer for seconds — after this method has
+   * seen it serve (the ejection lands when Envoy's main thread gets to it), so a test starting
+   * at once met 503 no-healthy-upstream.
    */
   void awaitServing() throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     String last = "no attempt";
+    for (Site site : sites.values()) {
+      while (site.envoy.stat("listener_manager.total_listeners_warming") > 0
+          || site.envoy.stat("listener_manager.total_listeners_active") < 2) {
+        if (!site.envoy.isAlive()) {
+          fail("Envoy of " + site.region + " exited:\n" + site.envoy.log());
+        }
+        if (Instant.now().isAfter(deadline)) {
+          fail("the listeners of " + site.region + "'s gateway are not all active after 60 s");
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
     while (Instant.now().isBefore(deadline)) {
       boolean all = true;
       for (Site entry : sites.values()) {
@@ -190,6 +208,13 @@ final class MultiRegionStack implements AutoCloseable {
             all = false;
             last = entry.region + " → " + region + ": " + e;
           }
+        }
+      }
+      for (Site entry : sites.values()) {
+        long ejected = entry.envoy.statSum("outlier_detection.ejections_active");
+        if (ejected > 0) {
+          all = false;
+          last = entry.region + ": " + ejected + " host(s) ejected by outlier detection";
         }
       }
       if (all) {
