@@ -107,32 +107,27 @@ final class Report implements Callable<Integer> {
         md.append(checkRow("TCP loopback", JsonParser.parseString(Files.readString(tcp)).getAsJsonObject()));
       }
     }
-    Path streams = results.resolve("streams.json");
-    if (Files.exists(streams)) {
-      md.append(streams(JsonParser.parseString(Files.readString(streams)).getAsJsonObject()));
-    }
+    md.append(section(results, "streams.json", Report::streams));
     Path jmh = results.resolve("jmh.json");
     if (Files.exists(jmh)) {
       md.append(decision(JsonParser.parseString(Files.readString(jmh)).getAsJsonArray()));
     }
-    Path xds = results.resolve("xds.json");
-    if (Files.exists(xds)) {
-      md.append(controlPlaneAtScale(JsonParser.parseString(Files.readString(xds)).getAsJsonObject()));
-    }
-    Path flood = results.resolve("token-flood.json");
-    if (Files.exists(flood)) {
-      md.append(tokenFlood(JsonParser.parseString(Files.readString(flood)).getAsJsonObject()));
-    }
-    Path slow = results.resolve("slow-subscribers.json");
-    if (Files.exists(slow)) {
-      md.append(slowSubscribers(JsonParser.parseString(Files.readString(slow)).getAsJsonObject()));
-    }
+    md.append(section(results, "xds.json", Report::controlPlaneAtScale));
+    md.append(section(results, "token-flood.json", Report::tokenFlood));
+    md.append(section(results, "slow-subscribers.json", Report::slowSubscribers));
     Files.writeString(results.resolve("results.md"), md);
     Files.writeString(results.resolve("results.csv"), csv);
     Charts.latency(rows, results.resolve("latency.png"));
     Charts.added(rows, base, results.resolve("added-latency.png"));
     System.out.println(md);
     return 0;
+  }
+
+  /** The section {@code render} makes of {@code file} (a JSON object) in the results, or nothing when the run made none. */
+  private static String section(Path results, String file, java.util.function.Function<JsonObject, String> render)
+      throws java.io.IOException {
+    Path json = results.resolve(file);
+    return Files.exists(json) ? render.apply(JsonParser.parseString(Files.readString(json)).getAsJsonObject()) : "";
   }
 
   private static String targets(List<Row> rows, Row base) {
