@@ -102,9 +102,9 @@ final class LongLivedStreams implements Callable<Integer> {
         Thread.sleep(pushEvery);
         push(controlPlane, i);
         if (i == pushes / 2) {
-          memory.put("envoy_rss_mib", rssMib(envoyPid));
-          memory.put("echo_rss_mib", rssMib(echoPid));
-          memory.put("bench_jvm_rss_mib (control plane + authz-service + this tool)", rssMib(ProcessHandle.current().pid()));
+          memory.put("envoy_rss_mib", Memory.rssMib(envoyPid));
+          memory.put("echo_rss_mib", Memory.rssMib(echoPid));
+          memory.put("bench_jvm_rss_mib (control plane + authz-service + this tool)", Memory.rssMib(ProcessHandle.current().pid()));
         }
       }
       String output = new String(h2load.getInputStream().readAllBytes());
@@ -176,14 +176,5 @@ final class LongLivedStreams implements Callable<Integer> {
             .timeout(Duration.ofSeconds(2)).build(),
         HttpResponse.BodyHandlers.ofString()).body().trim();
     return body.isEmpty() ? 0 : Long.parseLong(body.substring(body.lastIndexOf(' ') + 1));
-  }
-
-  private static double rssMib(long pid) throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-      }
-    }
-    return Double.NaN;
   }
 }

@@ -114,6 +114,7 @@ final class Report implements Callable<Integer> {
     }
     md.append(section(results, "xds.json", Report::controlPlaneAtScale));
     md.append(section(results, "token-flood.json", Report::tokenFlood));
+    md.append(section(results, "oversized-admin.json", Report::oversizedAdmin));
     md.append(section(results, "slow-subscribers.json", Report::slowSubscribers));
     Files.writeString(results.resolve("results.md"), md);
     Files.writeString(results.resolve("results.csv"), csv);
@@ -232,6 +233,16 @@ final class Report implements Callable<Integer> {
           p.get("flood_us_mean").getAsDouble(), p.get("cache_size_after").getAsLong()));
     }
     return md.toString();
+  }
+
+  private static String oversizedAdmin(JsonObject a) {
+    return "\n## Oversized admin requests (gantry-bench oversized-admin)\n\n"
+        + a.get("requests").getAsInt() + " requests of " + a.get("request_mib").getAsInt() + " MiB, "
+        + a.get("concurrency").getAsInt() + " at a time, with an operator's certificate: answered " + a.get("answers")
+        + String.format(Locale.ROOT, "; the control plane's heap after a full GC %.0f MiB before, %.0f MiB after",
+            a.get("heap_mib_before (after GC)").getAsDouble(), a.get("heap_mib_after (after GC)").getAsDouble())
+        + " (this tool's own request included); the next call answered: " + a.get("next_call_answered")
+        + ", nothing written: " + a.get("nothing_written") + ".\n";
   }
 
   private static String slowSubscribers(JsonObject s) {

@@ -81,7 +81,7 @@ final class SlowSubscribers implements Callable<Integer> {
     try (ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology,
         SeedLoader.load(seed.toString(), "slow-subscribers seed", topology), null,
         TlsFiles.in(pkiDir, Identity.controlPlane())))) {
-      double heapBefore = heapAfterGcMib();
+      double heapBefore = Memory.heapAfterGcMib();
       Process subscribers = new ProcessBuilder(javaBinary(), "-Xmx4g", "-cp", System.getProperty("java.class.path"),
           BenchMain.class.getName(), "slow-subscribers", "--as-subscribers", "--pki-dir", pkiDir.toString(),
           "--control-plane-port", String.valueOf(port), "--streams", String.valueOf(streams),
@@ -93,16 +93,16 @@ final class SlowSubscribers implements Callable<Integer> {
         throw new IllegalStateException("the subscribers did not start: " + line);
       }
       long firstVersion = Long.parseLong(line.substring("watching ".length()));
-      double heapWatching = heapAfterGcMib();
-      double rssWatching = rssMib();
+      double heapWatching = Memory.heapAfterGcMib();
+      double rssWatching = Memory.rssMib(ProcessHandle.current().pid());
       long directWatching = PlatformDependent.usedDirectMemory();
 
       for (int i = 0; i < updates; i++) {
         push(controlPlane, i);
       }
       Thread.sleep(2000); // let the writes reach the streams' transport
-      double heapAfter = heapAfterGcMib();
-      double rssAfter = rssMib();
+      double heapAfter = Memory.heapAfterGcMib();
+      double rssAfter = Memory.rssMib(ProcessHandle.current().pid());
       long directAfter = PlatformDependent.usedDirectMemory();
       long current = controlPlane.store().current().version();
       Reader reader = Reader.watch(pkiDir, port);
@@ -210,23 +210,6 @@ final class SlowSubscribers implements Callable<Integer> {
       next.put(id, new Workload(id, true, new TreeSet<>(List.of("eu-lon-1"))));
       return s.withWorkloads(next, s.replicas());
     });
-  }
-
-  private static double heapAfterGcMib() throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(200);
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
-  }
-
-  private static double rssMib() throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-      }
-    }
-    return Double.NaN;
   }
 
   private static String javaBinary() {
