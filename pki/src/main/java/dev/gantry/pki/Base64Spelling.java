@@ -50,14 +50,16 @@ public final class Base64Spelling {
 
   /**
    * What is not canonical about a public JWK's key members (its JSON object), or null: each
-   * canonical base64url; RSA {@code n} and {@code e} in the fewest octets (RFC 7518 §6.3.1); the
-   * coordinates of P-256 and the key of Ed25519 exactly 32 octets (RFC 7518 §6.2.1, RFC 8037).
+   * canonical base64url, and the coordinates of P-256 and the key of Ed25519 exactly 32 octets
+   * (RFC 7518 §6.2.1, RFC 8037). RSA {@code n} and {@code e} may carry leading zero octets,
+   * though RFC 7518 asks for the fewest: some identity providers publish them so, and the
+   * number they spell is the same.
    */
   public static String jwkProblem(Map<String, Object> jwk) {
     Object kty = jwk.get("kty");
     Object crv = jwk.get("crv");
     if ("RSA".equals(kty)) {
-      return firstOf(member(jwk, "n", -1), member(jwk, "e", -1));
+      return firstOf(member(jwk, "n", 0), member(jwk, "e", 0));
     }
     if ("EC".equals(kty)) {
       int size = "P-256".equals(crv) ? 32 : 0;
@@ -69,9 +71,7 @@ public final class Base64Spelling {
     return null;
   }
 
-  /**
-   * @param octets the exact length required; -1: the fewest octets (no leading zero); 0: any
-   */
+  /** @param octets the exact length required; 0: any */
   private static String member(Map<String, Object> jwk, String name, int octets) {
     if (!(jwk.get(name) instanceof String value)) {
       return null; // absent members are for the JWK parser to refuse
@@ -80,9 +80,6 @@ public final class Base64Spelling {
       return "member '" + name + "' is not canonical base64url (expected: URL-safe alphabet, no padding, no stray bits)";
     }
     byte[] bytes = Base64.getUrlDecoder().decode(value);
-    if (octets == -1 && (bytes.length == 0 || bytes[0] == 0)) {
-      return "member '" + name + "' has leading zero octets (expected: the fewest octets, RFC 7518)";
-    }
     if (octets > 0 && bytes.length != octets) {
       return "member '" + name + "' is " + bytes.length + " octets (expected: " + octets + ")";
     }

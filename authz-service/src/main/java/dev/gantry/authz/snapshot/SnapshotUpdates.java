@@ -22,10 +22,12 @@ import java.util.Set;
 /**
  * Applies a {@link SnapshotUpdate} from the control plane to the snapshot held, producing the
  * next snapshot or refusing the update with a reason. Every entity is decoded by {@link
- * FleetEntries}; this class only knows which map each kind lives in. Pure: the caller decides
- * what to swap.
+ * FleetEntries}; this class only knows which map each kind lives in. Pure but for one log line (a
+ * signing key it cannot use): the caller decides what to swap.
  */
 public final class SnapshotUpdates {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SnapshotUpdates.class);
 
   /** An update that cannot be applied; the snapshot held stays. */
   public static final class RejectedUpdateException extends Exception {
@@ -132,7 +134,18 @@ public final class SnapshotUpdates {
       switch (entity.getKindCase()) {
         case WORKSPACE -> workspaces.put(entity.getWorkspace().getId(), FleetEntries.workspace(entity.getWorkspace()));
         case API_KEY -> apiKeys.put(entity.getApiKey().getId(), FleetEntries.apiKey(entity.getApiKey()));
-        case SIGNING_KEY -> signingKeys.put(entity.getSigningKey().getKeyId(), FleetEntries.signingKey(entity.getSigningKey()));
+        case SIGNING_KEY -> {
+          // A key this sidecar cannot use (stored before a rule it now fails) is left out, with a
+          // log line: its signatures are refused unknown-signing-key, and the rest of the fleet's
+          // update still applies. Rejecting the update would stop every change, everywhere.
+          String id = entity.getSigningKey().getKeyId();
+          try {
+            signingKeys.put(id, FleetEntries.signingKey(entity.getSigningKey()));
+          } catch (IllegalArgumentException unusable) {
+            signingKeys.remove(id);
+            log.warn("{}: not used", unusable.getMessage());
+          }
+        }
         case WORKLOAD -> {
           String id = entity.getWorkload().getId();
           Placement placement = placements.remove(id);

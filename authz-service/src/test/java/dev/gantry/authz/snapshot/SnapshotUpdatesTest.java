@@ -156,4 +156,24 @@ class SnapshotUpdatesTest {
         .isInstanceOf(SnapshotUpdates.RejectedUpdateException.class)
         .hasMessageContaining("base domain");
   }
+
+  @Test
+  void aSigningKeyTheSidecarCannotUse_isLeftOut_andTheRestOfTheUpdateApplies() throws Exception {
+    Entity demo = Entity.newBuilder().setWorkspace(Workspace.newBuilder().setId("demo")).build();
+    String x = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+    Entity good = Entity.newBuilder().setSigningKey(dev.gantry.proto.fleet.v1.SigningKey.newBuilder().setKeyId("ed-good")
+        .setWorkspace("demo").setAlg("ed25519").addScopes("agt:invoke")
+        .setJwk("{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + x + "\"}")).build();
+    // Stored before spellings were checked: the same key with padding.
+    Entity padded = Entity.newBuilder().setSigningKey(good.getSigningKey().toBuilder().setKeyId("ed-padded")
+        .setJwk("{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + x + "=\"}")).build();
+
+    AuthzSnapshot next = SnapshotUpdates.apply(full(), SnapshotUpdate.newBuilder().setVersion(4).setBaseVersion(3)
+        .addUpserted(demo).addUpserted(good).addUpserted(padded).addUpserted(workload("agt-new-demo", "eu-lon-1"))
+        .addPlacements(placement("agt-new-demo", "eu-lon-1")).build());
+
+    assertThat(next.version()).isEqualTo(4);
+    assertThat(next.signingKeys()).containsOnlyKeys("ed-good");
+    assertThat(next.workloads()).containsKey(WorkloadId.parse("agt-new-demo"));
+  }
 }
