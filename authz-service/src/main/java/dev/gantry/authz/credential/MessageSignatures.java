@@ -42,22 +42,27 @@ public final class MessageSignatures {
   /** How far ahead of this clock {@code created} may be. */
   static final Duration FUTURE_SKEW = Duration.ofSeconds(30);
 
-  /** Nonces remembered at most; past it, signatures with a nonce are refused until old ones expire. */
-  static final int MAX_NONCES = 1_000_000;
+  /**
+   * Nonces remembered at most per workspace; past it, that workspace's signatures with a nonce
+   * are refused until its old ones expire. Per workspace, so one tenant's flood of nonces never
+   * refuses another's.
+   */
+  static final int MAX_NONCES_PER_WORKSPACE = 250_000;
 
   private static final List<String> REQUIRED = List.of("@method", "@authority", "@path");
 
   private final Clock clock;
-  private final Nonces nonces;
+  private final long noncesPerWorkspace;
+  private final Map<String, Nonces> nonces = new java.util.concurrent.ConcurrentHashMap<>();
 
   public MessageSignatures(Clock clock) {
-    this(clock, MAX_NONCES);
+    this(clock, MAX_NONCES_PER_WORKSPACE);
   }
 
-  /** With room for {@code maxNonces} live nonces: for tests. */
-  MessageSignatures(Clock clock, long maxNonces) {
+  /** With room for {@code noncesPerWorkspace} live nonces in each workspace: for tests. */
+  MessageSignatures(Clock clock, long noncesPerWorkspace) {
     this.clock = clock;
-    this.nonces = new Nonces(maxNonces, clock);
+    this.noncesPerWorkspace = noncesPerWorkspace;
   }
 
   /** True when the request carries a signature. */
@@ -167,13 +172,14 @@ public final class MessageSignatures {
     if (member.params().get("nonce") instanceof String nonce) {
       // Remembered until the signature could no longer be accepted: the window after created.
       Instant forgetAt = Instant.ofEpochSecond(created + WINDOW_SECONDS + FUTURE_SKEW.toSeconds());
-      switch (nonces.remember(keyId + " " + nonce, forgetAt)) {
+      Nonces workspaceNonces = nonces.computeIfAbsent(key.workspace(), w -> new Nonces(noncesPerWorkspace, clock));
+      switch (workspaceNonces.remember(keyId + " " + nonce, forgetAt)) {
         case REPLAYED -> {
           return refused("signature-replayed", "this signature (nonce) was used before");
         }
         case FULL -> {
-          return refused("nonce-cache-full", "too many signed requests with a nonce within the replay window;"
-              + " try again shortly");
+          return refused("nonce-cache-full", "too many of this workspace's signed requests with a nonce within"
+              + " the replay window; try again shortly");
         }
         case NEW -> { }
       }

@@ -209,4 +209,27 @@ class MessageSignaturesTest {
     assertThat(reason(verify(ed, "POST", "/x", NOW.getEpochSecond(), "",
         Map.of("content-digest", digest.replace("=:", ":")), body))).isEqualTo("digest-mismatch");
   }
+
+  @Test
+  void oneWorkspacesNonces_fillOnlyItsOwnRoom_anotherWorkspacesSignaturesStillPass() throws Exception {
+    TestSigner theirs = TestSigner.ed25519("their-1");
+    Map<String, SigningKeyEntry> both = new HashMap<>(keys);
+    both.put("their-1", SigningKeys.entry("their-1", "other", theirs.publicJwk(), Set.of("agt:invoke")));
+    MessageSignatures small = new MessageSignatures(Clock.fixed(NOW, ZoneOffset.UTC), 2);
+    java.util.function.BiFunction<TestSigner, String, String> send = (signer, nonce) -> {
+      try {
+        Map<String, String> headers = signer.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/"),
+            params(signer, NOW.getEpochSecond(), ";nonce=\"" + nonce + "\""));
+        return reason(small.verify(new RequestFacts(HOST, "GET", "/", headers), both, new byte[0]));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    assertThat(send.apply(ed, "n-1")).isEqualTo("allowed");
+    assertThat(send.apply(ed, "n-2")).isEqualTo("allowed");
+    assertThat(send.apply(ed, "n-3")).as("demo's room is full").isEqualTo("nonce-cache-full");
+    assertThat(send.apply(ed, "n-1")).as("and what it holds is still refused").isEqualTo("signature-replayed");
+    assertThat(send.apply(theirs, "n-1")).as("another workspace is not affected").isEqualTo("allowed");
+  }
 }
