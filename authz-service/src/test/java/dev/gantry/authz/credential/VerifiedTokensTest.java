@@ -17,6 +17,12 @@ class VerifiedTokensTest {
     return new VerifiedTokens.Verified(new Principal("demo", "alice", "jwt", "t", Set.of(), expires), null, "k", null);
   }
 
+  /**
+   * The regression this guards: the cache that emptied itself when full dropped the steady
+   * tokens each time a flood filled it. (Between two uses of a steady token fewer distinct tokens
+   * pass than the cache holds, so a plain LRU would pass too; how the frequency-aware eviction
+   * does when more pass is measured by {@code gantry-bench token-flood}.)
+   */
   @Test
   void aFloodOfDistinctTokens_leavesTheSteadyTrafficsHitsInPlace() {
     int capacity = 1_000;
