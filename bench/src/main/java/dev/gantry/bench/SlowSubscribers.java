@@ -41,8 +41,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Sidecars that stop reading their snapshot stream, thousands at once, while the fleet changes:
- * what they cost the control plane's memory, and whether a sidecar that reads still gets every
- * change.
+ * what they cost the control plane's memory, and whether a sidecar connecting afterwards is
+ * answered with the current version at once.
  *
  * <p>The control plane runs in this JVM, so its heap is measured here (after a full GC); the
  * slow sidecars run in a child JVM (this command with {@code --as-subscribers}), each stream
@@ -184,7 +184,7 @@ final class SlowSubscribers implements Callable<Integer> {
     return 0;
   }
 
-  /** A sidecar that reads: its first (complete) update says which version a new sidecar gets. */
+  /** A sidecar connecting after the changes: its first (complete) update says which version it gets. */
   private record Reader(ManagedChannel channel, java.util.concurrent.CompletableFuture<SnapshotUpdate> first)
       implements AutoCloseable {
     static Reader watch(Path pkiDir, int port) throws Exception {
