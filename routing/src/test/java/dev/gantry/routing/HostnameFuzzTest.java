@@ -38,7 +38,10 @@ class HostnameFuzzTest {
     }
   }
 
-  /** A workload id: parsed and written back unchanged, or refused with IllegalArgumentException only. */
+  /**
+   * A workload id: parsed and written back unchanged, and read the same as a hostname's first
+   * label; or refused with IllegalArgumentException only.
+   */
   @FuzzTest
   void workloadId(byte[] input) {
     String id = new String(input, StandardCharsets.ISO_8859_1);
@@ -50,7 +53,8 @@ class HostnameFuzzTest {
       return;
     }
     assertThat(parsed.toString()).isEqualTo(id);
-    assertThat(HostnameGrammar.parseWorkloadLabel(id)).isEqualTo(HostnameGrammar.parseWorkloadLabel(parsed.toString()));
+    assertThat(GRAMMAR.parse(id + ".run.example")).as("the id as a hostname's first label names the same workload")
+        .isInstanceOfSatisfying(ParsedHost.class, host -> assertThat(host.workload()).isEqualTo(parsed));
   }
 
   /** A host:port from configuration: parsed, or refused with IllegalArgumentException only. */
