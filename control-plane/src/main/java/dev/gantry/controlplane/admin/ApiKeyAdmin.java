@@ -25,6 +25,9 @@ import java.util.TreeSet;
 /** The admin API's API keys: created and shown once, listed without secrets, revoked. */
 public final class ApiKeyAdmin extends ApiKeyServiceGrpc.ApiKeyServiceImplBase {
 
+  /** The longest lifetime a key may be given: ten years. */
+  static final long MAX_TTL_SECONDS = 10L * 365 * 24 * 3600;
+
   private final FleetStore store;
   private final WorkspaceRules rules;
   private final ApiKeyMint mint;
@@ -41,9 +44,14 @@ public final class ApiKeyAdmin extends ApiKeyServiceGrpc.ApiKeyServiceImplBase {
   public void createApiKey(CreateApiKeyRequest request, StreamObserver<CreatedApiKey> responses) {
     AdminStatus.answer(responses, () -> {
       Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      // uint64 on the wire: a value past Long.MAX_VALUE arrives negative here.
+      long ttl = request.getTtlSeconds();
+      if (ttl < 0 || ttl > MAX_TTL_SECONDS) {
+        throw AdminStatus.invalid("ttl_seconds " + Long.toUnsignedString(ttl) + " (expected: 1 to " + MAX_TTL_SECONDS
+            + ", ten years, or 0 for no expiry)");
+      }
       Set<String> scopes = request.getScopesCount() == 0 ? Product.SCOPES : new TreeSet<>(request.getScopesList());
-      ApiKeyMint.Minted minted = mint.mint(request.getName(), scopes, now,
-          request.getTtlSeconds() == 0 ? null : now.plusSeconds(request.getTtlSeconds()));
+      ApiKeyMint.Minted minted = mint.mint(request.getName(), scopes, now, ttl == 0 ? null : now.plusSeconds(ttl));
       FleetState stored = store.update(state -> rules.addApiKey(state, request.getWorkspace(), minted.stored()));
       return CreatedApiKey.newBuilder()
           .setKey(minted.key())
