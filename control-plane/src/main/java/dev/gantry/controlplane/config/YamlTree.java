@@ -46,6 +46,9 @@ final class YamlTree {
       return new YamlTree(source, root == null ? Map.of() : tree.map(root, "(document)"), lines);
     } catch (YAMLException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      // SnakeYAML refuses some malformed tags (e.g. "!!%E") with this rather than a YAMLException.
+      throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
     }
   }
 
