@@ -2,21 +2,14 @@ package dev.gantry.bench;
 
 import com.google.gson.GsonBuilder;
 import dev.gantry.controlplane.ControlPlane;
-import dev.gantry.controlplane.config.SeedLoader;
-import dev.gantry.controlplane.config.TopologyLoader;
-import dev.gantry.controlplane.model.Topology;
-import dev.gantry.pki.GrpcTls;
 import dev.gantry.pki.Identity;
-import dev.gantry.pki.TlsFiles;
 import dev.gantry.proto.admin.v1.CreateWorkloadRequest;
 import dev.gantry.proto.admin.v1.ListWorkloadsRequest;
 import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
 import dev.gantry.proto.fleet.v1.Workload;
-import dev.gantry.routing.HostPort;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,18 +43,9 @@ final class OversizedAdmin implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Topology topology = TopologyLoader.load("""
-        regions:
-          - {id: eu-lon-1, country: GB, continent: EU, coordinates: [51.51, -0.13],
-             gateway: 127.0.0.1:10032, internal: 127.0.0.1:11032, authz: "127.0.0.1:10033"}
-        """, "oversized-admin topology");
     Map<String, Object> result = new LinkedHashMap<>();
-    try (ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology,
-        SeedLoader.load("workloads: []\n", "oversized-admin seed", topology), null,
-        TlsFiles.in(pkiDir, Identity.controlPlane())))) {
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port, GrpcTls.client(
-              TlsFiles.in(pkiDir, Identity.operator("local")), peer -> peer.role() == Identity.Role.CONTROL_PLANE,
-              Executors.newSingleThreadScheduledExecutor()))
+    try (ControlPlane controlPlane = LocalControlPlane.start(pkiDir, port, "workloads: []\n", "oversized-admin")) {
+      ManagedChannel channel = LocalControlPlane.channel(pkiDir, port, Identity.operator("local"))
           .maxInboundMessageSize(64 * 1024 * 1024).build();
       WorkloadServiceGrpc.WorkloadServiceBlockingStub workloads = WorkloadServiceGrpc.newBlockingStub(channel);
       long version = workloads.listWorkloads(ListWorkloadsRequest.getDefaultInstance()).getVersion();

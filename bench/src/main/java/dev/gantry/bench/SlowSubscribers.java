@@ -2,20 +2,13 @@ package dev.gantry.bench;
 
 import com.google.gson.GsonBuilder;
 import dev.gantry.controlplane.ControlPlane;
-import dev.gantry.controlplane.config.SeedLoader;
-import dev.gantry.controlplane.config.TopologyLoader;
-import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
-import dev.gantry.pki.GrpcTls;
 import dev.gantry.pki.Identity;
-import dev.gantry.pki.TlsFiles;
 import dev.gantry.proto.snapshot.v1.AuthzSnapshotServiceGrpc;
 import dev.gantry.proto.snapshot.v1.SnapshotUpdate;
 import dev.gantry.proto.snapshot.v1.WatchRequest;
-import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.util.internal.PlatformDependent;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -32,8 +25,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -68,19 +59,12 @@ final class SlowSubscribers implements Callable<Integer> {
   }
 
   private int measure() throws Exception {
-    Topology topology = TopologyLoader.load("""
-        regions:
-          - {id: eu-lon-1, country: GB, continent: EU, coordinates: [51.51, -0.13],
-             gateway: 127.0.0.1:10030, internal: 127.0.0.1:11030, authz: "127.0.0.1:10031"}
-        """, "slow-subscribers topology");
     StringBuilder seed = new StringBuilder("workloads:\n");
     for (int i = 0; i < workloads; i++) {
       seed.append("  - {id: agt-w").append(i).append("-bench, public: true, regions: [eu-lon-1]}\n");
     }
     Map<String, Object> result = new LinkedHashMap<>();
-    try (ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology,
-        SeedLoader.load(seed.toString(), "slow-subscribers seed", topology), null,
-        TlsFiles.in(pkiDir, Identity.controlPlane())))) {
+    try (ControlPlane controlPlane = LocalControlPlane.start(pkiDir, port, seed.toString(), "slow-subscribers")) {
       double heapBefore = Memory.heapAfterGcMib();
       Process subscribers = new ProcessBuilder(javaBinary(), "-Xmx4g", "-cp", System.getProperty("java.class.path"),
           BenchMain.class.getName(), "slow-subscribers", "--as-subscribers", "--pki-dir", pkiDir.toString(),
@@ -105,9 +89,7 @@ final class SlowSubscribers implements Callable<Integer> {
       double rssAfter = Memory.rssMib(ProcessHandle.current().pid());
       long directAfter = PlatformDependent.usedDirectMemory();
       long current = controlPlane.store().current().version();
-      Reader reader = Reader.watch(pkiDir, port);
-      SnapshotUpdate fresh = reader.first.get();
-      reader.close();
+      SnapshotUpdate fresh = firstUpdateOfANewSidecar(pkiDir, port);
 
       result.put("streams", streams);
       result.put("connections", connections);
@@ -139,12 +121,9 @@ final class SlowSubscribers implements Callable<Integer> {
 
   /** The child: opens the streams, reads each one's first update, then reads nothing until killed. */
   private int subscribe() throws Exception {
-    ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor();
-    TlsFiles tls = TlsFiles.in(pkiDir, Identity.authz("eu-lon-1"));
     List<ManagedChannel> channels = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
-      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port,
-          GrpcTls.client(tls, peer -> peer.role() == Identity.Role.CONTROL_PLANE, reloads))
+      channels.add(LocalControlPlane.channel(pkiDir, port, Identity.authz("eu-lon-1"))
           // A fixed 64 KiB window (no automatic growth): the control plane, not this client,
           // holds what a sidecar has not read.
           .flowControlWindow(65535).build());
@@ -184,20 +163,13 @@ final class SlowSubscribers implements Callable<Integer> {
     return 0;
   }
 
-  /** A sidecar connecting after the changes: its first (complete) update says which version it gets. */
-  private record Reader(ManagedChannel channel, java.util.concurrent.CompletableFuture<SnapshotUpdate> first)
-      implements AutoCloseable {
-    static Reader watch(Path pkiDir, int port) throws Exception {
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port, GrpcTls.client(
-          TlsFiles.in(pkiDir, Identity.authz("eu-lon-1")), peer -> peer.role() == Identity.Role.CONTROL_PLANE,
-          Executors.newSingleThreadScheduledExecutor())).build();
-      SnapshotUpdate first = AuthzSnapshotServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+  /** The first (complete) update of a sidecar connecting now: which version it gets. */
+  private static SnapshotUpdate firstUpdateOfANewSidecar(Path pkiDir, int port) throws Exception {
+    ManagedChannel channel = LocalControlPlane.connect(pkiDir, port, Identity.authz("eu-lon-1"));
+    try {
+      return AuthzSnapshotServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
           .watch(WatchRequest.newBuilder().setSidecarId("reader").setRegion("eu-lon-1").build()).next();
-      return new Reader(channel, java.util.concurrent.CompletableFuture.completedFuture(first));
-    }
-
-    @Override
-    public void close() {
+    } finally {
       channel.shutdownNow();
     }
   }
