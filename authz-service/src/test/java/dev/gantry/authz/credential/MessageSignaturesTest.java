@@ -33,6 +33,13 @@ class MessageSignaturesTest {
         "ec-1", SigningKeys.entry("ec-1", "demo", ec.publicJwk(), Set.of("agt:invoke")));
   }
 
+  /** The headers of a request signed by {@code signer} over the required components only, created now. */
+  private static Map<String, String> signedMinimal(TestSigner signer, String method, String path, String extra)
+      throws Exception {
+    return signer.sign(List.of("@method", "@authority", "@path"), List.of(method, HOST, path),
+        params(signer, NOW.getEpochSecond(), extra));
+  }
+
   private static String params(TestSigner signer, long created, String extra) {
     return ";created=" + created + ";keyid=\"" + signer.keyId + "\";alg=\"" + signer.alg + "\"" + extra;
   }
@@ -86,8 +93,7 @@ class MessageSignaturesTest {
 
   @Test
   void signatureOverAnotherPathOrMethod_doesNotVerify() throws Exception {
-    Map<String, String> headers = new HashMap<>(ed.sign(List.of("@method", "@authority", "@path"),
-        List.of("GET", HOST, "/a"), params(ed, NOW.getEpochSecond(), "")));
+    Map<String, String> headers = new HashMap<>(signedMinimal(ed, "GET", "/a", ""));
     for (RequestFacts other : List.of(
         new RequestFacts(HOST, "GET", "/b", headers),
         new RequestFacts(HOST, "POST", "/a", headers),
@@ -126,8 +132,7 @@ class MessageSignaturesTest {
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", wrongAlg), keys, new byte[0])))
         .isEqualTo("signature-alg-mismatch");
 
-    Map<String, String> once = ed.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/"),
-        params(ed, NOW.getEpochSecond(), ";nonce=\"n-1\""));
+    Map<String, String> once = signedMinimal(ed, "GET", "/", ";nonce=\"n-1\"");
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", once), keys, new byte[0]))).isEqualTo("allowed");
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", once), keys, new byte[0])))
         .isEqualTo("signature-replayed");
@@ -138,8 +143,7 @@ class MessageSignaturesTest {
 
   @Test
   void aQueryTheSignatureDoesNotCover_isRefused_andACoveredOneCannotChange() throws Exception {
-    Map<String, String> pathOnly = ed.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/pay"),
-        params(ed, NOW.getEpochSecond(), ""));
+    Map<String, String> pathOnly = signedMinimal(ed, "GET", "/pay", "");
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/pay?amount=1000", pathOnly), keys, new byte[0])))
         .isEqualTo("signature-incomplete");
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/pay", pathOnly), keys, new byte[0])))
@@ -155,20 +159,17 @@ class MessageSignaturesTest {
 
   @Test
   void method_isSignedAsSent_notCaseFolded() throws Exception {
-    Map<String, String> upper = ed.sign(List.of("@method", "@authority", "@path"), List.of("POST", HOST, "/"),
-        params(ed, NOW.getEpochSecond(), ""));
+    Map<String, String> upper = signedMinimal(ed, "POST", "/", "");
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "post", "/", upper), keys, new byte[0])))
         .isEqualTo("bad-signature");
-    Map<String, String> lower = ed.sign(List.of("@method", "@authority", "@path"), List.of("post", HOST, "/"),
-        params(ed, NOW.getEpochSecond(), ""));
+    Map<String, String> lower = signedMinimal(ed, "post", "/", "");
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "post", "/", lower), keys, new byte[0])))
         .isEqualTo("allowed");
   }
 
   @Test
   void aRepeatedLabelOrComponent_isRefusedOutright() throws Exception {
-    Map<String, String> good = ed.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/"),
-        params(ed, NOW.getEpochSecond(), ""));
+    Map<String, String> good = signedMinimal(ed, "GET", "/", "");
     String input = good.get("signature-input");
     String signature = good.get("signature");
     String other = input.replace("\"@path\")", "\"@path\" \"x-other\")");
@@ -188,8 +189,7 @@ class MessageSignaturesTest {
 
   @Test
   void aSignatureOrDigestNotSpelledCanonically_isRefused_thoughItDecodesToTheSameBytes() throws Exception {
-    Map<String, String> headers = new HashMap<>(ed.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/"),
-        params(ed, NOW.getEpochSecond(), "")));
+    Map<String, String> headers = new HashMap<>(signedMinimal(ed, "GET", "/", ""));
     assertThat(reason(signatures.verify(new RequestFacts(HOST, "GET", "/", headers), keys, new byte[0]))).isEqualTo("allowed");
     String signature = headers.get("signature");
     assertThat(signature).as("64 octets: two padding characters").endsWith("==:");
@@ -218,8 +218,7 @@ class MessageSignaturesTest {
     MessageSignatures small = new MessageSignatures(Clock.fixed(NOW, ZoneOffset.UTC), 2);
     java.util.function.BiFunction<TestSigner, String, String> send = (signer, nonce) -> {
       try {
-        Map<String, String> headers = signer.sign(List.of("@method", "@authority", "@path"), List.of("GET", HOST, "/"),
-            params(signer, NOW.getEpochSecond(), ";nonce=\"" + nonce + "\""));
+        Map<String, String> headers = signedMinimal(signer, "GET", "/", ";nonce=\"" + nonce + "\"");
         return reason(small.verify(new RequestFacts(HOST, "GET", "/", headers), both, new byte[0]));
       } catch (Exception e) {
         throw new IllegalStateException(e);
