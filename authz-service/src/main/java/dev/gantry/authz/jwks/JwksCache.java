@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class JwksCache implements KeyLookup {
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
   private final Duration minRefreshInterval;
+  private final LongSupplier nanoTime;
   private final ConcurrentHashMap<URI, KeySet> sets = new ConcurrentHashMap<>();
   private final AtomicLong fetches = new AtomicLong();
 
@@ -53,9 +55,19 @@ public final class JwksCache implements KeyLookup {
    * @param refreshEvery how often every key set is fetched again
    */
   public JwksCache(HttpClient http, ScheduledExecutorService scheduler, Duration minRefreshInterval, Duration refreshEvery) {
+    this(http, scheduler, minRefreshInterval, refreshEvery, System::nanoTime);
+  }
+
+  /**
+   * As above, with the time the minimum refresh interval is measured on ({@link System#nanoTime}
+   * in production; a test's own, to step it).
+   */
+  JwksCache(HttpClient http, ScheduledExecutorService scheduler, Duration minRefreshInterval, Duration refreshEvery,
+      LongSupplier nanoTime) {
     this.http = http;
     this.scheduler = scheduler;
     this.minRefreshInterval = minRefreshInterval;
+    this.nanoTime = nanoTime;
     scheduler.scheduleWithFixedDelay(
         () -> sets.values().forEach(set -> fetch(set, true)), refreshEvery.toMillis(), refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -70,7 +82,7 @@ public final class JwksCache implements KeyLookup {
     List<CompletableFuture<Void>> firstFetches = new ArrayList<>();
     for (URI uri : uris) {
       sets.computeIfAbsent(uri, u -> {
-        KeySet set = new KeySet(u);
+        KeySet set = new KeySet(u, nanoTime.getAsLong() - TimeUnit.DAYS.toNanos(1));
         firstFetches.add(set.firstFetch);
         scheduler.execute(() -> fetch(set, true));
         return set;
@@ -105,7 +117,7 @@ public final class JwksCache implements KeyLookup {
   }
 
   private void fetch(KeySet set, boolean scheduled) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (!scheduled && now - set.lastAttempt.get() < minRefreshInterval.toNanos()) {
       return;
     }
@@ -147,14 +159,15 @@ public final class JwksCache implements KeyLookup {
     final URI uri;
     // Replaced whole by the fetch's callback, read by every Check.
     volatile JWKSet keys = new JWKSet();
-    final AtomicLong lastAttempt = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
+    final AtomicLong lastAttempt;
     final AtomicBoolean inFlight = new AtomicBoolean();
     final CompletableFuture<Void> firstFetch = new CompletableFuture<>();
     // The fetch running now, or the last one (done).
     volatile CompletableFuture<Void> fetching = CompletableFuture.completedFuture(null);
 
-    KeySet(URI uri) {
+    KeySet(URI uri, long neverAttempted) {
       this.uri = uri;
+      this.lastAttempt = new AtomicLong(neverAttempted);
     }
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,8 @@ class JwksCacheTest {
   private final AtomicInteger requests = new AtomicInteger();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private JwksCache cache;
+  // The time the cache measures its minimum refresh interval on: stepped by the tests.
+  private final AtomicLong nanos = new AtomicLong();
   private URI uri;
   private RSAKey key;
 
@@ -48,7 +51,7 @@ class JwksCacheTest {
     });
     server.start();
     uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json");
-    cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ofSeconds(30), Duration.ofHours(1));
+    cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ofSeconds(30), Duration.ofHours(1), nanos::get);
     cache.track(Set.of(uri)).get(5, TimeUnit.SECONDS);
   }
 
@@ -62,12 +65,6 @@ class JwksCacheTest {
   void stop() {
     server.stop(0);
     scheduler.shutdownNow();
-  }
-
-  private void awaitKey(String kid) throws InterruptedException {
-    for (int i = 0; i < 100 && cache.find(uri, kid) == null; i++) {
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
   }
 
   @Test
@@ -96,27 +93,43 @@ class JwksCacheTest {
   }
 
   @Test
-  void floodOfUnknownKids_fetchesAtMostOncePerInterval() throws Exception {
+  void floodOfUnknownKids_fetchesExactlyOncePerInterval() throws Exception {
+    // start() fetched the set at time 0: within the 30 s interval a flood fetches nothing.
     long before = cache.fetches();
+    int requestsBefore = requests.get();
+    flood();
+    assertThat(cache.fetches()).as("within the interval of the first fetch").isEqualTo(before);
+
+    nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+    flood();
+    cache.refreshing().get(5, TimeUnit.SECONDS);
+    assertThat(cache.fetches()).as("the interval over: one refresh, not one per unknown kid").isEqualTo(before + 1);
+    assertThat(requests.get()).isEqualTo(requestsBefore + 1);
+
+    nanos.addAndGet(Duration.ofSeconds(29).toNanos());
+    flood();
+    assertThat(cache.fetches()).as("29 s after that refresh").isEqualTo(before + 1);
+
+    nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+    flood();
+    cache.refreshing().get(5, TimeUnit.SECONDS);
+    assertThat(cache.fetches()).as("30 s after it").isEqualTo(before + 2);
+    assertThat(requests.get()).isEqualTo(requestsBefore + 2);
+  }
+
+  private void flood() {
     for (int i = 0; i < 10_000; i++) {
       assertThat(cache.find(uri, UUID.randomUUID().toString())).isNull();
     }
-    TimeUnit.MILLISECONDS.sleep(200);
-    // The initial fetch happened in start(); the flood may start one more, never more, within
-    // the 30 s minimum interval.
-    assertThat(cache.fetches() - before).isLessThanOrEqualTo(1);
-    assertThat(requests.get()).isLessThanOrEqualTo(2);
   }
 
   @Test
-  void rotatedKey_isPickedUpByTheRefreshAnUnknownKidStarts() throws Exception {
-    RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
-    body.set(new JWKSet(java.util.List.of(key.toPublicJWK(), rotated.toPublicJWK())).toString());
-    // A fresh cache: its last fetch is the only one, so an unknown kid may refresh at once.
+  void aFreshCache_findsEveryKeyOfItsFirstFetch() throws Exception {
+    RSAKey second = new RSAKeyGenerator(2048).keyID("k2").generate();
+    body.set(new JWKSet(java.util.List.of(key.toPublicJWK(), second.toPublicJWK())).toString());
     cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ZERO, Duration.ofHours(1));
-    cache.track(Set.of(uri));
-    awaitKey("k1");
-    awaitKey("k2");
+    cache.track(Set.of(uri)).get(5, TimeUnit.SECONDS);
+    assertThat(cache.find(uri, "k1")).isNotNull();
     assertThat(cache.find(uri, "k2")).isNotNull();
   }
 
@@ -139,36 +152,65 @@ class JwksCacheTest {
   }
 
   /** A cache that refreshes every 50 ms, holding k1. */
-  private JwksCache eagerlyRefreshing() throws InterruptedException {
+  private JwksCache eagerlyRefreshing() throws Exception {
     cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ZERO, Duration.ofMillis(50));
-    cache.track(Set.of(uri));
-    awaitKey("k1");
+    cache.track(Set.of(uri)).get(5, TimeUnit.SECONDS);
+    assertThat(cache.find(uri, "k1")).isNotNull();
+    return cache;
+  }
+
+  /** Waits (at most 5 s) until the cache has started {@code count} more fetches than {@code before}. */
+  private static void awaitFetches(JwksCache cache, long before, int count) throws InterruptedException {
+    for (int i = 0; i < 500 && cache.fetches() < before + count; i++) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+  }
+
+  @Test
+  void everyKeySet_isFetchedAgainPeriodically_andARotationIsPickedUp() throws Exception {
+    JwksCache refreshing = eagerlyRefreshing();
+    RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
+    body.set(new JWKSet(List.of(rotated.toPublicJWK())).toString());
+    long before = refreshing.fetches();
+    awaitFetches(refreshing, before, 2); // the first may have begun before the body changed
+
+    assertThat(refreshing.fetches()).as("refreshed on its own").isGreaterThanOrEqualTo(before + 2);
+    refreshing.refreshing().get(5, TimeUnit.SECONDS);
+    assertThat(refreshing.find(uri, "k2")).isNotNull();
+    assertThat(refreshing.find(uri, "k1")).as("rotated out").isNull();
+  }
+
+  /** A cache that refreshes on every unknown kid (no minimum interval), holding k1. */
+  private JwksCache refreshingOnEveryUnknownKid() throws Exception {
+    cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ZERO, Duration.ofHours(1));
+    cache.track(Set.of(uri)).get(5, TimeUnit.SECONDS);
     assertThat(cache.find(uri, "k1")).isNotNull();
     return cache;
   }
 
   @Test
   void endpointDown_keepsTheLastGoodKeys() throws Exception {
-    JwksCache refreshing = eagerlyRefreshing();
+    JwksCache refreshing = refreshingOnEveryUnknownKid();
     long before = refreshing.fetches();
     server.stop(0);
 
-    TimeUnit.MILLISECONDS.sleep(400);
-
-    assertThat(refreshing.fetches()).as("it kept trying").isGreaterThan(before);
-    assertThat(refreshing.find(uri, "k1")).isNotNull();
     assertThat(refreshing.find(uri, "never-seen")).isNull();
+    refreshing.refreshing().get(10, TimeUnit.SECONDS);
+
+    assertThat(refreshing.fetches()).as("it tried").isEqualTo(before + 1);
+    assertThat(refreshing.find(uri, "k1")).isNotNull();
   }
 
   @Test
   void garbageKeySet_keepsTheLastGoodKeys() throws Exception {
-    JwksCache refreshing = eagerlyRefreshing();
+    JwksCache refreshing = refreshingOnEveryUnknownKid();
     int before = requests.get();
     body.set("{\"keys\": \"not a list\"}");
 
-    TimeUnit.MILLISECONDS.sleep(400);
+    assertThat(refreshing.find(uri, "never-seen")).isNull();
+    refreshing.refreshing().get(5, TimeUnit.SECONDS);
 
-    assertThat(requests.get()).as("it fetched the garbage").isGreaterThan(before);
+    assertThat(requests.get()).as("it fetched the garbage").isEqualTo(before + 1);
     assertThat(refreshing.find(uri, "k1")).isNotNull();
   }
 }
