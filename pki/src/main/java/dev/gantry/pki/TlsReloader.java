@@ -37,24 +37,36 @@ final class TlsReloader {
     this.trust = trust;
   }
 
-  /** Loads {@code files} into both managers now (failing if they are unusable) and keeps them current. */
-  static void start(TlsFiles files, AdvancedTlsX509KeyManager keys, AdvancedTlsX509TrustManager trust,
+  /** What one look at the files did. */
+  enum Look { UNCHANGED, TAKEN, REFUSED }
+
+  /**
+   * Loads {@code files} into both managers now (failing if they are unusable) and keeps them
+   * current: a look every {@code periodSeconds} on {@code reloads}.
+   */
+  static TlsReloader start(TlsFiles files, AdvancedTlsX509KeyManager keys, AdvancedTlsX509TrustManager trust,
       ScheduledExecutorService reloads, long periodSeconds) throws IOException, GeneralSecurityException {
     TlsReloader reloader = new TlsReloader(files, keys, trust);
     reloader.reload();
-    reloads.scheduleWithFixedDelay(() -> {
-      try {
-        reloader.reload();
-      } catch (IOException | GeneralSecurityException | RuntimeException e) {
-        log.log(Level.WARNING, "TLS files " + files + " changed but are not usable yet; keeping the previous ones: " + e);
-      }
-    }, periodSeconds, periodSeconds, TimeUnit.SECONDS);
+    reloads.scheduleWithFixedDelay(reloader::look, periodSeconds, periodSeconds, TimeUnit.SECONDS);
+    return reloader;
   }
 
-  private synchronized void reload() throws IOException, GeneralSecurityException {
+  /** One look: takes the files if they changed and are consistent; otherwise keeps the pair in use. */
+  Look look() {
+    try {
+      return reload() ? Look.TAKEN : Look.UNCHANGED;
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      log.log(Level.WARNING, "TLS files " + files + " changed but are not usable yet; keeping the previous ones: " + e);
+      return Look.REFUSED;
+    }
+  }
+
+  /** Takes the files if they changed (true), or does nothing (false); throws when they are not usable. */
+  private synchronized boolean reload() throws IOException, GeneralSecurityException {
     String stamp = stamp(files.ca()) + stamp(files.cert()) + stamp(files.key());
     if (stamp.equals(applied)) {
-      return;
+      return false;
     }
     X509Certificate[] chain;
     PrivateKey key;
@@ -75,6 +87,7 @@ final class TlsReloader {
       log.info("TLS files " + files + " renewed: now " + Identity.of(chain[0]) + ", valid until " + chain[0].getNotAfter());
     }
     applied = stamp;
+    return true;
   }
 
   private static String stamp(Path file) throws IOException {
