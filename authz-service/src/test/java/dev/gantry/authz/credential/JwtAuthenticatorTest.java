@@ -74,10 +74,20 @@ class JwtAuthenticatorTest {
     assertThat(cache.stats().hits()).as("answered from the cache, no signature checked").isEqualTo(hitsAfterFirst + 1);
   }
 
+  /** Checks {@code token} twice: accepted, and the second time answered from {@code cache}. */
+  private void assertCached(String token, VerifiedTokens cache) {
+    assertThat(check(token)).isInstanceOf(Authentication.Authenticated.class);
+    long hits = cache.stats().hits();
+    assertThat(check(token)).isInstanceOf(Authentication.Authenticated.class);
+    assertThat(cache.stats().hits()).as("cached before the change").isEqualTo(hits + 1);
+  }
+
   @Test
   void aCachedToken_stopsAtOnce_whenItsIssuerIsRemovedOrChanged() throws Exception {
+    VerifiedTokens cache = new VerifiedTokens(100);
+    authenticator = new JwtAuthenticator(issuer.lookup(), cache, Clock.systemUTC());
     String token = issuer.rs256(c -> c);
-    assertThat(check(token)).isInstanceOf(Authentication.Authenticated.class);
+    assertCached(token, cache);
 
     Map<String, WorkspaceEntry> withoutIssuer = Map.of("demo", new WorkspaceEntry("demo", List.of()));
     assertThat(reason(authenticator.authenticate(token, "demo", withoutIssuer))).isEqualTo("unknown-issuer");
@@ -92,10 +102,11 @@ class JwtAuthenticatorTest {
   @Test
   void aCachedToken_stopsAtOnce_whenItsKeyLeavesTheKeySet_orIsReplaced() throws Exception {
     AtomicReference<JWK> published = new AtomicReference<>(issuer.rsa.toPublicJWK());
+    VerifiedTokens cache = new VerifiedTokens(100);
     authenticator = new JwtAuthenticator((uri, kid) -> kid.equals(published.get().getKeyID()) ? published.get() : null,
-        new VerifiedTokens(100), Clock.systemUTC());
+        cache, Clock.systemUTC());
     String token = issuer.rs256(c -> c);
-    assertThat(check(token)).isInstanceOf(Authentication.Authenticated.class);
+    assertCached(token, cache);
 
     published.set(new RSAKeyGenerator(2048).keyID("another-kid").generate().toPublicJWK());
     assertThat(reason(check(token))).as("rotated out").isEqualTo("unknown-kid");
