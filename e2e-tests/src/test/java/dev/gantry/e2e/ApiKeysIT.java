@@ -108,9 +108,7 @@ class ApiKeysIT {
     assertThat(awaitNot(401, "agt-private-demo", "X-Api-Key", created.getKey()).status()).isEqualTo(200);
 
     ApiKeyServiceGrpc.newBlockingStub(admin).revokeApiKey(RevokeApiKeyRequest.newBuilder().setId(created.getInfo().getKey().getId()).build());
-    long start = System.nanoTime();
     RawHttp.Response response = awaitNot(200, "agt-private-demo", "X-Api-Key", created.getKey());
-    System.out.printf("revocation refused at the gateway %d ms after RevokeApiKey returned%n", (System.nanoTime() - start) / 1_000_000);
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(reason(response)).isEqualTo("key-revoked");
@@ -122,7 +120,6 @@ class ApiKeysIT {
     assertThat(awaitNot(401, "agt-private-demo", "X-Api-Key", shortLived.getKey()).status()).isEqualTo(200);
 
     // 30 events, one every 500 ms: 15 s, far past the key's 4 s.
-    long start = System.nanoTime();
     String received;
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", stack.gatewayPort), 5_000);
@@ -134,12 +131,10 @@ class ApiKeysIT {
       InputStream in = socket.getInputStream();
       received = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
     long events = received.lines().filter(l -> l.startsWith("data:")).count();
 
     assertThat(received).startsWith("HTTP/1.1 200");
     assertThat(events).as("the stream was cut when the key expired, not after all 30 events").isBetween(1L, 29L);
-    assertThat(seconds).as("cut near the key's expiry").isLessThan(15);
     RawHttp.Response after = get("agt-private-demo", "X-Api-Key", shortLived.getKey());
     assertThat(after.status()).isEqualTo(401);
     assertThat(reason(after)).isIn("key-expired", "credential-expired");
