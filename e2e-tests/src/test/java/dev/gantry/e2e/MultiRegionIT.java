@@ -299,13 +299,16 @@ class MultiRegionIT {
     MultiRegionStack.Site london = stack.site("eu-lon-1");
     MultiRegionStack.Site portland = stack.site("us-pdx-1");
     long retriesBefore = retries(portland, "mcp-tools-demo@eu-lon-1+eu-par-1");
-    london.crashEcho();
+    // London's replicas stay registered (their leases renewed) but cannot be reached: the state a
+    // crash leaves until its lease runs out, held for as long as the test needs, with no clock in
+    // it. Portland still forwards there; London has nothing to serve with and says so
+    // (x-gantry-not-served); Portland tries Paris.
+    london.stopEchoKeepingLeases();
     try {
-      // London's Envoy notices the closed connections at once; its lease (1.5 s) still lasts, so
-      // Portland still forwards there: London has nothing to serve with and says so
-      // (x-gantry-not-served); Portland tries Paris. (A request racing the crash itself may fail:
-      // FailoverIT counts those.)
-      Thread.sleep(300);
+      // Until London's Envoy has noticed its closed connections (a request racing that may fail).
+      for (int i = 0; i < 100 && !"eu-par-1".equals(MultiRegionStack.servedByOrNull(portland.get("mcp-tools-demo", "/"))); i++) {
+        Thread.sleep(50);
+      }
       for (int i = 0; i < 10; i++) {
         RawHttp.Response response = portland.get("mcp-tools-demo", "/");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -314,8 +317,10 @@ class MultiRegionIT {
       }
       assertThat(retries(portland, "mcp-tools-demo@eu-lon-1+eu-par-1"))
           .as("Portland retried after London's not-served answers").isGreaterThan(retriesBefore);
+      assertThat(stack.controlPlane.store().current().replicas()).as("London's replicas are still listed")
+          .anyMatch(r -> r.region().equals("eu-lon-1") && r.workload().equals(dev.gantry.routing.WorkloadId.parse("mcp-tools-demo")));
     } finally {
-      london.startEcho();
+      london.restartEchoBehindLeases();
     }
     stack.awaitServing();
   }

@@ -86,6 +86,16 @@ final class MultiRegionStack implements AutoCloseable {
       echo.close();
     }
 
+    /** Stops the echo but keeps its replicas registered (their leases renewed): listed, yet unreachable. */
+    void stopEchoKeepingLeases() throws Exception {
+      echo.close();
+    }
+
+    /** Starts the echo again on its port, behind the registration that stayed. */
+    void restartEchoBehindLeases() throws Exception {
+      echo = EchoServer.start(new InetSocketAddress("127.0.0.1", echoPort), "echo", region, echoLoop);
+    }
+
     RawHttp.Response get(String host, String path, String... headers) throws Exception {
       return RawHttp.get(gatewayPort, host + ".run.localhost:" + gatewayPort, path, RawHttp.headers(headers));
     }
@@ -149,6 +159,11 @@ final class MultiRegionStack implements AutoCloseable {
   /** The region that served a response of the echo, read from its JSON. */
   static String servedBy(RawHttp.Response response) {
     return JsonParser.parseString(response.body()).getAsJsonObject().get("region").getAsString();
+  }
+
+  /** The region that served a response, or null when the echo did not answer it (a gateway's error). */
+  static String servedByOrNull(RawHttp.Response response) {
+    return response.status() == 200 ? servedBy(response) : null;
   }
 
   private String regionsYaml() {
