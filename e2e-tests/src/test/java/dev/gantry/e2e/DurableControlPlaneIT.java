@@ -17,6 +17,7 @@ import dev.gantry.proto.admin.v1.ReplicaServiceGrpc;
 import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
 import dev.gantry.routing.HostPort;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -211,8 +212,11 @@ class DurableControlPlaneIT {
     assertThat(failures).as("requests that failed while the control plane restarted").isEmpty();
   }
 
-  /** One successful admin write: its version, what, which workload. */
-  record Done(long version, boolean create, String id) {}
+  /** One successful admin write: its version, what, which workload, through which replica. */
+  record Done(long version, boolean create, String id, boolean throughA) {}
+
+  /** One refused admin write: what, which workload, the status code. */
+  record Refused(boolean create, String id, Status.Code code) {}
 
   @Order(4)
   @Test
@@ -221,6 +225,7 @@ class DurableControlPlaneIT {
     Set<String> initial = WorkloadServiceGrpc.newBlockingStub(adminA).listWorkloads(ListWorkloadsRequest.getDefaultInstance())
         .getWorkloadsList().stream().map(w -> w.getWorkload().getId()).collect(Collectors.toCollection(TreeSet::new));
     List<Done> done = Collections.synchronizedList(new ArrayList<>());
+    List<Refused> refusals = Collections.synchronizedList(new ArrayList<>());
     ExecutorService clients = Executors.newFixedThreadPool(16);
     List<Future<?>> futures = new ArrayList<>();
     for (int c = 0; c < 16; c++) {
@@ -235,9 +240,9 @@ class DurableControlPlaneIT {
             long version = create
                 ? stub.createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(dev.gantry.proto.fleet.v1.Workload.newBuilder().setId(id).addRegions("eu-lon-1").setPublic(true)).build()).getVersion()
                 : stub.deleteWorkload(DeleteWorkloadRequest.newBuilder().setId(id).build()).getVersion();
-            done.add(new Done(version, create, id));
+            done.add(new Done(version, create, id, client % 2 == 0));
           } catch (StatusRuntimeException refused) {
-            // ALREADY_EXISTS / NOT_FOUND: nothing written
+            refusals.add(new Refused(create, id, refused.getStatus().getCode()));
           }
         }
         return null;
@@ -248,6 +253,13 @@ class DurableControlPlaneIT {
     }
     clients.shutdown();
 
+    // Every call answered: written, or refused for the one reason the state gives (nothing else —
+    // no UNAVAILABLE, ABORTED, INTERNAL or deadline).
+    assertThat(done.size() + refusals.size()).isEqualTo(160);
+    assertThat(refusals).as("refused only as already there / not there").allSatisfy(r ->
+        assertThat(r.code()).isEqualTo(r.create() ? Status.Code.ALREADY_EXISTS : Status.Code.NOT_FOUND));
+    assertThat(done).as("writes went through both replicas")
+        .anyMatch(Done::throughA).anyMatch(d -> !d.throughA());
     List<Done> serial = new ArrayList<>(done);
     serial.sort((x, y) -> Long.compare(x.version(), y.version()));
     assertThat(serial).extracting(Done::version).as("one version per write: none lost, none shared")
