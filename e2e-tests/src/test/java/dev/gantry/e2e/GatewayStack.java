@@ -214,6 +214,22 @@ final class GatewayStack implements AutoCloseable {
     });
   }
 
+  /** Waits (at most 10 s) until the authz-service serves the control plane's current state, every write before now in it. */
+  void awaitSidecarCurrent() throws Exception {
+    long version = controlPlane.store().current().version();
+    for (int i = 0; i < 1000 && authz.snapshots().current().version() < version; i++) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    if (authz.snapshots().current().version() < version) {
+      fail("the authz-service serves version " + authz.snapshots().current().version() + ", not " + version + ", after 10 s");
+    }
+  }
+
+  /** Another HTTP echo on a free loopback port (the caller closes it): a second replica to add. */
+  EchoServer startAnotherEcho(String name) throws Exception {
+    return EchoServer.start(new InetSocketAddress("127.0.0.1", 0), name, REGION, echoLoop);
+  }
+
   /** A counter from Envoy's admin stats, e.g. {@code cluster_manager.cds.update_success}. */
   long envoyStat(String name) {
     return envoy.stat(name);

@@ -5,6 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.gantry.demo.EchoServer;
+import dev.gantry.proto.admin.v1.ApiKeyServiceGrpc;
+import dev.gantry.proto.admin.v1.CreateApiKeyRequest;
+import dev.gantry.proto.admin.v1.CreatedApiKey;
+import dev.gantry.proto.admin.v1.DeregisterReplicaRequest;
+import dev.gantry.proto.admin.v1.PolicyServiceGrpc;
+import dev.gantry.proto.admin.v1.RegisterReplicaRequest;
+import dev.gantry.proto.admin.v1.ReplicaServiceGrpc;
+import dev.gantry.proto.admin.v1.RevokeApiKeyRequest;
+import dev.gantry.proto.admin.v1.SetLocationPolicyRequest;
+import dev.gantry.proto.fleet.v1.LocationPolicy;
+import dev.gantry.proto.fleet.v1.Replica;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +127,114 @@ class LongLivedIT {
     // The pushes reached both Envoy (clusters) and the authz-service (snapshot versions).
     assertThat(stack.envoyStat("cluster_manager.cds.update_success") - cdsBefore).isGreaterThanOrEqualTo(10);
     assertThat(stack.authz.snapshots().current().version() - authzVersionBefore).isEqualTo(20);
+  }
+
+  /**
+   * Streams of the very workloads being changed, as an operator changes them: a replica added
+   * beside the one serving the streams, that replica removed again, a location policy set on
+   * each workload, and the API key the SSE stream runs on rotated (a new key, the old one
+   * revoked). Admission happens when a request starts: the changes govern new requests at once
+   * (the revoked key is refused, the new key served) and end none of the open streams; an open
+   * stream of a revoked key runs on until its credential's expiry or the workload's stream limit
+   * (README, "API keys").
+   */
+  @Test
+  void streamsOfTheChangedWorkloads_surviveReplicasAddedAndRemoved_aPolicyChange_andAKeyRotation() throws Exception {
+    PublicPort port = stack.plaintext();
+    ManagedChannel admin = stack.admin();
+    var keys = ApiKeyServiceGrpc.newBlockingStub(admin);
+    CreatedApiKey oldKey = keys.createApiKey(CreateApiKeyRequest.newBuilder().setWorkspace("demo").setName("old").build());
+    awaitStatus(port, "agt-private-demo", 200, "X-Api-Key", oldKey.getKey());
+    long resetsBefore = stack.envoyStat("http.gateway.downstream_rq_rx_reset") + stack.envoyStat("http.gateway.downstream_rq_tx_reset");
+    long edsBefore = stack.envoyStat("cluster.agt-private-demo@eu-lon-1.update_success");
+    long versionBefore = stack.authz.snapshots().current().version();
+
+    // 300 events over 30 s on the private workload, with the old key; a WebSocket on agt-echo-demo;
+    // a gRPC stream on agt-grpc-echo-demo.
+    CompletableFuture<List<Integer>> sse = StreamClients.sse(port, "agt-private-demo.eu-lon-1.run.localhost",
+        "/sse?n=300&interval_ms=100", "X-Api-Key", oldKey.getKey());
+    StreamClients.EchoSocket socket = StreamClients.EchoSocket.open(port, "agt-echo-demo.eu-lon-1.run.localhost");
+    ManagedChannel channel = StreamClients.grpcChannel(port, "agt-grpc-echo-demo.eu-lon-1.run.localhost");
+    StreamClients.Chat chat = new StreamClients.Chat(channel);
+    int[] messages = {0};
+    Step traffic = () -> {
+      for (int i = 0; i < 4; i++) {
+        socket.send("ws-" + messages[0]);
+        chat.send(messages[0]);
+        messages[0]++;
+        TimeUnit.MILLISECONDS.sleep(250);
+      }
+    };
+    traffic.run();
+
+    var replicas = ReplicaServiceGrpc.newBlockingStub(admin);
+    int writes = 0;
+    try (EchoServer second = stack.startAnotherEcho("agt-echo-demo")) {
+      List<Replica> added = new ArrayList<>();
+      for (String workload : List.of("agt-private-demo", "agt-echo-demo", "agt-grpc-echo-demo")) {
+        // The gRPC workload's extra replica listens nowhere: what matters is the endpoint set changing.
+        String address = "127.0.0.1:" + (workload.equals("agt-grpc-echo-demo") ? 9 : second.port());
+        Replica replica = Replica.newBuilder().setWorkload(workload).setRegion("eu-lon-1").setAddress(address).build();
+        replicas.registerReplica(RegisterReplicaRequest.newBuilder().setReplica(replica).setPermanent(true).build());
+        added.add(replica);
+        writes++;
+      }
+      traffic.run();
+      for (Replica replica : added) {
+        replicas.deregisterReplica(DeregisterReplicaRequest.newBuilder().setReplica(replica).build());
+        writes++;
+      }
+      traffic.run();
+    }
+    var policies = PolicyServiceGrpc.newBlockingStub(admin);
+    for (String workload : List.of("agt-private-demo", "agt-echo-demo", "agt-grpc-echo-demo")) {
+      policies.setLocationPolicy(SetLocationPolicyRequest.newBuilder().setWorkload(workload)
+          .setPolicy(LocationPolicy.newBuilder().addContinents("EU")).build());
+      writes++;
+    }
+    traffic.run();
+    CreatedApiKey newKey = keys.createApiKey(CreateApiKeyRequest.newBuilder().setWorkspace("demo").setName("new").build());
+    keys.revokeApiKey(RevokeApiKeyRequest.newBuilder().setId(oldKey.getInfo().getKey().getId()).build());
+    writes += 2;
+    assertThat(awaitStatus(port, "agt-private-demo", 401, "X-Api-Key", oldKey.getKey())).as("the old key, revoked").isEqualTo(401);
+    assertThat(awaitStatus(port, "agt-private-demo", 200, "X-Api-Key", newKey.getKey())).as("the new key").isEqualTo(200);
+    traffic.run();
+    // Resets while every change was made (the clients' own ends below are not counted).
+    long rxResets = stack.envoyStat("http.gateway.downstream_rq_rx_reset");
+    long txResets = stack.envoyStat("http.gateway.downstream_rq_tx_reset");
+    chat.finish();
+    socket.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+
+    List<Integer> events = sse.get(90, TimeUnit.SECONDS);
+    chat.done.get(10, TimeUnit.SECONDS);
+    assertThat(socket.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+    channel.shutdownNow();
+
+    assertThat(events).as("the SSE stream of the rotated key, whole").containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
+    assertThat(socket.received).containsExactlyElementsOf(IntStream.range(0, messages[0]).mapToObj(i -> "ws-" + i).toList());
+    assertThat(chat.answers).extracting(m -> m.getSequence())
+        .containsExactlyElementsOf(IntStream.range(0, messages[0]).mapToObj(i -> (long) i).toList());
+    assertThat(rxResets + txResets - resetsBefore).as("no stream reset (rx %d, tx %d in all)", rxResets, txResets).isZero();
+    // The changes reached Envoy (the serving cluster's endpoints) and the sidecar (every write).
+    assertThat(stack.envoyStat("cluster.agt-private-demo@eu-lon-1.update_success") - edsBefore).isGreaterThanOrEqualTo(2);
+    assertThat(stack.authz.snapshots().current().version() - versionBefore).isGreaterThanOrEqualTo(writes);
+  }
+
+  /** A step of a test that may throw. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** The status {@code workload} answers with {@code headers}, once it is {@code expected} (or after 5 s of trying). */
+  private static int awaitStatus(PublicPort port, String workload, int expected, String... headers) throws Exception {
+    int status = 0;
+    for (int i = 0; i < 100 && status != expected; i++) {
+      if (i > 0) {
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+      status = RawHttp.get(port.port(), stack.host(workload + ".eu-lon-1"), "/k", RawHttp.headers(headers)).status();
+    }
+    return status;
   }
 
   @ParameterizedTest(name = "over {0}")

@@ -56,6 +56,16 @@ final class StreamClients {
    * Reads a server-sent event stream at {@code host} (a bare hostname, resolved to loopback) to
    * its end and returns the event ids in arrival order.
    */
+  static CompletableFuture<List<Integer>> sse(PublicPort port, String host, String path, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(port.uri(host, path));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http(port, HttpClient.Version.HTTP_1_1).sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
+        .thenApply(StreamClients::eventIds);
+  }
+
+  /** As {@link #sse(PublicPort, String, String, String...)}, without extra headers. */
   static CompletableFuture<List<Integer>> sse(PublicPort port, String host, String path) {
     HttpRequest request = HttpRequest.newBuilder(port.uri(host, path)).build();
     return http(port, HttpClient.Version.HTTP_1_1).sendAsync(request, HttpResponse.BodyHandlers.ofLines())
