@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,7 +58,7 @@ class CredentialMatrixIT {
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     signingKey = generator.generateKeyPair();
     SigningKeyServiceGrpc.newBlockingStub(admin).registerSigningKey(RegisterSigningKeyRequest.newBuilder().setKey(dev.gantry.proto.fleet.v1.SigningKey.newBuilder().setWorkspace("demo").setKeyId("matrix").addScopes("agt:invoke").setJwk(new ECKey.Builder(Curve.P_256, (ECPublicKey) signingKey.getPublic()).build().toJSONString())).build());
-    TimeUnit.MILLISECONDS.sleep(300); // the snapshot with all of it reaches the sidecar
+    stack.awaitSidecarCurrent(); // the snapshot with all of it reaches the sidecar
   }
 
 

@@ -48,7 +48,7 @@ class SignedRequestsIT {
     otherKey = p256();
     register("demo", "demo-signer", demoKey);
     register("other", "other-signer", otherKey);
-    TimeUnit.MILLISECONDS.sleep(300); // the snapshot with the keys reaches the sidecar
+    stack.awaitSidecarCurrent(); // the snapshot with all of it reaches the sidecar
   }
 
 
