@@ -104,8 +104,9 @@ public final class RegionCatalog {
       throw new IllegalArgumentException("region '" + from + "' is not in the catalog");
     }
     List<String> ordered = new ArrayList<>(regionIds);
-    ordered.sort(
-        Comparator.comparingDouble((String id) -> origin.distanceKm(regions.get(id))).thenComparing(id -> id));
+    // The origin itself first even when another region sits at the same coordinates (distance 0 too).
+    ordered.sort(Comparator.comparing((String id) -> !id.equals(from))
+        .thenComparingDouble(id -> origin.distanceKm(regions.get(id))).thenComparing(id -> id));
     return ordered;
   }
 }
