@@ -207,7 +207,8 @@ class MessageSignaturesTest {
     assertThat(reason(verify(ed, "POST", "/x", NOW.getEpochSecond(), "", Map.of("content-digest", digest), body)))
         .isEqualTo("allowed");
     assertThat(reason(verify(ed, "POST", "/x", NOW.getEpochSecond(), "",
-        Map.of("content-digest", digest.replace("=:", ":")), body))).isEqualTo("digest-mismatch");
+        Map.of("content-digest", digest.substring(0, digest.length() - 2) + ":"), body)))
+        .as("the same digest without its padding").isEqualTo("digest-mismatch");
   }
 
   @Test

@@ -1,0 +1,42 @@
+package dev.gantry.authz.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The verified-token cache with tokens valid for centuries, and with a token verified again. */
+class VerifiedTokensEdgesTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
+
+  private static VerifiedTokens.Verified verified(Instant expires) {
+    return new VerifiedTokens.Verified(new Principal("demo", "alice", "jwt", "t", Set.of(), expires), null, "k", null);
+  }
+
+  @Test
+  void aTokenValidForCenturies_isKept_itsLifetimeInTheCacheCappedRatherThanOverflowing() {
+    VerifiedTokens cache = new VerifiedTokens(10, Clock.fixed(NOW, ZoneOffset.UTC));
+    VerifiedTokens.Verified forever = verified(NOW.plus(Duration.ofDays(365L * 1000)));
+
+    cache.put("demo", "t", forever, NOW);
+
+    assertThat(cache.get("demo", "t", NOW)).isSameAs(forever);
+  }
+
+  @Test
+  void aTokenVerifiedAgain_isKeptUntilItsExpiry_andCountedOnce() {
+    VerifiedTokens cache = new VerifiedTokens(10, Clock.fixed(NOW, ZoneOffset.UTC));
+    cache.put("demo", "t", verified(NOW.plusSeconds(600)), NOW);
+    VerifiedTokens.Verified again = verified(NOW.plusSeconds(600));
+
+    cache.put("demo", "t", again, NOW);
+
+    assertThat(cache.get("demo", "t", NOW)).isSameAs(again);
+    assertThat(cache.size()).isEqualTo(1);
+  }
+}
