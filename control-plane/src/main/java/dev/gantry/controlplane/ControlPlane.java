@@ -130,11 +130,13 @@ public final class ControlPlane implements AutoCloseable {
 
   private final Server server;
   private final FleetStore store;
+  private final FleetStatusBoard status;
   private final List<ExecutorService> executors;
 
-  private ControlPlane(Server server, FleetStore store, List<ExecutorService> executors) {
+  private ControlPlane(Server server, FleetStore store, FleetStatusBoard status, List<ExecutorService> executors) {
     this.server = server;
     this.store = store;
+    this.status = status;
     this.executors = executors;
   }
 
@@ -253,7 +255,7 @@ public final class ControlPlane implements AutoCloseable {
             .build()
             .start();
     log.info("control plane listening on {} for regions {}", server.getListenSockets(), topology.catalog().regions().keySet());
-    return new ControlPlane(server, store, executors);
+    return new ControlPlane(server, store, board, executors);
   }
 
   /**
@@ -301,6 +303,11 @@ public final class ControlPlane implements AutoCloseable {
   /** The state store; tests and (later) the admin API write through it. */
   public FleetStore store() {
     return store;
+  }
+
+  /** What this control plane knows of its fleet (what {@code StatusService} answers from). */
+  public FleetStatusBoard status() {
+    return status;
   }
 
   /** Blocks until the server stops. */

@@ -62,13 +62,16 @@ class FleetStatusIT {
   @Test
   void status_showsTheEnvoyAndTheSidecar_inSync() throws Exception {
     FleetStatus status = awaitStatus("envoy and sidecar in sync", s ->
-        s.getEnvoysCount() == 1 && s.getEnvoys(0).getInSync() && s.getSidecarsCount() == 1 && s.getSidecars(0).getInSync());
+        s.getEnvoysCount() == 1 && s.getEnvoys(0).getInSync() && s.getSidecarsCount() == 1 && s.getSidecars(0).getInSync()
+            && s.getXdsStateVersionsMap().values().stream().allMatch(v -> v == s.getStateVersion()));
 
     EnvoyStatus envoy = status.getEnvoys(0);
     assertThat(envoy.getRegion()).isEqualTo("eu-lon-1");
     assertThat(envoy.getAckedMap()).containsKeys("listeners", "routes", "clusters", "endpoints");
     assertThat(envoy.getRejectionsList()).isEmpty();
     assertThat(status.getSidecars(0).getServingVersion()).isEqualTo(status.getStateVersion());
+    assertThat(status.getXdsStateVersionsMap()).as("every region's published config reflects the current state")
+        .containsOnlyKeys("eu-lon-1", "eu-par-1", "us-pdx-1");
   }
 
   @Order(2)

@@ -50,6 +50,7 @@ public final class StatusAdmin extends StatusServiceGrpc.StatusServiceImplBase {
           .setControlPlane(controlPlane);
       Map<String, Map<String, String>> published = board.published();
       published.forEach((region, versions) -> status.putXdsVersions(region, String.join(" ", new TreeMap<>(versions).values())));
+      status.putAllXdsStateVersions(board.reflected());
       for (FleetStatusBoard.Envoy envoy : board.envoys()) {
         Map<String, String> expected = published.getOrDefault(envoy.region(), Map.of());
         EnvoyStatus.Builder entry = EnvoyStatus.newBuilder()

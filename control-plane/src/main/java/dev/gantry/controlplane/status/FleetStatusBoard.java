@@ -28,6 +28,7 @@ public final class FleetStatusBoard {
   private final Map<Long, Envoy> envoys = new ConcurrentHashMap<>();
   private final Map<String, Sidecar> sidecars = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> published = new ConcurrentHashMap<>();
+  private final Map<String, Long> reflected = new ConcurrentHashMap<>();
 
   public void envoyConnected(long stream, String nodeId, String region) {
     envoys.putIfAbsent(stream, new Envoy(nodeId, region, new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
@@ -77,6 +78,19 @@ public final class FleetStatusBoard {
 
   public Map<String, Map<String, String>> published() {
     return new TreeMap<>(published);
+  }
+
+  /**
+   * What is published for {@code region} reflects fleet state {@code stateVersion}: translated
+   * from it, or found unchanged by it. Versions only grow.
+   */
+  public void reflects(String region, long stateVersion) {
+    reflected.merge(region, stateVersion, Math::max);
+  }
+
+  /** Per region, the newest state version its published config reflects. */
+  public Map<String, Long> reflected() {
+    return new TreeMap<>(reflected);
   }
 
   public void sidecarConnected(String sidecarId, String region) {

@@ -102,6 +102,7 @@ public final class XdsPublisher {
             board.rejectionsResolved(region);
             log.info("region {}: state {} no longer contains what an Envoy refused", region, state.version());
           }
+          board.reflects(region, state.version());
           continue;
         }
         if (snapshot.contentVersion().equals(refused.get(region))) {
@@ -110,6 +111,7 @@ public final class XdsPublisher {
           continue;
         }
         publish(region, snapshot);
+        board.reflects(region, state.version());
         refused.remove(region);
         log.info("region {}: published state {} as xDS version {} {}",
             region, state.version(), snapshot.contentVersion(), snapshot.counts());
