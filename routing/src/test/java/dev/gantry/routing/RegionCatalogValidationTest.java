@@ -61,4 +61,24 @@ class RegionCatalogValidationTest {
     assertThat(catalog.nearestFirst("eu-lon-2", List.of("eu-par-1", "eu-lon-1", "eu-lon-2")))
         .containsExactly("eu-lon-2", "eu-lon-1", "eu-par-1");
   }
+
+  @Test
+  void nearestFirst_ordersByGreatCircleDistance_notById() {
+    Region portland = new Region("us-pdx-1", "US", "NA", 45.52, -122.68);
+    Region sydney = new Region("ap-syd-1", "AU", "OC", -33.87, 151.21);
+    RegionCatalog catalog = new RegionCatalog(List.of(LON, PAR, portland, sydney), Map.of());
+
+    assertThat(catalog.nearestFirst("eu-lon-1", List.of("ap-syd-1", "us-pdx-1", "eu-par-1", "eu-lon-1")))
+        .containsExactly("eu-lon-1", "eu-par-1", "us-pdx-1", "ap-syd-1");
+  }
+
+  @Test
+  void distanceKm_isTheGreatCircleDistance() {
+    Region portland = new Region("us-pdx-1", "US", "NA", 45.52, -122.68);
+    // Haversine on a 6,371 km sphere: London–Paris 343.5 km, London–Portland 7,906.5 km; symmetric.
+    assertThat(LON.distanceKm(PAR)).isCloseTo(343.47, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(LON.distanceKm(portland)).isCloseTo(7906.48, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(portland.distanceKm(LON)).isEqualTo(LON.distanceKm(portland), org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(LON.distanceKm(LON)).isZero();
+  }
 }
