@@ -89,6 +89,7 @@ final class LongLivedStreams implements Callable<Integer> {
       new ProcessBuilder("h2load", "-c", "4", "-n", "20000", "-H", ":authority: " + HOST,
           "http://127.0.0.1:" + gatewayPort + "/warmup").redirectErrorStream(true).start().waitFor();
       long resetsBefore = envoyResets();
+      long cdsBefore = envoyStat("cluster_manager.cds.update_success");
       int perConnection = (streams + connections - 1) / connections;
       // Connections open at 10 a second, each with all its streams: a ramp, not a thundering herd.
       Process h2load = new ProcessBuilder("h2load", "-c", String.valueOf(connections), "-m", String.valueOf(perConnection),
@@ -109,25 +110,33 @@ final class LongLivedStreams implements Callable<Integer> {
       }
       String output = new String(h2load.getInputStream().readAllBytes());
       h2load.waitFor(holdSeconds + 120L, TimeUnit.SECONDS);
-      Matcher m = Pattern.compile("requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored")
+      Matcher m = Pattern.compile("requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed")
           .matcher(output);
       Matcher codes = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx").matcher(output);
       if (!m.find() || !codes.find()) {
         throw new IllegalStateException("h2load output not understood:\n" + output);
       }
       long total = Long.parseLong(m.group(1));
+      long started = Long.parseLong(m.group(2));
+      long succeeded = Long.parseLong(m.group(4));
       long admitted = Long.parseLong(codes.group(1));
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("streams", total);
+      summary.put("not_started", total - started);
       summary.put("admitted", admitted);
-      summary.put("refused", total - admitted);
-      summary.put("succeeded", Long.parseLong(m.group(3)));
-      // Admitted (2xx headers) but ended by an error: what a config push must never do.
+      // Answered, but not with 2xx: refused at admission.
+      summary.put("refused", Long.parseLong(codes.group(2)) + Long.parseLong(codes.group(3)) + Long.parseLong(codes.group(4)));
+      summary.put("succeeded", succeeded);
+      // Started but ended by an error (reset, timeout) instead of completing: what a config push must never do.
       summary.put("dropped", Long.parseLong(m.group(5)));
+      // Admitted and completed: every event of the hold received.
+      summary.put("held", Math.min(admitted, succeeded));
       summary.put("h2load", output.lines().filter(l -> l.startsWith("requests:") || l.startsWith("status codes:")).toList());
       summary.put("hold_seconds", holdSeconds);
       summary.put("config_pushes", pushes);
       summary.put("envoy_resets", envoyResets() - resetsBefore);
+      // Each push adds a cluster: Envoy's CDS updates show they reached it.
+      summary.put("envoy_cds_updates", envoyStat("cluster_manager.cds.update_success") - cdsBefore);
       summary.put("memory_at_peak", memory);
       Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(summary));
     }

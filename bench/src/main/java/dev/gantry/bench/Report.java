@@ -112,10 +112,12 @@ final class Report implements Callable<Integer> {
     if (Files.exists(jmh)) {
       md.append(decision(JsonParser.parseString(Files.readString(jmh)).getAsJsonArray()));
     }
+    md.append(section(results, "propagation.json", Report::propagation));
     md.append(section(results, "xds.json", Report::controlPlaneAtScale));
     md.append(section(results, "token-flood.json", Report::tokenFlood));
     md.append(section(results, "oversized-admin.json", Report::oversizedAdmin));
     md.append(section(results, "slow-subscribers.json", Report::slowSubscribers));
+    md.append(notMeasured(results));
     Files.writeString(results.resolve("results.md"), md);
     Files.writeString(results.resolve("results.csv"), csv);
     Charts.latency(rows, results.resolve("latency.png"));
@@ -132,53 +134,95 @@ final class Report implements Callable<Integer> {
   }
 
   private static String targets(List<Row> rows, Row base) {
-    StringBuilder t = new StringBuilder("## Against the targets (docs/architecture.md, Performance targets)\n\n| figure | target | measured | verdict |\n|---|---|---|---|\n");
+    StringBuilder t = new StringBuilder("## Against the targets (docs/architecture.md, Performance targets)\n\n"
+        + "A verdict is computed from this run's numbers against the whole target. A setup with failed requests "
+        + "cannot meet; where part of a target is not measured by this run, a pass of the other part is \"not judged\".\n\n"
+        + "| figure | target | measured | verdict |\n|---|---|---|---|\n");
+    Row jwtAuthn = rows.stream().filter(x -> x.label().contains("jwt_authn")).findFirst().orElse(null);
+    long baseErrors = base.errors() + (jwtAuthn == null ? 0 : jwtAuthn.errors());
     for (Row r : rows) {
       if (!r.label().startsWith("Gantry")) {
         continue;
       }
       String who = r.setup() + ")";
+      long errors = r.errors() + base.errors();
       double addedP50 = r.p50().median() - base.p50().median();
       double addedP99 = r.p99().median() - base.p99().median();
-      t.append(line(who + " authz hop added at 1k req/s, p50", "≤ 150 µs", fmt(addedP50) + " µs", addedP50 <= 150));
-      t.append(line(who + " authz hop added at 1k req/s, p99", "≤ 1,000 µs", fmt(addedP99) + " µs", addedP99 <= 1000));
-      double share = r.satRps().median() / base.satRps().median();
-      t.append(line(who + " throughput at saturation", "≥ 60 % of " + base.setup() + ")",
-          String.format(Locale.ROOT, "%.0f %%", share * 100), share >= 0.6));
-      if (!Double.isNaN(r.ttfP50().median())) {
-        t.append(line(who + " time-to-fetch p50", "≤ 300 µs", fmt(r.ttfP50().median()) + " µs", r.ttfP50().median() <= 300));
-        t.append(line(who + " time-to-fetch p99", "≤ 2,000 µs", fmt(r.ttfP99().median()) + " µs", r.ttfP99().median() <= 2000));
-      }
-      Row jwtAuthn = rows.stream().filter(x -> x.label().contains("jwt_authn")).findFirst().orElse(null);
+      // p50: ≤ 1.2× the floor's (not built yet) and ≤ 2× jwt_authn's. A run can show it falls short, never that it meets.
+      String ratioShown = "–";
+      Verdict p50 = Verdict.notJudged("no jwt_authn setup in this run");
       if (jwtAuthn != null) {
-        if (r.label().contains("verifies the JWT")) {
-          double ratio = addedP50 / (jwtAuthn.p50().median() - base.p50().median());
-          t.append(line(who + " added latency vs " + jwtAuthn.setup() + ") jwt_authn's", "≤ 1.5×",
-              String.format(Locale.ROOT, "%.2f×", ratio), ratio <= 1.5));
+        Spread denominatorSpread = new Spread(jwtAuthn.p50().median() - base.p50().median(),
+            jwtAuthn.p50().min() - base.p50().max(), jwtAuthn.p50().max() - base.p50().min());
+        double denominator = denominatorSpread.median();
+        if (denominator <= 0 || denominatorSpread.min() <= 0) {
+          p50 = Verdict.partial("jwt_authn's added p50 (" + fmt(denominator) + " µs, repeats " + fmt(denominatorSpread.min())
+              + " to " + fmt(denominatorSpread.max()) + ") is too noisy to divide by", errors + baseErrors);
         } else {
-          t.append("| ").append(who).append(" added latency vs jwt_authn's | ≤ 1.5× | – | not comparable: this setup does not verify the JWT |\n");
+          double ratio = addedP50 / denominator;
+          ratioShown = String.format(Locale.ROOT, "%.2f× jwt_authn's (%s µs)", ratio, fmt(denominator));
+          p50 = ratio > 2 ? Verdict.fallsShort(errors + baseErrors)
+              : Verdict.partial("≤ 2× jwt_authn's holds; the floor (≤ 1.2× its added p50) is not measured", errors + baseErrors);
         }
+      }
+      t.append(line(who + " authz hop added at 1k req/s, p50", "≤ 1.2× the floor's and ≤ 2× jwt_authn's added p50",
+          fmt(addedP50) + " µs, " + ratioShown, p50));
+      t.append(line(who + " authz hop added at 1k req/s, p99", "≤ 1,000 µs over a) Envoy without auth",
+          fmt(addedP99) + " µs", Verdict.of(addedP99 <= 1000, errors)));
+      t.append(line(who + " authz hop added at 1k req/s, p50 (stretch)", "≤ 150 µs",
+          fmt(addedP50) + " µs", Verdict.of(addedP50 <= 150, errors)));
+      double addedCpuUs = cpuUsPerRequest(r) - cpuUsPerRequest(base);
+      t.append(line(who + " CPU the hop adds per request (every process, over a)", "≤ 150 µs and ≤ 1.2× the floor's",
+          fmt(addedCpuUs) + " µs", addedCpuUs > 150 ? Verdict.fallsShort(errors)
+              : Verdict.partial("≤ 150 µs holds; the floor is not measured", errors)));
+      double share = r.satRps().median() / base.satRps().median();
+      t.append(line(who + " throughput at saturation (2xx answers)", "≥ 55 % of " + base.setup() + ")",
+          String.format(Locale.ROOT, "%.0f %%", share * 100), Verdict.of(share >= 0.55, errors)));
+      if (!Double.isNaN(r.ttfP50().median())) {
+        t.append(line(who + " time-to-fetch p50", "≤ 300 µs", fmt(r.ttfP50().median()) + " µs",
+            Verdict.of(r.ttfP50().median() <= 300, r.errors())));
+        t.append(line(who + " time-to-fetch p99", "≤ 2,000 µs", fmt(r.ttfP99().median()) + " µs",
+            Verdict.of(r.ttfP99().median() <= 2000, r.errors())));
       }
     }
     return t.toString();
+  }
+
+  /** CPU microseconds per request of every process of a setup, in its 1,000 req/s phase. */
+  private static double cpuUsPerRequest(Row r) {
+    return r.cpuPer1k().entrySet().stream().filter(e -> !e.getKey().equals("echo"))
+        .mapToDouble(Map.Entry::getValue).sum() * 1000; // s per 1,000 requests = ms per request; × 1,000: µs
   }
 
   private static String streams(JsonObject s) {
     StringBuilder t = new StringBuilder("\n## Long-lived streams through one gateway\n\n");
     t.append(String.format(Locale.ROOT,
         "%d SSE streams held %d s (one event a second) through one Gantry gateway, %d config pushes meanwhile: "
-            + "%d admitted, %d refused at admission, %d completed, **%d dropped**, %d stream resets in Envoy.%n%nMemory at the peak: ",
+            + "%d not started, %d admitted, %d refused at admission, %d completed, **%d dropped**, %d stream resets in Envoy."
+            + "%n%nMemory at the peak: ",
         s.get("streams").getAsLong(), s.get("hold_seconds").getAsInt(), s.get("config_pushes").getAsInt(),
-        s.get("admitted").getAsLong(), s.get("refused").getAsLong(),
+        s.get("not_started").getAsLong(), s.get("admitted").getAsLong(), s.get("refused").getAsLong(),
         s.get("succeeded").getAsLong(), s.get("dropped").getAsLong(), s.get("envoy_resets").getAsLong()));
     List<String> parts = new ArrayList<>();
     s.getAsJsonObject("memory_at_peak").entrySet().forEach(e ->
         parts.add(e.getKey().replace("_rss_mib", "") + " " + fmt(e.getValue().getAsDouble()) + " MiB RSS"));
     t.append(String.join("; ", parts)).append(".\n");
+    long held = s.get("held").getAsLong();
+    long cdsUpdates = s.get("envoy_cds_updates").getAsLong();
+    long lost = s.get("not_started").getAsLong() + s.get("refused").getAsLong() + s.get("dropped").getAsLong()
+        + s.get("envoy_resets").getAsLong();
+    boolean pushesReached = cdsUpdates >= s.get("config_pushes").getAsInt();
+    t.append(String.format(Locale.ROOT, "%nEnvoy took %d CDS updates meanwhile (%d pushes)%s.%n", cdsUpdates,
+        s.get("config_pushes").getAsInt(), pushesReached ? "" : ": not every push reached it"));
     t.append("\n| figure | target | measured | verdict |\n|---|---|---|---|\n");
-    t.append(line("streams dropped by config pushes", "0 (50,000 concurrent: see bench/README.md)",
-        String.valueOf(s.get("dropped").getAsLong() + s.get("envoy_resets").getAsLong()),
-        s.get("dropped").getAsLong() == 0 && s.get("envoy_resets").getAsLong() == 0));
+    t.append(line("concurrent streams through one gateway, " + s.get("config_pushes").getAsInt() + " config pushes meanwhile",
+        "50,000, none refused or dropped",
+        String.format(Locale.ROOT, "%,d of 50,000 held; %d not started, %d refused, %d dropped, %d reset", held,
+            s.get("not_started").getAsLong(), s.get("refused").getAsLong(), s.get("dropped").getAsLong(),
+            s.get("envoy_resets").getAsLong()),
+        held >= 50_000 && pushesReached ? Verdict.of(lost == 0, 0)
+            : new Verdict("falls short: " + String.format(Locale.ROOT, "%,d", held) + " of 50,000 held"
+                + (lost == 0 ? ", none lost" : ", " + lost + " lost") + (pushesReached ? "" : ", pushes not all in Envoy"))));
     return t.toString();
   }
 
@@ -201,7 +245,8 @@ final class Report implements Callable<Integer> {
     decisionRow(t, byName, "firstSeenEd25519", "first-seen JWT, Ed25519 (BouncyCastle)", 120, Double.NaN);
     decisionRow(t, byName, "apiKey", "API key (hash + constant-time compare, every request)", 20, 200);
     decisionRow(t, byName, "signedEd25519", "signed request, Ed25519 (RFC 9421, every request)", 120, Double.NaN);
-    decisionRow(t, byName, "signedP256", "signed request, ECDSA P-256 (RFC 9421, every request)", 250, Double.NaN);
+    decisionRow(t, byName, "signedP256", "signed request, ECDSA P-256 (RFC 9421, every request; no target of its own)",
+        Double.NaN, Double.NaN);
     return t.toString();
   }
 
@@ -209,6 +254,7 @@ final class Report implements Callable<Integer> {
       double p50Target, double p99Target) {
     double[] v = byName.get(key);
     if (v == null) {
+      t.append("| ").append(label).append(" | – | – | – | not measured: JMH did not report it (logs/jmh.log) |\n");
       return;
     }
     String target = Double.isNaN(p50Target) ? "–"
@@ -262,25 +308,72 @@ final class Report implements Callable<Integer> {
         + " (current: " + s.get("current_version").getAsLong() + ").\n";
   }
 
+  private static String propagation(JsonObject p) {
+    JsonObject sidecars = p.getAsJsonObject("every_sidecar_ms");
+    JsonObject envoys = p.getAsJsonObject("every_envoy_ms");
+    double p99 = sidecars.get("p99").getAsDouble();
+    return "\n## A write reaches every authz sidecar and every Envoy (gantry-bench propagation)\n\n"
+        + p.get("writes").getAsInt() + " admin writes one at a time (a workload in every region created, then deleted), "
+        + "each timed from the call until the control plane's fleet status shows every sidecar (" + p.get("sidecars").getAsInt()
+        + ") serving it and every Envoy (" + p.get("envoys").getAsInt() + ", one per region: " + p.get("regions")
+        + ") in sync with a config that reflects it; the status polled every " + p.get("poll_interval_ms").getAsDouble()
+        + " ms.\n\n| figure | target | measured | verdict |\n|---|---|---|---|\n"
+        + line("write → every authz sidecar, p99 (p50 " + fmt1(sidecars.get("p50").getAsDouble()) + " ms, max "
+            + fmt1(sidecars.get("max").getAsDouble()) + " ms)", "≤ 500 ms", fmt1(p99) + " ms", Verdict.of(p99 <= 500, 0))
+        + line("write → every Envoy, p99 (p50 " + fmt1(envoys.get("p50").getAsDouble()) + " ms, max "
+            + fmt1(envoys.get("max").getAsDouble()) + " ms)", "– (no target of its own; 1,000 Envoys: see below)",
+            fmt1(envoys.get("p99").getAsDouble()) + " ms", new Verdict("–"));
+  }
+
+  /** The targets this run has no number for: listed, never judged. */
+  private static String notMeasured(Path results) {
+    List<String> missing = new ArrayList<>();
+    missing.add("the floor (a no-op Java ext_authz wired like Gantry's) and every target relative to it: not built");
+    if (!Files.exists(results.resolve("jmh.json"))) {
+      missing.add("the decision inside the authz-service (JMH did not run or failed)");
+    }
+    if (!Files.exists(results.resolve("streams.json"))) {
+      missing.add("concurrent streams through one gateway (full runs only, or the phase failed)");
+    }
+    if (!Files.exists(results.resolve("xds.json"))) {
+      missing.add("the control plane at scale: cold build, write → every region's snapshot, heap, xDS fan-out (full runs only, or the phase failed)");
+    }
+    if (!Files.exists(results.resolve("propagation.json"))) {
+      missing.add("write → every authz sidecar (the phase failed: logs/propagation.log)");
+    }
+    return "\n## Targets this run did not measure\n\n" + String.join("\n", missing.stream().map(m -> "- " + m).toList()) + "\n";
+  }
+
+  private static String fmt1(double v) {
+    return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f", v);
+  }
+
   private static String controlPlaneAtScale(JsonObject xds) {
     JsonObject scale = xds.getAsJsonObject("scale");
     JsonObject fanout = xds.getAsJsonObject("fanout");
-    double warm = scale.get("region_snapshot_build_ms_warm").getAsDouble();
-    double heap = scale.get("heap_mib_state_and_one_snapshot").getAsDouble();
+    double cold = scale.get("cold_build_ms_every_region").getAsDouble();
+    double writeP99 = scale.get("write_to_every_region_snapshot_ms_p99").getAsDouble();
+    double heap = scale.get("heap_mib_control_plane").getAsDouble();
     double p99 = fanout.get("p99_ms").getAsDouble();
+    int workloads = scale.get("workloads").getAsInt();
+    int regions = scale.get("regions").getAsInt();
     return "\n## The control plane at scale (in one JVM, -Xmx" + fmt(scale.get("max_heap_mib").getAsDouble()) + "m)\n\n"
         + "| figure | target | measured | verdict |\n|---|---|---|---|\n"
-        + line("one region's snapshot, " + scale.get("workloads").getAsInt() + " workloads: translate + version (warm; first: "
-            + fmt(scale.get("region_snapshot_build_ms_first").getAsDouble()) + " ms)", "≤ 2,000 ms", fmt(warm) + " ms", warm <= 2000)
-        + line("heap of that state and one region's snapshot (not yet the whole control plane)", "≤ 1,024 MiB",
-            fmt(heap) + " MiB", heap <= 1024)
-        + line("a write reaches " + fanout.get("clients").getAsInt() + " simulated Envoys (ADS, CDS), p99 over "
-            + fanout.get("writes").getAsInt() + " writes (p50 " + fmt(fanout.get("p50_ms").getAsDouble()) + " ms)",
-            "≤ 1,000 ms", fmt(p99) + " ms", p99 <= 1000);
+        + line(String.format(Locale.ROOT, "%,d workloads: cold build, start until all %d regions' snapshots are published",
+            workloads, regions), "≤ 5,000 ms", fmt(cold) + " ms", Verdict.of(cold <= 5000, 0))
+        + line(String.format(Locale.ROOT, "%,d workloads: one write → every region's new snapshot, p99 over %d writes (p50 %s ms)",
+            workloads, scale.get("writes").getAsInt(), fmt(scale.get("write_to_every_region_snapshot_ms_p50").getAsDouble())),
+            "≤ 50 ms", fmt(writeP99) + " ms", Verdict.of(writeP99 <= 50, 0))
+        + line(String.format(Locale.ROOT, "%,d workloads: the control plane's heap after a full GC (state, every region's "
+            + "published snapshots and their history, the authz snapshot state; no Envoy or sidecar connected)", workloads),
+            "≤ 1,024 MiB", fmt(heap) + " MiB", Verdict.of(heap <= 1024, 0))
+        + line("a write reaches " + fanout.get("clients").getAsInt() + " simulated Envoys (ADS, CDS; a state of 100 workloads), "
+            + "p99 over " + fanout.get("writes").getAsInt() + " writes (p50 " + fmt(fanout.get("p50_ms").getAsDouble()) + " ms)",
+            "≤ 1,000 ms", fmt(p99) + " ms", Verdict.of(p99 <= 1000, 0));
   }
 
-  private static String line(String figure, String target, String measured, boolean meets) {
-    return "| " + figure + " | " + target + " | " + measured + " | " + (meets ? "meets" : "falls short") + " |\n";
+  private static String line(String figure, String target, String measured, Verdict verdict) {
+    return "| " + figure + " | " + target + " | " + measured + " | " + verdict.text() + " |\n";
   }
 
   private static Row row(List<RunResult> runs) {
@@ -296,7 +389,7 @@ final class Report implements Callable<Integer> {
         over(rate, r -> RunResult.percentile(r.latenciesUs(), 90)),
         over(rate, r -> RunResult.percentile(r.latenciesUs(), 99)),
         over(rate, r -> RunResult.max(r.latenciesUs())),
-        over(sat, RunResult::reportedRps),
+        over(sat, RunResult::okRps),
         cpu,
         runs.stream().mapToLong(RunResult::errors).sum(),
         over(rate, r -> RunResult.percentile(r.ttfUs(), 50)),

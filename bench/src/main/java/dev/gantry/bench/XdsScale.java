@@ -7,8 +7,6 @@ import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
-import dev.gantry.controlplane.xds.ContentVersionedSnapshot;
-import dev.gantry.controlplane.xds.XdsTranslator;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
 import io.envoyproxy.envoy.config.core.v3.Locality;
@@ -30,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,10 +37,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The control plane at scale, in this JVM: how long translating and versioning a region's
- * resources takes with {@code --workloads} workloads and what the state weighs on the heap;
- * then {@code --clients} simulated Envoys (ADS streams that ACK like Envoy) subscribed to one
- * region, and the time from a write until each has received the change.
+ * The control plane at scale, in this JVM: a whole control plane holding {@code --workloads}
+ * workloads over every region (cold build, write → every region's new snapshot, heap); then
+ * {@code --clients} simulated Envoys (ADS streams that ACK like Envoy) subscribed to one region
+ * of a small state, and the time from a write until each has received the change.
  */
 @Command(name = "xds-scale", mixinStandardHelpOptions = true, description = "Snapshot build time and heap at scale; xDS fan-out to simulated Envoys.")
 final class XdsScale implements Callable<Integer> {
@@ -52,7 +51,6 @@ final class XdsScale implements Callable<Integer> {
   @Option(names = "--workloads", defaultValue = "100000") int workloads;
   @Option(names = "--clients", defaultValue = "1000") int clients;
   @Option(names = "--writes", defaultValue = "5") int writes;
-  @Option(names = "--build-iterations", defaultValue = "4", description = "builds of the big snapshot; the first is cold") int buildIterations;
   @Option(names = "--out", required = true) Path out;
 
   @Override
@@ -68,33 +66,74 @@ final class XdsScale implements Callable<Integer> {
     return 0;
   }
 
-  private Map<String, Object> scale(Topology topology) {
+  /**
+   * A whole control plane in this JVM holding {@code workloads} workloads spread over every
+   * region of the catalog: the cold build (start until every region's snapshot is published),
+   * then {@code writes} writes each timed until every region's published config reflects it
+   * (every write re-translates every region), and the heap the running control plane holds
+   * after a full GC (the state, every region's published snapshot and history, the authz
+   * snapshot state) — no Envoy or sidecar connected.
+   */
+  private Map<String, Object> scale(Topology topology) throws Exception {
+    Set<String> regions = topology.catalog().regions().keySet();
     long before = usedHeapAfterGc();
-    FleetState state = state(workloads);
-    XdsTranslator translator = new XdsTranslator(topology);
-    List<Double> buildMs = new ArrayList<>();
-    ContentVersionedSnapshot snapshot = null;
-    for (int i = 0; i < Math.max(2, buildIterations); i++) {
-      long start = System.nanoTime();
-      snapshot = ContentVersionedSnapshot.of(translator.translate(state, REGION));
-      buildMs.add((System.nanoTime() - start) / 1e6);
+    FleetState state = spread(workloads, List.copyOf(regions));
+    long start = System.nanoTime();
+    ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", freePort()), topology, state));
+    long version = controlPlane.store().current().version();
+    awaitReflected(controlPlane, regions, version);
+    double coldMs = (System.nanoTime() - start) / 1e6;
+    List<Double> writeMs = new ArrayList<>();
+    for (int w = 0; w < writes; w++) {
+      WorkloadId id = WorkloadId.parse("agt-write" + w + "-bench");
+      long t0 = System.nanoTime();
+      FleetState next = controlPlane.store().update(s -> {
+        Map<WorkloadId, Workload> all = new HashMap<>(s.workloads());
+        all.put(id, new Workload(id, true, new TreeSet<>(regions)));
+        return s.withWorkloads(all, s.replicas());
+      });
+      awaitReflected(controlPlane, regions, next.version());
+      writeMs.add((System.nanoTime() - t0) / 1e6);
     }
     long after = usedHeapAfterGc();
+    controlPlane.close();
+    double[] sorted = writeMs.stream().mapToDouble(d -> d).sorted().toArray();
     Map<String, Object> scale = new LinkedHashMap<>();
     scale.put("workloads", workloads);
-    scale.put("region_snapshot_build_ms_first", buildMs.get(0));
-    scale.put("region_snapshot_build_ms_warm", buildMs.subList(1, buildMs.size()).stream().mapToDouble(d -> d).min().orElse(0));
-    scale.put("clusters", snapshot.clusters().resources().size());
-    scale.put("heap_mib_state_and_one_snapshot", (after - before) / 1048576.0);
+    scale.put("regions", regions.size());
+    scale.put("cold_build_ms_every_region", coldMs);
+    scale.put("writes", writes);
+    scale.put("write_to_every_region_snapshot_ms_p50", sorted.length == 0 ? Double.NaN : sorted[(int) Math.ceil(0.50 * sorted.length) - 1]);
+    scale.put("write_to_every_region_snapshot_ms_p99", sorted.length == 0 ? Double.NaN : sorted[(int) Math.ceil(0.99 * sorted.length) - 1]);
+    scale.put("write_to_every_region_snapshot_ms_all", writeMs);
+    scale.put("heap_mib_control_plane", (after - before) / 1048576.0);
     scale.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
     return scale;
   }
 
-  private Map<String, Object> fanout(Topology topology) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+  /** Waits until every region's published config reflects state {@code version} (polled every 0.1 ms). */
+  private static void awaitReflected(ControlPlane controlPlane, Set<String> regions, long version) {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (true) {
+      Map<String, Long> reflected = controlPlane.status().reflected();
+      if (regions.stream().allMatch(r -> reflected.getOrDefault(r, -1L) >= version)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("regions reflect " + reflected + ", not state " + version + ", after 5 minutes");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
     }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private Map<String, Object> fanout(Topology topology) throws Exception {
+    int port = freePort();
     ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology, state(100)));
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -134,6 +173,19 @@ final class XdsScale implements Callable<Integer> {
     fanout.put("p99_ms", sorted[(int) Math.ceil(0.99 * sorted.length) - 1]);
     fanout.put("max_ms", Arrays.stream(sorted).max().orElse(0));
     return fanout;
+  }
+
+  /** {@code count} workloads, each public or private in turn, with one replica in one region, the regions in turn. */
+  private static FleetState spread(int count, List<String> regions) {
+    Map<WorkloadId, Workload> all = new HashMap<>();
+    List<Replica> replicas = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      WorkloadId id = WorkloadId.parse("agt-w" + i + "-bench");
+      String region = regions.get(i % regions.size());
+      all.put(id, new Workload(id, i % 2 == 0, new TreeSet<>(List.of(region))));
+      replicas.add(new Replica(id, region, new HostPort("10.0." + (i / 250 % 250) + "." + (i % 250), 8080)));
+    }
+    return FleetState.empty().withWorkloads(all, replicas);
   }
 
   private static FleetState state(int count) {
