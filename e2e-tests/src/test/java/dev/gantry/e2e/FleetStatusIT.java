@@ -91,6 +91,10 @@ class FleetStatusIT {
     assertThat(refused.getEnvoys(0).getRejections(0).getReason()).containsIgnoringCase("echo.invalid");
     RawHttp.Response response = stack.get(stack.host("agt-echo-demo.eu-lon-1"), "/");
     assertThat(response.status()).as("the last good config keeps serving").isEqualTo(200);
+    FleetStatus reverted = awaitStatus("the region back on the config its Envoy accepted", s ->
+        s.getEnvoysCount() == 1 && s.getEnvoys(0).getInSync());
+    assertThat(reverted.getXdsStateVersionsOrThrow("eu-lon-1"))
+        .as("the region does not claim the state its Envoy refused").isLessThan(reverted.getStateVersion());
     long rejectionsBefore = stack.envoyStat("cluster_manager.cds.update_rejected")
         + stack.envoyStat("cluster.agt-echo-demo@eu-lon-1.update_rejected");
     Thread.sleep(1_000);
@@ -101,7 +105,8 @@ class FleetStatusIT {
     stack.controlPlane.store().update(state -> state.withWorkloads(state.workloads(),
         state.replicas().stream().filter(r -> !r.equals(byName)).toList()));
     FleetStatus fixed = awaitStatus("in sync and the refusal cleared once the bad replica is gone", s ->
-        s.getEnvoysCount() == 1 && s.getEnvoys(0).getInSync() && s.getEnvoys(0).getRejectionsCount() == 0);
+        s.getEnvoysCount() == 1 && s.getEnvoys(0).getInSync() && s.getEnvoys(0).getRejectionsCount() == 0
+            && s.getXdsStateVersionsOrDefault("eu-lon-1", 0) == s.getStateVersion());
     assertThat(fixed.getEnvoys(0).getAckedMap()).isNotEmpty();
   }
 }

@@ -48,9 +48,12 @@ public final class StatusAdmin extends StatusServiceGrpc.StatusServiceImplBase {
       FleetStatus.Builder status = FleetStatus.newBuilder()
           .setStateVersion(store.current().version())
           .setControlPlane(controlPlane);
+      // Reflected before published: the publisher records what it published first and what that
+      // reflects second, so Envoys in sync with the published read here have at least these versions.
+      Map<String, Long> reflected = board.reflected();
       Map<String, Map<String, String>> published = board.published();
       published.forEach((region, versions) -> status.putXdsVersions(region, String.join(" ", new TreeMap<>(versions).values())));
-      status.putAllXdsStateVersions(board.reflected());
+      status.putAllXdsStateVersions(reflected);
       for (FleetStatusBoard.Envoy envoy : board.envoys()) {
         Map<String, String> expected = published.getOrDefault(envoy.region(), Map.of());
         EnvoyStatus.Builder entry = EnvoyStatus.newBuilder()

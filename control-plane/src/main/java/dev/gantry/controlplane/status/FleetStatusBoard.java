@@ -88,6 +88,16 @@ public final class FleetStatusBoard {
     reflected.merge(region, stateVersion, Math::max);
   }
 
+  /** {@code region} went back to a config translated from {@code stateVersion} (an Envoy refused a newer one). */
+  public void reflectsExactly(String region, long stateVersion) {
+    reflected.put(region, stateVersion);
+  }
+
+  /** What {@code region}'s Envoys run reflects no state version this control plane can name. */
+  public void withdraw(String region) {
+    reflected.remove(region);
+  }
+
   /** Per region, the newest state version its published config reflects. */
   public Map<String, Long> reflected() {
     return new TreeMap<>(reflected);

@@ -43,8 +43,11 @@ public final class XdsPublisher {
   private volatile FleetState latest;
   private volatile EdgeCertificates edge = EdgeCertificates.NONE;
   // Touched only by tasks on `executor`, which runs them one at a time.
-  private final Map<String, Deque<ContentVersionedSnapshot>> history = new HashMap<>();
+  private final Map<String, Deque<Published>> history = new HashMap<>();
   private final Map<String, String> refused = new HashMap<>();
+
+  /** A snapshot published for a region, and the fleet state version it was translated from. */
+  private record Published(ContentVersionedSnapshot snapshot, long stateVersion) {}
 
   /**
    * @param executor runs translation and cache updates one task at a time; owned by the caller
@@ -94,8 +97,15 @@ public final class XdsPublisher {
     for (String region : regions) {
       try {
         ContentVersionedSnapshot snapshot = ContentVersionedSnapshot.of(translator.translate(state, edge, region));
-        Deque<ContentVersionedSnapshot> published = history.computeIfAbsent(region, r -> new ArrayDeque<>());
-        String current = published.isEmpty() ? null : published.peekFirst().contentVersion();
+        Deque<Published> published = history.computeIfAbsent(region, r -> new ArrayDeque<>());
+        String current = published.isEmpty() ? null : published.peekFirst().snapshot().contentVersion();
+        if (snapshot.contentVersion().equals(refused.get(region))) {
+          // Checked first: with no earlier accepted version to go back to, what was refused is
+          // still the newest published, and must not count as unchanged (nor as reflected).
+          log.warn("region {}: state {} translates to xDS version {}, which an Envoy refused; keeping {}",
+              region, state.version(), snapshot.contentVersion(), current);
+          continue;
+        }
         if (snapshot.contentVersion().equals(current)) {
           if (refused.remove(region) != null) {
             // What was refused is no longer wanted: the state is back to what the Envoys run.
@@ -105,12 +115,7 @@ public final class XdsPublisher {
           board.reflects(region, state.version());
           continue;
         }
-        if (snapshot.contentVersion().equals(refused.get(region))) {
-          log.warn("region {}: state {} translates to xDS version {}, which an Envoy refused; keeping {}",
-              region, state.version(), snapshot.contentVersion(), current);
-          continue;
-        }
-        publish(region, snapshot);
+        publish(region, new Published(snapshot, state.version()));
         board.reflects(region, state.version());
         refused.remove(region);
         log.info("region {}: published state {} as xDS version {} {}",
@@ -122,11 +127,12 @@ public final class XdsPublisher {
     }
   }
 
-  private void publish(String region, ContentVersionedSnapshot snapshot) {
+  private void publish(String region, Published entry) {
+    ContentVersionedSnapshot snapshot = entry.snapshot();
     cache.setSnapshot(region, snapshot);
-    Deque<ContentVersionedSnapshot> published = history.computeIfAbsent(region, r -> new ArrayDeque<>());
-    published.removeIf(s -> s.contentVersion().equals(snapshot.contentVersion()));
-    published.addFirst(snapshot);
+    Deque<Published> published = history.computeIfAbsent(region, r -> new ArrayDeque<>());
+    published.removeIf(p -> p.snapshot().contentVersion().equals(snapshot.contentVersion()));
+    published.addFirst(entry);
     while (published.size() > HISTORY) {
       published.removeLast();
     }
@@ -134,28 +140,32 @@ public final class XdsPublisher {
   }
 
   private void revert(String region, String type, String acceptedVersion, String reason) {
-    Deque<ContentVersionedSnapshot> published = history.get(region);
+    Deque<Published> published = history.get(region);
     if (published == null || published.isEmpty()) {
       return;
     }
-    ContentVersionedSnapshot bad = published.peekFirst();
+    ContentVersionedSnapshot bad = published.peekFirst().snapshot();
     if (acceptedVersion.equals(bad.typeVersions().get(type))) {
       return; // already back on what it accepted
     }
-    Iterator<ContentVersionedSnapshot> older = published.iterator();
+    Iterator<Published> older = published.iterator();
     older.next();
     while (older.hasNext()) {
-      ContentVersionedSnapshot candidate = older.next();
-      if (acceptedVersion.equals(candidate.typeVersions().get(type))) {
+      Published candidate = older.next();
+      if (acceptedVersion.equals(candidate.snapshot().typeVersions().get(type))) {
         refused.put(region, bad.contentVersion());
         published.removeFirst();
         publish(region, candidate);
+        // The region's Envoys run that older state's config again, not the refused one's.
+        board.reflectsExactly(region, candidate.stateVersion());
         log.warn("region {}: an Envoy refused {} of xDS version {} ({}); back to version {}, which it had accepted",
-            region, type, bad.contentVersion(), reason, candidate.contentVersion());
+            region, type, bad.contentVersion(), reason, candidate.snapshot().contentVersion());
         return;
       }
     }
     refused.put(region, bad.contentVersion());
+    // Its Envoys run a config this control plane no longer holds: no state version can be vouched for.
+    board.withdraw(region);
     log.warn("region {}: an Envoy refused {} of xDS version {} ({}); no earlier version it accepted is kept here",
         region, type, bad.contentVersion(), reason);
   }
