@@ -187,14 +187,14 @@ class JwtAuthenticatorEdgesTest {
   }
 
   @Test
-  void aCachedToken_costsOneKeyLookup_toConfirmItsKeyStillStands() throws Exception {
+  void aCachedToken_isAcceptedAfterOneKeyLookup_confirmingItsKeyStillStands() throws Exception {
     String token = issuer.rs256(c -> c);
     assertThat(reason(check(token))).isEqualTo("authenticated");
     int before = issuer.lookups.get();
 
     assertThat(reason(check(token))).isEqualTo("authenticated");
 
-    assertThat(issuer.lookups.get() - before).as("the cached key confirmed, not the full path run again").isEqualTo(1);
+    assertThat(issuer.lookups.get() - before).as("its key looked up once: still in the set, the same key").isEqualTo(1);
   }
 
   @Test
