@@ -110,7 +110,8 @@ final class LongLivedStreams implements Callable<Integer> {
       }
       String output = new String(h2load.getInputStream().readAllBytes());
       h2load.waitFor(holdSeconds + 120L, TimeUnit.SECONDS);
-      Matcher m = Pattern.compile("requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed")
+      Matcher m = Pattern.compile(
+              "requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored")
           .matcher(output);
       Matcher codes = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx").matcher(output);
       if (!m.find() || !codes.find()) {
@@ -127,10 +128,12 @@ final class LongLivedStreams implements Callable<Integer> {
       // Answered, but not with 2xx: refused at admission.
       summary.put("refused", Long.parseLong(codes.group(2)) + Long.parseLong(codes.group(3)) + Long.parseLong(codes.group(4)));
       summary.put("succeeded", succeeded);
-      // Started but ended by an error (reset, timeout) instead of completing: what a config push must never do.
-      summary.put("dropped", Long.parseLong(m.group(5)));
-      // Admitted and completed: every event of the hold received.
-      summary.put("held", Math.min(admitted, succeeded));
+      // Ended by a stream error (reset, timeout) instead of completing: what a config push must never
+      // do. (h2load's "failed" also counts answers that are not 2xx: those are the refused above.)
+      long dropped = Long.parseLong(m.group(6));
+      summary.put("dropped", dropped);
+      // Admitted (2xx headers) and not ended by an error: held to the end.
+      summary.put("held", Math.max(0, admitted - dropped));
       summary.put("h2load", output.lines().filter(l -> l.startsWith("requests:") || l.startsWith("status codes:")).toList());
       summary.put("hold_seconds", holdSeconds);
       summary.put("config_pushes", pushes);

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  * API with an operator's certificate, each timed from just before the call until the fleet
  * status shows every sidecar serving a version at least the write's, and every Envoy in sync
  * with a published config that reflects it (its region's {@code xds_state_versions}). The
- * status is polled every {@code --poll-micros}, which bounds the resolution; the writes are one
+ * status is polled every {@code --poll-micros}; a sample is taken when an answer arrives, so it
+ * may be late by up to one status call plus that interval (the mean call is reported); the writes are one
  * at a time, once {@code --envoys} Envoys and {@code --sidecars} sidecars are connected and in
  * sync (it waits a minute for them, then fails).
  */
@@ -61,6 +62,8 @@ final class Propagation implements Callable<Integer> {
       List<String> regions = new ArrayList<>(fleet.getXdsVersionsMap().keySet());
       List<Double> toSidecars = new ArrayList<>();
       List<Double> toEnvoys = new ArrayList<>();
+      long statusCalls = 0;
+      long statusNanos = 0;
       for (int w = 0; w < writes; w++) {
         String id = "agt-prop" + (w / 2) + "-bench";
         long start = System.nanoTime();
@@ -72,8 +75,11 @@ final class Propagation implements Callable<Integer> {
         long envoysAt = 0;
         long deadline = start + TimeUnit.SECONDS.toNanos(30);
         while (sidecarsAt == 0 || envoysAt == 0) {
+          long asked = System.nanoTime();
           fleet = status.getStatus(GetStatusRequest.getDefaultInstance());
-          long now = System.nanoTime();
+          long now = System.nanoTime(); // the answer was true by now: a sample includes up to one status call
+          statusCalls++;
+          statusNanos += now - asked;
           if (sidecarsAt == 0 && sidecarsServe(fleet, version)) {
             sidecarsAt = now;
           }
@@ -94,6 +100,7 @@ final class Propagation implements Callable<Integer> {
       result.put("envoys", envoys);
       result.put("sidecars", sidecars);
       result.put("poll_interval_ms", pollMicros / 1000.0);
+      result.put("status_call_ms_mean", statusCalls == 0 ? 0 : statusNanos / 1e6 / statusCalls);
       result.put("every_sidecar_ms", summary(toSidecars));
       result.put("every_envoy_ms", summary(toEnvoys));
       String json = new GsonBuilder().setPrettyPrinting().create().toJson(result);
@@ -145,8 +152,8 @@ final class Propagation implements Callable<Integer> {
     if (sorted.length == 0) {
       return s;
     }
-    s.put("p50", sorted[(int) Math.ceil(0.50 * sorted.length) - 1]);
-    s.put("p99", sorted[(int) Math.ceil(0.99 * sorted.length) - 1]);
+    s.put("p50", Percentiles.of(sorted, 50));
+    s.put("p99", Percentiles.of(sorted, 99));
     s.put("max", sorted[sorted.length - 1]);
     s.put("all", ms);
     return s;

@@ -18,17 +18,20 @@ import java.util.regex.Pattern;
  * request that was not a 2xx (h2load's failed requests — errored, timed out — and 3xx, 4xx,
  * 5xx answers), so a setup that answers fast with errors shows them instead of hiding them;
  * {@code okRps} is 2xx answers per second of the phase, never h2load's rate of all answers.
+ * CPU seconds are read around the whole h2load run, its warm-up included, and scaled to the
+ * main phase by time (the 1,000 req/s phase runs at a fixed rate throughout).
  */
 record RunResult(
     String setup, String label, String phase, int repeat,
     long[] latenciesUs, long requests, long errors, double okRps,
     Map<String, Double> cpuSeconds, long[] rttUs, long[] ttfUs) {
 
-  // h2load's rate divides the requests done by the measured duration (its warm-up excluded).
+  // h2load's rate: requests that completed (whatever their status) per second of the main phase.
   private static final Pattern RPS = Pattern.compile("finished in [^,]+, ([0-9.]+) req/s");
+  private static final Pattern TIMING = Pattern.compile("with (\\d+)s of warm-up time and (\\d+)s of main duration");
   private static final Pattern STATUS = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx");
   private static final Pattern REQUESTS = Pattern.compile(
-      "requests: \\d+ total, \\d+ started, (\\d+) done, \\d+ succeeded, (\\d+) failed, (\\d+) errored, (\\d+) timeout");
+      "requests: \\d+ total, \\d+ started, \\d+ done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored, (\\d+) timeout");
   private static final Pattern RTT = Pattern.compile("\"rtt_us\":(\\d+)");
   private static final Pattern TTF = Pattern.compile("\"ttf_us\":(\\d+)");
 
@@ -57,19 +60,21 @@ record RunResult(
     double okRps = 0;
     if (status.find() && requests.find() && rps.find()) {
       ok = Long.parseLong(status.group(1));
-      long notOk = Long.parseLong(status.group(2)) + Long.parseLong(status.group(3)) + Long.parseLong(status.group(4));
-      long done = Long.parseLong(requests.group(1));
-      long failed = Math.max(Long.parseLong(requests.group(2)),
-          Long.parseLong(requests.group(3)) + Long.parseLong(requests.group(4)));
-      errors = Math.max(errors, notOk + failed);
-      okRps = done == 0 ? 0 : Double.parseDouble(rps.group(1)) * ok / done;
+      long succeeded = Long.parseLong(requests.group(1));
+      // h2load's "failed": answers that are not 2xx and streams ended by an error (errored, timed out).
+      errors = Math.max(errors, Long.parseLong(requests.group(2)));
+      okRps = succeeded == 0 ? 0 : Double.parseDouble(rps.group(1)) * ok / succeeded;
     } else {
       errors = Math.max(errors, 1); // h2load printed no summary: the phase failed
     }
+    Matcher timing = TIMING.matcher(h2load);
+    double mainShare = timing.find()
+        ? Double.parseDouble(timing.group(2)) / (Double.parseDouble(timing.group(1)) + Double.parseDouble(timing.group(2)))
+        : 1;
     Map<String, Double> cpu = new LinkedHashMap<>();
     kv.forEach((k, v) -> {
       if (k.startsWith("cpu_")) {
-        cpu.put(k.substring(4), Double.parseDouble(v));
+        cpu.put(k.substring(4), Double.parseDouble(v) * mainShare);
       }
     });
     long[] rtt = new long[0];
@@ -90,11 +95,7 @@ record RunResult(
 
   /** The p-th percentile (0–100) of sorted values, nearest rank; NaN when there are none. */
   static double percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    return Percentiles.of(java.util.Arrays.stream(sorted).asDoubleStream().toArray(), p);
   }
 
   static double max(long[] sorted) {

@@ -33,6 +33,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,6 +48,9 @@ final class XdsScale implements Callable<Integer> {
 
   private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
   private static final String REGION = "eu-lon-1";
+
+  /** Snapshots a region keeps to go back to (the publisher's history): the heap is judged with them all held. */
+  private static final int HISTORY_KEPT = 8;
 
   @Option(names = "--workloads", defaultValue = "100000") int workloads;
   @Option(names = "--clients", defaultValue = "1000") int clients;
@@ -96,16 +100,19 @@ final class XdsScale implements Callable<Integer> {
       writeMs.add((System.nanoTime() - t0) / 1e6);
     }
     long after = usedHeapAfterGc();
-    controlPlane.close();
+    controlPlane.close(); // (a failed wait above ends the command, and the JVM with it)
     double[] sorted = writeMs.stream().mapToDouble(d -> d).sorted().toArray();
     Map<String, Object> scale = new LinkedHashMap<>();
     scale.put("workloads", workloads);
     scale.put("regions", regions.size());
     scale.put("cold_build_ms_every_region", coldMs);
     scale.put("writes", writes);
-    scale.put("write_to_every_region_snapshot_ms_p50", sorted.length == 0 ? Double.NaN : sorted[(int) Math.ceil(0.50 * sorted.length) - 1]);
-    scale.put("write_to_every_region_snapshot_ms_p99", sorted.length == 0 ? Double.NaN : sorted[(int) Math.ceil(0.99 * sorted.length) - 1]);
+    scale.put("write_to_every_region_snapshot_ms_min", sorted.length == 0 ? -1 : sorted[0]);
+    scale.put("write_to_every_region_snapshot_ms_max", sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
     scale.put("write_to_every_region_snapshot_ms_all", writeMs);
+    // Every write published a new snapshot per region, after the first; a region keeps the last 8.
+    scale.put("history_snapshots_per_region", Math.min(HISTORY_KEPT, writes + 1));
+    scale.put("history_kept_per_region", HISTORY_KEPT);
     scale.put("heap_mib_control_plane", (after - before) / 1048576.0);
     scale.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
     return scale;
@@ -122,7 +129,7 @@ final class XdsScale implements Callable<Integer> {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("regions reflect " + reflected + ", not state " + version + ", after 5 minutes");
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+      LockSupport.parkNanos(100_000);
     }
   }
 
@@ -169,8 +176,8 @@ final class XdsScale implements Callable<Integer> {
     Map<String, Object> fanout = new LinkedHashMap<>();
     fanout.put("clients", clients);
     fanout.put("writes", writes);
-    fanout.put("p50_ms", sorted[(int) Math.ceil(0.50 * sorted.length) - 1]);
-    fanout.put("p99_ms", sorted[(int) Math.ceil(0.99 * sorted.length) - 1]);
+    fanout.put("p50_ms", Percentiles.of(sorted, 50));
+    fanout.put("p99_ms", Percentiles.of(sorted, 99));
     fanout.put("max_ms", Arrays.stream(sorted).max().orElse(0));
     return fanout;
   }
