@@ -391,7 +391,12 @@ final class Report implements Callable<Integer> {
             "≤ 1,024 MiB", fmt(heap) + " MiB", heapVerdict)
         + line("a write reaches " + fanout.get("clients").getAsInt() + " simulated Envoys (ADS, CDS; a state of 100 workloads), "
             + "p99 over " + fanout.get("writes").getAsInt() + " writes × " + fanout.get("clients").getAsInt() + " Envoys (p50 "
-            + fmt(fanout.get("p50_ms").getAsDouble()) + " ms)", "≤ 1,000 ms", fmt(p99) + " ms", Verdict.of(p99 <= 1000, 0));
+            + fmt(fanout.get("p50_ms").getAsDouble()) + " ms)", "≤ 1,000 ms", fmt(p99) + " ms", Verdict.of(p99 <= 1000, 0))
+        + (scale.has("heap_mib_after_publish_then_each_write")
+            ? "\nThe heap after a full GC, once the state was published and then after each write, MiB: "
+                + String.join(", ", scale.getAsJsonArray("heap_mib_after_publish_then_each_write").asList().stream()
+                    .map(v -> fmt(v.getAsDouble())).toList()) + ".\n"
+            : "");
   }
 
   private static String line(String figure, String target, String measured, Verdict verdict) {
