@@ -54,19 +54,7 @@ class JwtAuthenticatorEdgesTest {
   }
 
   private static String reason(Authentication authentication) {
-    if (authentication == null) {
-      return "no answer";
-    }
-    return authentication instanceof Authentication.Refused refused ? refused.reason() : "authenticated";
-  }
-
-  private static String message(Authentication authentication) {
-    return authentication instanceof Authentication.Refused refused ? refused.message() : "";
-  }
-
-  private static Principal principal(Authentication authentication) {
-    assertThat(authentication).isInstanceOf(Authentication.Authenticated.class);
-    return ((Authentication.Authenticated) authentication).principal();
+    return Outcomes.reason(authentication, "authenticated");
   }
 
   @Test
@@ -83,17 +71,17 @@ class JwtAuthenticatorEdgesTest {
     workspaces.put("demo", new WorkspaceEntry("demo", List.of(shared)));
     String token = issuer.rs256(c -> c);
 
-    assertThat(principal(authenticator.authenticate(token, "demo", workspaces)).workspace()).isEqualTo("demo");
-    assertThat(principal(authenticator.authenticate(token, "first", workspaces)).workspace()).isEqualTo("first");
+    assertThat(Outcomes.principal(authenticator.authenticate(token, "demo", workspaces)).workspace()).isEqualTo("demo");
+    assertThat(Outcomes.principal(authenticator.authenticate(token, "first", workspaces)).workspace()).isEqualTo("first");
   }
 
   @Test
   void aTokenWithoutSubject_hasAnEmptyOne_andScpListsScopesBesideOrInsteadOfScope() throws Exception {
-    Principal both = principal(check(issuer.rs256(c -> c.subject(null).claim("scp", List.of("sbx:exec")))));
+    Principal both = Outcomes.principal(check(issuer.rs256(c -> c.subject(null).claim("scp", List.of("sbx:exec")))));
     assertThat(both.subject()).isEqualTo("");
     assertThat(both.scopes()).containsExactlyInAnyOrder("agt:invoke", "mcp:call", "sbx:exec");
 
-    Principal scpOnly = principal(check(issuer.rs256(c -> c.claim("scope", null).claim("scp", List.of("agt:invoke")))));
+    Principal scpOnly = Outcomes.principal(check(issuer.rs256(c -> c.claim("scope", null).claim("scp", List.of("agt:invoke")))));
     assertThat(scpOnly.scopes()).containsExactly("agt:invoke");
   }
 
@@ -162,13 +150,13 @@ class JwtAuthenticatorEdgesTest {
   void anUntrustedIssuer_isNamedInTheRefusal_clippedPast80Characters_andAMissingOneIsNamedNone() throws Exception {
     Authentication none = check(issuer.rs256(c -> c.issuer(null)));
     assertThat(reason(none)).isEqualTo("unknown-issuer");
-    assertThat(message(none)).contains("issuer '(none)'");
+    assertThat(Outcomes.message(none)).contains("issuer '(none)'");
 
     String eighty = "https://" + "a".repeat(72);
-    assertThat(message(check(issuer.rs256(c -> c.issuer(eighty))))).contains("issuer '" + eighty + "'");
+    assertThat(Outcomes.message(check(issuer.rs256(c -> c.issuer(eighty))))).contains("issuer '" + eighty + "'");
 
     String longer = eighty + "b";
-    assertThat(message(check(issuer.rs256(c -> c.issuer(longer)))))
+    assertThat(Outcomes.message(check(issuer.rs256(c -> c.issuer(longer)))))
         .contains("issuer '" + longer.substring(0, 77) + "...'")
         .doesNotContain(longer);
   }

@@ -6,7 +6,6 @@ import dev.gantry.authz.model.RequestFacts;
 import dev.gantry.authz.model.SigningKeyEntry;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashMap;
@@ -42,26 +41,6 @@ class MessageSignaturesEdgesTest {
         "ec-1", SigningKeys.entry("ec-1", "demo", ec.publicJwk(), Set.of("agt:invoke")));
   }
 
-  /** A clock the test moves. */
-  private static final class Hands extends Clock {
-    Instant now = NOW;
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   private static String params(TestSigner signer, long created, String extra) {
     return ";created=" + created + ";keyid=\"" + signer.keyId + "\";alg=\"" + signer.alg + "\"" + extra;
   }
@@ -87,19 +66,7 @@ class MessageSignaturesEdgesTest {
   }
 
   private static String reason(Authentication authentication) {
-    if (authentication == null) {
-      return "no answer";
-    }
-    return authentication instanceof Authentication.Refused refused ? refused.reason() : "allowed";
-  }
-
-  private static String message(Authentication authentication) {
-    return authentication instanceof Authentication.Refused refused ? refused.message() : "";
-  }
-
-  private static Principal principal(Authentication authentication) {
-    assertThat(authentication).isInstanceOf(Authentication.Authenticated.class);
-    return ((Authentication.Authenticated) authentication).principal();
+    return Outcomes.reason(authentication, "allowed");
   }
 
   @Test
@@ -137,16 +104,16 @@ class MessageSignaturesEdgesTest {
   void expires_boundsThePrincipal_butNeverBeyondADayAfterCreated() throws Exception {
     long now = NOW.getEpochSecond();
 
-    assertThat(principal(get("/", signedMinimal(ed, "GET", "/", ";expires=" + (now + 100)))).expiresAt())
+    assertThat(Outcomes.principal(get("/", signedMinimal(ed, "GET", "/", ";expires=" + (now + 100)))).expiresAt())
         .isEqualTo(Instant.ofEpochSecond(now + 100));
-    assertThat(principal(get("/", signedMinimal(ed, "GET", "/", ";expires=" + (now + 10 * 86_400)))).expiresAt())
+    assertThat(Outcomes.principal(get("/", signedMinimal(ed, "GET", "/", ";expires=" + (now + 10 * 86_400)))).expiresAt())
         .isEqualTo(Instant.ofEpochSecond(now + MessageSignatures.MAX_LIFETIME_SECONDS));
-    assertThat(principal(get("/", signedMinimal(ed, "GET", "/", ""))).expiresAt()).as("no expires: none").isNull();
+    assertThat(Outcomes.principal(get("/", signedMinimal(ed, "GET", "/", ""))).expiresAt()).as("no expires: none").isNull();
   }
 
   @Test
   void aNonce_isRememberedAsLongAsItsSignatureCouldPass_notHalfThatLong() throws Exception {
-    Hands clock = new Hands();
+    MovableClock clock = new MovableClock(NOW);
     MessageSignatures moving = new MessageSignatures(clock);
     Map<String, String> once = signedMinimal(ed, "GET", "/", ";nonce=\"n-1\"");
 
@@ -171,7 +138,7 @@ class MessageSignaturesEdgesTest {
     otherLabel.put("signature", "sig2=" + good.get("signature").substring("sig1=".length()));
     Authentication unlabelled = get("/", otherLabel);
     assertThat(reason(unlabelled)).isEqualTo("malformed-signature");
-    assertThat(message(unlabelled)).contains("no value for label 'sig1'");
+    assertThat(Outcomes.message(unlabelled)).contains("no value for label 'sig1'");
 
     for (String empty : List.of("sig1=::", "sig1=:")) {
       Map<String, String> headers = new HashMap<>(good);
@@ -189,7 +156,7 @@ class MessageSignaturesEdgesTest {
     Map<String, String> noKeyid = signed(ed, REQUIRED, List.of("GET", HOST, "/"), ";created=" + NOW.getEpochSecond());
     Authentication refused = get("/", noKeyid);
     assertThat(reason(refused)).isEqualTo("malformed-signature");
-    assertThat(message(refused)).contains("keyid");
+    assertThat(Outcomes.message(refused)).contains("keyid");
   }
 
   @Test
@@ -199,12 +166,12 @@ class MessageSignaturesEdgesTest {
 
     Authentication lacking = get("/", signed(ed, withHeader, List.of("GET", HOST, "/", "acme"), params));
     assertThat(reason(lacking)).isEqualTo("signature-incomplete");
-    assertThat(message(lacking)).contains("x-tenant").contains("does not carry");
+    assertThat(Outcomes.message(lacking)).contains("x-tenant").contains("does not carry");
 
     Authentication unsupported = get("/", signed(ed, List.of("@method", "@authority", "@path", "@target-uri"),
         List.of("GET", HOST, "/", "https://" + HOST + "/"), params));
     assertThat(reason(unsupported)).isEqualTo("signature-incomplete");
-    assertThat(message(unsupported)).contains("@target-uri").contains("not supported");
+    assertThat(Outcomes.message(unsupported)).contains("@target-uri").contains("not supported");
 
     Map<String, String> carried = signed(ed, withHeader, List.of("GET", HOST, "/", "acme"), params);
     carried.put("x-tenant", " acme ");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** Nonces are forgotten at their time to the nanosecond, and counted while held. */
@@ -13,29 +11,9 @@ class NoncesEdgesTest {
 
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
-  /** A clock the test moves. */
-  private static final class Hands extends Clock {
-    Instant now = NOW;
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   @Test
   void aNonce_isForgottenAtItsTime_notAFractionOfASecondSoonerOrLater() {
-    Hands clock = new Hands();
+    MovableClock clock = new MovableClock(NOW);
     clock.now = NOW.plusMillis(900);
     Nonces nonces = new Nonces(10, clock);
     Instant forgetAt = clock.now.plusSeconds(90);
@@ -49,7 +27,7 @@ class NoncesEdgesTest {
 
   @Test
   void size_countsTheNoncesStillHeld() {
-    Hands clock = new Hands();
+    MovableClock clock = new MovableClock(NOW);
     Nonces nonces = new Nonces(10, clock);
     nonces.remember("k n-1", NOW.plusSeconds(90));
     nonces.remember("k n-2", NOW.plusSeconds(30));

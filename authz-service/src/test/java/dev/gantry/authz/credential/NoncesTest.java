@@ -5,37 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class NoncesTest {
 
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
-  /** A clock the test moves. */
-  private static final class Hands extends Clock {
-    Instant now = NOW;
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   @Test
   void aNonce_isRefusedWhileRemembered_andForgottenOnlyAfterItsTime() {
-    Hands clock = new Hands();
+    MovableClock clock = new MovableClock(NOW);
     Nonces nonces = new Nonces(10, clock);
     Instant forgetAt = NOW.plusSeconds(90);
 
@@ -49,7 +27,7 @@ class NoncesTest {
 
   @Test
   void whenFullOfLiveNonces_newOnesAreRefused_neverALiveOneForgotten_untilTheyExpire() {
-    Hands clock = new Hands();
+    MovableClock clock = new MovableClock(NOW);
     Nonces nonces = new Nonces(100, clock);
     for (int i = 0; i < 100; i++) {
       assertThat(nonces.remember("k n-" + i, NOW.plusSeconds(90))).isEqualTo(Nonces.Seen.NEW);
