@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A control plane for one region (eu-lon-1) in the bench's JVM, with the run's certificates and
- * mutual TLS as in {@code ./gantry up}, and channels to it as one of the fleet's identities.
+ * mutual TLS as in {@code ./gantry up}; and channels to a control plane on loopback (that one, or
+ * {@code bench/run}'s own) as one of the fleet's identities.
  */
 final class LocalControlPlane {
 

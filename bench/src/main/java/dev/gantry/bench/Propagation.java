@@ -8,11 +8,8 @@ import dev.gantry.proto.admin.v1.GetStatusRequest;
 import dev.gantry.proto.admin.v1.StatusServiceGrpc;
 import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
 import dev.gantry.proto.fleet.v1.Workload;
-import dev.gantry.pki.GrpcTls;
 import dev.gantry.pki.Identity;
-import dev.gantry.pki.TlsFiles;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
@@ -42,7 +38,7 @@ import picocli.CommandLine.Option;
 final class Propagation implements Callable<Integer> {
 
   @Option(names = "--pki-dir", required = true, description = "the fleet's local CA and certificates") Path pkiDir;
-  @Option(names = "--control-plane", defaultValue = "127.0.0.1:18000") String controlPlane;
+  @Option(names = "--control-plane-port", defaultValue = "18000", description = "the control plane on loopback") int port;
   @Option(names = "--envoys", required = true, description = "Envoys that must be connected") int envoys;
   @Option(names = "--sidecars", required = true, description = "sidecars that must be connected") int sidecars;
   @Option(names = "--writes", defaultValue = "100") int writes;
@@ -51,10 +47,7 @@ final class Propagation implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String[] hostPort = controlPlane.split(":");
-    ManagedChannel channel = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]),
-        GrpcTls.client(TlsFiles.in(pkiDir, Identity.operator("local")), peer -> peer.role() == Identity.Role.CONTROL_PLANE,
-            Executors.newSingleThreadScheduledExecutor())).build();
+    ManagedChannel channel = LocalControlPlane.connect(pkiDir, port, Identity.operator("local"));
     try {
       StatusServiceGrpc.StatusServiceBlockingStub status = StatusServiceGrpc.newBlockingStub(channel);
       WorkloadServiceGrpc.WorkloadServiceBlockingStub workloads = WorkloadServiceGrpc.newBlockingStub(channel);

@@ -17,6 +17,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ final class XdsScale implements Callable<Integer> {
    */
   private Map<String, Object> scale(Topology topology) throws Exception {
     Set<String> regions = topology.catalog().regions().keySet();
-    long before = usedHeapAfterGc();
+    double before = Memory.heapAfterGcMib();
     FleetState state = spread(workloads, List.copyOf(regions));
     long start = System.nanoTime();
     ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", freePort()), topology, state));
@@ -90,7 +91,7 @@ final class XdsScale implements Callable<Integer> {
     List<Double> writeMs = new ArrayList<>();
     // The heap after a full GC once the state is published, then after each write: it grows as each
     // region's history of published snapshots fills up (8 kept).
-    List<Double> heapMib = new ArrayList<>(List.of((usedHeapAfterGc() - before) / 1048576.0));
+    List<Double> heapMib = new ArrayList<>(List.of(Memory.heapAfterGcMib() - before));
     for (int w = 0; w < writes; w++) {
       WorkloadId id = WorkloadId.parse("agt-write" + w + "-bench");
       long t0 = System.nanoTime();
@@ -101,7 +102,7 @@ final class XdsScale implements Callable<Integer> {
       });
       awaitReflected(controlPlane, regions, next.version());
       writeMs.add((System.nanoTime() - t0) / 1e6);
-      heapMib.add((usedHeapAfterGc() - before) / 1048576.0);
+      heapMib.add(Memory.heapAfterGcMib() - before);
     }
     controlPlane.close(); // (a failed wait above ends the command, and the JVM with it)
     double[] sorted = writeMs.stream().mapToDouble(d -> d).sorted().toArray();
@@ -140,7 +141,7 @@ final class XdsScale implements Callable<Integer> {
     }
   }
 
-  private static int freePort() throws java.io.IOException {
+  private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
@@ -211,14 +212,6 @@ final class XdsScale implements Callable<Integer> {
       replicas.add(new Replica(id, REGION, new HostPort("10.0." + (i / 250 % 250) + "." + (i % 250), 8080)));
     }
     return FleetState.empty().withWorkloads(all, replicas);
-  }
-
-  private static long usedHeapAfterGc() {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    Runtime runtime = Runtime.getRuntime();
-    return runtime.totalMemory() - runtime.freeMemory();
   }
 
   /** One ADS stream that asks for clusters and ACKs every answer, as Envoy does. */
