@@ -1,8 +1,8 @@
 package dev.gantry.authz.credential;
 
+import dev.gantry.pki.Base64Spelling;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import dev.gantry.pki.Base64Spelling;
 
 /** RFC 9530 {@code Content-Digest}: a signed request's body is checked against it. */
 final class ContentDigest {

@@ -2,13 +2,14 @@ package dev.gantry.authz.credential;
 
 import dev.gantry.authz.model.RequestFacts;
 import dev.gantry.authz.model.SigningKeyEntry;
+import dev.gantry.pki.Base64Spelling;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import dev.gantry.pki.Base64Spelling;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * RFC 9421 HTTP Message Signatures, as Gantry accepts them: one signature ({@code
@@ -53,7 +54,7 @@ public final class MessageSignatures {
 
   private final Clock clock;
   private final long noncesPerWorkspace;
-  private final Map<String, Nonces> nonces = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Nonces> nonces = new ConcurrentHashMap<>();
 
   public MessageSignatures(Clock clock) {
     this(clock, MAX_NONCES_PER_WORKSPACE);

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -58,7 +59,7 @@ final class Nonces {
     return live.estimatedSize();
   }
 
-  private static java.time.Duration untilFrom(Instant now, Instant forgetAt) {
-    return now.isBefore(forgetAt) ? java.time.Duration.between(now, forgetAt) : java.time.Duration.ZERO;
+  private static Duration untilFrom(Instant now, Instant forgetAt) {
+    return now.isBefore(forgetAt) ? Duration.between(now, forgetAt) : Duration.ZERO;
   }
 }

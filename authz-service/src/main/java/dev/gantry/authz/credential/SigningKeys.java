@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import dev.gantry.authz.model.SigningKeyEntry;
+import dev.gantry.pki.Base64Spelling;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -36,7 +37,7 @@ public final class SigningKeys {
     } catch (ParseException e) {
       throw new IllegalArgumentException("not a JWK: " + e.getMessage());
     }
-    String spelling = dev.gantry.pki.Base64Spelling.jwkProblem(jwk.toJSONObject());
+    String spelling = Base64Spelling.jwkProblem(jwk.toJSONObject());
     if (spelling != null) {
       throw new IllegalArgumentException("not a canonical JWK: " + spelling);
     }

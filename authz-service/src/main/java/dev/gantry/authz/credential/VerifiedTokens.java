@@ -3,6 +3,9 @@ package dev.gantry.authz.credential;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.nimbusds.jose.jwk.JWK;
+import dev.gantry.authz.model.IssuerEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +45,7 @@ public final class VerifiedTokens {
    * entry that trusted it and the key that verified its signature — so that a hit can confirm
    * both still stand.
    */
-  record Verified(Principal principal, dev.gantry.authz.model.IssuerEntry issuer, String kid, com.nimbusds.jose.jwk.JWK key) {}
+  record Verified(Principal principal, IssuerEntry issuer, String kid, JWK key) {}
 
   /** A token verified before for this workspace and still valid at {@code now}. */
   Verified get(String workspace, String token, Instant now) {
@@ -71,7 +74,7 @@ public final class VerifiedTokens {
 
   /** What the cache has done: for the bench and metrics. */
   public Stats stats() {
-    com.github.benmanes.caffeine.cache.stats.CacheStats stats = tokens.stats();
+    CacheStats stats = tokens.stats();
     return new Stats(stats.hitCount(), stats.missCount(), size());
   }
 

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.gantry.pki.Base64Spelling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -78,7 +79,7 @@ public final class VerificationKeys {
 
   /** Why {@code key} may not verify tokens, or null when it may. */
   static String refusal(JWK key) {
-    String spelling = dev.gantry.pki.Base64Spelling.jwkProblem(key.toJSONObject());
+    String spelling = Base64Spelling.jwkProblem(key.toJSONObject());
     if (spelling != null) {
       return spelling;
     }

@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a {@link SnapshotUpdate} from the control plane to the snapshot held, producing the
@@ -27,7 +29,7 @@ import java.util.Set;
  */
 public final class SnapshotUpdates {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SnapshotUpdates.class);
+  private static final Logger log = LoggerFactory.getLogger(SnapshotUpdates.class);
 
   /** An update that cannot be applied; the snapshot held stays. */
   public static final class RejectedUpdateException extends Exception {

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import dev.gantry.controlplane.deploy.WorkspaceRules;
 import dev.gantry.controlplane.fleet.FleetCodec;
+import dev.gantry.pki.Base64Spelling;
 import dev.gantry.routing.Product;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.SigningKey;
@@ -54,7 +55,7 @@ public final class SigningKeyAdmin extends SigningKeyServiceGrpc.SigningKeyServi
       } else {
         throw AdminStatus.invalid("jwk of type " + jwk.getKeyType() + " (expected: OKP Ed25519 or EC P-256)");
       }
-      String spelling = dev.gantry.pki.Base64Spelling.jwkProblem(jwk.toJSONObject());
+      String spelling = Base64Spelling.jwkProblem(jwk.toJSONObject());
       if (spelling != null) {
         throw AdminStatus.invalid("jwk: " + spelling);
       }
