@@ -230,6 +230,11 @@ final class GatewayStack implements AutoCloseable {
     return EchoServer.start(new InetSocketAddress("127.0.0.1", 0), name, REGION, echoLoop);
   }
 
+  /** Streams reset on the public listeners, by the client or by Envoy (both share the "gateway" stat prefix). */
+  long streamResets() {
+    return envoyStat("http.gateway.downstream_rq_rx_reset") + envoyStat("http.gateway.downstream_rq_tx_reset");
+  }
+
   /** A counter from Envoy's admin stats, e.g. {@code cluster_manager.cds.update_success}. */
   long envoyStat(String name) {
     return envoy.stat(name);

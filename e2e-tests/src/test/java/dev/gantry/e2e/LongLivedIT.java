@@ -111,18 +111,10 @@ class LongLivedIT {
       }
       stack.pushConfigChange(push);
     }
-    chat.finish();
-    socket.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
-
-    List<Integer> events = sse.get(90, TimeUnit.SECONDS);
-    chat.done.get(10, TimeUnit.SECONDS);
-    assertThat(socket.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
-    channel.shutdownNow();
+    List<Integer> events = endStreams(sse, socket, chat, channel);
 
     assertThat(events).containsExactlyElementsOf(IntStream.range(0, 600).boxed().toList());
-    assertThat(socket.received).containsExactlyElementsOf(IntStream.range(0, messages).mapToObj(i -> "ws-" + i).toList());
-    assertThat(chat.answers).extracting(m -> m.getSequence())
-        .containsExactlyElementsOf(IntStream.range(0, messages).mapToObj(i -> (long) i).toList());
+    assertEchoedInOrder(socket, chat, messages);
     assertThat(chat.answers).allSatisfy(m -> assertThat(m.getRegion()).isEqualTo("eu-lon-1"));
     // The pushes reached both Envoy (clusters) and the authz-service (snapshot versions).
     assertThat(stack.envoyStat("cluster_manager.cds.update_success") - cdsBefore).isGreaterThanOrEqualTo(10);
@@ -145,7 +137,7 @@ class LongLivedIT {
     var keys = ApiKeyServiceGrpc.newBlockingStub(admin);
     CreatedApiKey oldKey = keys.createApiKey(CreateApiKeyRequest.newBuilder().setWorkspace("demo").setName("old").build());
     awaitStatus(port, "agt-private-demo", 200, "X-Api-Key", oldKey.getKey());
-    long resetsBefore = stack.envoyStat("http.gateway.downstream_rq_rx_reset") + stack.envoyStat("http.gateway.downstream_rq_tx_reset");
+    long resetsBefore = stack.streamResets();
     long edsBefore = stack.envoyStat("cluster.agt-private-demo@eu-lon-1.update_success");
     long versionBefore = stack.authz.snapshots().current().version();
 
@@ -202,22 +194,33 @@ class LongLivedIT {
     // Resets while every change was made (the clients' own ends below are not counted).
     long rxResets = stack.envoyStat("http.gateway.downstream_rq_rx_reset");
     long txResets = stack.envoyStat("http.gateway.downstream_rq_tx_reset");
-    chat.finish();
-    socket.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
-
-    List<Integer> events = sse.get(90, TimeUnit.SECONDS);
-    chat.done.get(10, TimeUnit.SECONDS);
-    assertThat(socket.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
-    channel.shutdownNow();
+    List<Integer> events = endStreams(sse, socket, chat, channel);
 
     assertThat(events).as("the SSE stream of the rotated key, whole").containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
-    assertThat(socket.received).containsExactlyElementsOf(IntStream.range(0, messages[0]).mapToObj(i -> "ws-" + i).toList());
-    assertThat(chat.answers).extracting(m -> m.getSequence())
-        .containsExactlyElementsOf(IntStream.range(0, messages[0]).mapToObj(i -> (long) i).toList());
+    assertEchoedInOrder(socket, chat, messages[0]);
     assertThat(rxResets + txResets - resetsBefore).as("no stream reset (rx %d, tx %d in all)", rxResets, txResets).isZero();
     // The changes reached Envoy (the serving cluster's endpoints) and the sidecar (every write).
     assertThat(stack.envoyStat("cluster.agt-private-demo@eu-lon-1.update_success") - edsBefore).isGreaterThanOrEqualTo(2);
     assertThat(stack.authz.snapshots().current().version() - versionBefore).isGreaterThanOrEqualTo(writes);
+  }
+
+  /** Ends the client streams (gRPC half-close, WebSocket close 1000) and returns the SSE stream's event ids once it ended. */
+  private static List<Integer> endStreams(CompletableFuture<List<Integer>> sse, StreamClients.EchoSocket socket,
+      StreamClients.Chat chat, ManagedChannel channel) throws Exception {
+    chat.finish();
+    socket.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+    List<Integer> events = sse.get(90, TimeUnit.SECONDS);
+    chat.done.get(10, TimeUnit.SECONDS);
+    assertThat(socket.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+    channel.shutdownNow();
+    return events;
+  }
+
+  /** Every one of {@code messages} echoed, in order, on the WebSocket and the gRPC stream. */
+  private static void assertEchoedInOrder(StreamClients.EchoSocket socket, StreamClients.Chat chat, int messages) {
+    assertThat(socket.received).containsExactlyElementsOf(IntStream.range(0, messages).mapToObj(i -> "ws-" + i).toList());
+    assertThat(chat.answers).extracting(m -> m.getSequence())
+        .containsExactlyElementsOf(IntStream.range(0, messages).mapToObj(i -> (long) i).toList());
   }
 
   /** A step of a test that may throw. */
@@ -267,8 +270,7 @@ class LongLivedIT {
       channels.add(StreamClients.grpcChannel(stack.port(transport), "agt-grpc-echo-demo.eu-lon-1.run.localhost"));
     }
     // Both public listeners share the connection manager and its stat prefix ("gateway").
-    long resetsBefore = stack.envoyStat("http.gateway.downstream_rq_rx_reset")
-        + stack.envoyStat("http.gateway.downstream_rq_tx_reset");
+    long resetsBefore = stack.streamResets();
     // Opened at 1,000 a second: this JVM also runs the authz-service, the echo and every
     // client, on two cores; a cold burst of 2,000 checks at once is a benchmark's question.
     List<StreamClients.Chat> chats = new ArrayList<>();
@@ -303,8 +305,7 @@ class LongLivedIT {
     assertThat(failures).as(() -> failures.size() + " streams failed; Envoy: "
         + stack.envoy.admin("/stats?filter=ext_authz%7Cgantry-authz.*(timeout%7Cfail%7Cerror%7Coverflow%7Cpending)")).isEmpty();
     assertThat(chats).allSatisfy(chat -> assertThat(chat.answers).hasSize(rounds));
-    assertThat(stack.envoyStat("http.gateway.downstream_rq_rx_reset")
-        + stack.envoyStat("http.gateway.downstream_rq_tx_reset") - resetsBefore).isZero();
+    assertThat(stack.streamResets() - resetsBefore).isZero();
   }
 
   private interface Visitor {
