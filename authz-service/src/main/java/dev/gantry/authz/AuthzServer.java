@@ -11,6 +11,8 @@ import dev.gantry.authz.grpc.ExtAuthzService;
 import dev.gantry.authz.snapshot.SnapshotClient;
 import dev.gantry.authz.snapshot.SnapshotStore;
 import io.grpc.ManagedChannel;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -112,8 +114,13 @@ public final class AuthzServer implements AutoCloseable {
     return jwks;
   }
 
-  /** Starts serving; Check answers 503 (via Envoy) until the first snapshot arrived. */
+  /** Starts serving, recording no metrics; Check answers 503 (via Envoy) until the first snapshot arrived. */
   public static AuthzServer start(Config config) throws IOException {
+    return start(config, MeterProvider.noop().get("noop"));
+  }
+
+  /** Starts serving, recording its metrics on {@code meter}. */
+  public static AuthzServer start(Config config, Meter meter) throws IOException {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "authz-snapshot");
@@ -125,7 +132,7 @@ public final class AuthzServer implements AutoCloseable {
         .followRedirects(HttpClient.Redirect.NEVER)
         .executor(scheduler)
         .build();
-    JwksCache jwks = new JwksCache(http, scheduler, config.jwks().minRefreshInterval(), config.jwks().refreshEvery());
+    JwksCache jwks = new JwksCache(http, scheduler, config.jwks().minRefreshInterval(), config.jwks().refreshEvery(), meter);
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus("", ServingStatus.NOT_SERVING);
     SnapshotStore store =

@@ -5,7 +5,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import dev.gantry.pki.Identity;
 import dev.gantry.pki.TlsFiles;
+import dev.gantry.telemetry.MetricsEndpoint;
+import dev.gantry.telemetry.Telemetry;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,6 +20,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Gantry's ext_authz sidecar: answers Envoy's Check from a snapshot streamed by the control plane.")
 public final class AuthzServiceMain implements Callable<Integer> {
+
+  // Re-reads the metrics endpoint's certificate files; lives as long as the process.
+  private static final ScheduledExecutorService RELOADS = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "metrics-tls-reload");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   @Option(names = "--listen", required = true,
       description = "where Envoy calls: unix:<socket path> (made owner-only; what the catalog's authz names, in the gateway's"
@@ -44,12 +55,20 @@ public final class AuthzServiceMain implements Callable<Integer> {
   @Option(names = "--tls-key", description = "its private key (PKCS#8 PEM)")
   Path tlsKey;
 
+  @Option(names = "--metrics-listen", description = "host:port of the Prometheus endpoint (/metrics, mutual TLS with this"
+      + " sidecar's certificate; only spiffe://gantry/scraper/* and operator/* may read it); none by default")
+  String metricsListen;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new AuthzServiceMain()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    TlsFiles tls = tls();
+    Telemetry telemetry = Telemetry.start("gantry-authz", metricsListen != null);
+    MetricsEndpoint metrics = metricsListen == null ? null
+        : MetricsEndpoint.start(address("--metrics-listen", metricsListen), telemetry, tls, RELOADS);
     AuthzServer server =
         AuthzServer.start(
             new AuthzServer.Config(
@@ -58,12 +77,18 @@ public final class AuthzServiceMain implements Callable<Integer> {
                 region,
                 id != null ? id : "authz-" + region,
                 AuthzServer.JwksSettings.DEFAULT,
-                tls()));
+                tls),
+            telemetry.meter("dev.gantry.authz"));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        if (metrics != null) {
+          metrics.close();
+        }
+        telemetry.close();
       }
     }));
     server.awaitTermination();

@@ -23,7 +23,7 @@ final class PkiCommand {
 
   static List<Identity> parts(List<String> regions) {
     List<Identity> parts = new ArrayList<>(List.of(Identity.controlPlane(), Identity.operator("local"),
-        Identity.registrar("demo-echo")));
+        Identity.registrar("demo-echo"), Identity.scraper("prometheus")));
     for (String region : regions) {
       parts.add(Identity.gateway(region));
       parts.add(Identity.authz(region));

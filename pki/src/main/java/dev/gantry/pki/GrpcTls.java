@@ -8,8 +8,6 @@ import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.grpc.util.AdvancedTlsX509TrustManager;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Predicate;
 
@@ -61,31 +59,7 @@ public final class GrpcTls {
       AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
       AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
           .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
-          .setSslSocketAndEnginePeerVerifier(new AdvancedTlsX509TrustManager.SslSocketAndEnginePeerVerifier() {
-            @Override
-            public void verifyPeerCertificate(X509Certificate[] chain, String authType, java.net.Socket socket)
-                throws CertificateException {
-              check(chain);
-            }
-
-            @Override
-            public void verifyPeerCertificate(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
-                throws CertificateException {
-              check(chain);
-            }
-
-            private void check(X509Certificate[] chain) throws CertificateException {
-              Identity identity;
-              try {
-                identity = Identity.of(chain[0]);
-              } catch (IllegalArgumentException e) {
-                throw new CertificateException(e.getMessage());
-              }
-              if (!server.test(identity)) {
-                throw new CertificateException("the server is " + identity + ", not who this client expected");
-              }
-            }
-          })
+          .setSslSocketAndEnginePeerVerifier(new PeerCheck("the server", server))
           .build();
       TlsReloader.start(files, keys, trust, reloads, RELOAD_SECONDS);
       return TlsChannelCredentials.newBuilder().keyManager(keys).trustManager(trust).build();

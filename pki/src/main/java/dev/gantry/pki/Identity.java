@@ -20,7 +20,8 @@ import java.util.Objects;
  *   <li>{@code operator/<name>}: an operator of the whole fleet (the admin API, everything);
  *   <li>{@code workspace-admin/<workspace>/<name>}: manages one workspace's workloads, keys and
  *       domains (the admin API, that workspace only);
- *   <li>{@code registrar/<name>}: registers and renews workload replicas (the replica API only).
+ *   <li>{@code registrar/<name>}: registers and renews workload replicas (the replica API only);
+ *   <li>{@code scraper/<name>}: reads the services' metrics endpoints (Prometheus), nothing else.
  * </ul>
  *
  * @param role what the part is
@@ -38,7 +39,8 @@ public record Identity(Role role, String scope) {
     CONTROL_PLANE("control-plane"),
     OPERATOR("operator"),
     WORKSPACE_ADMIN("workspace-admin"),
-    REGISTRAR("registrar");
+    REGISTRAR("registrar"),
+    SCRAPER("scraper");
 
     private final String path;
 
@@ -92,6 +94,10 @@ public record Identity(Role role, String scope) {
 
   public static Identity registrar(String name) {
     return new Identity(Role.REGISTRAR, name);
+  }
+
+  public static Identity scraper(String name) {
+    return new Identity(Role.SCRAPER, name);
   }
 
   /** The region of a gateway or sidecar identity; null for others. */

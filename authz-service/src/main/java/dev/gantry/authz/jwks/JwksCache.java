@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +37,22 @@ import org.slf4j.LoggerFactory;
  *       key set, so a flood of random key ids cannot turn into a flood of fetches.
  *   <li>A failed fetch keeps the last good keys: an issuer outage does not lock users out.
  *   <li>Keys that may not verify tokens (for encryption, too weak, declaring another algorithm)
- *       are dropped when the set loads, with a log line ({@link VerificationKeys}).
+ *       are dropped when the set loads, with a log line and a count by reason ({@link
+ *       VerificationKeys}).
  * </ul>
+ *
+ * <p>Metrics: {@code gantry.authz.jwks.fetches} by {@code result} (ok, fetch-failed, http-error,
+ * too-large, not-a-key-set) and {@code gantry.authz.jwks.keys.dropped} by {@code reason} ({@link
+ * VerificationKeys#REASONS}). Neither names the issuer: its key-set URL comes from tenants'
+ * configuration, unbounded; the log line names it.
  */
 @ThreadSafe
 public final class JwksCache implements KeyLookup {
 
   private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
   private static final int MAX_BODY_CHARS = 256 * 1024;
+  private static final AttributeKey<String> RESULT = AttributeKey.stringKey("result");
+  private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
 
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
@@ -47,6 +60,8 @@ public final class JwksCache implements KeyLookup {
   private final LongSupplier nanoTime;
   private final ConcurrentHashMap<URI, KeySet> sets = new ConcurrentHashMap<>();
   private final AtomicLong fetches = new AtomicLong();
+  private final LongCounter fetchResults;
+  private final LongCounter keysDropped;
 
   /**
    * @param http fetches key sets; owned by the caller
@@ -55,7 +70,13 @@ public final class JwksCache implements KeyLookup {
    * @param refreshEvery how often every key set is fetched again
    */
   public JwksCache(HttpClient http, ScheduledExecutorService scheduler, Duration minRefreshInterval, Duration refreshEvery) {
-    this(http, scheduler, minRefreshInterval, refreshEvery, System::nanoTime);
+    this(http, scheduler, minRefreshInterval, refreshEvery, MeterProvider.noop().get("noop"), System::nanoTime);
+  }
+
+  /** As above, counting its fetches and dropped keys on {@code meter}. */
+  public JwksCache(HttpClient http, ScheduledExecutorService scheduler, Duration minRefreshInterval, Duration refreshEvery,
+      Meter meter) {
+    this(http, scheduler, minRefreshInterval, refreshEvery, meter, System::nanoTime);
   }
 
   /**
@@ -63,11 +84,15 @@ public final class JwksCache implements KeyLookup {
    * in production; a test's own, to step it).
    */
   JwksCache(HttpClient http, ScheduledExecutorService scheduler, Duration minRefreshInterval, Duration refreshEvery,
-      LongSupplier nanoTime) {
+      Meter meter, LongSupplier nanoTime) {
     this.http = http;
     this.scheduler = scheduler;
     this.minRefreshInterval = minRefreshInterval;
     this.nanoTime = nanoTime;
+    this.fetchResults = meter.counterBuilder("gantry.authz.jwks.fetches")
+        .setDescription("Fetches of issuers' key sets, by result").setUnit("{fetch}").build();
+    this.keysDropped = meter.counterBuilder("gantry.authz.jwks.keys.dropped")
+        .setDescription("Keys of fetched key sets that may not verify tokens and were dropped, by reason").setUnit("{key}").build();
     scheduler.scheduleWithFixedDelay(
         () -> sets.values().forEach(set -> fetch(set, true)), refreshEvery.toMillis(), refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -131,22 +156,31 @@ public final class JwksCache implements KeyLookup {
     HttpRequest request = HttpRequest.newBuilder(set.uri).timeout(Duration.ofSeconds(5)).GET().build();
     http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .whenComplete((response, error) -> {
+          String result = "not-a-key-set";
           try {
             if (error != null) {
+              result = "fetch-failed";
               log.warn("JWKS {}: fetch failed ({}); keeping {} known keys", set.uri, error.toString(), set.keys.size());
             } else if (response.statusCode() != 200) {
+              result = "http-error";
               log.warn("JWKS {}: HTTP {}; keeping {} known keys", set.uri, response.statusCode(), set.keys.size());
             } else if (response.body().length() > MAX_BODY_CHARS) {
+              result = "too-large";
               log.warn("JWKS {}: {} characters (expected: at most {}); keeping known keys", set.uri, response.body().length(), MAX_BODY_CHARS);
             } else {
               VerificationKeys.Sorted sorted = VerificationKeys.sort(JWKSet.parse(response.body()).toPublicJWKSet().getKeys());
-              sorted.dropped().forEach(why -> log.warn("JWKS {}: {} is not used", set.uri, why));
+              for (VerificationKeys.Dropped dropped : sorted.dropped()) {
+                log.warn("JWKS {}: {} is not used", set.uri, dropped);
+                keysDropped.add(1, Attributes.of(REASON, dropped.refusal().reason()));
+              }
               set.keys = new JWKSet(sorted.kept());
+              result = "ok";
               log.info("JWKS {}: {} keys ({} not used)", set.uri, sorted.kept().size(), sorted.dropped().size());
             }
           } catch (java.text.ParseException | RuntimeException e) {
             log.warn("JWKS {}: not a key set ({}); keeping {} known keys", set.uri, e.getMessage(), set.keys.size());
           } finally {
+            fetchResults.add(1, Attributes.of(RESULT, result));
             set.inFlight.set(false);
             set.firstFetch.complete(null);
             fetching.complete(null);

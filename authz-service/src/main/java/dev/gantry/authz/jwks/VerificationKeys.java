@@ -59,66 +59,85 @@ public final class VerificationKeys {
     return true;
   }
 
+  /**
+   * Why a key may not verify tokens: a stable {@code reason} (a metric's label, one of {@link
+   * #REASONS}) and the details, for a log line.
+   */
+  public record Refusal(String reason, String why) {}
+
+  /** Every {@link Refusal#reason()}: a metric's label values, known and few. */
+  public static final List<String> REASONS = List.of("non-canonical", "not-for-signatures", "rsa-too-small",
+      "rsa-exponent", "rsa-roca", "unsupported-curve", "unsupported-key-type", "alg-mismatch");
+
+  /** A key dropped from a set: its id and why. */
+  public record Dropped(String kid, Refusal refusal) {
+    @Override
+    public String toString() {
+      return "key '" + kid + "': " + refusal.why();
+    }
+  }
+
   /** A key set split into the keys kept and, for each key dropped, why. */
-  public record Sorted(List<JWK> kept, List<String> dropped) {}
+  public record Sorted(List<JWK> kept, List<Dropped> dropped) {}
 
   /** Sorts {@code keys} (public keys only are looked at). */
   public static Sorted sort(List<JWK> keys) {
     List<JWK> kept = new ArrayList<>();
-    List<String> dropped = new ArrayList<>();
+    List<Dropped> dropped = new ArrayList<>();
     for (JWK key : keys) {
-      String why = refusal(key);
-      if (why == null) {
+      Refusal refusal = refusal(key);
+      if (refusal == null) {
         kept.add(key);
       } else {
-        dropped.add("key '" + key.getKeyID() + "': " + why);
+        dropped.add(new Dropped(key.getKeyID(), refusal));
       }
     }
     return new Sorted(List.copyOf(kept), List.copyOf(dropped));
   }
 
   /** Why {@code key} may not verify tokens, or null when it may. */
-  static String refusal(JWK key) {
+  static Refusal refusal(JWK key) {
     String spelling = Base64Spelling.jwkProblem(key.toJSONObject());
     if (spelling != null) {
-      return spelling;
+      return new Refusal("non-canonical", spelling);
     }
     if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
-      return "use '" + key.getKeyUse().identifier() + "' (expected: sig or none)";
+      return new Refusal("not-for-signatures", "use '" + key.getKeyUse().identifier() + "' (expected: sig or none)");
     }
     Set<KeyOperation> ops = key.getKeyOperations();
     if (ops != null && !ops.contains(KeyOperation.VERIFY)) {
-      return "key_ops " + ops + " (expected: verify among them, or none)";
+      return new Refusal("not-for-signatures", "key_ops " + ops + " (expected: verify among them, or none)");
     }
     JWSAlgorithm fits;
     if (key instanceof RSAKey rsa) {
       int bits = rsa.size();
       if (bits < MIN_RSA_BITS) {
-        return "an RSA key of " + bits + " bits (expected: at least " + MIN_RSA_BITS + ")";
+        return new Refusal("rsa-too-small", "an RSA key of " + bits + " bits (expected: at least " + MIN_RSA_BITS + ")");
       }
       java.math.BigInteger e = rsa.getPublicExponent().decodeToBigInteger();
       if (e.compareTo(java.math.BigInteger.valueOf(3)) < 0 || !e.testBit(0)) {
-        return "an RSA public exponent of " + e + " (expected: odd, at least 3; 65537 as a rule)";
+        return new Refusal("rsa-exponent", "an RSA public exponent of " + e + " (expected: odd, at least 3; 65537 as a rule)");
       }
       if (rocaFingerprint(rsa.getModulus().decodeToBigInteger())) {
-        return "an RSA key with the ROCA fingerprint (CVE-2017-15361: its private key can be computed)";
+        return new Refusal("rsa-roca", "an RSA key with the ROCA fingerprint (CVE-2017-15361: its private key can be computed)");
       }
       fits = JWSAlgorithm.RS256;
     } else if (key instanceof ECKey ec) {
       if (!Curve.P_256.equals(ec.getCurve())) {
-        return "an EC key on " + ec.getCurve() + " (expected: P-256, for ES256)";
+        return new Refusal("unsupported-curve", "an EC key on " + ec.getCurve() + " (expected: P-256, for ES256)");
       }
       fits = JWSAlgorithm.ES256;
     } else if (key instanceof OctetKeyPair okp) {
       if (!Curve.Ed25519.equals(okp.getCurve())) {
-        return "an OKP key on " + okp.getCurve() + " (expected: Ed25519, for EdDSA)";
+        return new Refusal("unsupported-curve", "an OKP key on " + okp.getCurve() + " (expected: Ed25519, for EdDSA)");
       }
       fits = JWSAlgorithm.EdDSA;
     } else {
-      return "a " + key.getKeyType() + " key (expected: RSA, EC P-256 or OKP Ed25519)";
+      return new Refusal("unsupported-key-type", "a " + key.getKeyType() + " key (expected: RSA, EC P-256 or OKP Ed25519)");
     }
     if (key.getAlgorithm() != null && !fits.getName().equals(key.getAlgorithm().getName())) {
-      return "alg '" + key.getAlgorithm() + "' on a key for " + fits + " (expected: " + fits + " or none)";
+      return new Refusal("alg-mismatch",
+          "alg '" + key.getAlgorithm() + "' on a key for " + fits + " (expected: " + fits + " or none)");
     }
     return null;
   }

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.metrics.MeterProvider;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +52,8 @@ class JwksCacheTest {
     });
     server.start();
     uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json");
-    cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ofSeconds(30), Duration.ofHours(1), nanos::get);
+    cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ofSeconds(30), Duration.ofHours(1),
+        MeterProvider.noop().get("test"), nanos::get);
     cache.track(Set.of(uri)).get(5, TimeUnit.SECONDS);
   }
 

@@ -48,7 +48,12 @@ class VerificationKeysTest {
 
     assertThat(sorted.kept()).containsExactlyElementsOf(good);
     assertThat(sorted.dropped()).hasSize(bad.size());
-    assertThat(String.join("\n", sorted.dropped()))
+    assertThat(sorted.dropped().stream().map(d -> d.kid() + "=" + d.refusal().reason()))
+        .containsExactly("enc=not-for-signatures", "ops=not-for-signatures", "ps256=alg-mismatch", "es256-on-rsa=alg-mismatch",
+            "rsa-1024=rsa-too-small", "p384=unsupported-curve", "es384-on-p256=alg-mismatch", "x25519=unsupported-curve",
+            "e-1=rsa-exponent", "e-even=rsa-exponent");
+    assertThat(sorted.dropped().stream().map(d -> d.refusal().reason())).allMatch(VerificationKeys.REASONS::contains);
+    assertThat(joined(sorted))
         .contains("key 'enc': use 'enc'").contains("key 'ops': key_ops").contains("key 'ps256': alg 'PS256'")
         .contains("key 'es256-on-rsa': alg 'ES256'").contains("key 'rsa-1024': an RSA key of 1024 bits")
         .contains("key 'p384': an EC key on P-384").contains("key 'es384-on-p256': alg 'ES384'")
@@ -77,7 +82,8 @@ class VerificationKeysTest {
     assertThat(sorted.kept()).as("the same keys spelled canonically; a leading zero octet in n is tolerated")
         .containsExactly(rsa, ec, leadingZero);
     assertThat(sorted.dropped()).hasSize(bad.size());
-    assertThat(String.join("\n", sorted.dropped()))
+    assertThat(sorted.dropped()).allMatch(d -> d.refusal().reason().equals("non-canonical"));
+    assertThat(joined(sorted))
         .contains("key 'padded': member 'e' is not canonical base64url")
         .contains("key 'other-alphabet': member 'n' is not canonical base64url")
         .contains("key 'stray-bits': member 'x' is not canonical base64url");
@@ -87,6 +93,10 @@ class VerificationKeysTest {
   private static char straySpelling(char last) {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     return alphabet.charAt(alphabet.indexOf(last) | 1);
+  }
+
+  private static String joined(VerificationKeys.Sorted sorted) {
+    return String.join("\n", sorted.dropped().stream().map(VerificationKeys.Dropped::toString).toList());
   }
 
   private static List<JWK> concat(List<JWK> a, List<JWK> b) {

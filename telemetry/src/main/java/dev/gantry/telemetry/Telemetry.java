@@ -1,0 +1,69 @@
+package dev.gantry.telemetry;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.util.Map;
+
+/**
+ * OpenTelemetry for one of Gantry's services, wired once in its {@code main()}: the SDK as the
+ * standard {@code OTEL_*} environment variables (or {@code otel.*} system properties) configure
+ * it, with Gantry's defaults where they are silent — the service's name, and no exporter (so a
+ * service nobody observes sends nothing and tries no collector). {@code OTEL_METRICS_EXPORTER=otlp}
+ * and friends turn OTLP on; {@code OTEL_SDK_DISABLED=true} turns everything off.
+ *
+ * <p>With {@code prometheus} set, the SDK also feeds OTel's Prometheus metric reader, which
+ * {@link MetricsEndpoint} serves. Instruments are made through the API ({@link #meter}), so code
+ * that records them works the same with telemetry on or off.
+ */
+public final class Telemetry implements AutoCloseable {
+
+  private final OpenTelemetrySdk sdk;
+  private final PrometheusMetricReader prometheus;
+
+  private Telemetry(OpenTelemetrySdk sdk, PrometheusMetricReader prometheus) {
+    this.sdk = sdk;
+    this.prometheus = prometheus;
+  }
+
+  /**
+   * The SDK for {@code serviceName}, feeding a Prometheus reader as well when {@code prometheus}
+   * (for {@link MetricsEndpoint}).
+   */
+  public static Telemetry start(String serviceName, boolean prometheus) {
+    PrometheusMetricReader reader = prometheus ? PrometheusMetricReader.builder().build() : null;
+    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> Map.of(
+            "otel.service.name", serviceName,
+            "otel.traces.exporter", "none",
+            "otel.metrics.exporter", "none",
+            "otel.logs.exporter", "none"))
+        .addMeterProviderCustomizer((meters, config) -> reader == null ? meters : meters.registerMetricReader(reader))
+        .disableShutdownHook()
+        .build()
+        .getOpenTelemetrySdk();
+    return new Telemetry(sdk, reader);
+  }
+
+  /** The API instruments are made through. */
+  public OpenTelemetry openTelemetry() {
+    return sdk;
+  }
+
+  /** A meter named for the code that records on it (e.g. {@code dev.gantry.authz}). */
+  public Meter meter(String scope) {
+    return sdk.getMeter(scope);
+  }
+
+  /** The Prometheus reader, or null when not asked for. */
+  PrometheusMetricReader prometheus() {
+    return prometheus;
+  }
+
+  @Override
+  public void close() {
+    sdk.close();
+  }
+}
