@@ -10,6 +10,7 @@ import dev.gantry.proto.admin.v1.SetJwtIssuersRequest;
 import dev.gantry.proto.admin.v1.WorkspaceServiceGrpc;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -154,6 +155,16 @@ class CredentialsIT {
     for (String kid : stack.jwks.unusable.keySet()) {
       assertReason(stack.jwks.token("demo", kid, c -> c), "unknown-kid");
     }
+    // Dropped when the set loaded, and counted there by reason: what the operator's dashboard shows.
+    Metrics metrics = stack.scrapeAuthz();
+    assertThat(metrics.value("gantry_authz_jwks_keys_dropped_total", Map.of("reason", "not-for-signatures")))
+        .as("e2e-enc, per load of the set").isPositive();
+    assertThat(metrics.value("gantry_authz_jwks_keys_dropped_total", Map.of("reason", "rsa-too-small"))).isPositive();
+    assertThat(metrics.value("gantry_authz_jwks_keys_dropped_total", Map.of("reason", "alg-mismatch"))).isPositive();
+    double loads = metrics.value("gantry_authz_jwks_fetches_total", Map.of("result", "ok"));
+    assertThat(loads).as("the test JWKS serves the demo and other workspaces' issuers from one set").isPositive();
+    assertThat(metrics.value("gantry_authz_jwks_keys_dropped_total"))
+        .as("three unusable keys in every set loaded, nothing else dropped").isEqualTo(3 * loads);
     String good = stack.jwks.token("demo");
     char last = good.charAt(good.length() - 1);
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

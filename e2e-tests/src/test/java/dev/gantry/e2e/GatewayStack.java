@@ -3,6 +3,8 @@ package dev.gantry.e2e;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.gantry.authz.AuthzServer;
+import dev.gantry.telemetry.MetricsEndpoint;
+import dev.gantry.telemetry.Telemetry;
 import dev.gantry.controlplane.ControlPlane;
 import dev.gantry.controlplane.config.SeedLoader;
 import dev.gantry.controlplane.config.TopologyLoader;
@@ -59,6 +61,9 @@ final class GatewayStack implements AutoCloseable {
   final TestJwks jwks;
   ControlPlane controlPlane;
   AuthzServer authz;
+  /** The sidecar's telemetry and Prometheus endpoint, wired as the authz-service's main wires them; kept across restarts. */
+  final Telemetry authzTelemetry = Telemetry.start("gantry-authz", true);
+  MetricsEndpoint authzMetrics;
   EnvoyProcess envoy;
   private final Topology topology;
   private io.grpc.ManagedChannel admin;
@@ -84,6 +89,8 @@ final class GatewayStack implements AutoCloseable {
     topology = TopologyLoader.load(regionsYaml(), "test regions");
     controlPlane = startControlPlane();
     authz = startAuthz();
+    authzMetrics = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), authzTelemetry, pki.authz(REGION),
+        TestPki.RELOADS);
     envoy = EnvoyProcess.start(REGION, controlPlanePort, workDir);
     awaitServing();
   }
@@ -131,7 +138,20 @@ final class GatewayStack implements AutoCloseable {
         REGION,
         "authz-test-" + REGION,
         AuthzServer.JwksSettings.DEFAULT,
-        pki.authz(REGION)));
+        pki.authz(REGION)), authzTelemetry.meter("dev.gantry.authz"));
+  }
+
+  /** The sidecar's {@code /metrics}, as the local Prometheus (spiffe://gantry/scraper/prometheus) reads it. */
+  Metrics scrapeAuthz() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .sslContext(pki.clientContext(dev.gantry.pki.Identity.scraper("prometheus"))).build();
+    java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("https://127.0.0.1:" + authzMetrics.port() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("/metrics answered " + response.statusCode());
+    }
+    return Metrics.parse(response.body());
   }
 
   /** The catalog's certificates: the local CA issues them into {@code local/} (as in ./gantry up). */
@@ -283,6 +303,8 @@ final class GatewayStack implements AutoCloseable {
     if (authz != null) {
       authz.close();
     }
+    authzMetrics.close();
+    authzTelemetry.close();
     if (controlPlane != null) {
       controlPlane.close();
     }

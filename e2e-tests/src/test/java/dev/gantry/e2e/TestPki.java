@@ -158,6 +158,11 @@ final class TestPki {
     return context(identity).getSocketFactory();
   }
 
+  /** An HTTPS client presenting {@code identity}'s certificate, trusting this PKI's CA, checking host names. */
+  javax.net.ssl.SSLContext clientContext(Identity identity) {
+    return context(identity);
+  }
+
   private javax.net.ssl.SSLContext context(Identity identity) {
     try {
       java.security.cert.CertificateFactory x509 = java.security.cert.CertificateFactory.getInstance("X.509");
