@@ -115,6 +115,7 @@ final class Report implements Callable<Integer> {
     md.append(section(results, "propagation.json", Report::propagation));
     md.append(section(results, "xds.json", Report::controlPlaneAtScale));
     md.append(section(results, "token-flood.json", Report::tokenFlood));
+    md.append(section(results, "token-flood-repeated.json", Report::tokenFlood));
     md.append(section(results, "oversized-admin.json", Report::oversizedAdmin));
     md.append(section(results, "slow-subscribers.json", Report::slowSubscribers));
     md.append(notMeasured(results));
@@ -267,8 +268,15 @@ final class Report implements Callable<Integer> {
   }
 
   private static String tokenFlood(JsonObject f) {
-    StringBuilder md = new StringBuilder("\n## A flood of distinct valid tokens (gantry-bench token-flood)\n\n")
-        .append(f.get("flood_tokens").getAsInt()).append(" distinct valid Ed25519 tokens, one after each steady check, against the ")
+    int repeats = f.has("flood_repeats") ? f.get("flood_repeats").getAsInt() : 1;
+    StringBuilder md = new StringBuilder(repeats == 1
+            ? "\n## A flood of distinct valid tokens (gantry-bench token-flood)\n\n"
+            : "\n## A flood of distinct valid tokens, each used " + repeats + " times (gantry-bench token-flood --flood-repeats "
+                + repeats + ")\n\n")
+        .append(f.get("flood_tokens").getAsInt()).append(" distinct valid Ed25519 tokens")
+        .append(repeats == 1 ? "" : ", each checked " + repeats + " times in a row,")
+        .append(" interleaved with the steady checks (").append(f.get("flood_per_steady").getAsInt())
+        .append(" before each), against the ")
         .append("verified-token cache as the sidecar builds it (").append(f.get("capacity").getAsInt())
         .append(" tokens); the steady traffic: ").append(f.get("steady_tokens").getAsInt()).append(" tokens.\n\n")
         .append("| phase | steady hit rate | steady p50 µs | steady p99 µs | flood µs per check | tokens cached |\n|---|---|---|---|---|---|\n");
@@ -278,6 +286,11 @@ final class Report implements Callable<Integer> {
           p.get("steady_hit_rate").getAsDouble(), p.get("steady_us_p50").getAsDouble(), p.get("steady_us_p99").getAsDouble(),
           p.get("flood_us_mean").getAsDouble(), p.get("cache_size_after").getAsLong()));
     }
+    double before = f.getAsJsonObject("before").get("steady_hit_rate").getAsDouble();
+    double during = f.getAsJsonObject("during_flood").get("steady_hit_rate").getAsDouble();
+    double after = f.getAsJsonObject("after").get("steady_hit_rate").getAsDouble();
+    md.append(String.format(Locale.ROOT, "%nThe steady traffic's hit rate during the flood and after it, against before it: %s.%n",
+        during >= before && after >= before ? "intact" : String.format(Locale.ROOT, "reduced (%.4f and %.4f of %.4f)", during, after, before)));
     return md.toString();
   }
 

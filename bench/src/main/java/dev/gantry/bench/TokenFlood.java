@@ -47,6 +47,9 @@ final class TokenFlood implements Callable<Integer> {
   @Option(names = "--steady", defaultValue = "1000", description = "distinct tokens of the steady traffic") int steady;
   @Option(names = "--flood", defaultValue = "300000", description = "distinct tokens of the flood") int flood;
   @Option(names = "--flood-per-steady", defaultValue = "200", description = "flood checks before each steady check") int floodPerSteady;
+  @Option(names = "--flood-repeats", defaultValue = "1",
+      description = "times each flood token is checked in a row (2: every flood token is used again, so it is proven)")
+  int floodRepeats;
   @Option(names = "--out") Path out;
 
   @Override
@@ -76,11 +79,13 @@ final class TokenFlood implements Callable<Integer> {
     result.put("steady_tokens", steady);
     result.put("flood_tokens", flood);
     result.put("flood_per_steady", floodPerSteady);
+    result.put("flood_repeats", floodRepeats);
     result.put("distinct_tokens_between_two_uses_of_a_steady_token", (long) steady * (floodPerSteady + 1));
     int lookups = flood / floodPerSteady;
-    result.put("before", phase(authenticator, cache, workspaces, steadyTokens, null, 0, lookups));
-    result.put("during_flood", phase(authenticator, cache, workspaces, steadyTokens, floodTokens, floodPerSteady, lookups));
-    result.put("after", phase(authenticator, cache, workspaces, steadyTokens, null, 0, lookups));
+    result.put("before", phase(authenticator, cache, workspaces, steadyTokens, null, 0, 1, lookups));
+    result.put("during_flood",
+        phase(authenticator, cache, workspaces, steadyTokens, floodTokens, floodPerSteady, floodRepeats, lookups));
+    result.put("after", phase(authenticator, cache, workspaces, steadyTokens, null, 0, 1, lookups));
     String json = new GsonBuilder().setPrettyPrinting().create().toJson(result);
     System.out.println(json);
     if (out != null) {
@@ -89,26 +94,35 @@ final class TokenFlood implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code lookups} steady checks, each after {@code floodPerSteady} flood checks when {@code floodTokens} is given. */
+  /**
+   * {@code lookups} steady checks, each after {@code floodPerSteady} flood tokens when {@code
+   * floodTokens} is given, each of those checked {@code repeats} times in a row.
+   */
   private static Map<String, Object> phase(JwtAuthenticator authenticator, VerifiedTokens cache,
       Map<String, WorkspaceEntry> workspaces, List<String> steadyTokens, List<String> floodTokens, int floodPerSteady,
-      int lookups) {
+      int repeats, int lookups) {
     long[] steadyNanos = new long[lookups];
     long floodNanos = 0;
     VerifiedTokens.Stats before = cache.stats();
     int floodChecks = 0;
+    long hits = 0;
     for (int i = 0; i < lookups; i++) {
       for (int f = 0; floodTokens != null && f < floodPerSteady; f++) {
-        long start = System.nanoTime();
-        check(authenticator, floodTokens.get(floodChecks++), workspaces); // each one new: a miss, never a hit
-        floodNanos += System.nanoTime() - start;
+        String token = floodTokens.get(floodChecks / repeats);
+        for (int r = 0; r < repeats; r++) {
+          long start = System.nanoTime();
+          check(authenticator, token, workspaces); // the first check of each a miss; a repeat a hit
+          floodNanos += System.nanoTime() - start;
+          floodChecks++;
+        }
       }
+      long hitsBefore = cache.hitCount();
       long start = System.nanoTime();
       check(authenticator, steadyTokens.get(i % steadyTokens.size()), workspaces);
       steadyNanos[i] = System.nanoTime() - start;
+      hits += cache.hitCount() - hitsBefore;
     }
     VerifiedTokens.Stats after = cache.stats();
-    long hits = after.hits() - before.hits();
     Arrays.sort(steadyNanos);
     Map<String, Object> phase = new LinkedHashMap<>();
     phase.put("steady_checks", lookups);
@@ -116,6 +130,7 @@ final class TokenFlood implements Callable<Integer> {
     phase.put("steady_misses", lookups - hits);
     phase.put("flood_checks", floodChecks);
     phase.put("flood_misses_counted_by_the_cache", after.misses() - before.misses() - (lookups - hits));
+    phase.put("flood_hits_counted_by_the_cache", after.hits() - before.hits() - hits);
     phase.put("steady_us_p50", steadyNanos[lookups / 2] / 1000.0);
     phase.put("steady_us_p99", steadyNanos[(int) (lookups * 0.99)] / 1000.0);
     phase.put("flood_us_mean", floodChecks == 0 ? 0 : floodNanos / 1000.0 / floodChecks);

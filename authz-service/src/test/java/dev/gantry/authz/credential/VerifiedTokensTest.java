@@ -57,6 +57,48 @@ class VerifiedTokensTest {
     assertThat((double) steadyHits / steadyLookups).as("the steady traffic's hit rate during the flood").isGreaterThan(0.95);
   }
 
+  /**
+   * The harder flood of {@code gantry-bench token-flood}, small: between two uses of a steady
+   * token more distinct tokens pass than the cache holds (100 steady tokens × 21 > 1,000), which
+   * recency alone cannot survive and frequency alone survived only in part. A token used again
+   * after its verification is kept apart from those seen once, which a flood of distinct tokens
+   * cannot reach.
+   */
+  @Test
+  void aFloodLargerThanTheCacheBetweenTwoUses_leavesTokensUsedAgainInPlace() {
+    int capacity = 1_000;
+    VerifiedTokens cache = new VerifiedTokens(capacity, Clock.fixed(NOW, ZoneOffset.UTC));
+    VerifiedTokens.Verified p = principal(NOW.plus(Duration.ofHours(1)));
+    int steady = 100;
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < steady; i++) {
+        if (cache.get("demo", "steady-" + i, NOW) == null) {
+          cache.put("demo", "steady-" + i, p, NOW);
+        }
+      }
+    }
+    long steadyHits = 0;
+    int lookups = 50 * capacity / 20;
+    for (int i = 0; i < lookups; i++) {
+      for (int f = 0; f < 20; f++) {
+        String flood = "flood-" + i + "-" + f;
+        if (cache.get("demo", flood, NOW) == null) {
+          cache.put("demo", flood, p, NOW);
+        }
+      }
+      String token = "steady-" + (i % steady);
+      if (cache.get("demo", token, NOW) != null) {
+        steadyHits++;
+      } else {
+        cache.put("demo", token, p, NOW);
+      }
+    }
+    assertThat(cache.size()).isLessThanOrEqualTo(capacity);
+    assertThat((double) steadyHits / lookups).as("the steady traffic's hit rate during the flood").isEqualTo(1.0);
+    VerifiedTokens.Stats stats = cache.stats();
+    assertThat(stats.hits()).as("the warm-up's two rounds of hits, then every steady lookup").isEqualTo(2L * steady + lookups);
+  }
+
   @Test
   void aTokenIsForgottenAtItsExpiry_andAnExpiredOneIsNotKept() {
     VerifiedTokens cache = new VerifiedTokens(10, Clock.fixed(NOW, ZoneOffset.UTC));
