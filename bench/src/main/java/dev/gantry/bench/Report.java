@@ -52,6 +52,15 @@ final class Report implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<RunResult> runs = new ArrayList<>();
+    if (!Files.isDirectory(results.resolve("runs"))) {
+      // A directory of one part only (e.g. bench/run's token floods run alone): its sections.
+      StringBuilder md = new StringBuilder();
+      md.append(section(results, "token-flood.json", Report::tokenFlood));
+      md.append(section(results, "token-flood-repeated.json", Report::tokenFlood));
+      Files.writeString(results.resolve("results.md"), md);
+      System.out.println(md);
+      return 0;
+    }
     try (Stream<Path> metas = Files.list(results.resolve("runs"))) {
       for (Path meta : metas.filter(p -> p.toString().endsWith(".meta")).sorted().toList()) {
         runs.add(RunResult.read(meta));
