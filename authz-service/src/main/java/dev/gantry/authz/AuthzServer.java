@@ -10,7 +10,10 @@ import dev.gantry.authz.jwks.JwksCache;
 import dev.gantry.authz.grpc.ExtAuthzService;
 import dev.gantry.authz.snapshot.SnapshotClient;
 import dev.gantry.authz.snapshot.SnapshotStore;
+import dev.gantry.authz.snapshot.SnapshotMetrics;
 import io.grpc.ManagedChannel;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.grpc.Server;
@@ -96,11 +99,14 @@ public final class AuthzServer implements AutoCloseable {
   private final JwksCache jwks;
 
   private final List<EventLoopGroup> loops;
+  private final List<AutoCloseable> gauges;
 
   private AuthzServer(
       Server server, ManagedChannel controlPlane, SnapshotClient snapshots,
-      ScheduledExecutorService scheduler, SnapshotStore store, JwksCache jwks, List<EventLoopGroup> loops) {
+      ScheduledExecutorService scheduler, SnapshotStore store, JwksCache jwks, List<EventLoopGroup> loops,
+      List<AutoCloseable> gauges) {
     this.loops = loops;
+    this.gauges = gauges;
     this.server = server;
     this.controlPlane = controlPlane;
     this.snapshots = snapshots;
@@ -135,20 +141,28 @@ public final class AuthzServer implements AutoCloseable {
     JwksCache jwks = new JwksCache(http, scheduler, config.jwks().minRefreshInterval(), config.jwks().refreshEvery(), meter);
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus("", ServingStatus.NOT_SERVING);
+    SnapshotMetrics snapshotMetrics = new SnapshotMetrics(meter, Clock.systemUTC());
     SnapshotStore store =
         new SnapshotStore(
             // A snapshot naming a new issuer waits (at most 2 s) for that issuer's keys, so the
             // first tokens after it arrives are not refused as unknown-kid.
-            snapshot -> awaitQuietly(jwks.track(snapshot.workspaces().values().stream()
-                .flatMap(w -> w.issuers().stream()).map(IssuerEntry::jwksUri).collect(Collectors.toSet()))),
             snapshot -> {
+              snapshotMetrics.applying(snapshot);
+              awaitQuietly(jwks.track(snapshot.workspaces().values().stream()
+                  .flatMap(w -> w.issuers().stream()).map(IssuerEntry::jwksUri).collect(Collectors.toSet())));
+            },
+            snapshot -> {
+              snapshotMetrics.applied(snapshot);
               health.setStatus("", ServingStatus.SERVING);
               log.info("serving snapshot version {} ({} workloads)", snapshot.version(), snapshot.workloads().size());
             });
-    JwtAuthenticator jwt = new JwtAuthenticator(jwks, new VerifiedTokens(100_000), Clock.systemUTC());
+    VerifiedTokens tokens = new VerifiedTokens(100_000);
+    List<AutoCloseable> gauges = new ArrayList<>(observe(meter, tokens));
+    gauges.add(snapshotMetrics);
+    JwtAuthenticator jwt = new JwtAuthenticator(jwks, tokens, Clock.systemUTC());
     ExtAuthzService extAuthz = new ExtAuthzService(store, new DecisionEngine(config.region(), jwt,
         new ApiKeyAuthenticator(java.time.Clock.systemUTC()), new MessageSignatures(java.time.Clock.systemUTC()),
-        java.time.Clock.systemUTC()), jwks);
+        java.time.Clock.systemUTC()), jwks, meter);
 
     List<EventLoopGroup> loops = new ArrayList<>();
     Server server =
@@ -179,7 +193,27 @@ public final class AuthzServer implements AutoCloseable {
     snapshots.start();
     SidecarListener.restrict(config.listen());
     log.info("authz-service {} for region {} listening on {}", config.sidecarId(), config.region(), server.getListenSockets());
-    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops);
+    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops, gauges);
+  }
+
+  /**
+   * {@code gantry.authz.token_cache.lookups} by {@code result} (hit, miss) and {@code
+   * gantry.authz.token_cache.size}: read from the cache when metrics are collected.
+   */
+  private static List<AutoCloseable> observe(Meter meter, VerifiedTokens tokens) {
+    Attributes hit = Attributes.of(AttributeKey.stringKey("result"), "hit");
+    Attributes miss = Attributes.of(AttributeKey.stringKey("result"), "miss");
+    AutoCloseable lookups = meter.counterBuilder("gantry.authz.token_cache.lookups")
+        .setDescription("Lookups in the verified-token cache, by result").setUnit("{lookup}")
+        .buildWithCallback(m -> {
+          VerifiedTokens.Stats stats = tokens.stats();
+          m.record(stats.hits(), hit);
+          m.record(stats.misses(), miss);
+        });
+    AutoCloseable size = meter.gaugeBuilder("gantry.authz.token_cache.size").ofLongs()
+        .setDescription("Tokens in the verified-token cache (estimated)").setUnit("{token}")
+        .buildWithCallback(m -> m.record(tokens.size()));
+    return List.of(lookups, size);
   }
 
   private static void awaitQuietly(java.util.concurrent.CompletableFuture<Void> keys) {
@@ -211,6 +245,13 @@ public final class AuthzServer implements AutoCloseable {
     server.awaitTermination(5, TimeUnit.SECONDS);
     controlPlane.awaitTermination(5, TimeUnit.SECONDS);
     loops.forEach(EventLoopGroup::shutdownGracefully);
+    for (AutoCloseable gauge : gauges) {
+      try {
+        gauge.close();
+      } catch (Exception e) {
+        log.warn("could not remove a gauge: {}", e.toString());
+      }
+    }
   }
 
   /** Blocks until the server stops. */

@@ -7,7 +7,11 @@ import dev.gantry.controlplane.admin.PolicyAdmin;
 import dev.gantry.controlplane.admin.RegionAdmin;
 import dev.gantry.controlplane.admin.SigningKeyAdmin;
 import dev.gantry.controlplane.admin.StatusAdmin;
+import dev.gantry.controlplane.status.FleetMetrics;
 import dev.gantry.controlplane.status.FleetStatusBoard;
+import dev.gantry.controlplane.access.AdminCallMetrics;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import dev.gantry.controlplane.xds.ResumingDeltaWatcher;
 import dev.gantry.controlplane.admin.ReplicaAdmin;
 import dev.gantry.controlplane.admin.WorkloadAdmin;
@@ -132,16 +136,24 @@ public final class ControlPlane implements AutoCloseable {
   private final FleetStore store;
   private final FleetStatusBoard status;
   private final List<ExecutorService> executors;
+  private final AutoCloseable gauges;
 
-  private ControlPlane(Server server, FleetStore store, FleetStatusBoard status, List<ExecutorService> executors) {
+  private ControlPlane(Server server, FleetStore store, FleetStatusBoard status, List<ExecutorService> executors,
+      AutoCloseable gauges) {
+    this.gauges = gauges;
     this.server = server;
     this.store = store;
     this.status = status;
     this.executors = executors;
   }
 
-  /** Starts serving. */
+  /** Starts serving, recording no metrics. */
   public static ControlPlane start(Config config) throws IOException {
+    return start(config, MeterProvider.noop().get("noop"));
+  }
+
+  /** Starts serving, recording its metrics on {@code meter}. */
+  public static ControlPlane start(Config config, Meter meter) throws IOException {
     List<ExecutorService> executors = new ArrayList<>();
     ExecutorService publishing = Executors.newSingleThreadExecutor(daemon("xds-publish"));
     ExecutorService grpc = Executors.newFixedThreadPool(4, daemon("control-plane-grpc"));
@@ -164,11 +176,13 @@ public final class ControlPlane implements AutoCloseable {
     ResumingDeltaWatcher watcher = new ResumingDeltaWatcher(cache);
     V3DiscoveryServer ads =
         new V3DiscoveryServer(
-            List.of(new XdsCallbacks(topology.catalog().regions().keySet(), board, publisher, watcher)),
+            List.of(new XdsCallbacks(topology.catalog().regions().keySet(), board, publisher, watcher, meter)),
             watcher,
             new RoundRobinExecutorGroup(xdsResponders),
             new CachedProtoResourcesSerializer());
     AuthzSnapshotService snapshots = new AuthzSnapshotService(topology, store.identity(), board);
+    AutoCloseable gauges = FleetMetrics.register(meter, board, topology.catalog().regions().keySet(),
+        () -> store.current().version());
 
     ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
     executors.add(expiry);
@@ -223,8 +237,11 @@ public final class ControlPlane implements AutoCloseable {
         : NettyServerBuilder.forAddress(address);
     AuditLog audit = config.database() == null ? new MemoryAuditLog() : new SqlAuditLog(config.database());
     AdminAccess adminAccess = new AdminAccess(new AdminRules(), store::current, audit, java.time.Clock.systemUTC());
+    AdminCallMetrics adminCalls = new AdminCallMetrics(meter);
+    // Interceptors run last-given first: calls are counted outside the access check, refused ones too.
     java.util.function.Function<io.grpc.BindableService, io.grpc.ServerServiceDefinition> admin =
-        service -> guarded ? ServerInterceptors.intercept(service, adminAccess) : service.bindService();
+        service -> guarded ? ServerInterceptors.intercept(service, adminAccess, adminCalls)
+            : ServerInterceptors.intercept(service, adminCalls);
     if (guarded) {
       builder.intercept(new PeerIdentity());
     }
@@ -255,7 +272,7 @@ public final class ControlPlane implements AutoCloseable {
             .build()
             .start();
     log.info("control plane listening on {} for regions {}", server.getListenSockets(), topology.catalog().regions().keySet());
-    return new ControlPlane(server, store, board, executors);
+    return new ControlPlane(server, store, board, executors, gauges);
   }
 
   /**
@@ -320,5 +337,10 @@ public final class ControlPlane implements AutoCloseable {
     server.shutdownNow();
     server.awaitTermination(5, TimeUnit.SECONDS);
     executors.forEach(ExecutorService::shutdownNow);
+    try {
+      gauges.close();
+    } catch (Exception e) {
+      log.warn("could not remove the control plane's gauges: {}", e.toString());
+    }
   }
 }

@@ -16,7 +16,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.gantry.telemetry.MetricsEndpoint;
+import dev.gantry.telemetry.Telemetry;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,6 +80,10 @@ public final class ControlPlaneMain implements Callable<Integer> {
           + " it (./gantry up); production brings its own certificates instead")
   boolean edgeFromLocalCa;
 
+  @Option(names = "--metrics-listen", description = "host:port of the Prometheus endpoint (/metrics, mutual TLS with the"
+      + " control plane's certificate; only spiffe://gantry/scraper/* and operator/* may read it); none by default")
+  String metricsListen;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ControlPlaneMain()).execute(args));
   }
@@ -85,8 +93,12 @@ public final class ControlPlaneMain implements Callable<Integer> {
     HostPort address;
     Topology topology;
     ControlPlane.Config config;
+    HostPort metricsAddress = null;
     try {
       address = HostPort.parse(listen);
+      if (metricsListen != null) {
+        metricsAddress = HostPort.parse(metricsListen);
+      }
       topology = TopologyLoader.load(read(regions, "defaults/regions.yaml"), source(regions, "defaults/regions.yaml"));
       FleetState seedState = SeedLoader.load(read(seed, "defaults/seed.yaml"), source(seed, "defaults/seed.yaml"), topology);
       config = new ControlPlane.Config(address, topology, seedState, database(), tls(), edge());
@@ -94,12 +106,25 @@ public final class ControlPlaneMain implements Callable<Integer> {
       System.err.println("control-plane: " + e.getMessage());
       return 2;
     }
-    ControlPlane controlPlane = ControlPlane.start(config);
+    Telemetry telemetry = Telemetry.start("gantry-control-plane", metricsAddress != null);
+    ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "metrics-tls-reload");
+      thread.setDaemon(true);
+      return thread;
+    });
+    MetricsEndpoint metrics = metricsAddress == null ? null
+        : MetricsEndpoint.start(metricsAddress.toSocketAddress(), telemetry, config.tls(), reloads);
+    ControlPlane controlPlane = ControlPlane.start(config, telemetry.meter("dev.gantry.controlplane"));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         controlPlane.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        if (metrics != null) {
+          metrics.close();
+        }
+        telemetry.close();
       }
     }));
     controlPlane.awaitTermination();

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,11 +73,27 @@ class FleetStatusIT {
     assertThat(status.getSidecars(0).getServingVersion()).isEqualTo(status.getStateVersion());
     assertThat(status.getXdsStateVersionsMap()).as("every region's published config reflects the current state")
         .containsOnlyKeys("eu-lon-1", "eu-par-1", "us-pdx-1");
+
+    // The same, as the control plane's metrics show it to Prometheus.
+    Metrics metrics = stack.scrapeControlPlane();
+    assertThat(metrics.value("gantry_controlplane_envoys_connected", Map.of("region", "eu-lon-1"))).isEqualTo(1.0);
+    assertThat(metrics.value("gantry_controlplane_envoys_connected", Map.of("region", "eu-par-1"))).isZero();
+    assertThat(metrics.value("gantry_controlplane_sidecars_connected", Map.of("region", "eu-lon-1"))).isEqualTo(1.0);
+    assertThat(metrics.value("gantry_controlplane_envoys_refusing")).isZero();
+    assertThat(metrics.value("gantry_controlplane_region_state_version", Map.of("region", "eu-lon-1")))
+        .isEqualTo(metrics.value("gantry_controlplane_state_version"));
+    for (String type : List.of("listeners", "routes", "clusters", "endpoints")) {
+      assertThat(metrics.value("gantry_controlplane_xds_acks_total", Map.of("type", type))).as(type).isPositive();
+    }
+    assertThat(metrics.value("gantry_controlplane_xds_nacks_total")).isZero();
+    assertThat(metrics.value("gantry_controlplane_admin_calls_total",
+        Map.of("method", "gantry.admin.v1.StatusService/GetStatus", "status", "OK"))).as("awaitStatus's calls").isPositive();
   }
 
   @Order(2)
   @Test
   void aConfigEnvoyRefuses_showsWithItsReason_andNeverReplacesTheLastGoodOne() throws Exception {
+    Metrics before = stack.scrapeControlPlane();
     Replica byName = new Replica(WorkloadId.parse("agt-echo-demo"), "eu-lon-1", HostPort.parse("echo.invalid:8080"));
     // Crafted past the admin API (which refuses a name where an IP belongs): EDS takes IPs only.
     stack.controlPlane.store().update(state -> {
@@ -101,6 +118,13 @@ class FleetStatusIT {
     long rejectionsAfter = stack.envoyStat("cluster_manager.cds.update_rejected")
         + stack.envoyStat("cluster.agt-echo-demo@eu-lon-1.update_rejected");
     assertThat(rejectionsAfter - rejectionsBefore).as("the refused config is not sent again in a loop").isLessThanOrEqualTo(1);
+    Metrics after = stack.scrapeControlPlane();
+    assertThat(after.value("gantry_controlplane_xds_nacks_total", Map.of("type", "endpoints"))
+        - before.value("gantry_controlplane_xds_nacks_total", Map.of("type", "endpoints")))
+        .as("the refusal, counted where an alert can see it").isPositive();
+    assertThat(after.value("gantry_controlplane_xds_nacks_total") - before.value("gantry_controlplane_xds_nacks_total"))
+        .as("nothing else refused").isEqualTo(after.value("gantry_controlplane_xds_nacks_total", Map.of("type", "endpoints"))
+            - before.value("gantry_controlplane_xds_nacks_total", Map.of("type", "endpoints")));
 
     stack.controlPlane.store().update(state -> state.withWorkloads(state.workloads(),
         state.replicas().stream().filter(r -> !r.equals(byName)).toList()));

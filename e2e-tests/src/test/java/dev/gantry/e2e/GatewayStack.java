@@ -64,6 +64,9 @@ final class GatewayStack implements AutoCloseable {
   /** The sidecar's telemetry and Prometheus endpoint, wired as the authz-service's main wires them; kept across restarts. */
   final Telemetry authzTelemetry = Telemetry.start("gantry-authz", true);
   MetricsEndpoint authzMetrics;
+  /** The control plane's, likewise. */
+  final Telemetry controlPlaneTelemetry = Telemetry.start("gantry-control-plane", true);
+  MetricsEndpoint controlPlaneMetrics;
   EnvoyProcess envoy;
   private final Topology topology;
   private io.grpc.ManagedChannel admin;
@@ -91,6 +94,8 @@ final class GatewayStack implements AutoCloseable {
     authz = startAuthz();
     authzMetrics = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), authzTelemetry, pki.authz(REGION),
         TestPki.RELOADS);
+    controlPlaneMetrics = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), controlPlaneTelemetry,
+        pki.controlPlane(), TestPki.RELOADS);
     envoy = EnvoyProcess.start(REGION, controlPlanePort, workDir);
     awaitServing();
   }
@@ -128,7 +133,7 @@ final class GatewayStack implements AutoCloseable {
         """.formatted(TestJwks.ISSUER_BASE, jwks.uri(), echo.port(), grpcEcho.getPort());
     return ControlPlane.start(new ControlPlane.Config(
         new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology), null,
-        pki.controlPlane(), new ControlPlane.Edge(edgeDir(), pki.pki)));
+        pki.controlPlane(), new ControlPlane.Edge(edgeDir(), pki.pki)), controlPlaneTelemetry.meter("dev.gantry.controlplane"));
   }
 
   AuthzServer startAuthz() throws Exception {
@@ -143,10 +148,19 @@ final class GatewayStack implements AutoCloseable {
 
   /** The sidecar's {@code /metrics}, as the local Prometheus (spiffe://gantry/scraper/prometheus) reads it. */
   Metrics scrapeAuthz() throws Exception {
+    return scrape(authzMetrics.port());
+  }
+
+  /** The control plane's {@code /metrics}, likewise. */
+  Metrics scrapeControlPlane() throws Exception {
+    return scrape(controlPlaneMetrics.port());
+  }
+
+  private Metrics scrape(int port) throws Exception {
     java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
         .sslContext(pki.clientContext(dev.gantry.pki.Identity.scraper("prometheus"))).build();
     java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("https://127.0.0.1:" + authzMetrics.port() + "/metrics")).build(),
+            java.net.URI.create("https://127.0.0.1:" + port + "/metrics")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IllegalStateException("/metrics answered " + response.statusCode());
@@ -305,6 +319,8 @@ final class GatewayStack implements AutoCloseable {
     }
     authzMetrics.close();
     authzTelemetry.close();
+    controlPlaneMetrics.close();
+    controlPlaneTelemetry.close();
     if (controlPlane != null) {
       controlPlane.close();
     }

@@ -49,6 +49,11 @@ record Metrics(List<Sample> samples) {
         .mapToDouble(Sample::value).sum();
   }
 
+  /** The samples named {@code name}: for a failing assertion's message. */
+  List<Sample> named(String name) {
+    return samples.stream().filter(s -> s.name().equals(name)).toList();
+  }
+
   double value(String name) {
     return value(name, Map.of());
   }

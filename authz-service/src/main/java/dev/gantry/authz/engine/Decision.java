@@ -14,7 +14,16 @@ public sealed interface Decision {
    * @param headersToRemove request headers to remove (client-sent gateway headers)
    */
   record Allow(String cluster, Map<String, String> headersToSet, List<String> headersToRemove)
-      implements Decision {}
+      implements Decision {
+
+    /**
+     * Whether the request goes on to a peer gateway rather than to a local replica: only a
+     * request served here names its serving region ({@code x-gantry-region}).
+     */
+    public boolean forwarded() {
+      return !headersToSet.containsKey(dev.gantry.routing.GatewayHeaders.REGION);
+    }
+  }
 
   /**
    * Refuse the request; the client gets {@code httpStatus} and a JSON body.

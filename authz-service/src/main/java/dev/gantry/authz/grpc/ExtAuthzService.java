@@ -15,6 +15,8 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.Status;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
   private final SnapshotStore store;
   private final DecisionEngine engine;
   private final KeyLookup keys;
+  private final CheckMetrics metrics;
   private final FailureLog failures = new FailureLog(log::error, java.time.Clock.systemUTC(), 60_000);
 
   /** A service whose Checks never wait for a key refresh. */
@@ -52,15 +55,23 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
    *     for the refresh that lookup started, and decides again
    */
   public ExtAuthzService(SnapshotStore store, DecisionEngine engine, KeyLookup keys) {
+    this(store, engine, keys, MeterProvider.noop().get("noop"));
+  }
+
+  /** As above, recording decisions, their duration and errors on {@code meter} ({@link CheckMetrics}). */
+  public ExtAuthzService(SnapshotStore store, DecisionEngine engine, KeyLookup keys, Meter meter) {
     this.store = store;
     this.engine = engine;
     this.keys = keys;
+    this.metrics = new CheckMetrics(meter);
   }
 
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
+    long start = metrics.received();
     AuthzSnapshot snapshot = store.current();
     if (snapshot == null) {
+      metrics.failed(start, "no-snapshot");
       // Not serving before the first complete snapshot: an error, so Envoy answers 503.
       responses.onError(
           Status.UNAVAILABLE.withDescription("no authorization snapshot yet").asRuntimeException());
@@ -71,7 +82,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
     try {
       decision = engine.decide(snapshot, facts);
     } catch (RuntimeException e) {
-      fail(responses, e);
+      fail(responses, e, start);
       return;
     }
     if (decision instanceof Decision.Deny deny && JwtAuthenticator.UNKNOWN_KID.equals(deny.reason())) {
@@ -81,28 +92,33 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
         // at most KEY_REFRESH_WAIT_MS later. No thread waits; the answer is sent from there.
         refresh.completeOnTimeout(null, KEY_REFRESH_WAIT_MS, TimeUnit.MILLISECONDS)
             .whenComplete((done, error) -> {
+              Decision again;
               try {
-                answer(responses, engine.decide(snapshot, facts));
+                again = engine.decide(snapshot, facts);
               } catch (RuntimeException e) {
-                fail(responses, e);
+                fail(responses, e, start);
+                return;
               }
+              answer(responses, again, facts, start);
             });
         return;
       }
     }
-    answer(responses, decision);
+    answer(responses, decision, facts, start);
   }
 
-  private static void answer(StreamObserver<CheckResponse> responses, Decision decision) {
+  private void answer(StreamObserver<CheckResponse> responses, Decision decision, RequestFacts facts, long start) {
     responses.onNext(CheckResponses.toResponse(decision));
     responses.onCompleted();
+    metrics.decided(start, decision, facts.authority());
   }
 
   /**
    * Gantry's own failure, never a client's input (every bad input is a stable refusal; the
    * Check fuzz test holds the engine to it): Envoy fails closed with 503.
    */
-  private void fail(StreamObserver<CheckResponse> responses, RuntimeException e) {
+  private void fail(StreamObserver<CheckResponse> responses, RuntimeException e, long start) {
+    metrics.failed(start, "internal");
     failures.failed("check failed", e);
     responses.onError(Status.INTERNAL.withDescription("authorization failed").asRuntimeException());
   }

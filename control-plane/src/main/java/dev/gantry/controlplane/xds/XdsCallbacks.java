@@ -4,6 +4,11 @@ import dev.gantry.controlplane.status.FleetStatusBoard;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +26,29 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
   private final FleetStatusBoard board;
   private final XdsPublisher publisher;
   private final ResumingDeltaWatcher deltas;
+  private final LongCounter acks;
+  private final LongCounter nacks;
+  private final java.util.concurrent.ConcurrentHashMap<String, Attributes> byType = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param knownRegions regions of the catalog; an Envoy of another region gets no config
    * @param deltas told of every delta request just before its watch is created
    */
   public XdsCallbacks(Set<String> knownRegions, FleetStatusBoard board, XdsPublisher publisher, ResumingDeltaWatcher deltas) {
+    this(knownRegions, board, publisher, deltas, MeterProvider.noop().get("noop"));
+  }
+
+  /**
+   * As above, counting on {@code meter} {@code gantry.controlplane.xds.acks} and {@code
+   * gantry.controlplane.xds.nacks} by {@code type} (clusters, routes, endpoints, listeners, secrets;
+   * state-of-the-world and delta streams alike).
+   */
+  public XdsCallbacks(Set<String> knownRegions, FleetStatusBoard board, XdsPublisher publisher, ResumingDeltaWatcher deltas,
+      Meter meter) {
+    this.acks = meter.counterBuilder("gantry.controlplane.xds.acks")
+        .setDescription("Configs Envoys accepted, by resource type").setUnit("{response}").build();
+    this.nacks = meter.counterBuilder("gantry.controlplane.xds.nacks")
+        .setDescription("Configs Envoys refused, by resource type").setUnit("{response}").build();
     this.knownRegions = Set.copyOf(knownRegions);
     this.board = board;
     this.publisher = publisher;
@@ -54,8 +76,12 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
       log.warn("envoy {} refused {} version {} (keeps '{}'): {}",
           envoy == null ? "?" : envoy.nodeId(), type, refusedVersion, request.getVersionInfo(), reason);
       publisher.refused(region, type, request.getVersionInfo(), reason);
+      nacks.add(1, type(type));
     } else {
       board.acked(streamId, type, request.getVersionInfo());
+      if (!request.getResponseNonce().isEmpty()) {
+        acks.add(1, type(type));
+      }
     }
   }
 
@@ -69,9 +95,20 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
       FleetStatusBoard.Envoy envoy = board.envoy(streamId);
       String type = ContentVersionedSnapshot.shortType(request.getTypeUrl());
       board.rejected(streamId, new FleetStatusBoard.Rejection(type, "delta", request.getErrorDetail().getMessage()));
+      nacks.add(1, type(type));
       log.warn("envoy {} refused {} (delta): {}", envoy == null ? "?" : envoy.nodeId(), type, request.getErrorDetail().getMessage());
+    } else if (!request.getResponseNonce().isEmpty()) {
+      acks.add(1, type(ContentVersionedSnapshot.shortType(request.getTypeUrl())));
     }
   }
+
+  /** The label of a resource type: one of the five Gantry publishes, or other (an Envoy may ask for any). */
+  private Attributes type(String type) {
+    String label = TYPES.contains(type) ? type : "other";
+    return byType.computeIfAbsent(label, t -> Attributes.of(AttributeKey.stringKey("type"), t));
+  }
+
+  private static final Set<String> TYPES = Set.of("listeners", "routes", "clusters", "endpoints", "secrets");
 
   @Override
   public void onStreamClose(long streamId, String typeUrl) {
