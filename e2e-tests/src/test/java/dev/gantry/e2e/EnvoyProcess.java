@@ -133,7 +133,12 @@ final class EnvoyProcess implements AutoCloseable {
   }
 
   /** GETs an admin endpoint, e.g. {@code /config_dump}. */
-  String admin(String path) {
+  /** Its admin port on loopback (statistics at /stats/prometheus). */
+  int adminPort() {
+    return adminPort;
+  }
+
+    String admin(String path) {
     try {
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       HttpResponse<String> response =
