@@ -25,6 +25,7 @@ import dev.gantry.controlplane.access.MemoryAuditLog;
 import dev.gantry.controlplane.access.SnapshotAccess;
 import dev.gantry.controlplane.access.SqlAuditLog;
 import dev.gantry.controlplane.deploy.Deployments;
+import dev.gantry.controlplane.edge.CertificateMetrics;
 import dev.gantry.controlplane.edge.EdgeCertificateDirectory;
 import dev.gantry.controlplane.edge.EdgeCertificates;
 import dev.gantry.controlplane.edge.LocalEdgeIssuer;
@@ -187,6 +188,8 @@ public final class ControlPlane implements AutoCloseable {
     ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
     executors.add(expiry);
     AtomicReference<EdgeCertificates> edge = new AtomicReference<>(EdgeCertificates.NONE);
+    AutoCloseable certificateGauges =
+        CertificateMetrics.register(meter, edge::get, () -> store.current().routing(), java.time.Clock.systemUTC());
     if (config.edge() != null) {
       watchEdge(config.edge(), topology, expiry, certificates -> {
         edge.set(certificates);
@@ -272,7 +275,10 @@ public final class ControlPlane implements AutoCloseable {
             .build()
             .start();
     log.info("control plane listening on {} for regions {}", server.getListenSockets(), topology.catalog().regions().keySet());
-    return new ControlPlane(server, store, board, executors, gauges);
+    return new ControlPlane(server, store, board, executors, () -> {
+      gauges.close();
+      certificateGauges.close();
+    });
   }
 
   /**

@@ -86,6 +86,12 @@ class FleetStatusIT {
       assertThat(metrics.value("gantry_controlplane_xds_acks_total", Map.of("type", type))).as(type).isPositive();
     }
     assertThat(metrics.value("gantry_controlplane_xds_nacks_total")).isZero();
+    // The catalog's certificate, issued by the stack's local CA for 7 days: days left, none expiring.
+    assertThat(metrics.value("gantry_controlplane_certificates_expiry_seconds", Map.of("kind", "catalog")))
+        .isBetween(6 * 86400.0, 7 * 86400.0);
+    assertThat(metrics.value("gantry_controlplane_certificates_expiring", Map.of("kind", "catalog"))).isZero();
+    assertThat(metrics.named("gantry_controlplane_certificates_expiry_seconds"))
+        .as("no custom domain, no domain figure").noneMatch(sample -> "domain".equals(sample.labels().get("kind")));
     assertThat(metrics.value("gantry_controlplane_admin_calls_total",
         Map.of("method", "gantry.admin.v1.StatusService/GetStatus", "status", "OK"))).as("awaitStatus's calls").isPositive();
   }
