@@ -7,6 +7,7 @@ import dev.gantry.authz.credential.MessageSignatures;
 import dev.gantry.authz.engine.DecisionEngine;
 import dev.gantry.authz.model.IssuerEntry;
 import dev.gantry.authz.jwks.JwksCache;
+import dev.gantry.authz.grpc.DecisionLog;
 import dev.gantry.authz.grpc.ExtAuthzService;
 import dev.gantry.authz.snapshot.SnapshotClient;
 import dev.gantry.authz.snapshot.SnapshotStore;
@@ -127,6 +128,11 @@ public final class AuthzServer implements AutoCloseable {
 
   /** Starts serving, recording its metrics on {@code meter}. */
   public static AuthzServer start(Config config, Meter meter) throws IOException {
+    return start(config, meter, DecisionLog.NONE);
+  }
+
+  /** Starts serving, recording its metrics on {@code meter} and its decisions in {@code decisions} (the caller's to close). */
+  public static AuthzServer start(Config config, Meter meter, DecisionLog decisions) throws IOException {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "authz-snapshot");
@@ -162,7 +168,7 @@ public final class AuthzServer implements AutoCloseable {
     JwtAuthenticator jwt = new JwtAuthenticator(jwks, tokens, Clock.systemUTC());
     ExtAuthzService extAuthz = new ExtAuthzService(store, new DecisionEngine(config.region(), jwt,
         new ApiKeyAuthenticator(java.time.Clock.systemUTC()), new MessageSignatures(java.time.Clock.systemUTC()),
-        java.time.Clock.systemUTC()), jwks, meter);
+        java.time.Clock.systemUTC()), jwks, meter, decisions);
 
     List<EventLoopGroup> loops = new ArrayList<>();
     Server server =

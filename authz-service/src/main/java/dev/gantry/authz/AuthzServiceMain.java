@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import dev.gantry.pki.Identity;
 import dev.gantry.pki.TlsFiles;
+import dev.gantry.authz.grpc.DecisionLog;
 import dev.gantry.telemetry.MetricsEndpoint;
 import dev.gantry.telemetry.Telemetry;
 import java.util.concurrent.Callable;
@@ -59,6 +60,14 @@ public final class AuthzServiceMain implements Callable<Integer> {
       + " sidecar's certificate; only spiffe://gantry/scraper/* and operator/* may read it); none by default")
   String metricsListen;
 
+  @Option(names = "--decision-log", description = "append a JSON line per refusal (and per sampled admission) to this file"
+      + " (created owner-only); none by default")
+  Path decisionLog;
+
+  @Option(names = "--decision-log-allow-sample", defaultValue = "0.01",
+      description = "the share of admissions logged too, 0 to 1 (default: ${DEFAULT-VALUE})")
+  double allowSample;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new AuthzServiceMain()).execute(args));
   }
@@ -69,6 +78,13 @@ public final class AuthzServiceMain implements Callable<Integer> {
     Telemetry telemetry = Telemetry.start("gantry-authz", metricsListen != null);
     MetricsEndpoint metrics = metricsListen == null ? null
         : MetricsEndpoint.start(address("--metrics-listen", metricsListen), telemetry, tls, RELOADS);
+    DecisionLog decisions;
+    try {
+      decisions = decisionLog == null ? DecisionLog.NONE
+          : DecisionLog.toFile(decisionLog, allowSample, region, telemetry.meter("dev.gantry.authz"));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(new AuthzServiceMain()), "--decision-log-allow-sample: " + e.getMessage());
+    }
     AuthzServer server =
         AuthzServer.start(
             new AuthzServer.Config(
@@ -78,13 +94,18 @@ public final class AuthzServiceMain implements Callable<Integer> {
                 id != null ? id : "authz-" + region,
                 AuthzServer.JwksSettings.DEFAULT,
                 tls),
-            telemetry.meter("dev.gantry.authz"));
+            telemetry.meter("dev.gantry.authz"), decisions);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
+        try {
+          decisions.close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         if (metrics != null) {
           metrics.close();
         }

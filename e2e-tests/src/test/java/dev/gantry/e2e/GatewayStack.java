@@ -3,6 +3,7 @@ package dev.gantry.e2e;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.gantry.authz.AuthzServer;
+import dev.gantry.authz.grpc.DecisionLog;
 import dev.gantry.telemetry.MetricsEndpoint;
 import dev.gantry.telemetry.Telemetry;
 import dev.gantry.controlplane.ControlPlane;
@@ -64,6 +65,8 @@ final class GatewayStack implements AutoCloseable {
   /** The sidecar's telemetry and Prometheus endpoint, wired as the authz-service's main wires them; kept across restarts. */
   final Telemetry authzTelemetry = Telemetry.start("gantry-authz", true);
   MetricsEndpoint authzMetrics;
+  /** The sidecar's decision log (refusals; no admissions sampled), as --decision-log writes it. */
+  final DecisionLog decisions;
   /** The control plane's, likewise. */
   final Telemetry controlPlaneTelemetry = Telemetry.start("gantry-control-plane", true);
   MetricsEndpoint controlPlaneMetrics;
@@ -90,6 +93,7 @@ final class GatewayStack implements AutoCloseable {
         .build()
         .start();
     topology = TopologyLoader.load(regionsYaml(), "test regions");
+    decisions = DecisionLog.toFile(decisionLogFile(), 0, REGION, authzTelemetry.meter("dev.gantry.authz"));
     controlPlane = startControlPlane();
     authz = startAuthz();
     authzMetrics = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), authzTelemetry, pki.authz(REGION),
@@ -143,7 +147,12 @@ final class GatewayStack implements AutoCloseable {
         REGION,
         "authz-test-" + REGION,
         AuthzServer.JwksSettings.DEFAULT,
-        pki.authz(REGION)), authzTelemetry.meter("dev.gantry.authz"));
+        pki.authz(REGION)), authzTelemetry.meter("dev.gantry.authz"), decisions);
+  }
+
+  /** Where the sidecar's decision log goes. */
+  Path decisionLogFile() {
+    return workDir.resolve("decisions.jsonl");
   }
 
   /** The sidecar's {@code /metrics}, as the local Prometheus (spiffe://gantry/scraper/prometheus) reads it. */
@@ -318,6 +327,7 @@ final class GatewayStack implements AutoCloseable {
       authz.close();
     }
     authzMetrics.close();
+    decisions.close();
     authzTelemetry.close();
     controlPlaneMetrics.close();
     controlPlaneTelemetry.close();

@@ -99,6 +99,22 @@ class MetricsIT {
     assertThat(delta(before, after, "gantry_authz_token_cache_lookups_total", Map.of("result", "hit")))
         .as("the token's second use at least (the wrong-workspace checks may look it up too)").isGreaterThanOrEqualTo(1.0);
     assertThat(after.value("gantry_authz_token_cache_size")).isGreaterThanOrEqualTo(1.0);
+
+    // The decision log: a JSON line per refusal (written off the Check path, so waited for).
+    java.util.List<String> lines = java.util.List.of();
+    for (int i = 0; i < 100; i++) {
+      lines = java.nio.file.Files.readAllLines(stack.decisionLogFile()).stream()
+          .filter(l -> l.contains("\"path\":\"/m\"")).toList();
+      if (lines.size() >= 4) {
+        break;
+      }
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
+    }
+    assertThat(lines).as("the four refusals, nothing admitted (admissions sampled at 0)").hasSize(4);
+    assertThat(lines.stream().map(l -> JsonParser.parseString(l).getAsJsonObject().get("reason").getAsString()))
+        .containsExactlyInAnyOrder("wrong-workspace", "wrong-workspace", reason(stranger), reason(noProduct));
+    assertThat(lines).allMatch(l -> JsonParser.parseString(l).getAsJsonObject().has("request_id"))
+        .noneMatch(l -> l.contains(token) || l.contains(key));
   }
 
   private static double delta(Metrics before, Metrics after, String name, Map<String, String> labels) {

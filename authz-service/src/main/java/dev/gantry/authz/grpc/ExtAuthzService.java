@@ -42,6 +42,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
   private final DecisionEngine engine;
   private final KeyLookup keys;
   private final CheckMetrics metrics;
+  private final DecisionLog decisions;
   private final FailureLog failures = new FailureLog(log::error, java.time.Clock.systemUTC(), 60_000);
 
   /** A service whose Checks never wait for a key refresh. */
@@ -55,15 +56,19 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
    *     for the refresh that lookup started, and decides again
    */
   public ExtAuthzService(SnapshotStore store, DecisionEngine engine, KeyLookup keys) {
-    this(store, engine, keys, MeterProvider.noop().get("noop"));
+    this(store, engine, keys, MeterProvider.noop().get("noop"), DecisionLog.NONE);
   }
 
-  /** As above, recording decisions, their duration and errors on {@code meter} ({@link CheckMetrics}). */
-  public ExtAuthzService(SnapshotStore store, DecisionEngine engine, KeyLookup keys, Meter meter) {
+  /**
+   * As above, recording decisions, their duration and errors on {@code meter} ({@link
+   * CheckMetrics}), and refusals and sampled admissions in {@code decisions}.
+   */
+  public ExtAuthzService(SnapshotStore store, DecisionEngine engine, KeyLookup keys, Meter meter, DecisionLog decisions) {
     this.store = store;
     this.engine = engine;
     this.keys = keys;
     this.metrics = new CheckMetrics(meter);
+    this.decisions = decisions;
   }
 
   @Override
@@ -111,6 +116,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
     responses.onNext(CheckResponses.toResponse(decision));
     responses.onCompleted();
     metrics.decided(start, decision, facts.authority());
+    decisions.record(decision, facts);
   }
 
   /**
