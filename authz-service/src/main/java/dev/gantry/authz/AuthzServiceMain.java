@@ -9,8 +9,6 @@ import dev.gantry.authz.grpc.DecisionLog;
 import dev.gantry.telemetry.MetricsEndpoint;
 import dev.gantry.telemetry.Telemetry;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,13 +19,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Gantry's ext_authz sidecar: answers Envoy's Check from a snapshot streamed by the control plane.")
 public final class AuthzServiceMain implements Callable<Integer> {
-
-  // Re-reads the metrics endpoint's certificate files; lives as long as the process.
-  private static final ScheduledExecutorService RELOADS = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "metrics-tls-reload");
-    thread.setDaemon(true);
-    return thread;
-  });
 
   @Option(names = "--listen", required = true,
       description = "where Envoy calls: unix:<socket path> (made owner-only; what the catalog's authz names, in the gateway's"
@@ -77,7 +68,7 @@ public final class AuthzServiceMain implements Callable<Integer> {
     TlsFiles tls = tls();
     Telemetry telemetry = Telemetry.start("gantry-authz", metricsListen != null);
     MetricsEndpoint metrics = metricsListen == null ? null
-        : MetricsEndpoint.start(address("--metrics-listen", metricsListen), telemetry, tls, RELOADS);
+        : MetricsEndpoint.start(address("--metrics-listen", metricsListen), telemetry, tls);
     DecisionLog decisions;
     try {
       decisions = decisionLog == null ? DecisionLog.NONE

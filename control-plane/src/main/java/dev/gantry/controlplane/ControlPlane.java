@@ -137,10 +137,10 @@ public final class ControlPlane implements AutoCloseable {
   private final FleetStore store;
   private final FleetStatusBoard status;
   private final List<ExecutorService> executors;
-  private final AutoCloseable gauges;
+  private final List<AutoCloseable> gauges;
 
   private ControlPlane(Server server, FleetStore store, FleetStatusBoard status, List<ExecutorService> executors,
-      AutoCloseable gauges) {
+      List<AutoCloseable> gauges) {
     this.gauges = gauges;
     this.server = server;
     this.store = store;
@@ -275,10 +275,7 @@ public final class ControlPlane implements AutoCloseable {
             .build()
             .start();
     log.info("control plane listening on {} for regions {}", server.getListenSockets(), topology.catalog().regions().keySet());
-    return new ControlPlane(server, store, board, executors, () -> {
-      gauges.close();
-      certificateGauges.close();
-    });
+    return new ControlPlane(server, store, board, executors, List.of(gauges, certificateGauges));
   }
 
   /**
@@ -343,10 +340,12 @@ public final class ControlPlane implements AutoCloseable {
     server.shutdownNow();
     server.awaitTermination(5, TimeUnit.SECONDS);
     executors.forEach(ExecutorService::shutdownNow);
-    try {
-      gauges.close();
-    } catch (Exception e) {
-      log.warn("could not remove the control plane's gauges: {}", e.toString());
+    for (AutoCloseable gauge : gauges) {
+      try {
+        gauge.close();
+      } catch (Exception e) {
+        log.warn("could not remove the control plane's gauges: {}", e.toString());
+      }
     }
   }
 }

@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import dev.gantry.telemetry.MetricsEndpoint;
 import dev.gantry.telemetry.Telemetry;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,13 +105,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
       return 2;
     }
     Telemetry telemetry = Telemetry.start("gantry-control-plane", metricsAddress != null);
-    ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "metrics-tls-reload");
-      thread.setDaemon(true);
-      return thread;
-    });
     MetricsEndpoint metrics = metricsAddress == null ? null
-        : MetricsEndpoint.start(metricsAddress.toSocketAddress(), telemetry, config.tls(), reloads);
+        : MetricsEndpoint.start(metricsAddress.toSocketAddress(), telemetry, config.tls());
     ControlPlane controlPlane = ControlPlane.start(config, telemetry.meter("dev.gantry.controlplane"));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

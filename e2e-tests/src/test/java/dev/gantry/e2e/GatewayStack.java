@@ -96,10 +96,8 @@ final class GatewayStack implements AutoCloseable {
     decisions = DecisionLog.toFile(decisionLogFile(), 0, REGION, authzTelemetry.meter("dev.gantry.authz"));
     controlPlane = startControlPlane();
     authz = startAuthz();
-    authzMetrics = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), authzTelemetry, pki.authz(REGION),
-        TestPki.RELOADS);
-    controlPlaneMetrics = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), controlPlaneTelemetry,
-        pki.controlPlane(), TestPki.RELOADS);
+    authzMetrics = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), authzTelemetry, pki.authz(REGION));
+    controlPlaneMetrics = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), controlPlaneTelemetry, pki.controlPlane());
     envoy = EnvoyProcess.start(REGION, controlPlanePort, workDir);
     awaitServing();
   }

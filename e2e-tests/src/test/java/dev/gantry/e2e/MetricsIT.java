@@ -125,8 +125,14 @@ class MetricsIT {
   @Order(2)
   void theSnapshotServed_isTheControlPlanesLatest() throws Exception {
     stack.awaitSidecarCurrent();
+    double version = stack.controlPlane.store().current().version();
+    // The gauge moves just after the store does: read until it shows the version (at most 5 s).
     Metrics metrics = stack.scrapeAuthz();
-    assertThat(metrics.value("gantry_authz_snapshot_version")).isEqualTo((double) stack.controlPlane.store().current().version());
+    for (int i = 0; i < 100 && metrics.value("gantry_authz_snapshot_version") != version; i++) {
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
+      metrics = stack.scrapeAuthz();
+    }
+    assertThat(metrics.value("gantry_authz_snapshot_version")).isEqualTo(version);
     assertThat(metrics.value("gantry_authz_snapshot_age_seconds")).isGreaterThanOrEqualTo(0.0);
     assertThat(metrics.value("gantry_authz_snapshot_apply_duration_seconds_count")).isPositive();
   }

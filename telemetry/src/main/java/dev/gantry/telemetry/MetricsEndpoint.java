@@ -21,13 +21,21 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
+  /** Threads answering scrapes: a few, so that clients stuck in a handshake cannot hold them all for long. */
+  static final int HANDLERS = 4;
+
   private final HTTPServer server;
   private final ExecutorService handlers;
+  private final ScheduledExecutorService reloads;
 
-  private MetricsEndpoint(HTTPServer server, ExecutorService handlers) {
+  private MetricsEndpoint(HTTPServer server, ExecutorService handlers, ScheduledExecutorService reloads) {
     this.server = server;
     this.handlers = handlers;
+    this.reloads = reloads;
   }
+
+  /** The most a client may take to send its request (its TLS handshake included), in seconds. */
+  static final long REQUEST_SECONDS = 5;
 
   /** Who may read metrics. */
   public static boolean mayScrape(Identity client) {
@@ -36,19 +44,28 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   /**
    * Serves {@code telemetry}'s Prometheus reader on {@code address}, as the part {@code tls}
-   * names.
+   * names (its files re-read as {@link dev.gantry.pki.GrpcTls} does, until closed).
    *
-   * @param reloads re-reads the certificate files; owned by the caller
+   * <p>A client that connects and then stalls holds a handler thread for at most the JDK server's
+   * request time limit, set here to {@link #REQUEST_SECONDS} unless the process set its own
+   * ({@code sun.net.httpserver.maxReqTime}, read when the JDK's HTTP server is first used).
    */
-  public static MetricsEndpoint start(InetSocketAddress address, Telemetry telemetry, TlsFiles tls,
-      ScheduledExecutorService reloads) throws IOException {
+  public static MetricsEndpoint start(InetSocketAddress address, Telemetry telemetry, TlsFiles tls) throws IOException {
     if (telemetry.prometheus() == null) {
       throw new IllegalArgumentException("the telemetry was started without its Prometheus reader");
     }
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(telemetry.prometheus());
-    // One thread: scrapes come every few seconds, one at a time.
-    ExecutorService handlers = Executors.newSingleThreadExecutor(r -> {
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(REQUEST_SECONDS));
+      System.setProperty("sun.net.httpserver.maxRspTime", Long.toString(2 * REQUEST_SECONDS));
+    }
+    ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "metrics-tls-reload");
+      thread.setDaemon(true);
+      return thread;
+    });
+    ExecutorService handlers = Executors.newFixedThreadPool(HANDLERS, r -> {
       Thread thread = new Thread(r, "metrics-endpoint");
       thread.setDaemon(true);
       return thread;
@@ -60,7 +77,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         .executorService(handlers)
         .httpsConfigurator(HttpsTls.server(tls, MetricsEndpoint::mayScrape, reloads))
         .buildAndStart();
-    return new MetricsEndpoint(server, handlers);
+    return new MetricsEndpoint(server, handlers, reloads);
   }
 
   /** The port it listens on (useful when started on port 0). */
@@ -72,5 +89,6 @@ public final class MetricsEndpoint implements AutoCloseable {
   public void close() {
     server.close();
     handlers.shutdownNow();
+    reloads.shutdownNow();
   }
 }

@@ -5,6 +5,8 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.util.Map;
 
 /**
@@ -12,7 +14,8 @@ import java.util.Map;
  * standard {@code OTEL_*} environment variables (or {@code otel.*} system properties) configure
  * it, with Gantry's defaults where they are silent — the service's name, and no exporter (so a
  * service nobody observes sends nothing and tries no collector). {@code OTEL_METRICS_EXPORTER=otlp}
- * and friends turn OTLP on; {@code OTEL_SDK_DISABLED=true} turns everything off.
+ * and friends turn OTLP on; {@code OTEL_SDK_DISABLED=true} turns everything off; {@code
+ * prometheus} there is refused (it would open an unauthenticated port).
  *
  * <p>With {@code prometheus} set, the SDK also feeds OTel's Prometheus metric reader, which
  * {@link MetricsEndpoint} serves. Instruments are made through the API ({@link #meter}), so code
@@ -40,11 +43,25 @@ public final class Telemetry implements AutoCloseable {
             "otel.traces.exporter", "none",
             "otel.metrics.exporter", "none",
             "otel.logs.exporter", "none"))
+        .addPropertiesCustomizer(Telemetry::refuseUnauthenticatedExporters)
         .addMeterProviderCustomizer((meters, config) -> reader == null ? meters : meters.registerMetricReader(reader))
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();
     return new Telemetry(sdk, reader);
+  }
+
+  /**
+   * OTel's own {@code prometheus} metrics exporter serves plain HTTP to anyone who connects (on
+   * port 9464): refused, with what to use instead, rather than opening a port no certificate
+   * guards.
+   */
+  private static Map<String, String> refuseUnauthenticatedExporters(ConfigProperties config) {
+    if (config.getList("otel.metrics.exporter").contains("prometheus")) {
+      throw new ConfigurationException("OTEL_METRICS_EXPORTER=prometheus would serve metrics over plain HTTP to anyone;"
+          + " Gantry serves them over mutual TLS with --metrics-listen (use otlp or none here)");
+    }
+    return Map.of();
   }
 
   /** The API instruments are made through. */

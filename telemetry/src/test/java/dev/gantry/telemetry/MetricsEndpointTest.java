@@ -19,8 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -37,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsEndpointTest {
 
   @TempDir Path dir;
-  private final ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor();
   private Telemetry telemetry;
   private MetricsEndpoint endpoint;
   private PkiDirectory pki;
@@ -47,15 +44,13 @@ class MetricsEndpointTest {
     pki = PkiDirectory.open(dir.resolve("pki"));
     telemetry = Telemetry.start("gantry-test", true);
     telemetry.meter("dev.gantry.test").counterBuilder("gantry.test.things").build().add(3);
-    endpoint = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), telemetry,
-        pki.ensure(Identity.authz("eu-lon-1")), reloads);
+    endpoint = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), telemetry, pki.ensure(Identity.authz("eu-lon-1")));
   }
 
   @AfterEach
   void stop() {
     endpoint.close();
     telemetry.close();
-    reloads.shutdownNow();
   }
 
   private HttpResponse<String> scrape(TlsFiles client) throws Exception {
@@ -111,6 +106,39 @@ class MetricsEndpointTest {
         answer = "";
       }
       assertThat(answer).as("plain HTTP is never answered with metrics").doesNotContain("gantry_test_things");
+    }
+  }
+
+  @Test
+  void clientsThatConnectAndStall_doNotKeepAScraperOut() throws Exception {
+    // More stalled clients than handler threads, each having sent one byte of a handshake.
+    java.util.List<Socket> stalled = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 2 * MetricsEndpoint.HANDLERS; i++) {
+        Socket socket = new Socket("127.0.0.1", endpoint.port());
+        socket.getOutputStream().write(0x16);
+        socket.getOutputStream().flush();
+        stalled.add(socket);
+      }
+      HttpClient http = HttpClient.newBuilder()
+          .sslContext(clientContext(pki.ensure(Identity.scraper("prometheus")), pki.ensure(Identity.controlPlane()).ca())).build();
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + endpoint.port() + "/metrics"))
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("answered once the stalled clients' time ran out").isEqualTo(200);
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void otelsOwnPrometheusExporter_isRefused_forItWouldServeEveryone() {
+    System.setProperty("otel.metrics.exporter", "otlp,prometheus");
+    try {
+      assertThatThrownBy(() -> Telemetry.start("gantry-test", false)).hasMessageContaining("--metrics-listen");
+    } finally {
+      System.clearProperty("otel.metrics.exporter");
     }
   }
 

@@ -45,9 +45,13 @@ public final class VerifiedTokens {
 
   /**
    * A cache of at most {@code capacity} tokens (half of them fresh, half proven), expiring each
-   * at its principal's expiry on {@code clock}.
+   * at its principal's expiry on {@code clock}; 0 caches nothing (a measurement of the full check).
    */
   public VerifiedTokens(int capacity, Clock clock) {
+    if (capacity == 1 || capacity < 0) {
+      throw new IllegalArgumentException("capacity " + capacity + " (expected: at least 2, one token in each part; or 0, to cache"
+          + " nothing)");
+    }
     this.fresh = part(capacity - capacity / 2, clock);
     this.proven = part(capacity / 2, clock);
   }

@@ -12,16 +12,15 @@ public sealed interface Decision {
    * @param cluster the Envoy cluster to send it to
    * @param headersToSet headers added to the request, replacing any of the same name
    * @param headersToRemove request headers to remove (client-sent gateway headers)
+   * @param forwarded whether the request goes on to a peer gateway (the workload is not deployed
+   *     here) rather than to a local replica
    */
-  record Allow(String cluster, Map<String, String> headersToSet, List<String> headersToRemove)
+  record Allow(String cluster, Map<String, String> headersToSet, List<String> headersToRemove, boolean forwarded)
       implements Decision {
 
-    /**
-     * Whether the request goes on to a peer gateway rather than to a local replica: only a
-     * request served here names its serving region ({@code x-gantry-region}).
-     */
-    public boolean forwarded() {
-      return !headersToSet.containsKey(dev.gantry.routing.GatewayHeaders.REGION);
+    /** Admit the request to a local replica. */
+    public Allow(String cluster, Map<String, String> headersToSet, List<String> headersToRemove) {
+      this(cluster, headersToSet, headersToRemove, false);
     }
   }
 

@@ -147,6 +147,9 @@ public final class DecisionEngine {
       // Served here, or forwarded with the identity admitted here (a private workload's caller):
       // the peer trusts it. Anonymous (principal null) for a public workload.
       decision = allow(workload, ClusterNames.workload(workload.id(), targets), request, principal);
+      if (decision instanceof Decision.Allow allow && !targets.contains(localRegion)) {
+        decision = new Decision.Allow(allow.cluster(), allow.headersToSet(), allow.headersToRemove(), true);
+      }
     }
     return address.canonicalHost() == null ? decision : withCanonicalHost(decision, address.canonicalHost());
   }
@@ -156,7 +159,7 @@ public final class DecisionEngine {
     if (decision instanceof Decision.Allow allow) {
       Map<String, String> headers = new HashMap<>(allow.headersToSet());
       headers.put(GatewayHeaders.CANONICAL_HOST, canonicalHost);
-      return new Decision.Allow(allow.cluster(), headers, allow.headersToRemove());
+      return new Decision.Allow(allow.cluster(), headers, allow.headersToRemove(), allow.forwarded());
     }
     return decision;
   }
@@ -183,7 +186,7 @@ public final class DecisionEngine {
   private Decision forward(WorkloadEntry workload, SortedSet<String> targets, RequestFacts request) {
     String cluster = ClusterNames.workload(workload.id(), targets);
     Map<String, String> routing = Map.of(GatewayHeaders.CLUSTER, cluster, GatewayHeaders.ENTERED_AT, localRegion);
-    return new Decision.Allow(cluster, routing, HeaderRules.toRemove(request.headers(), routing, true));
+    return new Decision.Allow(cluster, routing, HeaderRules.toRemove(request.headers(), routing, true), true);
   }
 
   /**

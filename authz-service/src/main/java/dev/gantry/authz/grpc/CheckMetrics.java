@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code gantry.authz.decisions}: decisions by {@code outcome} (allow, forward, deny),
  *       {@code reason} (the deny's stable reason; {@code ok} for the others), {@code product}
  *       (agt, mcp, sbx, or none when the host names none) and {@code credential_kind} (jwt,
- *       api_key, signature, or none);
+ *       api_key, signature, none, or other for anything else a peer gateway sent);
  *   <li>{@code gantry.authz.decision.duration}: seconds from the Check's arrival to its answer,
  *       by {@code outcome} (a wait for a rotated key's refresh included);
  *   <li>{@code gantry.authz.checks.in_flight}: Checks received and not yet answered;
@@ -41,6 +41,11 @@ final class CheckMetrics {
   private static final List<Double> SECONDS_BUCKETS = List.of(1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4,
       5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 0.1, 0.5, 1.0);
 
+  private static final java.util.Set<String> KINDS = java.util.Set.of("jwt", "api_key", "signature", "none");
+
+  private static final Attributes NO_SNAPSHOT = Attributes.of(REASON, "no-snapshot");
+  private static final Attributes INTERNAL = Attributes.of(REASON, "internal");
+
   private final LongCounter decisions;
   private final DoubleHistogram duration;
   private final LongUpDownCounter inFlight;
@@ -59,6 +64,9 @@ final class CheckMetrics {
         .setDescription("Checks received and not yet answered").setUnit("{check}").build();
     errors = meter.counterBuilder("gantry.authz.check.errors")
         .setDescription("Checks answered with an error (Envoy fails closed), by reason").setUnit("{check}").build();
+    // Every series an alert watches exists from the start, so that its first increase counts.
+    errors.add(0, NO_SNAPSHOT);
+    errors.add(0, INTERNAL);
   }
 
   /** A Check arrived; what {@link #decided} or {@link #failed} takes back. */
@@ -80,7 +88,9 @@ final class CheckMetrics {
       Decision.Allow allow = (Decision.Allow) decision;
       outcome = allow.forwarded() ? 1 : 0;
       reason = "ok";
-      kind = allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none");
+      // A peer gateway sends the kind it admitted with: bounded here like every label value.
+      String sent = allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none");
+      kind = KINDS.contains(sent) ? sent : "other";
     }
     String product = product(host);
     Attributes attributes = decisionAttributes.computeIfAbsent(
@@ -98,8 +108,6 @@ final class CheckMetrics {
     inFlight.add(-1);
   }
 
-  private static final Attributes NO_SNAPSHOT = Attributes.of(REASON, "no-snapshot");
-  private static final Attributes INTERNAL = Attributes.of(REASON, "internal");
 
   /** The product a host's first label names ({@code agt-…}), or none. */
   static String product(String host) {

@@ -112,11 +112,22 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
     answer(responses, decision, facts, start);
   }
 
+  /**
+   * Sends the answer, counted and logged first (a client that has its answer finds it counted);
+   * a decision that cannot be turned into a response is Gantry's failure, answered as one.
+   */
   private void answer(StreamObserver<CheckResponse> responses, Decision decision, RequestFacts facts, long start) {
-    responses.onNext(CheckResponses.toResponse(decision));
-    responses.onCompleted();
+    CheckResponse response;
+    try {
+      response = CheckResponses.toResponse(decision);
+    } catch (RuntimeException e) {
+      fail(responses, e, start);
+      return;
+    }
     metrics.decided(start, decision, facts.authority());
     decisions.record(decision, facts);
+    responses.onNext(response);
+    responses.onCompleted();
   }
 
   /**

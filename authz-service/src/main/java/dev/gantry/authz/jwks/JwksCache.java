@@ -93,6 +93,13 @@ public final class JwksCache implements KeyLookup {
         .setDescription("Fetches of issuers' key sets, by result").setUnit("{fetch}").build();
     this.keysDropped = meter.counterBuilder("gantry.authz.jwks.keys.dropped")
         .setDescription("Keys of fetched key sets that may not verify tokens and were dropped, by reason").setUnit("{key}").build();
+    // Every series an alert watches exists from the start, so that its first increase counts.
+    for (String result : List.of("ok", "fetch-failed", "http-error", "too-large", "not-a-key-set")) {
+      fetchResults.add(0, Attributes.of(RESULT, result));
+    }
+    for (String reason : VerificationKeys.REASONS) {
+      keysDropped.add(0, Attributes.of(REASON, reason));
+    }
     scheduler.scheduleWithFixedDelay(
         () -> sets.values().forEach(set -> fetch(set, true)), refreshEvery.toMillis(), refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -29,6 +29,33 @@ class VerifiedTokensEdgesTest {
   }
 
   @Test
+  void capacityZero_cachesNothing_andOneIsRefused() {
+    VerifiedTokens none = new VerifiedTokens(0, Clock.fixed(NOW, ZoneOffset.UTC));
+    for (int i = 0; i < 5; i++) {
+      none.put("demo", "t", verified(NOW.plusSeconds(600)), NOW);
+      assertThat(none.get("demo", "t", NOW)).as("every lookup a full check").isNull();
+    }
+    assertThat(none.stats().hits()).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new VerifiedTokens(1))
+        .hasMessageContaining("expected: at least 2");
+  }
+
+  @Test
+  void aTokenUsedAgain_isProven_andAVerificationWhileProvenReplacesItThere() {
+    VerifiedTokens cache = new VerifiedTokens(4, Clock.fixed(NOW, ZoneOffset.UTC));
+    cache.put("demo", "t", verified(NOW.plusSeconds(600)), NOW);
+    assertThat(cache.get("demo", "t", NOW)).isNotNull();   // the second use: moved to the proven part
+    VerifiedTokens.Verified again = verified(NOW.plusSeconds(900));
+    cache.put("demo", "t", again, NOW);
+    // Two distinct tokens fill the fresh part (2) twice over; the proven token stays.
+    for (int i = 0; i < 4; i++) {
+      cache.put("demo", "flood-" + i, verified(NOW.plusSeconds(600)), NOW);
+    }
+    assertThat(cache.get("demo", "t", NOW)).isSameAs(again);
+    assertThat(cache.size()).isLessThanOrEqualTo(4);
+  }
+
+  @Test
   void aTokenVerifiedAgain_isKeptUntilItsExpiry_andCountedOnce() {
     VerifiedTokens cache = new VerifiedTokens(10, Clock.fixed(NOW, ZoneOffset.UTC));
     cache.put("demo", "t", verified(NOW.plusSeconds(600)), NOW);

@@ -173,6 +173,23 @@ class DecisionEngineTest {
     assertThat(allow.headersToSet()).doesNotContainKey("x-gantry-subject");
   }
 
+  @Test
+  void allow_saysWhetherTheRequestGoesOnToAPeerGateway_publicOrPrivate() throws Exception {
+    DecisionEngine pdx = new DecisionEngine("us-pdx-1", new JwtAuthenticator(issuer.lookup(), new VerifiedTokens(100), Clock.systemUTC()));
+    String demo = "Bearer " + issuer.rs256(c -> c);
+
+    Decision.Allow privateElsewhere = (Decision.Allow) pdx.decide(snapshot,
+        new RequestFacts("agt-private-demo.run.localhost", "GET", "/", Map.of("authorization", demo)));
+    Decision.Allow publicElsewhere = (Decision.Allow) pdx.decide(snapshot, new RequestFacts("mcp-eu-demo.run.localhost", "GET", "/", Map.of()));
+    Decision.Allow privateHere = (Decision.Allow) decide("agt-private-demo.run.localhost", Map.of("authorization", demo));
+    Decision.Allow publicHere = (Decision.Allow) decide("agt-echo-demo.eu-lon-1.run.localhost");
+
+    assertThat(privateElsewhere.forwarded()).as("admitted here, with its identity, served in eu-lon-1").isTrue();
+    assertThat(publicElsewhere.forwarded()).isTrue();
+    assertThat(privateHere.forwarded()).isFalse();
+    assertThat(publicHere.forwarded()).isFalse();
+  }
+
   private Decision forwarded(String host, Map<String, String> headers) {
     return engine.decide(snapshot, new RequestFacts(host, "GET", "/", headers, RequestFacts.Listener.INTERNAL));
   }

@@ -101,7 +101,7 @@ public class DecisionBenchmark {
     cachedEngine = new DecisionEngine("eu-lon-1",
         new JwtAuthenticator((uri, kid) -> keys.get(kid), new VerifiedTokens(10_000), Clock.systemUTC()));
     uncachedEngine = new DecisionEngine("eu-lon-1",
-        new JwtAuthenticator((uri, kid) -> keys.get(kid), new VerifiedTokens(1), Clock.systemUTC()));
+        new JwtAuthenticator((uri, kid) -> keys.get(kid), new VerifiedTokens(0), Clock.systemUTC()));
 
     publicRequest = request("agt-echo-demo.eu-lon-1.run.localhost:10000", null);
     cachedRequest = request("agt-private-demo.eu-lon-1.run.localhost:10000", rs256(rsa));

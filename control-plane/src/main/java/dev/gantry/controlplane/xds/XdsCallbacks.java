@@ -49,6 +49,11 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
         .setDescription("Configs Envoys accepted, by resource type").setUnit("{response}").build();
     this.nacks = meter.counterBuilder("gantry.controlplane.xds.nacks")
         .setDescription("Configs Envoys refused, by resource type").setUnit("{response}").build();
+    // Every series an alert watches exists from the start, so that its first increase counts.
+    for (String type : TYPES) {
+      acks.add(0, type(type));
+      nacks.add(0, type(type));
+    }
     this.knownRegions = Set.copyOf(knownRegions);
     this.board = board;
     this.publisher = publisher;
