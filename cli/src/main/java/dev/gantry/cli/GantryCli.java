@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
       AuditCommand.class,
       AdminCommand.class,
       PkiCommand.class,
+      TopCommand.class,
     })
 public final class GantryCli {
 

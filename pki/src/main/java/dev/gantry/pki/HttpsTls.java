@@ -24,6 +24,28 @@ public final class HttpsTls {
 
   private HttpsTls() {}
 
+  /**
+   * A client context presenting {@code files}' certificate (read once: for short-lived clients
+   * such as the CLI) and accepting only a server whose certificate, from the CA in {@code files},
+   * names an identity {@code server} accepts.
+   */
+  public static SSLContext client(TlsFiles files, Predicate<Identity> server) throws IOException {
+    try {
+      AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
+      keys.updateIdentityCredentials(files.cert().toFile(), files.key().toFile());
+      AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
+          .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
+          .setSslSocketAndEnginePeerVerifier(new PeerCheck("the server", server))
+          .build();
+      trust.updateTrustCredentials(files.ca().toFile());
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("TLS files " + files + ": " + e.getMessage(), e);
+    }
+  }
+
   /** A configurator for {@code com.sun.net.httpserver.HttpsServer} and the servers built on it. */
   public static HttpsConfigurator server(TlsFiles files, Predicate<Identity> clients, ScheduledExecutorService reloads)
       throws IOException {
