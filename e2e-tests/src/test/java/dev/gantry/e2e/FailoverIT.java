@@ -139,14 +139,25 @@ class FailoverIT {
     long gone;
     long up;
     long end;
+    long londonReplicasAtUp;
     Load load = new Load(london, "agt-echo-demo.eu", CLIENTS);
     try (load) {
       Thread.sleep(2_000);
       down = load.now();
       takeDown.run();
       gone = load.now();
-      Thread.sleep(6_000);
+      // The outage lasts until London's replicas have left its gateway's endpoints (deregistered,
+      // or their leases run out) and the traffic has settled on eu-par-1 (SETTLED answers in a row
+      // from it), however long that takes: order, not a time limit (the deadline only ends a hung
+      // run).
+      long outageDeadline = gone + 60_000;
+      while (load.now() < outageDeadline
+          && (london.envoy.stat("cluster.agt-echo-demo@eu-lon-1.membership_total") > 0
+              || answersSince(load, gone, "eu-par-1") < SETTLED)) {
+        Thread.sleep(100);
+      }
       up = load.now();
+      londonReplicasAtUp = london.envoy.stat("cluster.agt-echo-demo@eu-lon-1.membership_total");
       london.startEcho();
       long deadline = up + 30_000;
       while (load.now() < deadline && settledAt(load.between(up, Long.MAX_VALUE), up, "eu-lon-1") < 0) {
@@ -194,8 +205,23 @@ class FailoverIT {
     List<Sample> settledBefore = load.between(0, down).stream().filter(r -> endedBy(r) < down).toList();
     assertThat(byServer(settledBefore.stream().filter(r -> r.status() == 200).toList()).keySet())
         .as("the local region first").containsOnly("eu-lon-1");
-    assertThat(moved).as("traffic moved to eu-par-1 and stayed while eu-lon-1 was down").isBetween(0L, up - down);
+    assertThat(londonReplicasAtUp).as("eu-lon-1's replicas had left its endpoints when it came back").isZero();
+    assertThat(moved).as("traffic moved to eu-par-1 and stayed while eu-lon-1 was down").isNotNegative();
+    assertThat(answersSince(outage, down, "eu-par-1")).as("answers from eu-par-1 once settled").isGreaterThanOrEqualTo(SETTLED);
     assertThat(returned).as("traffic returned to eu-lon-1").isGreaterThanOrEqualTo(0L);
+  }
+
+  /** Answers in a row that end the outage: enough to call the traffic settled on a region. */
+  private static final int SETTLED = 200;
+
+  /** How many answers, from the one at which the traffic settled on {@code region} since {@code fromMillis}, it gave. */
+  private static long answersSince(Load load, long fromMillis, String region) {
+    return answersSince(load.between(fromMillis, Long.MAX_VALUE), fromMillis, region);
+  }
+
+  private static long answersSince(List<Sample> samples, long fromMillis, String region) {
+    long settled = settledAt(samples, fromMillis, region);
+    return settled < 0 ? 0 : samples.stream().filter(s -> s.atMillis() >= fromMillis + settled).count();
   }
 
   /** The latest a sample's request can have ended, in the load's milliseconds (both figures are truncated). */
