@@ -91,6 +91,7 @@ class DurableFleetStoreTest {
     stores[0].update(state -> TestTopologies.demoSeed());
     FleetState seeded = stores[0].current();
     List<Done> done = Collections.synchronizedList(new ArrayList<>());
+    List<String> refusals = Collections.synchronizedList(new ArrayList<>());
     ExecutorService clients = Executors.newFixedThreadPool(16);
     List<Future<?>> futures = new ArrayList<>();
     for (int c = 0; c < 16; c++) {
@@ -107,7 +108,8 @@ class DurableFleetStoreTest {
                 : deployments.delete(state, id));
             done.add(new Done(stored.version(), create ? "create" : "delete", id));
           } catch (Refusal refused) {
-            // already exists / does not exist: nothing written, by design
+            // Nothing written, by design; any other refusal is a failure, kept for the assertion.
+            refusals.add(refused.kind() + ": " + refused.getMessage());
           }
         }
         return null;
@@ -118,6 +120,9 @@ class DurableFleetStoreTest {
     }
     clients.shutdown();
 
+    assertThat(refusals).as("only creates of a name that exists and deletes of one that does not are refused")
+        .allSatisfy(r -> assertThat(r).matches("(ALREADY_EXISTS|NOT_FOUND): .*"));
+    assertThat(done).as("writes went through").isNotEmpty();
     List<Done> serial = new ArrayList<>(done);
     serial.sort((x, y) -> Long.compare(x.version(), y.version()));
     assertThat(serial).extracting(Done::version).as("one version per write, none lost or shared")
