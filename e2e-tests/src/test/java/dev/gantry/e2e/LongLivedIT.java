@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import dev.gantry.demo.EchoServer;
 import dev.gantry.proto.admin.v1.ApiKeyServiceGrpc;
 import dev.gantry.proto.admin.v1.CreateApiKeyRequest;
+import dev.gantry.proto.admin.v1.CreateWorkloadRequest;
 import dev.gantry.proto.admin.v1.CreatedApiKey;
 import dev.gantry.proto.admin.v1.DeregisterReplicaRequest;
 import dev.gantry.proto.admin.v1.PolicyServiceGrpc;
@@ -15,9 +16,13 @@ import dev.gantry.proto.admin.v1.RegisterReplicaRequest;
 import dev.gantry.proto.admin.v1.ReplicaServiceGrpc;
 import dev.gantry.proto.admin.v1.RevokeApiKeyRequest;
 import dev.gantry.proto.admin.v1.SetLocationPolicyRequest;
+import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
 import dev.gantry.proto.fleet.v1.LocationPolicy;
 import dev.gantry.proto.fleet.v1.Replica;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,32 +127,44 @@ class LongLivedIT {
   }
 
   /**
-   * Streams of the very workloads being changed, as an operator changes them: a replica added
-   * beside the one serving the streams, that replica removed again, a location policy set on
-   * each workload, and the API key the SSE stream runs on rotated (a new key, the old one
-   * revoked). Admission happens when a request starts: the changes govern new requests at once
-   * (the revoked key is refused, the new key served) and end none of the open streams; an open
-   * stream of a revoked key runs on until its credential's expiry or the workload's stream limit
-   * (README, "API keys").
+   * Streams of the very workloads being changed, as an operator changes them, each stream
+   * running on an API key: SSE and a WebSocket on {@code agt-private-demo}, a gRPC stream on a
+   * private gRPC workload created here. The changes: a replica added beside the one serving the
+   * streams, that replica removed again, a location policy set on each workload, and the API key
+   * the streams run on rotated (a new key, the old one revoked). Admission happens when a request
+   * starts: the changes govern new requests at once (the revoked key is refused, the new key
+   * served) and end none of the open streams; an open stream of a revoked key runs on until its
+   * credential's expiry or the workload's stream limit (README, "API keys").
    */
   @Test
   void streamsOfTheChangedWorkloads_surviveReplicasAddedAndRemoved_aPolicyChange_andAKeyRotation() throws Exception {
     PublicPort port = stack.plaintext();
     ManagedChannel admin = stack.admin();
     var keys = ApiKeyServiceGrpc.newBlockingStub(admin);
+    var replicas = ReplicaServiceGrpc.newBlockingStub(admin);
+    String grpcWorkload = "agt-private-grpc-demo";
+    WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(
+        dev.gantry.proto.fleet.v1.Workload.newBuilder().setId(grpcWorkload).setProtocol("http2").addRegions("eu-lon-1")).build());
+    replicas.registerReplica(RegisterReplicaRequest.newBuilder().setPermanent(true).setReplica(Replica.newBuilder()
+        .setWorkload(grpcWorkload).setRegion("eu-lon-1").setAddress("127.0.0.1:" + stack.grpcEcho.getPort())).build());
     CreatedApiKey oldKey = keys.createApiKey(CreateApiKeyRequest.newBuilder().setWorkspace("demo").setName("old").build());
     awaitStatus(port, "agt-private-demo", 200, "X-Api-Key", oldKey.getKey());
+    stack.awaitSidecarCurrent();
+    awaitEnvoyStat("cluster." + grpcWorkload + "@eu-lon-1.membership_healthy", 1);
     long resetsBefore = stack.streamResets();
     long edsBefore = stack.envoyStat("cluster.agt-private-demo@eu-lon-1.update_success");
     long versionBefore = stack.authz.snapshots().current().version();
 
-    // 300 events over 30 s on the private workload, with the old key; a WebSocket on agt-echo-demo;
-    // a gRPC stream on agt-grpc-echo-demo.
+    // 300 events over 30 s, a WebSocket and a gRPC stream, each with the old key.
     CompletableFuture<List<Integer>> sse = StreamClients.sse(port, "agt-private-demo.eu-lon-1.run.localhost",
         "/sse?n=300&interval_ms=100", "X-Api-Key", oldKey.getKey());
-    StreamClients.EchoSocket socket = StreamClients.EchoSocket.open(port, "agt-echo-demo.eu-lon-1.run.localhost");
-    ManagedChannel channel = StreamClients.grpcChannel(port, "agt-grpc-echo-demo.eu-lon-1.run.localhost");
-    StreamClients.Chat chat = new StreamClients.Chat(channel);
+    StreamClients.EchoSocket socket = StreamClients.EchoSocket.open(port, "agt-private-demo.eu-lon-1.run.localhost",
+        "X-Api-Key", oldKey.getKey());
+    ManagedChannel channel = StreamClients.grpcChannel(port, grpcWorkload + ".eu-lon-1.run.localhost");
+    Metadata key = new Metadata();
+    key.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), oldKey.getKey());
+    StreamClients.Chat chat = new StreamClients.Chat(
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(key)));
     int[] messages = {0};
     Step traffic = () -> {
       for (int i = 0; i < 4; i++) {
@@ -159,13 +176,13 @@ class LongLivedIT {
     };
     traffic.run();
 
-    var replicas = ReplicaServiceGrpc.newBlockingStub(admin);
+    List<String> changed = List.of("agt-private-demo", grpcWorkload);
     int writes = 0;
-    try (EchoServer second = stack.startAnotherEcho("agt-echo-demo")) {
+    try (EchoServer second = stack.startAnotherEcho("agt-private-demo")) {
       List<Replica> added = new ArrayList<>();
-      for (String workload : List.of("agt-private-demo", "agt-echo-demo", "agt-grpc-echo-demo")) {
+      for (String workload : changed) {
         // The gRPC workload's extra replica listens nowhere: what matters is the endpoint set changing.
-        String address = "127.0.0.1:" + (workload.equals("agt-grpc-echo-demo") ? 9 : second.port());
+        String address = "127.0.0.1:" + (workload.equals(grpcWorkload) ? 9 : second.port());
         Replica replica = Replica.newBuilder().setWorkload(workload).setRegion("eu-lon-1").setAddress(address).build();
         replicas.registerReplica(RegisterReplicaRequest.newBuilder().setReplica(replica).setPermanent(true).build());
         added.add(replica);
@@ -179,7 +196,7 @@ class LongLivedIT {
       traffic.run();
     }
     var policies = PolicyServiceGrpc.newBlockingStub(admin);
-    for (String workload : List.of("agt-private-demo", "agt-echo-demo", "agt-grpc-echo-demo")) {
+    for (String workload : changed) {
       policies.setLocationPolicy(SetLocationPolicyRequest.newBuilder().setWorkload(workload)
           .setPolicy(LocationPolicy.newBuilder().addContinents("EU")).build());
       writes++;
@@ -199,9 +216,17 @@ class LongLivedIT {
     assertThat(events).as("the SSE stream of the rotated key, whole").containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
     assertEchoedInOrder(socket, chat, messages[0]);
     assertThat(rxResets + txResets - resetsBefore).as("no stream reset (rx %d, tx %d in all)", rxResets, txResets).isZero();
-    // The changes reached Envoy (the serving cluster's endpoints) and the sidecar (every write).
+    // The changes reached Envoy (the serving clusters' endpoints) and the sidecar (every write).
     assertThat(stack.envoyStat("cluster.agt-private-demo@eu-lon-1.update_success") - edsBefore).isGreaterThanOrEqualTo(2);
     assertThat(stack.authz.snapshots().current().version() - versionBefore).isGreaterThanOrEqualTo(writes);
+  }
+
+  /** Waits until Envoy's stat {@code name} reaches {@code value} (at most 10 s). */
+  private static void awaitEnvoyStat(String name, long value) throws InterruptedException {
+    for (int i = 0; i < 200 && stack.envoyStat(name) < value; i++) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    assertThat(stack.envoyStat(name)).as(name).isGreaterThanOrEqualTo(value);
   }
 
   /** Ends the client streams (gRPC half-close, WebSocket close 1000) and returns the SSE stream's event ids once it ended. */

@@ -108,10 +108,14 @@ final class StreamClients {
     }
 
     /** A session to {@code host} (bare hostname) over {@code port}: ws:// or wss:// with the host verified. */
-    static EchoSocket open(PublicPort port, String host) throws Exception {
+    static EchoSocket open(PublicPort port, String host, String... headers) throws Exception {
       EchoSocket listener = new EchoSocket();
-      listener.socket = http(port, HttpClient.Version.HTTP_1_1).newWebSocketBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
+      WebSocket.Builder builder = http(port, HttpClient.Version.HTTP_1_1).newWebSocketBuilder()
+          .connectTimeout(Duration.ofSeconds(5));
+      for (int i = 0; i + 1 < headers.length; i += 2) {
+        builder.header(headers[i], headers[i + 1]);
+      }
+      listener.socket = builder
           .buildAsync(port.webSocketUri(host, "/ws"), listener)
           .get(10, TimeUnit.SECONDS);
       return listener;
@@ -159,7 +163,7 @@ final class StreamClients {
     final CompletableFuture<Void> done = new CompletableFuture<>();
     final StreamObserver<ChatMessage> requests;
 
-    Chat(ManagedChannel channel) {
+    Chat(io.grpc.Channel channel) {
       this.requests = StreamEchoGrpc.newStub(channel).chat(this);
     }
 
