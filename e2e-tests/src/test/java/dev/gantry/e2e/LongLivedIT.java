@@ -221,6 +221,33 @@ class LongLivedIT {
     assertThat(stack.authz.snapshots().current().version() - versionBefore).isGreaterThanOrEqualTo(writes);
   }
 
+  /**
+   * The replica serving an open stream deregistered (its workload left with none here): new
+   * requests get 503 at once, while Envoy drains the removed replica's connections — the open
+   * stream runs on to its end, as a replica that deregisters before it stops expects.
+   */
+  @Test
+  void theServingReplicaRemoved_newRequestsRefused_itsOpenStreamRunsToItsEnd() throws Exception {
+    PublicPort port = stack.plaintext();
+    var replicas = ReplicaServiceGrpc.newBlockingStub(stack.admin());
+    Replica serving = Replica.newBuilder().setWorkload("agt-echo-demo").setRegion("eu-lon-1")
+        .setAddress("127.0.0.1:" + stack.echo.port()).build();
+    long resetsBefore = stack.streamResets();
+    CompletableFuture<List<Integer>> sse = StreamClients.sse(port, "agt-echo-demo.eu-lon-1.run.localhost",
+        "/sse?n=60&interval_ms=100");
+    try {
+      TimeUnit.MILLISECONDS.sleep(1_000);
+      replicas.deregisterReplica(DeregisterReplicaRequest.newBuilder().setReplica(serving).build());
+      assertThat(awaitStatus(port, "agt-echo-demo", 503)).as("no replica left for new requests").isEqualTo(503);
+      assertThat(sse.get(30, TimeUnit.SECONDS)).as("the open stream, whole")
+          .containsExactlyElementsOf(IntStream.range(0, 60).boxed().toList());
+      assertThat(stack.streamResets() - resetsBefore).isZero();
+    } finally {
+      replicas.registerReplica(RegisterReplicaRequest.newBuilder().setReplica(serving).setPermanent(true).build());
+      awaitStatus(port, "agt-echo-demo", 200);
+    }
+  }
+
   /** Waits until Envoy's stat {@code name} reaches {@code value} (at most 10 s). */
   private static void awaitEnvoyStat(String name, long value) throws InterruptedException {
     for (int i = 0; i < 200 && stack.envoyStat(name) < value; i++) {
