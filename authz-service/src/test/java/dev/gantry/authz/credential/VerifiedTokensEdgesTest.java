@@ -36,8 +36,23 @@ class VerifiedTokensEdgesTest {
       assertThat(none.get("demo", "t", NOW)).as("every lookup a full check").isNull();
     }
     assertThat(none.stats().hits()).isZero();
+    assertThat(none.stats().misses()).isEqualTo(5);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new VerifiedTokens(1))
         .hasMessageContaining("expected: at least 2");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new VerifiedTokens(-2))
+        .hasMessageContaining("expected: at least 2");
+  }
+
+  @Test
+  void tokensUsedAgain_fillNoMoreThanTheCapacity_andHitsAreCounted() {
+    VerifiedTokens cache = new VerifiedTokens(4, Clock.fixed(NOW, ZoneOffset.UTC));
+    for (int i = 0; i < 12; i++) {
+      cache.put("demo", "t-" + i, verified(NOW.plusSeconds(600)), NOW);
+      assertThat(cache.get("demo", "t-" + i, NOW)).as("answered, and so proven").isNotNull();
+    }
+    // Half of the capacity holds proven tokens, half fresh ones: 4 in all, however many are proven.
+    assertThat(cache.size()).isLessThanOrEqualTo(4);
+    assertThat(cache.hitCount()).isEqualTo(12).isEqualTo(cache.stats().hits());
   }
 
   @Test
