@@ -8,6 +8,7 @@ import dev.gantry.authz.engine.DecisionEngine;
 import dev.gantry.authz.model.IssuerEntry;
 import dev.gantry.authz.jwks.JwksCache;
 import dev.gantry.authz.grpc.DecisionLog;
+import dev.gantry.authz.grpc.CheckTraceContext;
 import dev.gantry.authz.grpc.ExtAuthzService;
 import dev.gantry.authz.snapshot.SnapshotClient;
 import dev.gantry.authz.snapshot.SnapshotStore;
@@ -17,6 +18,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.Tracer;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -133,6 +135,14 @@ public final class AuthzServer implements AutoCloseable {
 
   /** Starts serving, recording its metrics on {@code meter} and its decisions in {@code decisions} (the caller's to close). */
   public static AuthzServer start(Config config, Meter meter, DecisionLog decisions) throws IOException {
+    return start(config, meter, decisions, null);
+  }
+
+  /**
+   * As above, making a span per Check on {@code tracer} (none when null), in the trace of
+   * Envoy's authorization call.
+   */
+  public static AuthzServer start(Config config, Meter meter, DecisionLog decisions, Tracer tracer) throws IOException {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "authz-snapshot");
@@ -168,7 +178,7 @@ public final class AuthzServer implements AutoCloseable {
     JwtAuthenticator jwt = new JwtAuthenticator(jwks, tokens, Clock.systemUTC());
     ExtAuthzService extAuthz = new ExtAuthzService(store, new DecisionEngine(config.region(), jwt,
         new ApiKeyAuthenticator(java.time.Clock.systemUTC()), new MessageSignatures(java.time.Clock.systemUTC()),
-        java.time.Clock.systemUTC()), jwks, meter, decisions);
+        java.time.Clock.systemUTC()), jwks, meter, decisions, tracer, config.region());
 
     List<EventLoopGroup> loops = new ArrayList<>();
     Server server =
@@ -179,7 +189,7 @@ public final class AuthzServer implements AutoCloseable {
             // Envoy pings every 30 s or so; gRPC-Java's default (5 min) would kill its streams.
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .addService(extAuthz)
+            .addService(io.grpc.ServerInterceptors.intercept(extAuthz, new CheckTraceContext()))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()

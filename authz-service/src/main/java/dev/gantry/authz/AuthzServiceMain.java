@@ -85,7 +85,7 @@ public final class AuthzServiceMain implements Callable<Integer> {
                 id != null ? id : "authz-" + region,
                 AuthzServer.JwksSettings.DEFAULT,
                 tls),
-            telemetry.meter("dev.gantry.authz"), decisions);
+            telemetry.meter("dev.gantry.authz"), decisions, telemetry.tracer("dev.gantry.authz"));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();

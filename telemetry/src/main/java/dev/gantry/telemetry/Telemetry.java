@@ -2,6 +2,7 @@ package dev.gantry.telemetry;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
@@ -13,8 +14,9 @@ import java.util.Map;
  * OpenTelemetry for one of Gantry's services, wired once in its {@code main()}: the SDK as the
  * standard {@code OTEL_*} environment variables (or {@code otel.*} system properties) configure
  * it, with Gantry's defaults where they are silent — the service's name, and no exporter (so a
- * service nobody observes sends nothing and tries no collector). {@code OTEL_METRICS_EXPORTER=otlp}
- * and friends turn OTLP on; {@code OTEL_SDK_DISABLED=true} turns everything off; {@code
+ * service nobody observes sends nothing and tries no collector). {@code OTEL_METRICS_EXPORTER=otlp},
+ * {@code OTEL_TRACES_EXPORTER=otlp} and friends turn OTLP on (spans of refused decisions always
+ * sampled: {@link RefusalsSampled}); {@code OTEL_SDK_DISABLED=true} turns everything off; {@code
  * prometheus} there is refused (it would open an unauthenticated port).
  *
  * <p>With {@code prometheus} set, the SDK also feeds OTel's Prometheus metric reader, which
@@ -41,10 +43,13 @@ public final class Telemetry implements AutoCloseable {
         .addPropertiesSupplier(() -> Map.of(
             "otel.service.name", serviceName,
             "otel.traces.exporter", "none",
+            // The one OTLP sender shipped is the JDK's HTTP client (no gRPC stack for it).
+            "otel.exporter.otlp.protocol", "http/protobuf",
             "otel.metrics.exporter", "none",
             "otel.logs.exporter", "none"))
         .addPropertiesCustomizer(Telemetry::refuseUnauthenticatedExporters)
         .addMeterProviderCustomizer((meters, config) -> reader == null ? meters : meters.registerMetricReader(reader))
+        .addSamplerCustomizer((sampler, config) -> new RefusalsSampled(sampler))
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();
@@ -72,6 +77,15 @@ public final class Telemetry implements AutoCloseable {
   /** A meter named for the code that records on it (e.g. {@code dev.gantry.authz}). */
   public Meter meter(String scope) {
     return sdk.getMeter(scope);
+  }
+
+  /**
+   * A tracer named for the code that makes spans on it. Spans are exported only when {@code
+   * OTEL_TRACES_EXPORTER} names an exporter (otlp); a refused or failed decision is sampled
+   * whatever the parent decided ({@link RefusalsSampled}).
+   */
+  public Tracer tracer(String scope) {
+    return sdk.getTracer(scope);
   }
 
   /** The Prometheus reader, or null when not asked for. */

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The decision log: one JSON line per refusal, and per sampled admission, for an operator's log
  * pipeline. A line names the time, region, outcome, HTTP status and stable reason, the host and
  * method, the path without its query (a query may carry a credential), Envoy's request id, the
- * W3C trace id when the request carries {@code traceparent}, and for an admission the workload,
+ * W3C trace id (the Check's, from Envoy's tracing; else the request's own {@code traceparent}), and for an admission the workload,
  * credential kind and credential id. Never a token, key, signature or header value beyond these.
  *
  * <p>The Check path never waits for it: a line goes into a bounded queue that one thread writes
@@ -92,6 +92,14 @@ public final class DecisionLog implements AutoCloseable {
 
   /** Records {@code decision} for {@code request} if it is logged: never blocks. */
   void record(Decision decision, RequestFacts request) {
+    record(decision, request, null);
+  }
+
+  /**
+   * As above, in the trace {@code traceId} (the Check's, from Envoy; when null, the one the
+   * request's own {@code traceparent} names, if any).
+   */
+  void record(Decision decision, RequestFacts request, String traceId) {
     if (out == null) {
       return;
     }
@@ -99,13 +107,18 @@ public final class DecisionLog implements AutoCloseable {
     if (!deny && (allowSample <= 0 || ThreadLocalRandom.current().nextDouble() >= allowSample)) {
       return;
     }
-    if (!lines.offer(line(decision, request)) && dropped != null) {
+    if (!lines.offer(line(decision, request, traceId)) && dropped != null) {
       dropped.add(1);
     }
   }
 
   /** The JSON line for one decision (strings escaped as in a deny's body: hosts and paths are client input). */
   String line(Decision decision, RequestFacts request) {
+    return line(decision, request, null);
+  }
+
+  /** As above, in the trace {@code traceId} (or the request's own, when null). */
+  String line(Decision decision, RequestFacts request, String traceId) {
     StringBuilder line = new StringBuilder(256).append('{');
     put(line, "time", clock.instant().toString());
     put(line, "region", region);
@@ -126,7 +139,7 @@ public final class DecisionLog implements AutoCloseable {
     int query = path.indexOf('?');
     put(line, "path", query < 0 ? path : path.substring(0, query));
     put(line, "request_id", request.headers().get("x-request-id"));
-    put(line, "trace_id", traceId(request.headers().get("traceparent")));
+    put(line, "trace_id", traceId != null ? traceId : traceId(request.headers().get("traceparent")));
     return line.append('}').toString();
   }
 

@@ -17,6 +17,8 @@ import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.Status;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
   private final KeyLookup keys;
   private final CheckMetrics metrics;
   private final DecisionLog decisions;
+  private final CheckSpans spans;
   private final FailureLog failures = new FailureLog(log::error, java.time.Clock.systemUTC(), 60_000);
 
   /** A service whose Checks never wait for a key refresh. */
@@ -64,19 +67,31 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
    * CheckMetrics}), and refusals and sampled admissions in {@code decisions}.
    */
   public ExtAuthzService(SnapshotStore store, DecisionEngine engine, KeyLookup keys, Meter meter, DecisionLog decisions) {
+    this(store, engine, keys, meter, decisions, null, "");
+  }
+
+  /**
+   * As above, making a span per Check on {@code tracer} ({@link CheckSpans}; none when null), a
+   * child of Envoy's span when the call carries its context ({@link CheckTraceContext}).
+   */
+  public ExtAuthzService(SnapshotStore store, DecisionEngine engine, KeyLookup keys, Meter meter, DecisionLog decisions,
+      Tracer tracer, String region) {
     this.store = store;
     this.engine = engine;
     this.keys = keys;
     this.metrics = new CheckMetrics(meter);
     this.decisions = decisions;
+    this.spans = tracer == null ? CheckSpans.NONE : new CheckSpans(tracer, region);
   }
 
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
     long start = metrics.received();
+    Context trace = CheckTraceContext.PARENT.get();
     AuthzSnapshot snapshot = store.current();
     if (snapshot == null) {
       metrics.failed(start, "no-snapshot");
+      spans.failed(trace, start, null, "no-snapshot");
       // Not serving before the first complete snapshot: an error, so Envoy answers 503.
       responses.onError(
           Status.UNAVAILABLE.withDescription("no authorization snapshot yet").asRuntimeException());
@@ -87,7 +102,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
     try {
       decision = engine.decide(snapshot, facts);
     } catch (RuntimeException e) {
-      fail(responses, e, start);
+      fail(responses, e, start, facts, trace);
       return;
     }
     if (decision instanceof Decision.Deny deny && JwtAuthenticator.UNKNOWN_KID.equals(deny.reason())) {
@@ -101,31 +116,33 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
               try {
                 again = engine.decide(snapshot, facts);
               } catch (RuntimeException e) {
-                fail(responses, e, start);
+                fail(responses, e, start, facts, trace);
                 return;
               }
-              answer(responses, again, facts, start);
+              answer(responses, again, facts, start, trace);
             });
         return;
       }
     }
-    answer(responses, decision, facts, start);
+    answer(responses, decision, facts, start, trace);
   }
 
   /**
    * Sends the answer, counted and logged first (a client that has its answer finds it counted);
    * a decision that cannot be turned into a response is Gantry's failure, answered as one.
    */
-  private void answer(StreamObserver<CheckResponse> responses, Decision decision, RequestFacts facts, long start) {
+  private void answer(StreamObserver<CheckResponse> responses, Decision decision, RequestFacts facts, long start,
+      Context trace) {
     CheckResponse response;
     try {
       response = CheckResponses.toResponse(decision);
     } catch (RuntimeException e) {
-      fail(responses, e, start);
+      fail(responses, e, start, facts, trace);
       return;
     }
     metrics.decided(start, decision, facts.authority());
-    decisions.record(decision, facts);
+    spans.decided(trace, start, decision, facts);
+    decisions.record(decision, facts, CheckSpans.traceId(trace));
     responses.onNext(response);
     responses.onCompleted();
   }
@@ -134,8 +151,10 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
    * Gantry's own failure, never a client's input (every bad input is a stable refusal; the
    * Check fuzz test holds the engine to it): Envoy fails closed with 503.
    */
-  private void fail(StreamObserver<CheckResponse> responses, RuntimeException e, long start) {
+  private void fail(StreamObserver<CheckResponse> responses, RuntimeException e, long start, RequestFacts facts,
+      Context trace) {
     metrics.failed(start, "internal");
+    spans.failed(trace, start, facts, "internal");
     failures.failed("check failed", e);
     responses.onError(Status.INTERNAL.withDescription("authorization failed").asRuntimeException());
   }

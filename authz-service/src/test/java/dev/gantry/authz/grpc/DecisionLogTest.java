@@ -72,6 +72,20 @@ class DecisionLogTest {
   }
 
   @Test
+  void theChecksTrace_isTheLinesTrace_overTheClientsOwnTraceparent() {
+    DecisionLog log = new DecisionLog(new StringWriter(), 0, "eu-lon-1", CLOCK, null, 10);
+    RequestFacts request = new RequestFacts("agt-x-demo.run.localhost", "GET", "/", Map.of("traceparent", TRACEPARENT),
+        RequestFacts.Listener.PUBLIC, new byte[0]);
+    Decision deny = new Decision.Deny(401, "credentials-required", "x");
+
+    String envoys = "0af7651916cd43dd8448eb211c80319c";
+    assertThat(JsonParser.parseString(log.line(deny, request, envoys)).getAsJsonObject().get("trace_id").getAsString())
+        .isEqualTo(envoys);
+    assertThat(JsonParser.parseString(log.line(deny, request, null)).getAsJsonObject().get("trace_id").getAsString())
+        .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+  }
+
+  @Test
   void traceIds_onlyFromAWellFormedTraceparent() {
     assertThat(DecisionLog.traceId(TRACEPARENT)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     assertThat(DecisionLog.traceId("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).isNull();

@@ -1,0 +1,98 @@
+package dev.gantry.authz.grpc;
+
+import dev.gantry.authz.engine.Decision;
+import dev.gantry.authz.model.RequestFacts;
+import dev.gantry.routing.GatewayHeaders;
+import dev.gantry.telemetry.TraceAttributes;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A span per Check, a child of Envoy's span for the authorization call (its context from {@link
+ * CheckTraceContext}), from the Check's arrival to its answer: the outcome, the deny's reason,
+ * the workload admitted, the credential kind and the region as attributes — never the credential.
+ * Made when the decision is known, so that the sampler sees the outcome (a refusal is always
+ * sampled). Without tracing ({@link #NONE}) nothing is made.
+ */
+final class CheckSpans {
+
+  static final CheckSpans NONE = new CheckSpans(null, "");
+
+  static final String NAME = "envoy.service.auth.v3.Authorization/Check";
+
+  private static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
+  private static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
+  private static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
+  private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+
+  private final Tracer tracer;
+  private final String region;
+
+  CheckSpans(Tracer tracer, String region) {
+    this.tracer = tracer;
+    this.region = region;
+  }
+
+  /** The Check that arrived at {@code startNanos} ({@link System#nanoTime()}) was answered with {@code decision}. */
+  void decided(Context parent, long startNanos, Decision decision, RequestFacts facts) {
+    if (tracer == null) {
+      return;
+    }
+    SpanBuilder span = start(parent, startNanos, facts);
+    if (decision instanceof Decision.Deny deny) {
+      span.setAttribute(TraceAttributes.DECISION_OUTCOME, "deny").setAttribute(TraceAttributes.DECISION_REASON, deny.reason());
+    } else {
+      Decision.Allow allow = (Decision.Allow) decision;
+      span.setAttribute(TraceAttributes.DECISION_OUTCOME, allow.forwarded() ? "forward" : "allow")
+          .setAttribute(TraceAttributes.DECISION_REASON, "ok")
+          .setAttribute(TraceAttributes.CREDENTIAL_KIND, allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none"));
+      String workload = allow.headersToSet().get(GatewayHeaders.WORKLOAD);
+      if (workload != null) {
+        span.setAttribute(TraceAttributes.WORKLOAD, workload);
+      }
+    }
+    span.startSpan().end();
+  }
+
+  /** The Check that arrived at {@code startNanos} failed: Gantry's error ({@code reason}), answered so. */
+  void failed(Context parent, long startNanos, RequestFacts facts, String reason) {
+    if (tracer == null) {
+      return;
+    }
+    Span span = start(parent, startNanos, facts)
+        .setAttribute(TraceAttributes.DECISION_OUTCOME, "error")
+        .setAttribute(TraceAttributes.DECISION_REASON, reason)
+        .startSpan();
+    span.setStatus(StatusCode.ERROR, reason);
+    span.end();
+  }
+
+  private SpanBuilder start(Context parent, long startNanos, RequestFacts facts) {
+    long elapsed = System.nanoTime() - startNanos;
+    SpanBuilder span = tracer.spanBuilder(NAME)
+        .setParent(parent)
+        .setSpanKind(SpanKind.SERVER)
+        .setStartTimestamp(TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - elapsed, TimeUnit.NANOSECONDS)
+        .setAttribute(RPC_SYSTEM, "grpc")
+        .setAttribute(RPC_SERVICE, "envoy.service.auth.v3.Authorization")
+        .setAttribute(RPC_METHOD, "Check")
+        .setAttribute(TraceAttributes.REGION, region);
+    if (facts != null && facts.authority() != null) {
+      span.setAttribute(SERVER_ADDRESS, facts.authority());
+    }
+    return span;
+  }
+
+  /** The trace id of the Check's parent (Envoy's trace), or null when it came with none. */
+  static String traceId(Context parent) {
+    SpanContext context = Span.fromContext(parent).getSpanContext();
+    return context.isValid() ? context.getTraceId() : null;
+  }
+}
