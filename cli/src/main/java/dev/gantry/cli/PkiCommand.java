@@ -23,7 +23,8 @@ final class PkiCommand {
 
   static List<Identity> parts(List<String> regions) {
     List<Identity> parts = new ArrayList<>(List.of(Identity.controlPlane(), Identity.operator("local"),
-        Identity.registrar("demo-echo"), Identity.scraper("prometheus")));
+        Identity.registrar("demo-echo"), Identity.scraper("prometheus"),
+        Identity.collector("jaeger")));
     for (String region : regions) {
       parts.add(Identity.gateway(region));
       parts.add(Identity.authz(region));

@@ -50,6 +50,7 @@ import dev.gantry.controlplane.xds.RegionNodeGroup;
 import dev.gantry.controlplane.xds.RoundRobinExecutorGroup;
 import dev.gantry.controlplane.xds.XdsCallbacks;
 import dev.gantry.controlplane.xds.XdsPublisher;
+import dev.gantry.controlplane.xds.GatewayTracing;
 import dev.gantry.controlplane.xds.XdsTranslator;
 import dev.gantry.routing.HostPort;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
@@ -91,7 +92,13 @@ public final class ControlPlane implements AutoCloseable {
    *     must come from; null serves plaintext without any access control, for benchmarks in one
    *     process only ({@link ControlPlaneMain} always serves mutual TLS)
    */
-  public record Config(HostPort listen, Topology topology, FleetState seed, Database database, TlsFiles tls, Edge edge) {
+  public record Config(HostPort listen, Topology topology, FleetState seed, Database database, TlsFiles tls, Edge edge,
+      GatewayTracing tracing) {
+
+    /** A control plane whose gateways do not trace. */
+    public Config(HostPort listen, Topology topology, FleetState seed, Database database, TlsFiles tls, Edge edge) {
+      this(listen, topology, seed, database, tls, edge, null);
+    }
 
     /** A control plane whose gateways serve no HTTPS. */
     public Config(HostPort listen, Topology topology, FleetState seed, Database database, TlsFiles tls) {
@@ -172,7 +179,7 @@ public final class ControlPlane implements AutoCloseable {
     FleetStatusBoard board = new FleetStatusBoard();
     SimpleCache<String> cache = new SimpleCache<>(new RegionNodeGroup());
     XdsPublisher publisher =
-        new XdsPublisher(new XdsTranslator(topology), cache, topology.catalog().regions().keySet(), publishing, board);
+        new XdsPublisher(new XdsTranslator(topology, config.tracing()), cache, topology.catalog().regions().keySet(), publishing, board);
     // Delta streams resume from what a reconnecting Envoy holds (the library alone ignores it).
     ResumingDeltaWatcher watcher = new ResumingDeltaWatcher(cache);
     V3DiscoveryServer ads =

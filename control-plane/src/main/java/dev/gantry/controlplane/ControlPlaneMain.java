@@ -10,6 +10,7 @@ import dev.gantry.controlplane.config.ConfigException;
 import dev.gantry.controlplane.config.SeedLoader;
 import dev.gantry.controlplane.config.TopologyLoader;
 import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.xds.GatewayTracing;
 import dev.gantry.routing.HostPort;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +83,16 @@ public final class ControlPlaneMain implements Callable<Integer> {
       + " control plane's certificate; only spiffe://gantry/scraper/* and operator/* may read it); none by default")
   String metricsListen;
 
+  @Option(names = "--trace-collector", paramLabel = "HOST:PORT",
+      description = "the gateways trace requests with Envoy's OpenTelemetry tracer and send their spans here over OTLP/gRPC,"
+          + " mutual TLS (the collector's certificate must name spiffe://gantry/collector/*); none by default")
+  String traceCollector;
+
+  @Option(names = "--trace-sample-percent", defaultValue = "1",
+      description = "the share of the traces a gateway starts that it samples, 0 to 100 (a trace continued from a"
+          + " traceparent keeps its parent's decision; the sidecars always sample a refusal) (default: ${DEFAULT-VALUE})")
+  double traceSamplePercent;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ControlPlaneMain()).execute(args));
   }
@@ -99,7 +110,9 @@ public final class ControlPlaneMain implements Callable<Integer> {
       }
       topology = TopologyLoader.load(read(regions, "defaults/regions.yaml"), source(regions, "defaults/regions.yaml"));
       FleetState seedState = SeedLoader.load(read(seed, "defaults/seed.yaml"), source(seed, "defaults/seed.yaml"), topology);
-      config = new ControlPlane.Config(address, topology, seedState, database(), tls(), edge());
+      GatewayTracing tracing = traceCollector == null ? null
+          : new GatewayTracing(HostPort.parse(traceCollector), traceSamplePercent);
+      config = new ControlPlane.Config(address, topology, seedState, database(), tls(), edge(), tracing);
     } catch (ConfigException | IllegalArgumentException | StoreException e) {
       System.err.println("control-plane: " + e.getMessage());
       return 2;

@@ -21,7 +21,9 @@ import java.util.Objects;
  *   <li>{@code workspace-admin/<workspace>/<name>}: manages one workspace's workloads, keys and
  *       domains (the admin API, that workspace only);
  *   <li>{@code registrar/<name>}: registers and renews workload replicas (the replica API only);
- *   <li>{@code scraper/<name>}: reads the services' metrics endpoints (Prometheus), nothing else.
+ *   <li>{@code scraper/<name>}: reads the services' metrics endpoints (Prometheus), nothing else;
+ *   <li>{@code collector/<name>}: receives the parts' traces (the trace collector's server
+ *       certificate, which the gateways check), nothing else.
  * </ul>
  *
  * @param role what the part is
@@ -40,7 +42,8 @@ public record Identity(Role role, String scope) {
     OPERATOR("operator"),
     WORKSPACE_ADMIN("workspace-admin"),
     REGISTRAR("registrar"),
-    SCRAPER("scraper");
+    SCRAPER("scraper"),
+    COLLECTOR("collector");
 
     private final String path;
 
@@ -98,6 +101,10 @@ public record Identity(Role role, String scope) {
 
   public static Identity scraper(String name) {
     return new Identity(Role.SCRAPER, name);
+  }
+
+  public static Identity collector(String name) {
+    return new Identity(Role.COLLECTOR, name);
   }
 
   /** The region of a gateway or sidecar identity; null for others. */

@@ -18,7 +18,7 @@ class PkiTest {
   void identity_roundTripsThroughItsUri_andRefusesWhatIsNotOne() {
     for (Identity identity : new Identity[] {Identity.gateway("eu-lon-1"), Identity.authz("us-pdx-1"), Identity.controlPlane(),
         Identity.operator("local"), Identity.workspaceAdmin("demo", "alice"), Identity.registrar("demo-echo"),
-        Identity.scraper("prometheus")}) {
+        Identity.scraper("prometheus"), Identity.collector("jaeger")}) {
       assertThat(Identity.parse(identity.uri().toString())).isEqualTo(identity);
     }
     assertThat(Identity.workspaceAdmin("demo", "alice").workspace()).isEqualTo("demo");

@@ -208,7 +208,7 @@ public final class AdminRules {
             ? new Verdict.Deny(method + " is for operators; " + caller + " manages workspace '" + caller.workspace() + "' only")
             : rule.check(caller.workspace(), request, state);
       }
-      case GATEWAY, AUTHZ, CONTROL_PLANE, SCRAPER -> new Verdict.Deny(caller + " has no business on the admin API");
+      case GATEWAY, AUTHZ, CONTROL_PLANE, SCRAPER, COLLECTOR -> new Verdict.Deny(caller + " has no business on the admin API");
     };
   }
 

@@ -99,9 +99,9 @@ final class GatewayListener {
    * The public listeners' connection manager: the same for plaintext and for each HTTPS filter
    * chain, so authorization and routing never depend on the transport.
    */
-  static Filter publicConnectionManager(GatewaySite site) {
-    return filter(connectionManager(NAME, site.region(), GatewayLocalReplies.forPublic(),
-        MAX_REQUEST_HEADERS_KB, MAX_CONCURRENT_STREAMS)
+  static Filter publicConnectionManager(GatewaySite site, GatewayTracing tracing) {
+    return filter(traced(connectionManager(NAME, site.region(), GatewayLocalReplies.forPublic(),
+        MAX_REQUEST_HEADERS_KB, MAX_CONCURRENT_STREAMS), tracing, site.region())
         .setRds(Rds.newBuilder().setRouteConfigName(GatewayRoutes.NAME).setConfigSource(EnvoyValues.ads()))
         .addHttpFilters(HttpFilter.newBuilder()
             .setName("envoy.filters.http.ext_authz")
@@ -114,9 +114,9 @@ final class GatewayListener {
    * The internal listener: peer gateways only, proven by mutual TLS ({@link GatewayTls}): a
    * connection without a gateway's client certificate never gets past the handshake.
    */
-  static Listener internalListener(GatewaySite site) {
-    HttpConnectionManager hcm = connectionManager(INTERNAL_NAME, site.region(), GatewayLocalReplies.forInternal(),
-        PEER_MAX_REQUEST_HEADERS_KB, 0)
+  static Listener internalListener(GatewaySite site, GatewayTracing tracing) {
+    HttpConnectionManager hcm = traced(connectionManager(INTERNAL_NAME, site.region(), GatewayLocalReplies.forInternal(),
+        PEER_MAX_REQUEST_HEADERS_KB, 0), tracing, site.region())
         .setRds(Rds.newBuilder().setRouteConfigName(GatewayRoutes.INTERNAL_NAME).setConfigSource(EnvoyValues.ads()))
         .addHttpFilters(HttpFilter.newBuilder()
             .setName("envoy.filters.http.ext_authz")
@@ -124,6 +124,11 @@ final class GatewayListener {
         .addHttpFilters(router())
         .build();
     return listener(INTERNAL_NAME, site.internal(), filter(hcm), GatewayTls.peersOnly());
+  }
+
+  /** The connection manager with Envoy's tracer, when the gateways trace ({@code tracing} not null). */
+  private static HttpConnectionManager.Builder traced(HttpConnectionManager.Builder hcm, GatewayTracing tracing, String region) {
+    return tracing == null ? hcm : hcm.setTracing(tracing.connectionManager(region));
   }
 
   private static HttpFilter router() {

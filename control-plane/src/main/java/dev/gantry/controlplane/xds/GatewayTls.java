@@ -101,7 +101,24 @@ final class GatewayTls {
     return socket(Any.pack(tls));
   }
 
+  /** Every trace collector's identity starts with this. */
+  static final String COLLECTOR_URI_PREFIX = "spiffe://gantry/collector/";
+
+  /**
+   * How the gateway reaches the trace collector: TLS, the gateway's own certificate shown (the
+   * collector asks for one of the fleet's), a collector's required of the server.
+   */
+  static TransportSocket toCollector() {
+    return socket(Any.pack(UpstreamTlsContext.newBuilder().setCommonTlsContext(common(COLLECTOR_URI_PREFIX)
+        .addAlpnProtocols("h2")).build()));
+  }
+
   private static CommonTlsContext.Builder common() {
+    return common(GATEWAY_URI_PREFIX);
+  }
+
+  /** TLS with the gateway's certificate, the peer's chained to the fleet's CA and named {@code peerPrefix}…. */
+  private static CommonTlsContext.Builder common(String peerPrefix) {
     return CommonTlsContext.newBuilder()
         .setTlsParams(TlsParameters.newBuilder().setTlsMinimumProtocolVersion(TlsParameters.TlsProtocol.TLSv1_2))
         .addTlsCertificateSdsSecretConfigs(fileSecret("gantry-gateway-identity", IDENTITY_SDS))
@@ -109,7 +126,7 @@ final class GatewayTls {
             .setDefaultValidationContext(CertificateValidationContext.newBuilder()
                 .addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
                     .setSanType(SubjectAltNameMatcher.SanType.URI)
-                    .setMatcher(StringMatcher.newBuilder().setPrefix(GATEWAY_URI_PREFIX))))
+                    .setMatcher(StringMatcher.newBuilder().setPrefix(peerPrefix))))
             .setValidationContextSdsSecretConfig(fileSecret("gantry-ca", CA_SDS)));
   }
 

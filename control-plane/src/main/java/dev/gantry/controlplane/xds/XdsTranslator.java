@@ -29,6 +29,7 @@ import java.util.SortedSet;
 public final class XdsTranslator {
 
   private final Topology topology;
+  private final GatewayTracing tracing;
   /** What depends on a region's gateway site only, built once: every push reuses it. */
   private final Map<String, SiteResources> sites = new HashMap<>();
   private final List<RouteConfiguration> routes;
@@ -40,16 +41,22 @@ public final class XdsTranslator {
   private record SiteResources(List<Listener> listeners, Filter publicConnectionManager) {}
 
   public XdsTranslator(Topology topology) {
+    this(topology, null);
+  }
+
+  /** A translator whose gateways trace requests as {@code tracing} says (none when null). */
+  public XdsTranslator(Topology topology, GatewayTracing tracing) {
     this.topology = topology;
+    this.tracing = tracing;
     for (GatewaySite site : topology.sites().values()) {
-      Filter publicConnectionManager = GatewayListener.publicConnectionManager(site);
+      Filter publicConnectionManager = GatewayListener.publicConnectionManager(site, tracing);
       List<Listener> listeners = new ArrayList<>();
       if (site.gateway() != null) {
         listeners.add(site.plaintext() == GatewaySite.Plaintext.REDIRECT
             ? GatewayListener.redirectListener(site)
             : GatewayListener.publicListener(site, publicConnectionManager));
       }
-      listeners.add(GatewayListener.internalListener(site));
+      listeners.add(GatewayListener.internalListener(site, tracing));
       sites.put(site.region(), new SiteResources(List.copyOf(listeners), publicConnectionManager));
     }
     this.routes = List.of(GatewayRoutes.publicRoutes(topology.baseDomains(), topology.legacyHosts()),
@@ -70,6 +77,9 @@ public final class XdsTranslator {
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     clusters.add(GatewayClusters.authz(site));
+    if (tracing != null) {
+      clusters.add(tracing.cluster());
+    }
     Map<WorkloadId, Map<String, List<HostPort>>> replicas = new HashMap<>();
     for (Replica replica : state.replicas()) {
       replicas.computeIfAbsent(replica.workload(), id -> new HashMap<>())

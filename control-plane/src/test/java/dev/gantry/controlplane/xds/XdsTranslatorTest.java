@@ -131,6 +131,43 @@ class XdsTranslatorTest {
   }
 
   @Test
+  void translate_withTracing_bothListenersTraceToTheCollector_overMutualTls_andStayPutAcrossWrites() throws Exception {
+    XdsTranslator traced = new XdsTranslator(TestTopologies.local(), new GatewayTracing(new HostPort("127.0.0.1", 4317), 12.5));
+    FleetState seed = TestTopologies.demoSeed();
+    GatewayResources resources = traced.translate(seed, "eu-lon-1");
+
+    for (String listener : List.of("gateway", "gateway-internal")) {
+      HttpConnectionManager hcm = resources.listeners().stream().filter(l -> l.getName().equals(listener)).findFirst().orElseThrow()
+          .getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+      HttpConnectionManager.Tracing tracing = hcm.getTracing();
+      assertThat(tracing.getProvider().getName()).as(listener).isEqualTo("envoy.tracers.opentelemetry");
+      var otel = tracing.getProvider().getTypedConfig().unpack(io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig.class);
+      assertThat(otel.getGrpcService().getEnvoyGrpc().getClusterName()).isEqualTo("gantry-traces");
+      assertThat(otel.getServiceName()).isEqualTo("gantry-gateway");
+      assertThat(tracing.getRandomSampling().getValue()).isEqualTo(12.5);
+      assertThat(tracing.getClientSampling().getValue()).as("x-client-trace-id forces nothing").isZero();
+      assertThat(tracing.getCustomTags(0).getTag()).isEqualTo("gantry.region");
+      assertThat(tracing.getCustomTags(0).getLiteral().getValue()).isEqualTo("eu-lon-1");
+    }
+    var collector = resources.clusters().stream().filter(c -> c.getName().equals("gantry-traces")).findFirst().orElseThrow();
+    var tls = collector.getTransportSocket().getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.class).getCommonTlsContext();
+    assertThat(tls.getTlsCertificateSdsSecretConfigs(0).getName()).as("the gateway's own certificate").isEqualTo("gantry-gateway-identity");
+    assertThat(tls.getCombinedValidationContext().getDefaultValidationContext().getMatchTypedSubjectAltNames(0).getMatcher()
+        .getPrefix()).as("only a collector's certificate").isEqualTo("spiffe://gantry/collector/");
+    assertThat(collector.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress()
+        .getPortValue()).isEqualTo(4317);
+
+    List<Replica> more = new ArrayList<>(seed.replicas());
+    more.add(new Replica(WorkloadId.parse("agt-echo-demo"), "eu-lon-1", new HostPort("127.0.0.1", 18081)));
+    assertThat(ContentVersionedSnapshot.of(traced.translate(seed.withWorkloads(seed.workloads(), more), "eu-lon-1"))
+        .listeners().version()).isEqualTo(ContentVersionedSnapshot.of(resources).listeners().version());
+    // Without a collector, nothing of it: the golden file above is the untraced config.
+    assertThat(translator.translate(seed, "eu-lon-1").clusters()).noneMatch(c -> c.getName().equals("gantry-traces"));
+    assertThatThrownBy(() -> new GatewayTracing(new HostPort("127.0.0.1", 4317), 101)).hasMessageContaining("expected: 0 to 100");
+  }
+
+  @Test
   void translate_otherRegion_forwardsToTheDeployedRegionsGateway() {
     GatewayResources paris = translator.translate(TestTopologies.demoSeed(), "eu-par-1");
 

@@ -1,0 +1,90 @@
+package dev.gantry.controlplane.xds;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
+import dev.gantry.routing.HostPort;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.tracing.v3.CustomTag;
+import io.envoyproxy.envoy.type.v3.Percent;
+
+/**
+ * Tracing at the gateways: Envoy's OpenTelemetry tracer on both listeners starts a trace per
+ * request, or continues the one a {@code traceparent} header names (a peer gateway's, or a
+ * client's), samples {@code samplePercent} of the traces it starts, and sends its spans over
+ * OTLP/gRPC to {@code collector} — mutual TLS, the gateway's certificate shown, a {@code
+ * spiffe://gantry/collector/…} certificate required of the collector. Envoy passes the trace on
+ * to its authz-service (the Check's metadata) and to the workload or peer gateway (the request's
+ * {@code traceparent}), so a request forwarded to another region stays one trace.
+ *
+ * <p>Fixed for the control plane's life: the listeners carrying it stay byte-identical across
+ * pushes (a listener change would drain connections).
+ *
+ * @param collector the OTLP/gRPC receiver (Jaeger, an OpenTelemetry Collector)
+ * @param samplePercent the share of new traces sampled, 0 to 100; a continued trace keeps its
+ *     parent's decision
+ */
+public record GatewayTracing(HostPort collector, double samplePercent) {
+
+  /** The collector's cluster: a workload cluster's name always has an '@', this one none. */
+  static final String CLUSTER = "gantry-traces";
+
+  /** The OTel service name of the gateways' spans; the region is a span attribute. */
+  static final String SERVICE_NAME = "gantry-gateway";
+
+  public GatewayTracing {
+    if (collector == null) {
+      throw new IllegalArgumentException("a trace collector address is required");
+    }
+    if (!(samplePercent >= 0 && samplePercent <= 100)) {
+      throw new IllegalArgumentException("trace sample percent " + samplePercent + " (expected: 0 to 100)");
+    }
+  }
+
+  /** A connection manager's tracing: the OpenTelemetry tracer, the sampling, the region as a tag. */
+  HttpConnectionManager.Tracing connectionManager(String region) {
+    OpenTelemetryConfig otel = OpenTelemetryConfig.newBuilder()
+        .setGrpcService(GrpcService.newBuilder()
+            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(CLUSTER))
+            .setTimeout(EnvoyValues.seconds(5)))
+        .setServiceName(SERVICE_NAME)
+        .build();
+    return HttpConnectionManager.Tracing.newBuilder()
+        .setProvider(io.envoyproxy.envoy.config.trace.v3.Tracing.Http.newBuilder()
+            .setName("envoy.tracers.opentelemetry")
+            .setTypedConfig(Any.pack(otel)))
+        .setRandomSampling(Percent.newBuilder().setValue(samplePercent))
+        // x-client-trace-id forces no sampling: a client cannot make every request of its traced.
+        .setClientSampling(Percent.newBuilder().setValue(0))
+        .setSpawnUpstreamSpan(BoolValue.of(true))
+        .addCustomTags(CustomTag.newBuilder().setTag("gantry.region")
+            .setLiteral(CustomTag.Literal.newBuilder().setValue(region)))
+        .build();
+  }
+
+  /** The collector, over HTTP/2 and mutual TLS. */
+  Cluster cluster() {
+    HttpProtocolOptions http2 = HttpProtocolOptions.newBuilder()
+        .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+            .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance()))
+        .build();
+    return Cluster.newBuilder()
+        .setName(CLUSTER)
+        .setType(Cluster.DiscoveryType.STATIC)
+        .setConnectTimeout(EnvoyValues.millis(1000))
+        .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions", Any.pack(http2))
+        .setTransportSocket(GatewayTls.toCollector())
+        .setLoadAssignment(ClusterLoadAssignment.newBuilder()
+            .setClusterName(CLUSTER)
+            .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+                .setEndpoint(Endpoint.newBuilder().setAddress(EnvoyValues.address(collector))))))
+        .build();
+  }
+}
