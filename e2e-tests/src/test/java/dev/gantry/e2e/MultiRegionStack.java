@@ -4,18 +4,26 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.google.gson.JsonParser;
 import dev.gantry.authz.AuthzServer;
+import dev.gantry.authz.grpc.DecisionLog;
 import dev.gantry.controlplane.ControlPlane;
 import dev.gantry.controlplane.config.SeedLoader;
 import dev.gantry.controlplane.config.TopologyLoader;
 import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.xds.GatewayTracing;
 import dev.gantry.demo.EchoServer;
 import dev.gantry.demo.ReplicaRegistration;
 import dev.gantry.routing.HostPort;
+import dev.gantry.telemetry.RefusalsSampled;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,10 +120,27 @@ final class MultiRegionStack implements AutoCloseable {
   private final EventLoopGroup echoLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   final Path workDir;
 
+  /** The sidecars' tracing, when the stack traces: one SDK per sidecar, exporting to Jaeger. */
+  private final List<SdkTracerProvider> tracing = new ArrayList<>();
+
+  /** Jaeger, receiving the stack's traces; null when the stack does not trace. */
+  final JaegerProcess jaeger;
+
   MultiRegionStack() throws Exception {
+    this(false);
+  }
+
+  /**
+   * A stack whose gateways and sidecars, when {@code traced}, trace every request into a Jaeger of
+   * its own: the control plane's {@code --trace-collector}, each sidecar's OTLP exporter over
+   * mutual TLS with its own certificate, as {@code OTEL_*} variables configure it in {@code
+   * ./gantry up --observe}.
+   */
+  MultiRegionStack(boolean traced) throws Exception {
     REGIONS.forEach(r -> sites.put(r, new Site(r)));
     workDir = Files.createDirectories(Path.of("target", "e2e", "regions-" + controlPlanePort));
     TestPki pki = TestPki.in(workDir);
+    jaeger = traced ? JaegerProcess.start(workDir, pki) : null;
     jwks = new TestJwks();
     topology = TopologyLoader.load(regionsYaml(), "test regions");
     String seed = """
@@ -132,7 +157,8 @@ final class MultiRegionStack implements AutoCloseable {
         """.formatted(TestJwks.ISSUER_BASE, jwks.uri());
     controlPlane = ControlPlane.start(new ControlPlane.Config(
         new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology), null,
-        pki.controlPlane()));
+        pki.controlPlane(), null,
+        jaeger == null ? null : new GatewayTracing(new HostPort("127.0.0.1", jaeger.otlpPort), 100)));
     for (Site site : sites.values()) {
       site.startEcho();
       site.authz = AuthzServer.start(new AuthzServer.Config(
@@ -141,10 +167,29 @@ final class MultiRegionStack implements AutoCloseable {
           site.region,
           "authz-test-" + site.region,
           AuthzServer.JwksSettings.DEFAULT,
-          pki.authz(site.region)));
+          pki.authz(site.region)), io.opentelemetry.api.metrics.MeterProvider.noop().get("noop"), DecisionLog.NONE,
+          jaeger == null ? null : sidecarTracer(jaeger, pki.authz(site.region)));
       site.envoy = EnvoyProcess.start(site.region, controlPlanePort, workDir);
     }
     awaitServing();
+  }
+
+  /** A sidecar's tracer: OTLP/HTTP to Jaeger over mutual TLS, refusals always sampled, as Telemetry sets it up. */
+  private io.opentelemetry.api.trace.Tracer sidecarTracer(JaegerProcess jaeger, dev.gantry.pki.TlsFiles tls) throws Exception {
+    OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
+        .setEndpoint("https://127.0.0.1:" + jaeger.otlpHttpPort + "/v1/traces")
+        .setTrustedCertificates(Files.readAllBytes(tls.ca()))
+        .setClientTls(Files.readAllBytes(tls.key()), Files.readAllBytes(tls.cert()))
+        .build();
+    SdkTracerProvider provider = SdkTracerProvider.builder()
+        .setResource(Resource.getDefault().merge(Resource.create(
+            io.opentelemetry.api.common.Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
+                "gantry-authz"))))
+        .setSampler(new RefusalsSampled(Sampler.parentBased(Sampler.alwaysOn())))
+        .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofMillis(200)).build())
+        .build();
+    tracing.add(provider);
+    return provider.get("dev.gantry.authz");
   }
 
   Site site(String region) {
@@ -272,6 +317,10 @@ final class MultiRegionStack implements AutoCloseable {
       }
     }
     controlPlane.close();
+    tracing.forEach(SdkTracerProvider::close);
+    if (jaeger != null) {
+      jaeger.close();
+    }
     jwks.close();
     echoLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
