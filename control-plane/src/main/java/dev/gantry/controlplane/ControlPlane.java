@@ -8,6 +8,8 @@ import dev.gantry.controlplane.admin.RegionAdmin;
 import dev.gantry.controlplane.admin.SigningKeyAdmin;
 import dev.gantry.controlplane.admin.StatusAdmin;
 import dev.gantry.controlplane.status.FleetMetrics;
+import dev.gantry.controlplane.status.PropagationMetrics;
+import dev.gantry.controlplane.status.StoreMetrics;
 import dev.gantry.controlplane.status.FleetStatusBoard;
 import dev.gantry.controlplane.access.AdminCallMetrics;
 import io.opentelemetry.api.metrics.Meter;
@@ -36,7 +38,9 @@ import dev.gantry.pki.TlsFiles;
 import io.grpc.ServerInterceptors;
 import dev.gantry.controlplane.deploy.NameRules;
 import dev.gantry.controlplane.deploy.WorkspaceRules;
+import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.replicas.LeaseBook;
+import dev.gantry.controlplane.replicas.LeaseMetrics;
 import dev.gantry.controlplane.replicas.MemoryLeaseBook;
 import dev.gantry.controlplane.replicas.ReplicaLeases;
 import dev.gantry.controlplane.store.Database;
@@ -191,6 +195,18 @@ public final class ControlPlane implements AutoCloseable {
     AuthzSnapshotService snapshots = new AuthzSnapshotService(topology, store.identity(), board);
     AutoCloseable gauges = FleetMetrics.register(meter, board, topology.catalog().regions().keySet(),
         () -> store.current().version());
+    store.observe(new StoreMetrics(meter));
+    PropagationMetrics propagation = new PropagationMetrics(board, meter, System::nanoTime);
+    store.observe(new FleetStore.Observer() {
+      @Override
+      public void written(long version, long nanos) {
+        propagation.written(version);
+      }
+
+      @Override
+      public void refused(RuntimeException why) {}
+    });
+    board.onChange(propagation::check);
 
     ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));
     executors.add(expiry);
@@ -217,6 +233,7 @@ public final class ControlPlane implements AutoCloseable {
     WorkspaceRules workspaceRules = new WorkspaceRules(topology);
     LeaseBook book = config.database() == null ? new MemoryLeaseBook() : new SqlLeaseBook(config.database());
     ReplicaLeases leases = new ReplicaLeases(store, deployments, book, System::currentTimeMillis);
+    LeaseMetrics leaseMetrics = new LeaseMetrics(meter, book, topology.catalog().regions().keySet());
     if (config.database() != null && config.database().isShared()) {
       expiry.scheduleWithFixedDelay(() -> {
         try {
@@ -228,7 +245,9 @@ public final class ControlPlane implements AutoCloseable {
     }
     expiry.scheduleWithFixedDelay(() -> {
       try {
-        leases.expire().forEach(r -> log.info("replica {} of {} in {} missed its heartbeats: removed",
+        List<Replica> expired = leases.expire();
+        leaseMetrics.expired(expired);
+        expired.forEach(r -> log.info("replica {} of {} in {} missed its heartbeats: removed",
             r.address(), r.workload(), r.region()));
       } catch (RuntimeException e) {
         log.error("expiring replicas failed; trying again", e);
@@ -282,7 +301,7 @@ public final class ControlPlane implements AutoCloseable {
             .build()
             .start();
     log.info("control plane listening on {} for regions {}", server.getListenSockets(), topology.catalog().regions().keySet());
-    return new ControlPlane(server, store, board, executors, List.of(gauges, certificateGauges));
+    return new ControlPlane(server, store, board, executors, List.of(gauges, certificateGauges, leaseMetrics));
   }
 
   /**

@@ -94,6 +94,12 @@ class FleetStatusIT {
         .as("no custom domain, no domain figure").noneMatch(sample -> "domain".equals(sample.labels().get("kind")));
     assertThat(metrics.value("gantry_controlplane_admin_calls_total",
         Map.of("method", "gantry.admin.v1.StatusService/GetStatus", "status", "OK"))).as("awaitStatus's calls").isPositive();
+    // The seed's write, stored and then held by the Envoy (which was starting: a long first figure).
+    assertThat(metrics.value("gantry_controlplane_store_write_duration_seconds_count")).isPositive();
+    assertThat(metrics.value("gantry_controlplane_write_to_ack_duration_seconds_count")).as("held by every Envoy").isPositive();
+    assertThat(metrics.value("gantry_controlplane_store_refusals_total", Map.of("reason", "already_exists"))).isZero();
+    assertThat(metrics.named("gantry_controlplane_replica_leases")).as("a series per region").hasSize(3);
+    assertThat(metrics.named("gantry_controlplane_replica_leases_expired_total")).hasSize(3);
   }
 
   @Order(2)

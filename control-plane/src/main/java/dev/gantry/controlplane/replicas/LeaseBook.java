@@ -23,4 +23,7 @@ public interface LeaseBook {
 
   /** Leases that ran out by {@code nowMillis}. */
   List<Replica> expired(long nowMillis);
+
+  /** Leases held now, by region (expired ones not yet dropped included). */
+  java.util.Map<String, Long> countByRegion();
 }

@@ -35,6 +35,13 @@ public final class MemoryLeaseBook implements LeaseBook {
   }
 
   @Override
+  public Map<String, Long> countByRegion() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    leases.keySet().forEach(replica -> counts.merge(replica.region(), 1L, Long::sum));
+    return counts;
+  }
+
+  @Override
   public List<Replica> expired(long nowMillis) {
     List<Replica> expired = new ArrayList<>();
     leases.forEach((replica, lease) -> {

@@ -88,6 +88,20 @@ public final class SqlLeaseBook implements LeaseBook {
   }
 
   @Override
+  public java.util.Map<String, Long> countByRegion() {
+    return run(connection -> {
+      java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+      try (PreparedStatement query = connection.prepareStatement("SELECT region, count(*) FROM replica_leases GROUP BY region");
+          ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          counts.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+      return counts;
+    });
+  }
+
+  @Override
   public List<Replica> expired(long nowMillis) {
     return run(connection -> {
       List<Replica> expired = new ArrayList<>();

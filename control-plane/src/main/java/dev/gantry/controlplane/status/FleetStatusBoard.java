@@ -29,6 +29,15 @@ public final class FleetStatusBoard {
   private final Map<String, Sidecar> sidecars = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> published = new ConcurrentHashMap<>();
   private final Map<String, Long> reflected = new ConcurrentHashMap<>();
+  private volatile Runnable changed = () -> {};
+
+  /**
+   * Calls {@code listener} after each change of what Envoys hold or what is published (an ACK,
+   * a publication, a disconnection), on the thread that made it: it must be quick.
+   */
+  public void onChange(Runnable listener) {
+    this.changed = listener;
+  }
 
   public void envoyConnected(long stream, String nodeId, String region) {
     envoys.putIfAbsent(stream, new Envoy(nodeId, region, new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
@@ -36,6 +45,7 @@ public final class FleetStatusBoard {
 
   public void envoyDisconnected(long stream) {
     envoys.remove(stream);
+    changed.run();
   }
 
   /** The Envoy on {@code stream} accepted {@code version} of {@code type}. */
@@ -47,6 +57,7 @@ public final class FleetStatusBoard {
       if (rejection != null && !rejection.version().equals(version) && version.equals(published(envoy.region(), type))) {
         envoy.rejections().remove(type); // it accepted what is published now
       }
+      changed.run();
     }
   }
 
@@ -86,11 +97,13 @@ public final class FleetStatusBoard {
    */
   public void reflects(String region, long stateVersion) {
     reflected.merge(region, stateVersion, Math::max);
+    changed.run();
   }
 
   /** {@code region} went back to a config translated from {@code stateVersion} (an Envoy refused a newer one). */
   public void reflectsExactly(String region, long stateVersion) {
     reflected.put(region, stateVersion);
+    changed.run();
   }
 
   /** What {@code region}'s Envoys run reflects no state version this control plane can name. */

@@ -31,6 +31,22 @@ public final class FleetStore {
 
   private final List<Consumer<FleetState>> subscribers = new CopyOnWriteArrayList<>();
 
+  /** What a store's writes did, for metrics: called under the write lock, so it must not block. */
+  public interface Observer {
+    /** Version {@code version} was stored, {@code nanos} after the write began. */
+    void written(long version, long nanos);
+
+    /** A write stored nothing: its change threw {@code why} (a refusal), or the database failed. */
+    void refused(RuntimeException why);
+  }
+
+  private final List<Observer> observers = new CopyOnWriteArrayList<>();
+
+  /** Tells {@code observer} of every write made through this store from now on. */
+  public void observe(Observer observer) {
+    observers.add(observer);
+  }
+
   /** A store in memory only: its state is gone with the process (tests). */
   public FleetStore() {
     this.database = null;
@@ -80,6 +96,16 @@ public final class FleetStore {
    * @throws StoreException when the database cannot be written (nothing was)
    */
   public FleetState update(UnaryOperator<FleetState> change) {
+    long start = System.nanoTime();
+    try {
+      return write(change, start);
+    } catch (RuntimeException e) {
+      observers.forEach(o -> o.refused(e));
+      throw e;
+    }
+  }
+
+  private FleetState write(UnaryOperator<FleetState> change, long start) {
     synchronized (lock) {
       if (database == null) {
         FleetState changed = change.apply(state);
@@ -87,6 +113,7 @@ public final class FleetStore {
           return state;
         }
         publish(changed.withVersion(state.version() + 1));
+        written(state.version(), start);
         return state;
       }
       try (Connection connection = database.connect()) {
@@ -104,6 +131,7 @@ public final class FleetStore {
           EntityRows.write(connection, state, next);
           connection.commit();
           publish(next);
+          written(next.version(), start);
           return next;
         } catch (RuntimeException | SQLException e) {
           connection.rollback();
@@ -113,6 +141,11 @@ public final class FleetStore {
         throw new StoreException("store " + database.describe() + " could not be written (nothing was): " + e.getMessage(), e);
       }
     }
+  }
+
+  private void written(long version, long start) {
+    long nanos = System.nanoTime() - start;
+    observers.forEach(o -> o.written(version, nanos));
   }
 
   /**
