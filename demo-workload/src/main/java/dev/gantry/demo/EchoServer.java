@@ -49,6 +49,13 @@ public final class EchoServer implements AutoCloseable {
    */
   public static EchoServer start(InetSocketAddress address, String workload, String region, EventLoopGroup group)
       throws InterruptedException {
+    return start(address, workload, region, group, null);
+  }
+
+  /** As above, with a span per HTTP request on {@code tracer} (none when null), in the gateway's trace. */
+  public static EchoServer start(InetSocketAddress address, String workload, String region, EventLoopGroup group,
+      io.opentelemetry.api.trace.Tracer tracer) throws InterruptedException {
+    RequestSpans spans = tracer == null ? RequestSpans.NONE : new RequestSpans(tracer);
     AtomicLong served = new AtomicLong();
     Identity identity = new Identity(workload, region);
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -67,7 +74,7 @@ public final class EchoServer implements AutoCloseable {
                         .addLast(new HttpObjectAggregator(1 << 20))
                         .addLast(new WebSocketServerProtocolHandler("/ws", null, true))
                         .addLast(new WebSocketEchoHandler())
-                        .addLast(new HttpEchoHandler(identity, served));
+                        .addLast(new HttpEchoHandler(identity, served, spans));
                   }
                 })
             .bind(address)

@@ -1,6 +1,7 @@
 package dev.gantry.demo;
 
 import dev.gantry.routing.HostPort;
+import dev.gantry.telemetry.Telemetry;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -87,8 +88,11 @@ public final class EchoServerMain implements Callable<Integer> {
       System.err.println("echo: " + e.getMessage());
       return 2;
     }
+    // OpenTelemetry as the OTEL_* variables say (nothing exported unless they ask): a span per
+    // HTTP request, in the gateway's trace.
+    Telemetry telemetry = Telemetry.start("gantry-demo-echo", false);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    EchoServer echo = EchoServer.start(http.toSocketAddress(), workload, region, group);
+    EchoServer echo = EchoServer.start(http.toSocketAddress(), workload, region, group, telemetry.tracer("dev.gantry.demo"));
     Server grpcServer =
         NettyServerBuilder.forAddress(grpc.toSocketAddress())
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -116,6 +120,7 @@ public final class EchoServerMain implements Callable<Integer> {
       }
       grpcServer.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      telemetry.close();
     }));
     System.err.println("echo " + workload + " (" + region + ") on " + http.host() + ":" + echo.port()
         + ", gRPC " + grpcWorkload + " on " + grpc);

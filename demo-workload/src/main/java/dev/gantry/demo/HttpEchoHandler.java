@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.opentelemetry.api.trace.Span;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,30 +37,35 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
   private final EchoServer.Identity identity;
   private final AtomicLong served;
+  private final RequestSpans spans;
 
-  HttpEchoHandler(EchoServer.Identity identity, AtomicLong served) {
+  HttpEchoHandler(EchoServer.Identity identity, AtomicLong served, RequestSpans spans) {
     this.identity = identity;
     this.served = served;
+    this.spans = spans;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     served.incrementAndGet();
     QueryStringDecoder query = new QueryStringDecoder(request.uri());
+    Span span = spans.start(request, query.path(), request.headers().get("x-gantry-workload", identity.workload()));
     try {
       switch (query.path()) {
         case "/slow" -> {
           long seconds = Math.min(param(query, "seconds", 1), MAX_SLOW_SECONDS);
           Map<String, Object> echo = echo(request);
           boolean keepAlive = HttpUtil.isKeepAlive(request);
-          ctx.executor().schedule(() -> respond(ctx, keepAlive, HttpResponseStatus.OK, echo), seconds, TimeUnit.SECONDS);
+          ctx.executor().schedule(() -> respond(ctx, keepAlive, HttpResponseStatus.OK, echo, span), seconds, TimeUnit.SECONDS);
         }
-        case "/sse" -> EventStream.start(ctx, identity,
-            (int) Math.min(param(query, "n", 10), MAX_EVENTS), param(query, "interval_ms", 100));
-        default -> respond(ctx, HttpUtil.isKeepAlive(request), HttpResponseStatus.OK, echo(request));
+        case "/sse" -> {
+          EventStream.start(ctx, identity, (int) Math.min(param(query, "n", 10), MAX_EVENTS), param(query, "interval_ms", 100));
+          RequestSpans.end(span, 200); // the stream's start: its events are not spans
+        }
+        default -> respond(ctx, HttpUtil.isKeepAlive(request), HttpResponseStatus.OK, echo(request), span);
       }
     } catch (IllegalArgumentException e) {
-      respond(ctx, false, HttpResponseStatus.BAD_REQUEST, Map.of("error", e.getMessage(), "reason", "bad-parameter"));
+      respond(ctx, false, HttpResponseStatus.BAD_REQUEST, Map.of("error", e.getMessage(), "reason", "bad-parameter"), span);
     }
   }
 
@@ -83,7 +89,8 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     return body;
   }
 
-  private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
+  private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body, Span span) {
+    RequestSpans.end(span, status.code());
     byte[] bytes = (JSON.toJson(body) + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));

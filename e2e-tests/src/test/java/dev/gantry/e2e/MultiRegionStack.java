@@ -79,7 +79,7 @@ final class MultiRegionStack implements AutoCloseable {
 
     /** Starts (or restarts, on the same port) this region's echo and registers its replicas. */
     void startEcho() throws Exception {
-      echo = EchoServer.start(new InetSocketAddress("127.0.0.1", echoPort), "echo", region, echoLoop);
+      echo = EchoServer.start(new InetSocketAddress("127.0.0.1", echoPort), "echo", region, echoLoop, echoTracer);
       List<ReplicaRegistration.Replica> replicas = new ArrayList<>();
       for (String workload : serves()) {
         replicas.add(new ReplicaRegistration.Replica(workload, region, new HostPort("127.0.0.1", echoPort)));
@@ -101,7 +101,7 @@ final class MultiRegionStack implements AutoCloseable {
 
     /** Starts the echo again on its port, behind the registration that stayed. */
     void restartEchoBehindLeases() throws Exception {
-      echo = EchoServer.start(new InetSocketAddress("127.0.0.1", echoPort), "echo", region, echoLoop);
+      echo = EchoServer.start(new InetSocketAddress("127.0.0.1", echoPort), "echo", region, echoLoop, echoTracer);
     }
 
     RawHttp.Response get(String host, String path, String... headers) throws Exception {
@@ -125,6 +125,8 @@ final class MultiRegionStack implements AutoCloseable {
 
   /** Jaeger, receiving the stack's traces; null when the stack does not trace. */
   final JaegerProcess jaeger;
+  /** The demo echoes' tracer; null when the stack does not trace. */
+  private io.opentelemetry.api.trace.Tracer echoTracer;
 
   MultiRegionStack() throws Exception {
     this(false);
@@ -141,6 +143,9 @@ final class MultiRegionStack implements AutoCloseable {
     workDir = Files.createDirectories(Path.of("target", "e2e", "regions-" + controlPlanePort));
     TestPki pki = TestPki.in(workDir);
     jaeger = traced ? JaegerProcess.start(workDir, pki) : null;
+    if (jaeger != null) {
+      echoTracer = tracer(jaeger, pki.registrar(), "gantry-demo-echo", "dev.gantry.demo");
+    }
     jwks = new TestJwks();
     topology = TopologyLoader.load(regionsYaml(), "test regions");
     String seed = """
@@ -168,14 +173,15 @@ final class MultiRegionStack implements AutoCloseable {
           "authz-test-" + site.region,
           AuthzServer.JwksSettings.DEFAULT,
           pki.authz(site.region)), io.opentelemetry.api.metrics.MeterProvider.noop().get("noop"), DecisionLog.NONE,
-          jaeger == null ? null : sidecarTracer(jaeger, pki.authz(site.region)));
+          jaeger == null ? null : tracer(jaeger, pki.authz(site.region), "gantry-authz", "dev.gantry.authz"));
       site.envoy = EnvoyProcess.start(site.region, controlPlanePort, workDir);
     }
     awaitServing();
   }
 
-  /** A sidecar's tracer: OTLP/HTTP to Jaeger over mutual TLS, refusals always sampled, as Telemetry sets it up. */
-  private io.opentelemetry.api.trace.Tracer sidecarTracer(JaegerProcess jaeger, dev.gantry.pki.TlsFiles tls) throws Exception {
+  /** A service's tracer: OTLP/HTTP to Jaeger over mutual TLS, refusals always sampled, as Telemetry sets it up. */
+  private io.opentelemetry.api.trace.Tracer tracer(JaegerProcess jaeger, dev.gantry.pki.TlsFiles tls, String service,
+      String scope) throws Exception {
     OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
         .setEndpoint("https://127.0.0.1:" + jaeger.otlpHttpPort + "/v1/traces")
         .setTrustedCertificates(Files.readAllBytes(tls.ca()))
@@ -184,12 +190,12 @@ final class MultiRegionStack implements AutoCloseable {
     SdkTracerProvider provider = SdkTracerProvider.builder()
         .setResource(Resource.getDefault().merge(Resource.create(
             io.opentelemetry.api.common.Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
-                "gantry-authz"))))
+                service))))
         .setSampler(new RefusalsSampled(Sampler.parentBased(Sampler.alwaysOn())))
         .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofMillis(200)).build())
         .build();
     tracing.add(provider);
-    return provider.get("dev.gantry.authz");
+    return provider.get(scope);
   }
 
   Site site(String region) {

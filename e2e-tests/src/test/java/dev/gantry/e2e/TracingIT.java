@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * three regions whose gateways trace with Envoy's OpenTelemetry tracer and whose sidecars add a
  * span per Check. A request forwarded from one region to another is one trace — both gateways'
  * spans and both sidecars' Checks, each Check a child of its gateway's authorization call — with
- * the decisions as attributes and never the credential; a refusal can be found by its reason.
+ * and the workload's own span, with the decisions as attributes and never the credential; a
+ * refusal can be found by its reason.
  */
 class TracingIT {
 
@@ -102,7 +103,7 @@ class TracingIT {
     assertThat(response.status()).as(response.body()).isEqualTo(200);
 
     // Envoy exports a request's span when the request ends, so wait for both gateways' spans.
-    List<Span> spans = trace(traceId, s -> count(s, "gantry-authz") == 2
+    List<Span> spans = trace(traceId, s -> count(s, "gantry-authz") == 2 && count(s, "gantry-demo-echo") == 1
         && s.stream().filter(span -> span.name().equals("ingress")).map(span -> span.tags().get("gantry.region"))
             .collect(java.util.stream.Collectors.toSet()).containsAll(Set.of("eu-lon-1", "us-pdx-1")));
 
@@ -134,6 +135,13 @@ class TracingIT {
     Span hop = byId.get(servingRequest.parent());
     assertThat(hop).as("the parent of %s in %s", servingRequest, spans).isNotNull();
     assertThat(hop.tags()).containsEntry("gantry.region", "eu-lon-1").containsEntry("span.kind", "client");
+    // And the workload's own span, the child of the serving gateway's call to it.
+    Span workload = spans.stream().filter(s -> s.service().equals("gantry-demo-echo")).findFirst().orElseThrow();
+    assertThat(workload.name()).isEqualTo("GET /");
+    assertThat(workload.tags()).containsEntry("gantry.workload", "agt-private-demo").containsEntry("http.response.status_code", "200");
+    Span toWorkload = byId.get(workload.parent());
+    assertThat(toWorkload).as("the parent of %s in %s", workload, spans).isNotNull();
+    assertThat(toWorkload.tags()).containsEntry("gantry.region", "us-pdx-1").containsEntry("span.kind", "client");
     // The token (or any part of it) is in no span: not a tag, not a name.
     Set<String> secrets = new HashSet<>(List.of(token, token.substring(token.lastIndexOf('.') + 1)));
     for (Span span : spans) {
