@@ -69,15 +69,21 @@ public record GatewayTracing(HostPort collector, double samplePercent) {
         .build();
   }
 
+  private static boolean isIpLiteral(String host) {
+    return host.matches("[0-9.]+") || host.contains(":");
+  }
+
   /** The collector, over HTTP/2 and mutual TLS. */
   Cluster cluster() {
     HttpProtocolOptions http2 = HttpProtocolOptions.newBuilder()
         .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
             .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance()))
         .build();
+    // An address as given; a name resolved by Envoy (a STATIC cluster takes IP addresses only,
+    // and a config Envoy refuses would hold back every later push).
     return Cluster.newBuilder()
         .setName(CLUSTER)
-        .setType(Cluster.DiscoveryType.STATIC)
+        .setType(isIpLiteral(collector.host()) ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
         .setConnectTimeout(EnvoyValues.millis(1000))
         .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions", Any.pack(http2))
         .setTransportSocket(GatewayTls.toCollector())

@@ -165,6 +165,11 @@ class XdsTranslatorTest {
     // Without a collector, nothing of it: the golden file above is the untraced config.
     assertThat(translator.translate(seed, "eu-lon-1").clusters()).noneMatch(c -> c.getName().equals("gantry-traces"));
     assertThatThrownBy(() -> new GatewayTracing(new HostPort("127.0.0.1", 4317), 101)).hasMessageContaining("expected: 0 to 100");
+    assertThat(collector.getType()).isEqualTo(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STATIC);
+    // A collector named by host name: resolved by Envoy, which refuses a STATIC cluster that is not an IP address.
+    var named = new XdsTranslator(TestTopologies.local(), new GatewayTracing(new HostPort("jaeger.internal", 4317), 1))
+        .translate(seed, "eu-lon-1").clusters().stream().filter(c -> c.getName().equals("gantry-traces")).findFirst().orElseThrow();
+    assertThat(named.getType()).isEqualTo(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STRICT_DNS);
   }
 
   @Test
