@@ -43,6 +43,10 @@ public final class PropagationMetrics {
     while (pending.size() > MAX_PENDING) {
       pending.pollFirstEntry();
     }
+    giveUp(now);
+  }
+
+  private void giveUp(long now) {
     pending.values().removeIf(at -> now - at > GIVE_UP_NANOS);
   }
 
@@ -68,6 +72,7 @@ public final class PropagationMetrics {
       held = Math.min(held, reflected.getOrDefault(envoy.region(), 0L));
     }
     long now = nanos.getAsLong();
+    giveUp(now);
     NavigableMap<Long, Long> done = pending.headMap(held, true);
     done.values().forEach(at -> toEnvoys.record((now - at) / 1e9));
     done.clear();

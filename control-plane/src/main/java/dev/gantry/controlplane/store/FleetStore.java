@@ -33,7 +33,7 @@ public final class FleetStore {
 
   /** What a store's writes did, for metrics: called under the write lock, so it must not block. */
   public interface Observer {
-    /** Version {@code version} was stored, {@code nanos} after the write began. */
+    /** Version {@code version} was stored (and is about to be handed to subscribers), {@code nanos} after the write began. */
     void written(long version, long nanos);
 
     /** A write stored nothing: its change threw {@code why} (a refusal), or the database failed. */
@@ -112,8 +112,10 @@ public final class FleetStore {
         if (changed == state) {
           return state;
         }
-        publish(changed.withVersion(state.version() + 1));
-        written(state.version(), start);
+        FleetState next = changed.withVersion(state.version() + 1);
+        // Observers first: a subscriber may act on the new state at once (the publisher does).
+        written(next.version(), start);
+        publish(next);
         return state;
       }
       try (Connection connection = database.connect()) {
@@ -130,8 +132,8 @@ public final class FleetStore {
           FleetState next = changed.withVersion(state.version() + 1);
           EntityRows.write(connection, state, next);
           connection.commit();
-          publish(next);
           written(next.version(), start);
+          publish(next);
           return next;
         } catch (RuntimeException | SQLException e) {
           connection.rollback();

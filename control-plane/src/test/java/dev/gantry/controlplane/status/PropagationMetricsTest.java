@@ -90,6 +90,38 @@ class PropagationMetricsTest {
   }
 
   @Test
+  void aWriteHeldTooLong_isDroppedUnmeasured_evenWhenTheEnvoysCatchUpLater() {
+    board.onChange(propagation::check);
+    board.envoyConnected(1, "gateway-eu-lon-1", "eu-lon-1");
+    propagation.written(3);
+    nanos.addAndGet(PropagationMetrics.GIVE_UP_NANOS + MS);
+    publish("eu-lon-1", "c3", 3);
+    board.acked(1, "clusters", "c3");
+    board.acked(1, "listeners", "l1");
+
+    assertThat(histogram()).isNull();
+  }
+
+  @Test
+  void theStore_tellsItsObservers_beforeItsSubscribersActOnTheWrite() {
+    FleetStore store = new FleetStore();
+    java.util.List<String> order = new java.util.ArrayList<>();
+    store.observe(new FleetStore.Observer() {
+      @Override
+      public void written(long version, long nanos) {
+        order.add("observed " + version);
+      }
+
+      @Override
+      public void refused(RuntimeException why) {}
+    });
+    store.subscribe(state -> order.add("published " + state.version()));
+    store.update(state -> state.withVersion(state.version()));
+
+    assertThat(order).containsSubsequence("observed 1", "published 1");
+  }
+
+  @Test
   void theStore_timesItsWrites_andCountsWhatItRefusedByReason() {
     FleetStore store = new FleetStore();
     store.observe(new StoreMetrics(meters.get("test")));
