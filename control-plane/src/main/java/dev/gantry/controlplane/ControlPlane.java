@@ -234,6 +234,13 @@ public final class ControlPlane implements AutoCloseable {
     LeaseBook book = config.database() == null ? new MemoryLeaseBook() : new SqlLeaseBook(config.database());
     ReplicaLeases leases = new ReplicaLeases(store, deployments, book, System::currentTimeMillis);
     LeaseMetrics leaseMetrics = new LeaseMetrics(meter, book, topology.catalog().regions().keySet());
+    expiry.scheduleWithFixedDelay(() -> {
+      try {
+        leaseMetrics.refresh();
+      } catch (RuntimeException e) {
+        log.warn("counting replica leases failed; trying again: {}", e.getMessage());
+      }
+    }, 0, 5, TimeUnit.SECONDS);
     if (config.database() != null && config.database().isShared()) {
       expiry.scheduleWithFixedDelay(() -> {
         try {

@@ -53,6 +53,8 @@ class LeaseMetricsTest {
       book.grant(replica("eu-par-1", 3), 1000, 0);
       metrics.expired(List.of(replica("eu-par-1", 3)));
       book.drop(replica("eu-par-1", 3));
+      assertThat(byRegion().get("gantry.controlplane.replica.leases")).as("not read yet").containsEntry("eu-lon-1", 0L);
+      metrics.refresh();
 
       Map<String, Map<String, Long>> read = byRegion();
       assertThat(read.get("gantry.controlplane.replica.leases")).containsEntry("eu-lon-1", 2L).containsEntry("eu-par-1", 0L);
