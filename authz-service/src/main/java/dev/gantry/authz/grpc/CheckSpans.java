@@ -12,7 +12,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A span per Check, a child of Envoy's span for the authorization call (its context from {@link
@@ -45,7 +44,8 @@ final class CheckSpans {
     if (tracer == null) {
       return;
     }
-    SpanBuilder span = start(parent, startNanos, facts);
+    java.time.Instant now = java.time.Instant.now();
+    SpanBuilder span = start(parent, startNanos, now, facts);
     if (decision instanceof Decision.Deny deny) {
       span.setAttribute(TraceAttributes.DECISION_OUTCOME, "deny").setAttribute(TraceAttributes.DECISION_REASON, deny.reason());
     } else {
@@ -58,7 +58,7 @@ final class CheckSpans {
         span.setAttribute(TraceAttributes.WORKLOAD, workload);
       }
     }
-    span.startSpan().end();
+    span.startSpan().end(now);
   }
 
   /** The Check that arrived at {@code startNanos} failed: Gantry's error ({@code reason}), answered so. */
@@ -66,20 +66,22 @@ final class CheckSpans {
     if (tracer == null) {
       return;
     }
-    Span span = start(parent, startNanos, facts)
+    java.time.Instant now = java.time.Instant.now();
+    Span span = start(parent, startNanos, now, facts)
         .setAttribute(TraceAttributes.DECISION_OUTCOME, "error")
         .setAttribute(TraceAttributes.DECISION_REASON, reason)
         .startSpan();
     span.setStatus(StatusCode.ERROR, reason);
-    span.end();
+    span.end(now);
   }
 
-  private SpanBuilder start(Context parent, long startNanos, RequestFacts facts) {
+  /** A span from the Check's arrival ({@code startNanos}, on the monotonic clock) to {@code now}: one reading of each clock. */
+  private SpanBuilder start(Context parent, long startNanos, java.time.Instant now, RequestFacts facts) {
     long elapsed = System.nanoTime() - startNanos;
     SpanBuilder span = tracer.spanBuilder(NAME)
         .setParent(parent)
         .setSpanKind(SpanKind.SERVER)
-        .setStartTimestamp(TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - elapsed, TimeUnit.NANOSECONDS)
+        .setStartTimestamp(now.minusNanos(elapsed))
         .setAttribute(RPC_SYSTEM, "grpc")
         .setAttribute(RPC_SERVICE, "envoy.service.auth.v3.Authorization")
         .setAttribute(RPC_METHOD, "Check")
