@@ -61,6 +61,10 @@ final class TopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (intervalMs < 100 || count < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--interval-ms " + intervalMs + ", --count " + count + " (expected: an interval of at least 100 ms, a count of 0 or more)");
+    }
     if (sidecars.isEmpty()) {
       new java.util.TreeMap<>(LOCAL_SIDECARS).forEach(sidecars::put);
     }

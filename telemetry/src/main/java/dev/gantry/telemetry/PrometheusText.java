@@ -42,9 +42,19 @@ public record PrometheusText(List<Sample> samples) {
           labels.put(label.group(1), label.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
         }
       }
-      samples.add(new Sample(m.group(1), Map.copyOf(labels), Double.parseDouble(m.group(3))));
+      samples.add(new Sample(m.group(1), Map.copyOf(labels), value(m.group(3))));
     }
     return new PrometheusText(List.copyOf(samples));
+  }
+
+  /** A sample's value: a number, or {@code +Inf}, {@code -Inf}, {@code NaN} as the format spells them. */
+  private static double value(String text) {
+    return switch (text) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      case "NaN" -> Double.NaN;
+      default -> Double.parseDouble(text);
+    };
   }
 
   /** The sum of the samples named {@code name} whose labels include {@code labels} (0 when none). */
@@ -82,7 +92,8 @@ public record PrometheusText(List<Sample> samples) {
   public static double quantile(double q, Map<Double, Double> before, Map<Double, Double> after) {
     List<double[]> deltas = new ArrayList<>();
     after.forEach((bound, count) -> deltas.add(new double[] {bound, count - before.getOrDefault(bound, 0.0)}));
-    if (deltas.isEmpty()) {
+    // Nothing scraped, or a counter went back (the process restarted): no quantile of the interval.
+    if (deltas.isEmpty() || deltas.stream().anyMatch(d -> d[1] < 0)) {
       return Double.NaN;
     }
     double total = deltas.getLast()[1];

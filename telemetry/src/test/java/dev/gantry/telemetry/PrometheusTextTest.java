@@ -37,6 +37,17 @@ class PrometheusTextTest {
   }
 
   @Test
+  void infinitiesAndNaN_areValues_andACounterThatWentBack_hasNoQuantile() {
+    PrometheusText text = PrometheusText.parse("g{a=\"1\"} +Inf\ng{a=\"2\"} -Inf\nh NaN\n");
+    assertThat(text.sum("g", Map.of("a", "1"))).isInfinite();
+    assertThat(text.sum("h", Map.of())).isNaN();
+
+    var before = PrometheusText.parse("d_bucket{le=\"1\"} 10\nd_bucket{le=\"+Inf\"} 10\n").buckets("d", Map.of());
+    var restarted = PrometheusText.parse("d_bucket{le=\"1\"} 2\nd_bucket{le=\"+Inf\"} 3\n").buckets("d", Map.of());
+    assertThat(PrometheusText.quantile(0.5, before, restarted)).isNaN();
+  }
+
+  @Test
   void aLineThatIsNotASample_isRefused() {
     assertThatThrownBy(() -> PrometheusText.parse("gantry_x{outcome=\"allow\"}\n"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a sample line");
