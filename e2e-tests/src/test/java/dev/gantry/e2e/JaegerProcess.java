@@ -28,7 +28,7 @@ final class JaegerProcess implements AutoCloseable {
   final int otlpPort = FreePorts.next();
   final int otlpHttpPort = FreePorts.next();
   final int queryPort = FreePorts.next();
-  private final int queryGrpcPort = FreePorts.next();
+  final int queryGrpcPort = FreePorts.next();
   private final Process process;
   private final Path log;
   final HttpClient operator;

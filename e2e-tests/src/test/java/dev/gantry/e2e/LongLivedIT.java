@@ -236,7 +236,8 @@ class LongLivedIT {
     CompletableFuture<List<Integer>> sse = StreamClients.sse(port, "agt-echo-demo.eu-lon-1.run.localhost",
         "/sse?n=60&interval_ms=100");
     try {
-      TimeUnit.MILLISECONDS.sleep(1_000);
+      // The stream is open at the replica (Envoy counts it active) before its replica goes.
+      awaitEnvoyStat("cluster.agt-echo-demo@eu-lon-1.upstream_rq_active", 1);
       replicas.deregisterReplica(DeregisterReplicaRequest.newBuilder().setReplica(serving).build());
       assertThat(awaitStatus(port, "agt-echo-demo", 503)).as("no replica left for new requests").isEqualTo(503);
       assertThat(sse.get(30, TimeUnit.SECONDS)).as("the open stream, whole")

@@ -173,20 +173,22 @@ class TracingIT {
   void jaegersPorts_refuseAClientWithoutACertificateOfTheFleet() {
     HttpClient anonymous = HttpClient.newBuilder().sslContext(TestPki.in(stack.workDir).edgeClient())
         .connectTimeout(Duration.ofSeconds(2)).build();
-    assertThatThrownBy(() -> stack.jaeger.get(anonymous, "/api/services")).isInstanceOf(IOException.class);
-    // The OTLP receiver: a TLS handshake without a client certificate is refused too.
-    assertThatThrownBy(() -> {
-      try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestPki.in(stack.workDir).edgeClient().getSocketFactory()
-          .createSocket("127.0.0.1", stack.jaeger.otlpPort)) {
-        socket.setSoTimeout(5_000);
-        socket.startHandshake();
-        // TLS 1.3: the server's refusal of the missing certificate arrives with the first read.
-        socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
-        if (socket.getInputStream().read() < 0) {
-          throw new IOException("closed");
+    assertThatThrownBy(() -> stack.jaeger.get(anonymous, "/api/services")).isInstanceOf(IOException.class)
+        .hasRootCauseInstanceOf(javax.net.ssl.SSLException.class);
+    // Every port of Jaeger's: the OTLP receivers (gRPC, HTTP) and the gRPC query API refuse a TLS
+    // client without a certificate of the fleet, in the handshake.
+    for (int port : List.of(stack.jaeger.otlpPort, stack.jaeger.otlpHttpPort, stack.jaeger.queryGrpcPort)) {
+      assertThatThrownBy(() -> {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestPki.in(stack.workDir).edgeClient().getSocketFactory()
+            .createSocket("127.0.0.1", port)) {
+          socket.setSoTimeout(5_000);
+          socket.startHandshake();
+          // TLS 1.3: the server's refusal of the missing certificate arrives with the first read.
+          socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          socket.getInputStream().read();
         }
-      }
-    }).isInstanceOf(IOException.class);
+      }).as("port %d", port).isInstanceOf(javax.net.ssl.SSLException.class).hasMessageContaining("certificate");
+    }
   }
 }
