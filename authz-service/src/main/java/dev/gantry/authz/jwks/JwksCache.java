@@ -100,6 +100,15 @@ public final class JwksCache implements KeyLookup {
     for (String reason : VerificationKeys.REASONS) {
       keysDropped.add(0, Attributes.of(REASON, reason));
     }
+    // The stalest set's age: one figure, no issuer label (issuers are tenants' configuration).
+    meter.gaugeBuilder("gantry.authz.jwks.key_set.age")
+        .setDescription("Seconds since the stalest issuer key set was last fetched well (since it was first wanted, if never)")
+        .setUnit("s")
+        .buildWithCallback(m -> {
+          long now = nanoTime.getAsLong();
+          sets.values().stream().mapToLong(set -> now - set.lastGood).max()
+              .ifPresent(oldest -> m.record(oldest / 1e9));
+        });
     scheduler.scheduleWithFixedDelay(
         () -> sets.values().forEach(set -> fetch(set, true)), refreshEvery.toMillis(), refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -114,7 +123,7 @@ public final class JwksCache implements KeyLookup {
     List<CompletableFuture<Void>> firstFetches = new ArrayList<>();
     for (URI uri : uris) {
       sets.computeIfAbsent(uri, u -> {
-        KeySet set = new KeySet(u, nanoTime.getAsLong() - TimeUnit.DAYS.toNanos(1));
+        KeySet set = new KeySet(u, nanoTime.getAsLong() - TimeUnit.DAYS.toNanos(1), nanoTime.getAsLong());
         firstFetches.add(set.firstFetch);
         scheduler.execute(() -> fetch(set, true));
         return set;
@@ -181,6 +190,7 @@ public final class JwksCache implements KeyLookup {
                 keysDropped.add(1, Attributes.of(REASON, dropped.refusal().reason()));
               }
               set.keys = new JWKSet(sorted.kept());
+              set.lastGood = nanoTime.getAsLong();
               result = "ok";
               log.info("JWKS {}: {} keys ({} not used)", set.uri, sorted.kept().size(), sorted.dropped().size());
             }
@@ -205,10 +215,13 @@ public final class JwksCache implements KeyLookup {
     final CompletableFuture<Void> firstFetch = new CompletableFuture<>();
     // The fetch running now, or the last one (done).
     volatile CompletableFuture<Void> fetching = CompletableFuture.completedFuture(null);
+    // When it was last fetched well (at first: when it was first wanted).
+    volatile long lastGood;
 
-    KeySet(URI uri, long neverAttempted) {
+    KeySet(URI uri, long neverAttempted, long wanted) {
       this.uri = uri;
       this.lastAttempt = new AtomicLong(neverAttempted);
+      this.lastGood = wanted;
     }
   }
 }

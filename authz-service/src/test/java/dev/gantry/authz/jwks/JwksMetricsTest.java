@@ -107,6 +107,36 @@ class JwksMetricsTest {
     assertThat(counts("gantry.authz.jwks.keys.dropped", "reason")).isEmpty();
   }
 
+  @Test
+  void theStalestKeySetsAge_growsWhileFetchesFail_andStartsAgainWithAGoodOne() throws Exception {
+    body.set(new JWKSet(new RSAKeyGenerator(2048).keyID("k").generate().toPublicJWK()).toString());
+    URI uri = serve();
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    JwksCache cache = new JwksCache(HttpClient.newHttpClient(), scheduler, Duration.ZERO, Duration.ofHours(1), meters.get("test"),
+        nanos::get);
+    cache.track(Set.of(uri)).get(5, TimeUnit.SECONDS);
+    nanos.addAndGet(TimeUnit.SECONDS.toNanos(90));
+    status.set(503);
+    cache.find(uri, "unknown");
+    cache.refreshing().get(5, TimeUnit.SECONDS);
+    assertThat(age()).as("a failed fetch is not a good one").isEqualTo(90.0);
+
+    status.set(200);
+    cache.find(uri, "unknown");
+    cache.refreshing().get(5, TimeUnit.SECONDS);
+    nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
+    assertThat(age()).isEqualTo(5.0);
+  }
+
+  private double age() {
+    for (MetricData data : reader.collectAllMetrics()) {
+      if (data.getName().equals("gantry.authz.jwks.key_set.age")) {
+        return data.getDoubleGaugeData().getPoints().iterator().next().getValue();
+      }
+    }
+    throw new AssertionError("no key set age");
+  }
+
   /** The counter's points that moved, by the value of {@code attribute} (every known value starts at 0). */
   private Map<String, Long> counts(String metric, String attribute) {
     Map<String, Long> counts = new TreeMap<>();
