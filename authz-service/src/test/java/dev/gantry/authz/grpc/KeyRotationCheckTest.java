@@ -90,13 +90,20 @@ class KeyRotationCheckTest {
     }
   }
 
+  private final io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter spans =
+      io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+
   private AuthorizationGrpc.AuthorizationBlockingStub start(KeyLookup keys) throws Exception {
     SnapshotStore store = new SnapshotStore(s -> {});
     store.swap(Snapshots.demo());
     String name = InProcessServerBuilder.generateName();
+    io.opentelemetry.sdk.trace.SdkTracerProvider tracing = io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(spans)).build();
+    ExtAuthzService service = new ExtAuthzService(store, new DecisionEngine("eu-lon-1",
+        new JwtAuthenticator(keys, new VerifiedTokens(10), Clock.systemUTC())), keys,
+        io.opentelemetry.api.metrics.MeterProvider.noop().get("noop"), DecisionLog.NONE, tracing.get("test"), "eu-lon-1");
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ExtAuthzService(store, new DecisionEngine("eu-lon-1",
-            new JwtAuthenticator(keys, new VerifiedTokens(10), Clock.systemUTC())), keys))
+        .addService(io.grpc.ServerInterceptors.intercept(service, new CheckTraceContext()))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     return AuthorizationGrpc.newBlockingStub(channel);
@@ -134,6 +141,26 @@ class KeyRotationCheckTest {
 
     assertThat(response.getStatus().getCode()).as(response.getDeniedResponse().getBody()).isEqualTo(Code.OK_VALUE);
     assertThat(keys.refreshes.get()).isEqualTo(1);
+  }
+
+  @Test
+  void theCheckAnsweredAfterTheRefresh_isStillInEnvoysTrace() throws Exception {
+    ECKey rotated = new ECKeyGenerator(Curve.P_256).keyID("rotated-2").generate();
+    RotatingKeys keys = new RotatingKeys(fetcher, rotated.toPublicJWK(), true);
+    io.grpc.Metadata metadata = new io.grpc.Metadata();
+    metadata.put(io.grpc.Metadata.Key.of("traceparent", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+
+    CheckResponse response = start(keys).withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(metadata))
+        .check(request(token(rotated)));
+
+    assertThat(response.getStatus().getCode()).isEqualTo(Code.OK_VALUE);
+    // Answered from the fetch's thread: its span still has Envoy's span as its parent.
+    assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(span -> {
+      assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+      assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+      assertThat(span.getAttributes().get(dev.gantry.telemetry.TraceAttributes.DECISION_OUTCOME)).isEqualTo("allow");
+    });
   }
 
   @Test
