@@ -146,10 +146,8 @@ public final class DecisionEngine {
     } else {
       // Served here, or forwarded with the identity admitted here (a private workload's caller):
       // the peer trusts it. Anonymous (principal null) for a public workload.
-      decision = allow(workload, ClusterNames.workload(workload.id(), targets), request, principal);
-      if (decision instanceof Decision.Allow allow && !targets.contains(localRegion)) {
-        decision = new Decision.Allow(allow.cluster(), allow.headersToSet(), allow.headersToRemove(), true);
-      }
+      decision = allow(workload, ClusterNames.workload(workload.id(), targets), request, principal,
+          !targets.contains(localRegion));
     }
     return address.canonicalHost() == null ? decision : withCanonicalHost(decision, address.canonicalHost());
   }
@@ -171,11 +169,11 @@ public final class DecisionEngine {
    */
   private Decision admit(WorkloadEntry workload, String cluster, RequestFacts request, AuthzSnapshot snapshot) {
     if (workload.isPublic()) {
-      return allow(workload, cluster, request, null);
+      return allow(workload, cluster, request, null, false);
     }
     return switch (admission.check(workload.id(), workload.id(), request, snapshot)) {
       case Admission.Refused refused -> refused.deny();
-      case Admission.Admitted admitted -> allow(workload, cluster, request, admitted.principal());
+      case Admission.Admitted admitted -> allow(workload, cluster, request, admitted.principal(), false);
     };
   }
 
@@ -256,8 +254,11 @@ public final class DecisionEngine {
   }
 
 
-  /** Admits to {@code cluster}; {@code principal} null for anonymous callers of a public workload. */
-  private Decision allow(WorkloadEntry workload, String cluster, RequestFacts request, Principal principal) {
+  /**
+   * Admits to {@code cluster}; {@code principal} null for anonymous callers of a public workload;
+   * {@code forwarded} when the cluster's hosts here are only peer gateways.
+   */
+  private Decision allow(WorkloadEntry workload, String cluster, RequestFacts request, Principal principal, boolean forwarded) {
     Map<String, String> identity = new HashMap<>(12);
     routedTo(identity, workload, cluster);
     identity.put(GatewayHeaders.ENTERED_AT,
@@ -280,7 +281,8 @@ public final class DecisionEngine {
         }
       }
     }
-    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, workload.forwardCredential()));
+    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, workload.forwardCredential()),
+        forwarded);
   }
 
   /** The headers every admitted request carries: its cluster, the workload, this region, and the workload's own. */
