@@ -27,10 +27,12 @@ public final class Telemetry implements AutoCloseable {
 
   private final OpenTelemetrySdk sdk;
   private final PrometheusMetricReader prometheus;
+  private final boolean traced;
 
-  private Telemetry(OpenTelemetrySdk sdk, PrometheusMetricReader prometheus) {
+  private Telemetry(OpenTelemetrySdk sdk, PrometheusMetricReader prometheus, boolean traced) {
     this.sdk = sdk;
     this.prometheus = prometheus;
+    this.traced = traced;
   }
 
   /**
@@ -39,6 +41,7 @@ public final class Telemetry implements AutoCloseable {
    */
   public static Telemetry start(String serviceName, boolean prometheus) {
     PrometheusMetricReader reader = prometheus ? PrometheusMetricReader.builder().build() : null;
+    java.util.concurrent.atomic.AtomicBoolean traced = new java.util.concurrent.atomic.AtomicBoolean();
     OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> Map.of(
             "otel.service.name", serviceName,
@@ -48,12 +51,17 @@ public final class Telemetry implements AutoCloseable {
             "otel.metrics.exporter", "none",
             "otel.logs.exporter", "none"))
         .addPropertiesCustomizer(Telemetry::refuseUnauthenticatedExporters)
+        .addPropertiesCustomizer(config -> {
+          traced.set(!config.getBoolean("otel.sdk.disabled", false)
+              && config.getList("otel.traces.exporter").stream().anyMatch(exporter -> !exporter.equals("none")));
+          return Map.of();
+        })
         .addMeterProviderCustomizer((meters, config) -> reader == null ? meters : meters.registerMetricReader(reader))
         .addSamplerCustomizer((sampler, config) -> new RefusalsSampled(sampler))
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();
-    return new Telemetry(sdk, reader);
+    return new Telemetry(sdk, reader, traced.get());
   }
 
   /**
@@ -80,12 +88,13 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * A tracer named for the code that makes spans on it. Spans are exported only when {@code
-   * OTEL_TRACES_EXPORTER} names an exporter (otlp); a refused or failed decision is sampled
-   * whatever the parent decided ({@link RefusalsSampled}).
+   * A tracer named for the code that makes spans on it, or null when {@code OTEL_TRACES_EXPORTER}
+   * names no exporter: no span would leave the process, so callers make none (no work on a
+   * request's path). A refused or failed decision is sampled whatever the parent decided
+   * ({@link RefusalsSampled}).
    */
   public Tracer tracer(String scope) {
-    return sdk.getTracer(scope);
+    return traced ? sdk.getTracer(scope) : null;
   }
 
   /** The Prometheus reader, or null when not asked for. */

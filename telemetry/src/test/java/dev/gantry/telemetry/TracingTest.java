@@ -49,9 +49,17 @@ class TracingTest {
     try (Telemetry telemetry = Telemetry.start("gantry-test", false)) {
       OpenTelemetrySdk sdk = (OpenTelemetrySdk) telemetry.openTelemetry();
       assertThat(sdk.getSdkTracerProvider().getSampler().getDescription()).startsWith("RefusalsSampled{ParentBased");
+      assertThat(telemetry.tracer("test")).isNotNull();
     } finally {
       System.clearProperty("otel.traces.exporter");
       System.clearProperty("otel.exporter.otlp.endpoint");
+    }
+  }
+
+  @Test
+  void withoutATraceExporter_thereIsNoTracer_soNoSpanIsMade() {
+    try (Telemetry telemetry = Telemetry.start("gantry-test", false)) {
+      assertThat(telemetry.tracer("test")).isNull();
     }
   }
 }
