@@ -197,15 +197,7 @@ public final class ControlPlane implements AutoCloseable {
         () -> store.current().version());
     store.observe(new StoreMetrics(meter));
     PropagationMetrics propagation = new PropagationMetrics(board, meter, System::nanoTime);
-    store.observe(new FleetStore.Observer() {
-      @Override
-      public void written(long version, long nanos) {
-        propagation.written(version);
-      }
-
-      @Override
-      public void refused(RuntimeException why) {}
-    });
+    store.observe(propagation);
     board.onChange(propagation::check);
 
     ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(daemon("store-maintenance"));

@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.status;
 
+import dev.gantry.controlplane.store.FleetStore;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.function.LongSupplier;
  * {@link #GIVE_UP_NANOS} (an Envoy refusing its config, none connected) is dropped unmeasured,
  * as are the oldest beyond {@link #MAX_PENDING}.
  */
-public final class PropagationMetrics {
+public final class PropagationMetrics implements FleetStore.Observer {
 
   static final long GIVE_UP_NANOS = 600_000_000_000L;
   static final int MAX_PENDING = 1_000;
@@ -34,6 +35,16 @@ public final class PropagationMetrics {
     this.toEnvoys = meter.histogramBuilder("gantry.controlplane.write_to_ack.duration")
         .setDescription("From a store write to every connected Envoy's ACK of a config that reflects it").setUnit("s")
         .setExplicitBucketBoundariesAdvice(BUCKETS).build();
+  }
+
+  @Override
+  public void written(long version, long nanos) {
+    written(version);
+  }
+
+  @Override
+  public void refused(RuntimeException why) {
+    // nothing was written: nothing to follow
   }
 
   /** State {@code version} was stored now. */
