@@ -47,23 +47,44 @@ final class GatewayClusters {
    * Unix socket in the Envoy's working directory: nothing on the network reaches it.
    */
   static Cluster authz(GatewaySite site) {
-    HttpProtocolOptions http2 =
-        HttpProtocolOptions.newBuilder()
-            .setExplicitHttpConfig(
-                HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-                    .setHttp2ProtocolOptions(http2WithKeepalive()))
-            .build();
     return Cluster.newBuilder()
         .setName(ClusterNames.AUTHZ)
         .setType(Cluster.DiscoveryType.STATIC)
         .setConnectTimeout(EnvoyValues.millis(250))
-        .putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(http2))
+        .putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, http2(http2WithKeepalive()))
         .setCircuitBreakers(circuitBreakers())
-        .setLoadAssignment(
-            ClusterLoadAssignment.newBuilder()
-                .setClusterName(ClusterNames.AUTHZ)
-                .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
-                    .setEndpoint(Endpoint.newBuilder().setAddress(sidecar(site.authz()))))))
+        .setLoadAssignment(oneEndpoint(ClusterNames.AUTHZ, sidecar(site.authz())))
+        .build();
+  }
+
+  /**
+   * The trace collector, over HTTP/2 through {@code tls}: an address as given, a host name
+   * resolved by Envoy (a STATIC cluster takes IP addresses only, and a config Envoy refuses
+   * would hold back every later push).
+   */
+  static Cluster traceCollector(String name, HostPort collector, io.envoyproxy.envoy.config.core.v3.TransportSocket tls) {
+    boolean ip = collector.host().matches("[0-9.]+") || collector.host().contains(":");
+    return Cluster.newBuilder()
+        .setName(name)
+        .setType(ip ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
+        .setConnectTimeout(EnvoyValues.millis(1000))
+        .putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, http2(Http2ProtocolOptions.getDefaultInstance()))
+        .setTransportSocket(tls)
+        .setLoadAssignment(oneEndpoint(name, EnvoyValues.address(collector)))
+        .build();
+  }
+
+  private static Any http2(Http2ProtocolOptions options) {
+    return Any.pack(HttpProtocolOptions.newBuilder()
+        .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder().setHttp2ProtocolOptions(options))
+        .build());
+  }
+
+  private static ClusterLoadAssignment oneEndpoint(String cluster, io.envoyproxy.envoy.config.core.v3.Address address) {
+    return ClusterLoadAssignment.newBuilder()
+        .setClusterName(cluster)
+        .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+            .setEndpoint(Endpoint.newBuilder().setAddress(address))))
         .build();
   }
 

@@ -5,13 +5,8 @@ import com.google.protobuf.BoolValue;
 import dev.gantry.routing.HostPort;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.type.tracing.v3.CustomTag;
 import io.envoyproxy.envoy.type.v3.Percent;
 
@@ -69,28 +64,8 @@ public record GatewayTracing(HostPort collector, double samplePercent) {
         .build();
   }
 
-  private static boolean isIpLiteral(String host) {
-    return host.matches("[0-9.]+") || host.contains(":");
-  }
-
-  /** The collector, over HTTP/2 and mutual TLS. */
+  /** The collector, over HTTP/2 and mutual TLS ({@link GatewayTls#toCollector}). */
   Cluster cluster() {
-    HttpProtocolOptions http2 = HttpProtocolOptions.newBuilder()
-        .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-            .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance()))
-        .build();
-    // An address as given; a name resolved by Envoy (a STATIC cluster takes IP addresses only,
-    // and a config Envoy refuses would hold back every later push).
-    return Cluster.newBuilder()
-        .setName(CLUSTER)
-        .setType(isIpLiteral(collector.host()) ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
-        .setConnectTimeout(EnvoyValues.millis(1000))
-        .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions", Any.pack(http2))
-        .setTransportSocket(GatewayTls.toCollector())
-        .setLoadAssignment(ClusterLoadAssignment.newBuilder()
-            .setClusterName(CLUSTER)
-            .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
-                .setEndpoint(Endpoint.newBuilder().setAddress(EnvoyValues.address(collector))))))
-        .build();
+    return GatewayClusters.traceCollector(CLUSTER, collector, GatewayTls.toCollector());
   }
 }

@@ -29,7 +29,8 @@ import java.util.SortedSet;
 public final class XdsTranslator {
 
   private final Topology topology;
-  private final GatewayTracing tracing;
+  /** The trace collector's cluster, the same for every region and push; null without tracing. */
+  private final Cluster traceCollector;
   /** What depends on a region's gateway site only, built once: every push reuses it. */
   private final Map<String, SiteResources> sites = new HashMap<>();
   private final List<RouteConfiguration> routes;
@@ -47,7 +48,7 @@ public final class XdsTranslator {
   /** A translator whose gateways trace requests as {@code tracing} says (none when null). */
   public XdsTranslator(Topology topology, GatewayTracing tracing) {
     this.topology = topology;
-    this.tracing = tracing;
+    this.traceCollector = tracing == null ? null : tracing.cluster();
     for (GatewaySite site : topology.sites().values()) {
       Filter publicConnectionManager = GatewayListener.publicConnectionManager(site, tracing);
       List<Listener> listeners = new ArrayList<>();
@@ -77,8 +78,8 @@ public final class XdsTranslator {
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     clusters.add(GatewayClusters.authz(site));
-    if (tracing != null) {
-      clusters.add(tracing.cluster());
+    if (traceCollector != null) {
+      clusters.add(traceCollector);
     }
     Map<WorkloadId, Map<String, List<HostPort>>> replicas = new HashMap<>();
     for (Replica replica : state.replicas()) {
