@@ -56,15 +56,7 @@ abstract class Admin {
    * that proves to be the control plane. Certificate files are read once: a CLI call is short.
    */
   private io.grpc.ChannelCredentials credentials() {
-    GantryCli root = root();
-    java.nio.file.Path dir = root.credential != null ? root.credential
-        : dev.gantry.pki.PkiDirectory.identityDir(root.pkiDir, dev.gantry.pki.Identity.operator("local"));
-    dev.gantry.pki.TlsFiles files = dev.gantry.pki.TlsFiles.of(root.pkiDir.resolve(dev.gantry.pki.TlsFiles.CA), dir)
-        .overriddenBy(root.ca, null, null);
-    if (files.unreadable() != null) {
-      throw new IllegalArgumentException("no credential file " + files.unreadable() + " (./gantry pki init makes the local"
-          + " operator's; --credential DIR names another, --ca the CA bundle)");
-    }
+    dev.gantry.pki.TlsFiles files = root().credentialFiles();
     java.util.concurrent.ScheduledExecutorService never = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "credential-reload");
       thread.setDaemon(true);
@@ -73,7 +65,7 @@ abstract class Admin {
     try {
       return dev.gantry.pki.GrpcTls.client(files, peer -> peer.role() == dev.gantry.pki.Identity.Role.CONTROL_PLANE, never);
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("credential " + dir + ": " + e.getMessage());
+      throw new IllegalArgumentException("credential " + files.cert().getParent() + ": " + e.getMessage());
     }
   }
 

@@ -58,6 +58,24 @@ public final class GantryCli {
       description = "text (default) or json")
   Output output;
 
+  /**
+   * The files of the credential chosen ({@code --credential}, else the local operator's) and the
+   * CA ({@code --ca}, else the PKI's).
+   *
+   * @throws IllegalArgumentException naming the file that cannot be read
+   */
+  dev.gantry.pki.TlsFiles credentialFiles() {
+    java.nio.file.Path dir = credential != null ? credential
+        : dev.gantry.pki.PkiDirectory.identityDir(pkiDir, dev.gantry.pki.Identity.operator("local"));
+    dev.gantry.pki.TlsFiles files = dev.gantry.pki.TlsFiles.of(pkiDir.resolve(dev.gantry.pki.TlsFiles.CA), dir)
+        .overriddenBy(ca, null, null);
+    if (files.unreadable() != null) {
+      throw new IllegalArgumentException("no credential file " + files.unreadable() + " (./gantry pki init makes the local"
+          + " operator's; --credential DIR names another, --ca the CA bundle)");
+    }
+    return files;
+  }
+
   /** How answers are printed. */
   enum Output {
     text,

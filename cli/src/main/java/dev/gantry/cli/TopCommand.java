@@ -2,8 +2,6 @@ package dev.gantry.cli;
 
 import dev.gantry.pki.HttpsTls;
 import dev.gantry.pki.Identity;
-import dev.gantry.pki.PkiDirectory;
-import dev.gantry.pki.TlsFiles;
 import dev.gantry.telemetry.PrometheusText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -74,8 +72,7 @@ final class TopCommand implements Callable<Integer> {
     HttpClient metrics = HttpClient.newBuilder().sslContext(operatorContext()).connectTimeout(Duration.ofSeconds(1)).build();
     HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, Scrape> sidecarBefore = new LinkedHashMap<>();
-    sidecars.forEach((region, address) -> sidecarBefore.put(region, scrape(metrics, "https://" + address + "/metrics")));
+    Map<String, Scrape> sidecarBefore = scrapeSidecars(metrics);
     // Envoy updates its histograms only when it flushes its statistics (every 5 s), so the round
     // trip is read against the newest Envoy scrape at least ENVOY_WINDOW old, not the last one.
     ArrayDeque<Timed> envoyScrapes = new ArrayDeque<>();
@@ -83,8 +80,7 @@ final class TopCommand implements Callable<Integer> {
     long before = System.nanoTime();
     for (int refresh = 0; count == 0 || refresh < count; refresh++) {
       Thread.sleep(intervalMs);
-      Map<String, Scrape> sidecarAfter = new LinkedHashMap<>();
-      sidecars.forEach((region, address) -> sidecarAfter.put(region, scrape(metrics, "https://" + address + "/metrics")));
+      Map<String, Scrape> sidecarAfter = scrapeSidecars(metrics);
       Map<String, Scrape> envoyAfter = scrapeEnvoys(plain);
       Scrape controlPlaneNow = scrape(metrics, "https://" + controlPlane + "/metrics");
       long now = System.nanoTime();
@@ -107,13 +103,19 @@ final class TopCommand implements Callable<Integer> {
       out.print("\033[H\033[2J");
       out.print(TopView.render(Instant.now(), (now - before) / 1e9, rows, controlPlaneNow.text(), controlPlaneNow.problem()));
       out.flush();
-      sidecarBefore.putAll(sidecarAfter);
+      sidecarBefore = sidecarAfter;
       before = now;
     }
     return 0;
   }
 
   private static final Duration ENVOY_WINDOW = Duration.ofSeconds(6);
+
+  private Map<String, Scrape> scrapeSidecars(HttpClient metrics) {
+    Map<String, Scrape> scrapes = new LinkedHashMap<>();
+    sidecars.forEach((region, address) -> scrapes.put(region, scrape(metrics, "https://" + address + "/metrics")));
+    return scrapes;
+  }
 
   private Map<String, Scrape> scrapeEnvoys(HttpClient plain) {
     Map<String, Scrape> scrapes = new LinkedHashMap<>();
@@ -148,13 +150,6 @@ final class TopCommand implements Callable<Integer> {
   /** The operator's credential (or --credential's), accepting only Gantry's services as servers. */
   private SSLContext operatorContext() throws IOException {
     GantryCli root = spec.root().commandLine().getCommand();
-    java.nio.file.Path dir = root.credential != null ? root.credential
-        : PkiDirectory.identityDir(root.pkiDir, Identity.operator("local"));
-    TlsFiles files = TlsFiles.of(root.pkiDir.resolve(TlsFiles.CA), dir).overriddenBy(root.ca, null, null);
-    if (files.unreadable() != null) {
-      throw new IllegalArgumentException("no credential file " + files.unreadable() + " (./gantry pki init makes the local"
-          + " operator's; --credential DIR names another)");
-    }
-    return HttpsTls.client(files, peer -> peer.role() == Identity.Role.CONTROL_PLANE || peer.role() == Identity.Role.AUTHZ);
+    return HttpsTls.client(root.credentialFiles(), peer -> peer.role() == Identity.Role.CONTROL_PLANE || peer.role() == Identity.Role.AUTHZ);
   }
 }
