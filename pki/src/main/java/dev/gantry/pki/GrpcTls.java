@@ -57,10 +57,7 @@ public final class GrpcTls {
       throws IOException {
     try {
       AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
-      AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
-          .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
-          .setSslSocketAndEnginePeerVerifier(new PeerCheck("the server", server))
-          .build();
+      AdvancedTlsX509TrustManager trust = PeerCheck.trustManager("the server", server);
       TlsReloader.start(files, keys, trust, reloads, RELOAD_SECONDS);
       return TlsChannelCredentials.newBuilder().keyManager(keys).trustManager(trust).build();
     } catch (GeneralSecurityException e) {

@@ -33,10 +33,7 @@ public final class HttpsTls {
     try {
       AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
       keys.updateIdentityCredentials(files.cert().toFile(), files.key().toFile());
-      AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
-          .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
-          .setSslSocketAndEnginePeerVerifier(new PeerCheck("the server", server))
-          .build();
+      AdvancedTlsX509TrustManager trust = PeerCheck.trustManager("the server", server);
       trust.updateTrustCredentials(files.ca().toFile());
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
@@ -51,10 +48,7 @@ public final class HttpsTls {
       throws IOException {
     try {
       AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
-      AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
-          .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
-          .setSslSocketAndEnginePeerVerifier(new PeerCheck("the client", clients))
-          .build();
+      AdvancedTlsX509TrustManager trust = PeerCheck.trustManager("the client", clients);
       TlsReloader.start(files, keys, trust, reloads, GrpcTls.RELOAD_SECONDS);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);

@@ -14,6 +14,14 @@ import javax.net.ssl.SSLEngine;
  */
 record PeerCheck(String who, Predicate<Identity> accepted) implements AdvancedTlsX509TrustManager.SslSocketAndEnginePeerVerifier {
 
+  /** A trust manager that verifies the peer's chain against the CA it is given, then this check. */
+  static AdvancedTlsX509TrustManager trustManager(String who, Predicate<Identity> accepted) throws CertificateException {
+    return AdvancedTlsX509TrustManager.newBuilder()
+        .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
+        .setSslSocketAndEnginePeerVerifier(new PeerCheck(who, accepted))
+        .build();
+  }
+
   @Override
   public void verifyPeerCertificate(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
     check(chain);
