@@ -183,12 +183,6 @@ public final class AuthzServer implements AutoCloseable {
     List<EventLoopGroup> loops = new ArrayList<>();
     Server server =
         SidecarListener.builder(config.listen(), loops)
-            // Check never blocks (an in-memory lookup), so it runs on the transport thread
-            // instead of paying a hand-off to an executor on every request.
-            .directExecutor()
-            // Envoy pings every 30 s or so; gRPC-Java's default (5 min) would kill its streams.
-            .permitKeepAliveTime(5, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
             .addService(io.grpc.ServerInterceptors.intercept(extAuthz, new CheckTraceContext()))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where the sidecar listens for its Envoy's Check calls. By default a Unix domain socket: no
@@ -18,13 +19,29 @@ import java.nio.file.attribute.PosixFilePermissions;
  * processes of the user running Envoy and the sidecar can connect — "no port trusts an address"
  * without the cost of TLS on every check. A TCP address (loopback) remains for setups that
  * cannot share a file system.
+ *
+ * <p>Public for the benchmark's floor (a Check service that does nothing), which must listen
+ * exactly as the sidecar does.
  */
-final class SidecarListener {
+public final class SidecarListener {
 
   private SidecarListener() {}
 
-  /** A server builder bound to {@code address}; {@code loops} receives the event loop it creates, to close. */
-  static NettyServerBuilder builder(SidecarAddress address, java.util.List<EventLoopGroup> loops) throws IOException {
+  /**
+   * A server builder bound to {@code address} with the settings of the Check path; {@code loops}
+   * receives the event loop it creates, to close.
+   */
+  public static NettyServerBuilder builder(SidecarAddress address, java.util.List<EventLoopGroup> loops) throws IOException {
+    return bound(address, loops)
+        // Check never blocks (an in-memory lookup), so it runs on the transport thread
+        // instead of paying a hand-off to an executor on every request.
+        .directExecutor()
+        // Envoy pings every 30 s or so; gRPC-Java's default (5 min) would kill its streams.
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true);
+  }
+
+  private static NettyServerBuilder bound(SidecarAddress address, java.util.List<EventLoopGroup> loops) throws IOException {
     return switch (address) {
       case SidecarAddress.Tcp tcp -> NettyServerBuilder.forAddress(tcp.address().toSocketAddress());
       case SidecarAddress.Unix unix -> {
@@ -43,7 +60,7 @@ final class SidecarListener {
   }
 
   /** After binding: a socket file is made owner-only. */
-  static void restrict(SidecarAddress address) throws IOException {
+  public static void restrict(SidecarAddress address) throws IOException {
     if (address instanceof SidecarAddress.Unix unix) {
       Files.setPosixFilePermissions(Path.of(unix.path()), PosixFilePermissions.fromString("rw-------"));
     }

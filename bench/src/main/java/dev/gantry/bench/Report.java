@@ -44,6 +44,10 @@ final class Report implements Callable<Integer> {
       return new Spread(median, v[0], v[v.length - 1]);
     }
 
+    static Spread exactly(double value) {
+      return new Spread(value, value, value);
+    }
+
     String show() {
       return Double.isNaN(median) ? "–" : fmt(median) + (min == max ? "" : " (" + fmt(min) + "–" + fmt(max) + ")");
     }
@@ -101,7 +105,8 @@ final class Report implements Callable<Integer> {
             .append("; time-to-fetch p50 ").append(r.ttfP50().show()).append(", p99 ").append(r.ttfP99().show());
       }
     }
-    md.append("\n\n").append(targets(rows, base));
+    md.append("\n\n").append(HopTargets.section(rows, base));
+    md.append(TelemetryCost.section(rows, base, json(results, "telemetry-targets.json"), json(results, "telemetry-traces.json")));
     md.append(Tls.section(rows, results.resolve("tls")));
     Path check = results.resolve("check.json");
     if (Files.exists(check)) {
@@ -127,7 +132,7 @@ final class Report implements Callable<Integer> {
     md.append(section(results, "token-flood-repeated.json", Report::tokenFlood));
     md.append(section(results, "oversized-admin.json", Report::oversizedAdmin));
     md.append(section(results, "slow-subscribers.json", Report::slowSubscribers));
-    md.append(notMeasured(results));
+    md.append(notMeasured(results, rows));
     Files.writeString(results.resolve("results.md"), md);
     Files.writeString(results.resolve("results.csv"), csv);
     Charts.latency(rows, results.resolve("latency.png"));
@@ -136,73 +141,21 @@ final class Report implements Callable<Integer> {
     return 0;
   }
 
+  /** A JSON object the run saved, or null when it is missing or not an object (a tool that did not answer). */
+  private static JsonObject json(Path results, String file) {
+    try {
+      com.google.gson.JsonElement e = JsonParser.parseString(Files.readString(results.resolve(file)));
+      return e.isJsonObject() ? e.getAsJsonObject() : null;
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /** The section {@code render} makes of {@code file} (a JSON object) in the results, or nothing when the run made none. */
   private static String section(Path results, String file, java.util.function.Function<JsonObject, String> render)
       throws java.io.IOException {
     Path json = results.resolve(file);
     return Files.exists(json) ? render.apply(JsonParser.parseString(Files.readString(json)).getAsJsonObject()) : "";
-  }
-
-  private static String targets(List<Row> rows, Row base) {
-    StringBuilder t = new StringBuilder("## Against the targets (docs/architecture.md, Performance targets)\n\n"
-        + "A verdict is computed from this run's numbers against the whole target. A setup with failed requests "
-        + "cannot meet; where part of a target is not measured by this run, a pass of the other part is \"not judged\".\n\n"
-        + "| figure | target | measured | verdict |\n|---|---|---|---|\n");
-    Row jwtAuthn = rows.stream().filter(x -> x.label().contains("jwt_authn")).findFirst().orElse(null);
-    long jwtAuthnErrors = jwtAuthn == null ? 0 : jwtAuthn.errors();
-    for (Row r : rows) {
-      if (!r.label().startsWith("Gantry")) {
-        continue;
-      }
-      String who = r.setup() + ")";
-      long errors = r.errors() + base.errors();
-      double addedP50 = r.p50().median() - base.p50().median();
-      double addedP99 = r.p99().median() - base.p99().median();
-      // p50: ≤ 1.2× the floor's (not built yet) and ≤ 2× jwt_authn's. A run can show it falls short, never that it meets.
-      String ratioShown = "–";
-      Verdict p50 = Verdict.notJudged("no jwt_authn setup in this run");
-      if (jwtAuthn != null) {
-        Spread denominatorSpread = new Spread(jwtAuthn.p50().median() - base.p50().median(),
-            jwtAuthn.p50().min() - base.p50().max(), jwtAuthn.p50().max() - base.p50().min());
-        double denominator = denominatorSpread.median();
-        if (!(denominator > 0) || !(denominatorSpread.min() > 0)) { // NaN included
-          p50 = Verdict.partial("jwt_authn's added p50 (" + fmt(denominator) + " µs, repeats " + fmt(denominatorSpread.min())
-              + " to " + fmt(denominatorSpread.max()) + ") is too noisy to divide by", errors + jwtAuthnErrors);
-        } else {
-          double ratio = addedP50 / denominator;
-          ratioShown = String.format(Locale.ROOT, "%.2f× jwt_authn's (%s µs)", ratio, fmt(denominator));
-          p50 = ratio > 2 ? Verdict.fallsShort(errors + jwtAuthnErrors)
-              : Verdict.partial("≤ 2× jwt_authn's holds; the floor (≤ 1.2× its added p50) is not measured", errors + jwtAuthnErrors);
-        }
-      }
-      t.append(line(who + " authz hop added at 1k req/s, p50", "≤ 1.2× the floor's and ≤ 2× jwt_authn's added p50",
-          fmt(addedP50) + " µs, " + ratioShown, p50));
-      t.append(line(who + " authz hop added at 1k req/s, p99", "≤ 1,000 µs over a) Envoy without auth",
-          fmt(addedP99) + " µs", Verdict.of(addedP99 <= 1000, errors)));
-      t.append(line(who + " authz hop added at 1k req/s, p50 (stretch)", "≤ 150 µs",
-          fmt(addedP50) + " µs", Verdict.of(addedP50 <= 150, errors)));
-      double addedCpuUs = cpuUsPerRequest(r) - cpuUsPerRequest(base);
-      t.append(line(who + " CPU the hop adds per request (every process, over a)", "≤ 150 µs and ≤ 1.2× the floor's",
-          fmt(addedCpuUs) + " µs", addedCpuUs > 150 ? Verdict.fallsShort(errors)
-              : Verdict.partial("≤ 150 µs holds; the floor is not measured", errors)));
-      double share = r.satRps().median() / base.satRps().median();
-      t.append(line(who + " throughput at saturation (2xx answers)", "≥ 55 % of " + base.setup() + ")",
-          String.format(Locale.ROOT, "%.0f %%", share * 100), base.satRps().median() > 0
-              ? Verdict.of(share >= 0.55, errors) : Verdict.notJudged("no 2xx answers from " + base.setup() + ")")));
-      if (!Double.isNaN(r.ttfP50().median())) {
-        t.append(line(who + " time-to-fetch p50", "≤ 300 µs", fmt(r.ttfP50().median()) + " µs",
-            Verdict.of(r.ttfP50().median() <= 300, r.errors())));
-        t.append(line(who + " time-to-fetch p99", "≤ 2,000 µs", fmt(r.ttfP99().median()) + " µs",
-            Verdict.of(r.ttfP99().median() <= 2000, r.errors())));
-      }
-    }
-    return t.toString();
-  }
-
-  /** CPU microseconds per request of every process of a setup, in its 1,000 req/s phase. */
-  private static double cpuUsPerRequest(Row r) {
-    return r.cpuPer1k().entrySet().stream().filter(e -> !e.getKey().equals("echo"))
-        .mapToDouble(Map.Entry::getValue).sum() * 1000; // s per 1,000 requests = ms per request; × 1,000: µs
   }
 
   private static String streams(JsonObject s) {
@@ -350,9 +303,14 @@ final class Report implements Callable<Integer> {
   }
 
   /** The targets this run has no number for: listed, never judged. */
-  private static String notMeasured(Path results) {
+  private static String notMeasured(Path results, List<Row> rows) {
     List<String> missing = new ArrayList<>();
-    missing.add("the floor (a no-op Java ext_authz wired like Gantry's) and every target relative to it: not built");
+    if (rows.stream().noneMatch(r -> r.setup().equals(HopTargets.FLOOR))) {
+      missing.add("the floor (a no-op Java ext_authz wired like Gantry's) and every target relative to it: no floor setup in this run");
+    }
+    if (rows.stream().noneMatch(r -> r.setup().equals(HopTargets.TELEMETRY_ON))) {
+      missing.add("what telemetry costs the hop: no telemetry-on setup in this run");
+    }
     if (!Files.exists(results.resolve("jmh.json"))) {
       missing.add("the decision inside the authz-service (JMH did not run or failed)");
     } else {
@@ -421,7 +379,7 @@ final class Report implements Callable<Integer> {
             : "");
   }
 
-  private static String line(String figure, String target, String measured, Verdict verdict) {
+  static String line(String figure, String target, String measured, Verdict verdict) {
     return "| " + figure + " | " + target + " | " + measured + " | " + verdict.text() + " |\n";
   }
 
