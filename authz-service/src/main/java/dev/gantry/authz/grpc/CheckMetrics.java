@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * Every label's values come from fixed sets (reasons are the engine's stable codes), never from
  * a request: a workspace, workload or credential id is not a label, so a tenant cannot grow the
- * series count. The attribute sets are made once per combination and reused.
+ * series count. The attribute sets are made once per combination and reused: recording one
+ * allocates nothing.
  */
 final class CheckMetrics {
 
@@ -41,7 +42,12 @@ final class CheckMetrics {
   private static final List<Double> SECONDS_BUCKETS = List.of(1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4,
       5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 0.1, 0.5, 1.0);
 
-  private static final java.util.Set<String> KINDS = java.util.Set.of("jwt", "api_key", "signature", "none");
+  /** The credential kinds a label may name, by index; any other is {@code other} (the last). */
+  private static final List<String> KINDS = List.of("jwt", "api_key", "signature", "none", "other");
+  private static final String[] OUTCOMES = {"allow", "forward", "deny"};
+  /** The products a label may name, by index: none first, then each product's label. */
+  private static final String[] PRODUCTS = java.util.stream.Stream.concat(java.util.stream.Stream.of("none"),
+      java.util.Arrays.stream(Product.values()).map(Product::label)).toArray(String[]::new);
 
   private static final Attributes NO_SNAPSHOT = Attributes.of(REASON, "no-snapshot");
   private static final Attributes INTERNAL = Attributes.of(REASON, "internal");
@@ -50,9 +56,10 @@ final class CheckMetrics {
   private final DoubleHistogram duration;
   private final LongUpDownCounter inFlight;
   private final LongCounter errors;
-  private final ConcurrentHashMap<String, Attributes> decisionAttributes = new ConcurrentHashMap<>();
+  /** By reason: the attribute sets of its decisions, indexed by {@link #index}. */
+  private final ConcurrentHashMap<String, Attributes[]> decisionAttributes = new ConcurrentHashMap<>();
   private final Attributes[] outcomeAttributes = {
-      Attributes.of(OUTCOME, "allow"), Attributes.of(OUTCOME, "forward"), Attributes.of(OUTCOME, "deny")};
+      Attributes.of(OUTCOME, OUTCOMES[0]), Attributes.of(OUTCOME, OUTCOMES[1]), Attributes.of(OUTCOME, OUTCOMES[2])};
 
   CheckMetrics(Meter meter) {
     decisions = meter.counterBuilder("gantry.authz.decisions")
@@ -79,27 +86,36 @@ final class CheckMetrics {
   void decided(long start, Decision decision, String host) {
     int outcome;
     String reason;
-    String kind;
+    int kind;
     if (decision instanceof Decision.Deny deny) {
       outcome = 2;
       reason = deny.reason();
-      kind = "none";
+      kind = KINDS.indexOf("none");
     } else {
       Decision.Allow allow = (Decision.Allow) decision;
       outcome = allow.forwarded() ? 1 : 0;
       reason = "ok";
       // A peer gateway sends the kind it admitted with: bounded here like every label value.
-      String sent = allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none");
-      kind = KINDS.contains(sent) ? sent : "other";
+      int sent = KINDS.indexOf(allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none"));
+      kind = sent < 0 ? KINDS.size() - 1 : sent;
     }
-    String product = product(host);
-    Attributes attributes = decisionAttributes.computeIfAbsent(
-        outcome + "|" + reason + "|" + product + "|" + kind,
-        k -> Attributes.of(OUTCOME, outcomeAttributes[outcome].get(OUTCOME), REASON, reason, PRODUCT, product,
-            CREDENTIAL_KIND, kind));
+    int product = product(host);
+    Attributes[] byReason = decisionAttributes.computeIfAbsent(reason,
+        r -> new Attributes[OUTCOMES.length * PRODUCTS.length * KINDS.size()]);
+    int index = index(outcome, product, kind);
+    Attributes attributes = byReason[index];
+    if (attributes == null) {
+      attributes = Attributes.of(OUTCOME, OUTCOMES[outcome], REASON, reason, PRODUCT, PRODUCTS[product],
+          CREDENTIAL_KIND, KINDS.get(kind));
+      byReason[index] = attributes; // a race makes an equal set twice: harmless
+    }
     decisions.add(1, attributes);
     duration.record((System.nanoTime() - start) / 1e9, outcomeAttributes[outcome]);
     inFlight.add(-1);
+  }
+
+  private static int index(int outcome, int product, int kind) {
+    return (outcome * PRODUCTS.length + product) * KINDS.size() + kind;
   }
 
   /** The Check received at {@code start} failed: {@code reason} is no-snapshot or internal. */
@@ -109,13 +125,17 @@ final class CheckMetrics {
   }
 
 
-  /** The product a host's first label names ({@code agt-…}), or none. */
-  static String product(String host) {
+  /** The index in {@link #PRODUCTS} of the product a host's first label names ({@code agt-…}): 0 for none. */
+  private static int product(String host) {
     int dash = host == null ? -1 : host.indexOf('-');
     if (dash < 1 || dash > 3) {
-      return "none";
+      return 0;
     }
-    Product product = Product.fromLabel(host.substring(0, dash));
-    return product == null ? "none" : product.label();
+    for (int i = 1; i < PRODUCTS.length; i++) {
+      if (dash == PRODUCTS[i].length() && host.startsWith(PRODUCTS[i])) {
+        return i;
+      }
+    }
+    return 0;
   }
 }

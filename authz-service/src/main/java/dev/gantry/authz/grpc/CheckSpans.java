@@ -6,7 +6,6 @@ import dev.gantry.routing.GatewayHeaders;
 import dev.gantry.telemetry.TraceAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -45,20 +44,27 @@ final class CheckSpans {
       return;
     }
     java.time.Instant now = java.time.Instant.now();
-    SpanBuilder span = start(parent, startNanos, now, facts);
+    Span span;
     if (decision instanceof Decision.Deny deny) {
-      span.setAttribute(TraceAttributes.DECISION_OUTCOME, "deny").setAttribute(TraceAttributes.DECISION_REASON, deny.reason());
+      span = start(parent, startNanos, now, "deny");
+      if (span.isRecording()) {
+        span.setAttribute(TraceAttributes.DECISION_REASON, deny.reason());
+      }
     } else {
       Decision.Allow allow = (Decision.Allow) decision;
-      span.setAttribute(TraceAttributes.DECISION_OUTCOME, allow.forwarded() ? "forward" : "allow")
-          .setAttribute(TraceAttributes.DECISION_REASON, "ok")
-          .setAttribute(TraceAttributes.CREDENTIAL_KIND, allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none"));
-      String workload = allow.headersToSet().get(GatewayHeaders.WORKLOAD);
-      if (workload != null) {
-        span.setAttribute(TraceAttributes.WORKLOAD, workload);
+      span = start(parent, startNanos, now, allow.forwarded() ? "forward" : "allow");
+      if (span.isRecording()) {
+        span.setAttribute(TraceAttributes.DECISION_REASON, "ok")
+            .setAttribute(TraceAttributes.CREDENTIAL_KIND, allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none"));
+        String workload = allow.headersToSet().get(GatewayHeaders.WORKLOAD);
+        if (workload != null) {
+          span.setAttribute(TraceAttributes.WORKLOAD, workload);
+        }
       }
     }
-    span.startSpan().end(now);
+    if (span.isRecording()) {
+      described(span, facts).end(now);
+    }
   }
 
   /** The Check that arrived at {@code startNanos} failed: Gantry's error ({@code reason}), answered so. */
@@ -67,22 +73,32 @@ final class CheckSpans {
       return;
     }
     java.time.Instant now = java.time.Instant.now();
-    Span span = start(parent, startNanos, now, facts)
-        .setAttribute(TraceAttributes.DECISION_OUTCOME, "error")
-        .setAttribute(TraceAttributes.DECISION_REASON, reason)
-        .startSpan();
-    span.setStatus(StatusCode.ERROR, reason);
-    span.end(now);
+    Span span = start(parent, startNanos, now, "error");
+    if (span.isRecording()) {
+      described(span, facts).setAttribute(TraceAttributes.DECISION_REASON, reason).setStatus(StatusCode.ERROR, reason)
+          .end(now);
+    }
   }
 
-  /** A span from the Check's arrival ({@code startNanos}, on the monotonic clock) to {@code now}: one reading of each clock. */
-  private SpanBuilder start(Context parent, long startNanos, java.time.Instant now, RequestFacts facts) {
+  /**
+   * The span from the Check's arrival ({@code startNanos}, on the monotonic clock) to {@code now}
+   * (one reading of each clock), with the one attribute the sampler reads ({@link
+   * dev.gantry.telemetry.RefusalsSampled}): the rest are set only on a span that records, so a
+   * Check in a trace nobody samples costs the sampler's decision and no more.
+   */
+  private Span start(Context parent, long startNanos, java.time.Instant now, String outcome) {
     long elapsed = System.nanoTime() - startNanos;
-    SpanBuilder span = tracer.spanBuilder(NAME)
+    return tracer.spanBuilder(NAME)
         .setParent(parent)
         .setSpanKind(SpanKind.SERVER)
         .setStartTimestamp(now.minusNanos(elapsed))
-        .setAttribute(RPC_SYSTEM, "grpc")
+        .setAttribute(TraceAttributes.DECISION_OUTCOME, outcome)
+        .startSpan();
+  }
+
+  /** The attributes every Check's span has: the RPC, the region, the host asked for. */
+  private Span described(Span span, RequestFacts facts) {
+    span.setAttribute(RPC_SYSTEM, "grpc")
         .setAttribute(RPC_SERVICE, "envoy.service.auth.v3.Authorization")
         .setAttribute(RPC_METHOD, "Check")
         .setAttribute(TraceAttributes.REGION, region);
