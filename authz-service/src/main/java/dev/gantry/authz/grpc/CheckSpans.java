@@ -44,27 +44,22 @@ final class CheckSpans {
       return;
     }
     java.time.Instant now = java.time.Instant.now();
-    Span span;
-    if (decision instanceof Decision.Deny deny) {
-      span = start(parent, startNanos, now, "deny");
-      if (span.isRecording()) {
-        span.setAttribute(TraceAttributes.DECISION_REASON, deny.reason());
-      }
+    Decision.Allow allow = decision instanceof Decision.Allow a ? a : null;
+    Span span = start(parent, startNanos, now, allow == null ? "deny" : allow.forwarded() ? "forward" : "allow");
+    if (!span.isRecording()) {
+      return;
+    }
+    if (allow == null) {
+      span.setAttribute(TraceAttributes.DECISION_REASON, ((Decision.Deny) decision).reason());
     } else {
-      Decision.Allow allow = (Decision.Allow) decision;
-      span = start(parent, startNanos, now, allow.forwarded() ? "forward" : "allow");
-      if (span.isRecording()) {
-        span.setAttribute(TraceAttributes.DECISION_REASON, "ok")
-            .setAttribute(TraceAttributes.CREDENTIAL_KIND, allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none"));
-        String workload = allow.headersToSet().get(GatewayHeaders.WORKLOAD);
-        if (workload != null) {
-          span.setAttribute(TraceAttributes.WORKLOAD, workload);
-        }
+      span.setAttribute(TraceAttributes.DECISION_REASON, "ok")
+          .setAttribute(TraceAttributes.CREDENTIAL_KIND, allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none"));
+      String workload = allow.headersToSet().get(GatewayHeaders.WORKLOAD);
+      if (workload != null) {
+        span.setAttribute(TraceAttributes.WORKLOAD, workload);
       }
     }
-    if (span.isRecording()) {
-      described(span, facts).end(now);
-    }
+    described(span, facts).end(now);
   }
 
   /** The Check that arrived at {@code startNanos} failed: Gantry's error ({@code reason}), answered so. */

@@ -156,13 +156,12 @@ public final class DecisionLog implements AutoCloseable {
     DenyBody.quote(line, value);
   }
 
-  /** The trace id of a W3C {@code traceparent} ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or null. */
+  /**
+   * The trace id of a W3C {@code traceparent} ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or null:
+   * read as the Check's own parent is ({@link CheckTraceContext#parent}).
+   */
   static String traceId(String traceparent) {
-    if (traceparent == null || traceparent.length() != 55 || traceparent.charAt(2) != '-' || traceparent.charAt(35) != '-') {
-      return null;
-    }
-    String id = traceparent.substring(3, 35);
-    return id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) && !id.equals("0".repeat(32)) ? id : null;
+    return traceparent == null ? null : CheckSpans.traceId(CheckTraceContext.parent(traceparent));
   }
 
   private void drain() {
