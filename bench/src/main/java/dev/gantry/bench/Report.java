@@ -122,6 +122,7 @@ final class Report implements Callable<Integer> {
       }
     }
     md.append(section(results, "streams.json", Report::streams));
+    md.append(Bursts.section(results));
     Path jmh = results.resolve("jmh.json");
     if (Files.exists(jmh)) {
       md.append(decision(JsonParser.parseString(Files.readString(jmh)).getAsJsonArray()));
@@ -327,6 +328,9 @@ final class Report implements Callable<Integer> {
     }
     if (!Files.exists(results.resolve("streams.json"))) {
       missing.add("concurrent streams through one gateway (full runs only, or the phase failed)");
+    }
+    if (Bursts.KINDS.keySet().stream().anyMatch(f -> !Files.exists(results.resolve(f)))) {
+      missing.add("a burst through c)'s gateway (c) not in this run, or the burst failed: logs/burst-*.log)");
     }
     if (!Files.exists(results.resolve("xds.json"))) {
       missing.add("the control plane at scale: cold build, write → every region's snapshot, heap, xDS fan-out (full runs only, or the phase failed)");
