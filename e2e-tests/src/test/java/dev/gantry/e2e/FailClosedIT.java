@@ -29,6 +29,8 @@ class FailClosedIT {
     assertThat(response.status()).as(response.body()).isEqualTo(503);
     assertThat(JsonParser.parseString(response.body()).getAsJsonObject().get("reason").getAsString())
         .isEqualTo("authz-unavailable");
+    // Retryable, and said so: nothing was forwarded.
+    assertThat(response.headers()).containsEntry("retry-after", "1");
     assertThat(stack.echo.requestsServed()).isEqualTo(servedBefore);
   }
 

@@ -26,6 +26,9 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
  */
 final class GatewayLocalReplies {
 
+  /** Seconds a client refused with authz-unavailable is asked to wait ({@code Retry-After}). */
+  static final int AUTHZ_RETRY_AFTER_S = 1;
+
   private GatewayLocalReplies() {}
 
   /**
@@ -49,13 +52,17 @@ final class GatewayLocalReplies {
         // A deny also carries UAEX, but never with 503: the authz-service does not deny with it.
         // Never marked not-served: the peer has replicas, and a request that made its sidecar
         // fail must not make the forwarding gateway retry elsewhere (or count it against the peer).
+        // Retryable, and said so: nothing was forwarded, so a client may send it again, after
+        // Retry-After (a burst that outran the sidecar, a sidecar restarting).
         .addMappers(
             notServed(false)
                 .setFilter(
                     AccessLogFilter.newBuilder()
                         .setAndFilter(
                             AndFilter.newBuilder().addFilters(flag("UAEX")).addFilters(status(503))))
-                .setBodyFormatOverride(json("the authorization service is unavailable; nothing was forwarded", "authz-unavailable")))
+                .addHeadersToAdd(header("retry-after", String.valueOf(AUTHZ_RETRY_AFTER_S)))
+                .setBodyFormatOverride(json("the authorization service is unavailable; nothing was forwarded; retry after "
+                    + AUTHZ_RETRY_AFTER_S + " s", "authz-unavailable")))
         // Admitted, but no region of the target set has a healthy replica or gateway now (every
         // allowed region down): never served from outside the set, so nothing to fail over to.
         .addMappers(
@@ -111,12 +118,17 @@ final class GatewayLocalReplies {
         .build();
   }
 
+  private static HeaderValueOption header(String name, String value) {
+    return HeaderValueOption.newBuilder()
+        .setHeader(HeaderValue.newBuilder().setKey(name).setValue(value))
+        .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD)
+        .build();
+  }
+
   private static ResponseMapper.Builder notServed(boolean internal) {
     ResponseMapper.Builder mapper = ResponseMapper.newBuilder();
     if (internal) {
-      mapper.addHeadersToAdd(HeaderValueOption.newBuilder()
-          .setHeader(HeaderValue.newBuilder().setKey(GatewayHeaders.NOT_SERVED).setValue("true"))
-          .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD));
+      mapper.addHeadersToAdd(header(GatewayHeaders.NOT_SERVED, "true"));
     }
     return mapper;
   }
