@@ -39,6 +39,8 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.stream.Collectors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -103,11 +105,21 @@ public final class AuthzServer implements AutoCloseable {
 
   private final List<EventLoopGroup> loops;
   private final List<AutoCloseable> gauges;
+  private final Thread warming;
+  private final CompletableFuture<CheckWarmUp.Result> warmUp;
+
+  /**
+   * The warm-up before SERVING: 20,000 Checks, 64 at a time (about what Envoy's burst puts in
+   * flight), at most 10 s (a sidecar then reports SERVING warm or not).
+   */
+  private static final CheckWarmUp WARM_UP = new CheckWarmUp(20_000, 64, Duration.ofSeconds(10));
 
   private AuthzServer(
       Server server, ManagedChannel controlPlane, SnapshotClient snapshots,
       ScheduledExecutorService scheduler, SnapshotStore store, JwksCache jwks, List<EventLoopGroup> loops,
-      List<AutoCloseable> gauges) {
+      List<AutoCloseable> gauges, Thread warming, CompletableFuture<CheckWarmUp.Result> warmUp) {
+    this.warming = warming;
+    this.warmUp = warmUp;
     this.loops = loops;
     this.gauges = gauges;
     this.server = server;
@@ -157,6 +169,10 @@ public final class AuthzServer implements AutoCloseable {
     JwksCache jwks = new JwksCache(http, scheduler, config.jwks().minRefreshInterval(), config.jwks().refreshEvery(), meter);
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus("", ServingStatus.NOT_SERVING);
+    // SERVING once the first snapshot is in and the Check path is warm (CheckWarmUp): Checks
+    // are answered from the first snapshot on, SERVING says a burst will be answered in time.
+    CountDownLatch firstSnapshot = new CountDownLatch(1);
+    CompletableFuture<CheckWarmUp.Result> warmUp = new CompletableFuture<>();
     SnapshotMetrics snapshotMetrics = new SnapshotMetrics(meter, Clock.systemUTC());
     SnapshotStore store =
         new SnapshotStore(
@@ -169,16 +185,23 @@ public final class AuthzServer implements AutoCloseable {
             },
             snapshot -> {
               snapshotMetrics.applied(snapshot);
-              health.setStatus("", ServingStatus.SERVING);
-              log.info("serving snapshot version {} ({} workloads)", snapshot.version(), snapshot.workloads().size());
+              if (warmUp.isDone()) {
+                health.setStatus("", ServingStatus.SERVING);
+                log.info("serving snapshot version {} ({} workloads)", snapshot.version(), snapshot.workloads().size());
+              } else {
+                log.info("applied snapshot version {} ({} workloads); warming up before reporting SERVING",
+                    snapshot.version(), snapshot.workloads().size());
+                firstSnapshot.countDown();
+              }
             });
     VerifiedTokens tokens = new VerifiedTokens(100_000);
     List<AutoCloseable> gauges = new ArrayList<>(observe(meter, tokens));
     gauges.add(snapshotMetrics);
     JwtAuthenticator jwt = new JwtAuthenticator(jwks, tokens, Clock.systemUTC());
-    ExtAuthzService extAuthz = new ExtAuthzService(store, new DecisionEngine(config.region(), jwt,
+    DecisionEngine engine = new DecisionEngine(config.region(), jwt,
         new ApiKeyAuthenticator(java.time.Clock.systemUTC()), new MessageSignatures(java.time.Clock.systemUTC()),
-        java.time.Clock.systemUTC()), jwks, meter, decisions, tracer, config.region());
+        java.time.Clock.systemUTC());
+    ExtAuthzService extAuthz = new ExtAuthzService(store, engine, jwks, meter, decisions, tracer, config.region());
 
     List<EventLoopGroup> loops = new ArrayList<>();
     Server server =
@@ -202,8 +225,25 @@ public final class AuthzServer implements AutoCloseable {
     SnapshotClient snapshots = new SnapshotClient(channel, store, scheduler, config.sidecarId(), config.region());
     snapshots.start();
     SidecarListener.restrict(config.listen());
+    Thread warming = Thread.ofPlatform().name("authz-warm-up").daemon().start(() -> {
+      try {
+        firstSnapshot.await();
+        CheckWarmUp.Result result = WARM_UP.run(store, engine);
+        warmUp.complete(result);
+        health.setStatus("", ServingStatus.SERVING);
+        log.info("warmed up the Check path ({} checks in {} ms); serving snapshot version {}",
+            result.checks(), result.took().toMillis(), store.current().version());
+      } catch (InterruptedException e) {
+        warmUp.cancel(false);
+      } catch (IOException | RuntimeException e) {
+        // A sidecar that cannot warm up still serves: cold, as before there was a warm-up.
+        log.warn("could not warm up the Check path ({}); serving cold", e.toString());
+        warmUp.complete(new CheckWarmUp.Result(0, 0, Duration.ZERO));
+        health.setStatus("", ServingStatus.SERVING);
+      }
+    });
     log.info("authz-service {} for region {} listening on {}", config.sidecarId(), config.region(), server.getListenSockets());
-    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops, gauges);
+    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops, gauges, warming, warmUp);
   }
 
   /**
@@ -226,7 +266,7 @@ public final class AuthzServer implements AutoCloseable {
     return List.of(lookups, size);
   }
 
-  private static void awaitQuietly(java.util.concurrent.CompletableFuture<Void> keys) {
+  private static void awaitQuietly(CompletableFuture<Void> keys) {
     try {
       keys.get(2, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -246,8 +286,14 @@ public final class AuthzServer implements AutoCloseable {
     return store;
   }
 
+  /** The warm-up before SERVING: done (how many Checks it sent) once the sidecar reports SERVING. */
+  public CompletableFuture<CheckWarmUp.Result> warmUp() {
+    return warmUp;
+  }
+
   @Override
   public void close() throws InterruptedException {
+    warming.interrupt();
     snapshots.close();
     server.shutdownNow();
     controlPlane.shutdownNow();

@@ -36,7 +36,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
 
   /**
    * How long a Check refused for an unknown key id waits for the key-set refresh it started
-   * before it answers: under Envoy's ext_authz timeout (1 s), above a JWKS fetch's usual time.
+   * before it answers: well under Envoy's ext_authz timeout (5 s), above a JWKS fetch's usual time.
    */
   static final long KEY_REFRESH_WAIT_MS = 500;
 
