@@ -53,12 +53,45 @@ final class LongLivedStreams implements Callable<Integer> {
   @Option(names = "--envoy-pid", required = true) long envoyPid;
   @Option(names = "--echo-pid", required = true) long echoPid;
   @Option(names = "--streams", defaultValue = "2000") int streams;
-  @Option(names = "--connections", defaultValue = "40") int connections;
   @Option(names = "--hold-seconds", defaultValue = "20") int holdSeconds;
   @Option(names = "--pushes", defaultValue = "5") int pushes;
   @Option(names = "--out", required = true) Path out;
 
   private static final String HOST = "agt-echo-demo.eu-lon-1.run.localhost";
+
+  /** Concurrent streams the gateway allows on one client connection (GatewayListener's HTTP/2 setting). */
+  private static final int STREAMS_PER_CONNECTION = 100;
+
+  /** The highest value a reading took, sampled every 200 ms on a thread of its own. */
+  private static final class PeakGauge {
+    private final Thread thread;
+    private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+
+    private PeakGauge(Callable<Long> reading) {
+      thread = Thread.ofPlatform().daemon().name("peak-gauge").start(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          try {
+            peak.accumulateAndGet(reading.call(), Math::max);
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
+          } catch (Exception unreadable) {
+            // Envoy busy: the next sample.
+          }
+        }
+      });
+    }
+
+    static PeakGauge start(Callable<Long> reading) {
+      return new PeakGauge(reading);
+    }
+
+    long stop() throws InterruptedException {
+      thread.interrupt();
+      thread.join();
+      return peak.get();
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -71,6 +104,7 @@ final class LongLivedStreams implements Callable<Integer> {
         workloads:
           - id: agt-echo-demo
             public: true
+            protocol: http2
             regions: [eu-lon-1]
             replicas: [{region: eu-lon-1, address: 127.0.0.1:%d}]
         """.formatted(echoPort);
@@ -90,10 +124,16 @@ final class LongLivedStreams implements Callable<Integer> {
           "http://127.0.0.1:" + gatewayPort + "/warmup").redirectErrorStream(true).start().waitFor();
       long resetsBefore = envoyResets();
       long cdsBefore = envoyStat("cluster_manager.cds.update_success");
+      // The gateway takes 100 concurrent streams per client connection (its public listener's
+      // HTTP/2 setting): as many connections as that needs, each with all its streams, opened at
+      // 20 a second: a ramp, not a thundering herd (the bursts are bench/run's own phase). The
+      // workload speaks HTTP/2 (h2c), so the gateway holds every stream on a few upstream
+      // connections: a descriptor per client connection, not two per stream.
+      int connections = (streams + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION;
       int perConnection = (streams + connections - 1) / connections;
-      // Connections open at 10 a second, each with all its streams: a ramp, not a thundering herd.
+      PeakGauge active = PeakGauge.start(() -> envoyStat("http.gateway.downstream_rq_active"));
       Process h2load = new ProcessBuilder("h2load", "-c", String.valueOf(connections), "-m", String.valueOf(perConnection),
-          "-n", String.valueOf(perConnection * connections), "--rate", "10", "-H", ":authority: " + HOST,
+          "-n", String.valueOf(perConnection * connections), "--rate", "20", "-H", ":authority: " + HOST,
           "http://127.0.0.1:" + gatewayPort + "/sse?n=" + holdSeconds + "&interval_ms=1000")
           .redirectErrorStream(true).start();
 
@@ -110,6 +150,7 @@ final class LongLivedStreams implements Callable<Integer> {
       }
       String output = new String(h2load.getInputStream().readAllBytes());
       h2load.waitFor(holdSeconds + 120L, TimeUnit.SECONDS);
+      long peak = active.stop();
       Matcher m = Pattern.compile(
               "requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored")
           .matcher(output);
@@ -134,6 +175,9 @@ final class LongLivedStreams implements Callable<Integer> {
       summary.put("dropped", dropped);
       // Admitted (2xx headers) and not ended by an error: held to the end.
       summary.put("held", Math.max(0, admitted - dropped));
+      // The most open at once, as Envoy counted them (sampled every 200 ms).
+      summary.put("peak_concurrent", peak);
+      summary.put("client_connections", connections);
       summary.put("h2load", output.lines().filter(l -> l.startsWith("requests:") || l.startsWith("status codes:")).toList());
       summary.put("hold_seconds", holdSeconds);
       summary.put("config_pushes", pushes);

@@ -11,12 +11,17 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The demo workload's HTTP/1.1 side: answers every request with JSON describing what it
+ * The demo workload's HTTP side (HTTP/1.1, and HTTP/2 with prior knowledge on the same port):
+ * answers every request with JSON describing what it
  * received (method, path with query exactly as sent, headers) and what it is (workload,
  * region), and offers the long-lived shapes agent traffic takes:
  *
@@ -68,13 +73,33 @@ public final class EchoServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     connections.add(ch);
-                    ch.pipeline()
-                        // Headers up to 48 KiB: the gateway passes 32 KiB of a client's and adds its own.
-                        .addLast(new HttpServerCodec(4096, 48 * 1024, 8192))
-                        .addLast(new HttpObjectAggregator(1 << 20))
-                        .addLast(new WebSocketServerProtocolHandler("/ws", null, true))
-                        .addLast(new WebSocketEchoHandler())
-                        .addLast(new HttpEchoHandler(identity, served, spans));
+                    ch.pipeline().addLast(new PriorKnowledge(
+                        // HTTP/2 (a gateway cluster with protocol http2): each stream its own
+                        // request, answered by the same handler as HTTP/1.1's.
+                        ctx -> ctx.pipeline().addLast(
+                            Http2FrameCodecBuilder.forServer()
+                                // As HTTP/1.1's limits: 48 KiB of headers; and a gateway may hold
+                                // thousands of streams on one connection (Netty's default: 100).
+                                .initialSettings(Http2Settings.defaultSettings()
+                                    .maxHeaderListSize(48 * 1024).maxConcurrentStreams(10_000))
+                                .build(),
+                            new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+                              @Override
+                              protected void initChannel(Channel stream) {
+                                stream.pipeline().addLast(
+                                    new Http2StreamFrameToHttpObjectCodec(true),
+                                    new HttpObjectAggregator(1 << 20),
+                                    new Http2ExtensionHeaders(),
+                                    new HttpEchoHandler(identity, served, spans));
+                              }
+                            })),
+                        ctx -> ctx.pipeline()
+                            // Headers up to 48 KiB: the gateway passes 32 KiB of a client's and adds its own.
+                            .addLast(new HttpServerCodec(4096, 48 * 1024, 8192))
+                            .addLast(new HttpObjectAggregator(1 << 20))
+                            .addLast(new WebSocketServerProtocolHandler("/ws", null, true))
+                            .addLast(new WebSocketEchoHandler())
+                            .addLast(new HttpEchoHandler(identity, served, spans))));
                   }
                 })
             .bind(address)

@@ -68,6 +68,32 @@ class EchoServerTest {
   }
 
   @Test
+  void http2WithPriorKnowledge_onTheSamePort_answersAndStreamsEvents() throws Exception {
+    // curl speaks HTTP/2 from the first byte (the connection preface), as a gateway cluster
+    // with protocol http2 does.
+    List<String> echo = curlHttp2("/h2?x=1");
+    assertThat(echo.getLast()).as("curl's HTTP version").isEqualTo("2");
+    JsonObject body = JsonParser.parseString(String.join("\n", echo.subList(0, echo.size() - 1))).getAsJsonObject();
+    assertThat(body.get("path").getAsString()).isEqualTo("/h2?x=1");
+    // What the client sent, not what HTTP/2's conversion to HTTP/1 objects adds.
+    assertThat(body.getAsJsonObject("headers").keySet()).noneMatch(h -> h.startsWith("x-http2-"));
+
+    List<String> events = curlHttp2("/sse?n=3&interval_ms=10");
+    assertThat(events.getLast()).as("curl's HTTP version").isEqualTo("2");
+    assertThat(events.stream().filter(l -> l.startsWith("id: ")).toList()).containsExactly("id: 0", "id: 1", "id: 2");
+  }
+
+  /** curl's output for {@code path} over HTTP/2 with prior knowledge, its HTTP version last. */
+  private static List<String> curlHttp2(String path) throws Exception {
+    Process curl = new ProcessBuilder("curl", "-sS", "--http2-prior-knowledge", "-w", "\n%{http_version}", uri(path).toString())
+        .redirectErrorStream(true).start();
+    List<String> lines = new String(curl.getInputStream().readAllBytes()).lines().toList();
+    assertThat(curl.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(curl.exitValue()).as("curl: " + lines).isZero();
+    return lines;
+  }
+
+  @Test
   void badParameter_is400WithReason() throws Exception {
     HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/slow?seconds=soon")).build(),
         HttpResponse.BodyHandlers.ofString());

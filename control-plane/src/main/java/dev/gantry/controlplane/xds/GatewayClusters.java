@@ -40,6 +40,9 @@ final class GatewayClusters {
    */
   private static final int CIRCUIT_LIMIT = 100_000;
 
+  /** Streams Envoy opens on one HTTP/2 connection to a workload (see {@link #workload}). */
+  static final int WORKLOAD_STREAMS_PER_CONNECTION = 100;
+
   private GatewayClusters() {}
 
   /**
@@ -97,7 +100,13 @@ final class GatewayClusters {
     HttpProtocolOptions.ExplicitHttpConfig.Builder protocol = HttpProtocolOptions.ExplicitHttpConfig.newBuilder();
     switch (workload.protocol()) {
       case HTTP1 -> protocol.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
-      case HTTP2 -> protocol.setHttp2ProtocolOptions(http2WithKeepalive());
+      // At most 100 streams per connection to a workload, more connections beyond: a server
+      // announces its limit only in its first SETTINGS, and streams Envoy opens before those
+      // arrive, above that limit, are refused and take the connection down (seen: a burst of
+      // 2,000 SSE streams to a Netty server announcing 100: connections terminated, then the
+      // replica ejected). 100 is the least a server should allow (RFC 9113, 6.5.2).
+      case HTTP2 -> protocol.setHttp2ProtocolOptions(
+          http2WithKeepalive().toBuilder().setMaxConcurrentStreams(UInt32Value.of(WORKLOAD_STREAMS_PER_CONNECTION)));
     }
     HttpProtocolOptions options =
         HttpProtocolOptions.newBuilder()
