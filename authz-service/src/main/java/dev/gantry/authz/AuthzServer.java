@@ -41,9 +41,11 @@ import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,8 +111,8 @@ public final class AuthzServer implements AutoCloseable {
   private final CompletableFuture<CheckWarmUp.Result> warmUp;
 
   /**
-   * The warm-up before SERVING: 20,000 Checks, 64 at a time (about what Envoy's burst puts in
-   * flight), at most 10 s (a sidecar then reports SERVING warm or not).
+   * The warm-up before SERVING: 20,000 Checks, 64 at a time, sent for at most 10 s (a sidecar
+   * then reports SERVING, warm or not).
    */
   private static final CheckWarmUp WARM_UP = new CheckWarmUp(20_000, 64, Duration.ofSeconds(10));
 
@@ -199,8 +201,7 @@ public final class AuthzServer implements AutoCloseable {
     gauges.add(snapshotMetrics);
     JwtAuthenticator jwt = new JwtAuthenticator(jwks, tokens, Clock.systemUTC());
     DecisionEngine engine = new DecisionEngine(config.region(), jwt,
-        new ApiKeyAuthenticator(java.time.Clock.systemUTC()), new MessageSignatures(java.time.Clock.systemUTC()),
-        java.time.Clock.systemUTC());
+        new ApiKeyAuthenticator(Clock.systemUTC()), new MessageSignatures(Clock.systemUTC()), Clock.systemUTC());
     ExtAuthzService extAuthz = new ExtAuthzService(store, engine, jwks, meter, decisions, tracer, config.region());
 
     List<EventLoopGroup> loops = new ArrayList<>();
@@ -226,19 +227,20 @@ public final class AuthzServer implements AutoCloseable {
     snapshots.start();
     SidecarListener.restrict(config.listen());
     Thread warming = Thread.ofPlatform().name("authz-warm-up").daemon().start(() -> {
+      CheckWarmUp.Result result = CheckWarmUp.Result.NONE;
       try {
         firstSnapshot.await();
-        CheckWarmUp.Result result = WARM_UP.run(store, engine);
-        warmUp.complete(result);
-        health.setStatus("", ServingStatus.SERVING);
+        result = WARM_UP.run(store, config.region());
         log.info("warmed up the Check path ({} checks in {} ms); serving snapshot version {}",
             result.checks(), result.took().toMillis(), store.current().version());
       } catch (InterruptedException e) {
-        warmUp.cancel(false);
-      } catch (IOException | RuntimeException e) {
+        return; // closing: never SERVING
+      } catch (Throwable e) {
         // A sidecar that cannot warm up still serves: cold, as before there was a warm-up.
         log.warn("could not warm up the Check path ({}); serving cold", e.toString());
-        warmUp.complete(new CheckWarmUp.Result(0, 0, Duration.ZERO));
+      }
+      if (!Thread.currentThread().isInterrupted()) {
+        warmUp.complete(result);
         health.setStatus("", ServingStatus.SERVING);
       }
     });
@@ -269,7 +271,7 @@ public final class AuthzServer implements AutoCloseable {
   private static void awaitQuietly(CompletableFuture<Void> keys) {
     try {
       keys.get(2, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       log.warn("issuer keys not fetched within 2 s; serving the snapshot anyway (tokens of new issuers get unknown-kid until they are)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -288,12 +290,13 @@ public final class AuthzServer implements AutoCloseable {
 
   /** The warm-up before SERVING: done (how many Checks it sent) once the sidecar reports SERVING. */
   public CompletableFuture<CheckWarmUp.Result> warmUp() {
-    return warmUp;
+    return warmUp.copy();
   }
 
   @Override
   public void close() throws InterruptedException {
     warming.interrupt();
+    warming.join(5_000);
     snapshots.close();
     server.shutdownNow();
     controlPlane.shutdownNow();

@@ -1,5 +1,9 @@
 package dev.gantry.authz;
 
+import dev.gantry.authz.credential.ApiKeyAuthenticator;
+import dev.gantry.authz.credential.JwtAuthenticator;
+import dev.gantry.authz.credential.MessageSignatures;
+import dev.gantry.authz.credential.VerifiedTokens;
 import dev.gantry.authz.engine.DecisionEngine;
 import dev.gantry.authz.grpc.ExtAuthzService;
 import dev.gantry.authz.model.AuthzSnapshot;
@@ -15,6 +19,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
@@ -23,31 +28,38 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Warms a freshly started sidecar before it reports SERVING: a cold JVM interprets its first
  * thousands of Checks and, facing a burst of them, misses Envoy's ext_authz timeout (seen: 880
  * of 2,000 at once, 1 s). So the Check path runs first on checks of its own: the sidecar's
  * transport (a listener built by {@link SidecarListener}, HTTP/2 over a Unix socket, Checks on
- * the transport thread) in front of the same decision engine and snapshot, over one connection
- * with many calls in flight, as Envoy sends them.
+ * the transport thread) in front of the decision engine's code and the current snapshot, over
+ * one connection with many calls in flight, as Envoy sends them.
  *
- * <p>The warm-up's service is a second {@link ExtAuthzService} without metrics, decision log
- * or spans, listening on a socket in a private directory (owner-only, removed afterwards):
- * warm-up checks are never counted as decisions, never logged, and nobody else can send any.
- * Its requests carry no credential that verifies (none, or a malformed one), so no issuer's key
- * set is fetched for them. It decides nothing real: its answers are dropped.
+ * <p>Nothing of it is seen or kept: its service is an {@link ExtAuthzService} without metrics,
+ * decision log or spans, on an engine of its own (its own verified-token cache, a key lookup
+ * that never fetches a key set), listening on a socket in a private directory (owner-only,
+ * removed afterwards). Its requests carry no credential that verifies (none, or malformed ones),
+ * so it warms the parsing and refusing of credentials, not signature verification.
  */
 public final class CheckWarmUp {
 
-  /** What a warm-up did. */
-  public record Result(long checks, long failures, Duration took) {}
+  private static final Logger log = LoggerFactory.getLogger(CheckWarmUp.class);
+
+  /** What a warm-up did: Checks sent, those that failed as RPCs before the time was up, and how long it took. */
+  public record Result(long checks, long failures, Duration took) {
+    static final Result NONE = new Result(0, 0, Duration.ZERO);
+  }
 
   private final int checks;
   private final int inFlight;
@@ -56,7 +68,7 @@ public final class CheckWarmUp {
   /**
    * @param checks how many Checks to send (the JIT compiles a method after some thousands of calls)
    * @param inFlight how many at a time, on one connection
-   * @param budget the most it may take: a sidecar reports SERVING after it even if checks remain
+   * @param budget the most time it sends Checks for; what is then in flight is cancelled
    */
   CheckWarmUp(int checks, int inFlight, Duration budget) {
     this.checks = checks;
@@ -64,35 +76,51 @@ public final class CheckWarmUp {
     this.budget = budget;
   }
 
-  Result run(SnapshotStore store, DecisionEngine engine) throws IOException, InterruptedException {
+  /**
+   * Sends the warm-up's Checks for the snapshot {@code store} holds, decided by an engine made
+   * like the sidecar's ({@code region}). Nothing when there is no snapshot, or no epoll here
+   * (the sidecar's Unix socket needs it; a TCP sidecar elsewhere serves cold).
+   */
+  Result run(SnapshotStore store, String region) throws IOException, InterruptedException {
     AuthzSnapshot snapshot = store.current();
     if (snapshot == null || checks == 0) {
-      return new Result(0, 0, Duration.ZERO);
+      return Result.NONE;
     }
+    if (!Epoll.isAvailable()) {
+      log.info("no epoll here: the Check path is not warmed up ({})", Epoll.unavailabilityCause().toString());
+      return Result.NONE;
+    }
+    Clock clock = Clock.systemUTC();
+    DecisionEngine engine = new DecisionEngine(region,
+        new JwtAuthenticator((uri, kid) -> null, new VerifiedTokens(1_000), clock),
+        new ApiKeyAuthenticator(clock), new MessageSignatures(clock), clock);
     List<CheckRequest> requests = requests(snapshot);
     long start = System.nanoTime();
-    Path dir = Files.createTempDirectory("gantry-warm-up",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Path socket = dir.resolve("check.sock");
-    List<EventLoopGroup> loops = new ArrayList<>();
-    EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    Server server = null;
-    ManagedChannel channel = null;
+    long deadline = start + budget.toNanos();
     AtomicLong failures = new AtomicLong();
     long sent = 0;
+    long failed;
+    Path dir = null;
+    List<EventLoopGroup> loops = new ArrayList<>();
+    Server server = null;
+    ManagedChannel channel = null;
     try {
-      server = SidecarListener.builder(new SidecarAddress.Unix(socket.toString()), loops)
+      dir = Files.createTempDirectory("gantry-warm-up",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      String socket = dir.resolve("check.sock").toString();
+      server = SidecarListener.builder(new SidecarAddress.Unix(socket), loops)
           .addService(new ExtAuthzService(store, engine))
           .build()
           .start();
-      channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+      EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+      loops.add(clientLoop);
+      channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket))
           .channelType(EpollDomainSocketChannel.class)
           .eventLoopGroup(clientLoop)
           .usePlaintext()
           .build();
       AuthorizationGrpc.AuthorizationStub stub = AuthorizationGrpc.newStub(channel);
       Semaphore slots = new Semaphore(inFlight);
-      long deadline = start + budget.toNanos();
       for (; sent < checks && System.nanoTime() < deadline; sent++) {
         if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           break;
@@ -115,18 +143,42 @@ public final class CheckWarmUp {
       }
       slots.tryAcquire(inFlight, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } finally {
+      failed = failures.get(); // what the shutdown below cancels is not a failure
+      close(channel, server, loops, dir);
+    }
+    return new Result(sent, failed, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Stops everything the warm-up started, then waits for it (briefly); an interrupt is kept for the caller. */
+  private static void close(ManagedChannel channel, Server server, List<EventLoopGroup> loops, Path dir) {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (server != null) {
+      server.shutdownNow();
+    }
+    loops.forEach(l -> l.shutdownGracefully(0, 0, TimeUnit.SECONDS));
+    boolean interrupted = Thread.interrupted();
+    try {
       if (channel != null) {
-        channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+        channel.awaitTermination(1, TimeUnit.SECONDS);
       }
       if (server != null) {
-        server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+        server.awaitTermination(1, TimeUnit.SECONDS);
       }
-      clientLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      loops.forEach(l -> l.shutdownGracefully(0, 0, TimeUnit.SECONDS));
-      Files.deleteIfExists(socket);
-      Files.deleteIfExists(dir);
+    } catch (InterruptedException e) {
+      interrupted = true;
     }
-    return new Result(sent, failures.get(), Duration.ofNanos(System.nanoTime() - start));
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException | java.io.UncheckedIOException e) {
+        log.warn("could not remove the warm-up's directory {}: {}", dir, e.toString());
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

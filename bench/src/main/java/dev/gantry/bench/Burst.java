@@ -1,6 +1,7 @@
 package dev.gantry.bench;
 
 import com.google.gson.GsonBuilder;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,7 @@ final class Burst implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, Long> before = authzStats();
     long logLines = lines(accessLog);
-    List<String> command = new java.util.ArrayList<>(List.of("h2load", "--h1", "-c", String.valueOf(connections),
+    List<String> command = new ArrayList<>(List.of("h2load", "--h1", "-c", String.valueOf(connections),
         "-n", String.valueOf(connections), "-m", "1", "-H", ":authority: " + host));
     if (authorization != null) {
       command.addAll(List.of("-H", "authorization: " + authorization));
@@ -97,7 +99,7 @@ final class Burst implements Callable<Integer> {
   }
 
   /** The access log's lines after the first {@code skip}, counted by "status flags". */
-  private Map<String, Long> answers(long skip) throws java.io.IOException {
+  private Map<String, Long> answers(long skip) throws IOException {
     Map<String, Long> counts = new TreeMap<>();
     try (var lines = Files.lines(accessLog)) {
       lines.skip(skip).forEach(line -> {
@@ -111,7 +113,7 @@ final class Burst implements Callable<Integer> {
     return counts;
   }
 
-  private static long lines(Path file) throws java.io.IOException {
+  private static long lines(Path file) throws IOException {
     try (var lines = Files.lines(file)) {
       return lines.count();
     }

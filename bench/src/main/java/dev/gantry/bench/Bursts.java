@@ -18,17 +18,17 @@ final class Bursts {
 
   private Bursts() {}
 
-  /** The bursts bench/run makes, in order: its file, and what it is. */
-  static final Map<String, String> KINDS = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(Map.of(
-      "burst-warm-sse.json", "SSE streams (20 s each) opened at once against a warm gateway: clients reconnecting after an outage",
-      "burst-cold.json", "requests opened at once the moment a restarted sidecar reports SERVING")));
+  /** The bursts bench/run makes, in the order it makes them: its file, and what it is. */
+  static final List<Map.Entry<String, String>> KINDS = List.of(
+      Map.entry("burst-warm-sse.json", "SSE streams (20 s each) opened at once against a warm gateway: clients reconnecting after an outage"),
+      Map.entry("burst-cold.json", "requests opened at once the moment a restarted sidecar reports SERVING"));
 
   static String section(Path results) throws IOException {
     List<String> rows = new ArrayList<>();
-    for (var kind : List.of("burst-warm-sse.json", "burst-cold.json")) {
-      Path file = results.resolve(kind);
+    for (Map.Entry<String, String> kind : KINDS) {
+      Path file = results.resolve(kind.getKey());
       if (Files.exists(file)) {
-        rows.add(row(KINDS.get(kind), JsonParser.parseString(Files.readString(file)).getAsJsonObject()));
+        rows.add(row(kind.getValue(), JsonParser.parseString(Files.readString(file)).getAsJsonObject()));
       }
     }
     if (rows.isEmpty()) {

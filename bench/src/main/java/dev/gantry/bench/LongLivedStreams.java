@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -65,18 +66,22 @@ final class LongLivedStreams implements Callable<Integer> {
   /** The highest value a reading took, sampled every 200 ms on a thread of its own. */
   private static final class PeakGauge {
     private final Thread thread;
-    private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
 
     private PeakGauge(Callable<Long> reading) {
       thread = Thread.ofPlatform().daemon().name("peak-gauge").start(() -> {
         while (!Thread.currentThread().isInterrupted()) {
           try {
             peak.accumulateAndGet(reading.call(), Math::max);
-            Thread.sleep(200);
           } catch (InterruptedException e) {
             return;
           } catch (Exception unreadable) {
             // Envoy busy: the next sample.
+          }
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
           }
         }
       });
@@ -127,8 +132,8 @@ final class LongLivedStreams implements Callable<Integer> {
       // The gateway takes 100 concurrent streams per client connection (its public listener's
       // HTTP/2 setting): as many connections as that needs, each with all its streams, opened at
       // 20 a second: a ramp, not a thundering herd (the bursts are bench/run's own phase). The
-      // workload speaks HTTP/2 (h2c), so the gateway holds every stream on a few upstream
-      // connections: a descriptor per client connection, not two per stream.
+      // workload speaks HTTP/2 (h2c), so the gateway holds 100 streams on each upstream
+      // connection too: two descriptors per 100 streams, not two per stream.
       int connections = (streams + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION;
       int perConnection = (streams + connections - 1) / connections;
       PeakGauge active = PeakGauge.start(() -> envoyStat("http.gateway.downstream_rq_active"));
@@ -225,8 +230,10 @@ final class LongLivedStreams implements Callable<Integer> {
     return envoyStat("http.gateway.downstream_rq_rx_reset") + envoyStat("http.gateway.downstream_rq_tx_reset");
   }
 
+  private final HttpClient admin = HttpClient.newHttpClient();
+
   private long envoyStat(String name) throws Exception {
-    String body = HttpClient.newHttpClient().send(
+    String body = admin.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/stats?usedonly&filter="
             + java.net.URLEncoder.encode("^" + name.replace(".", "\\.") + "$", java.nio.charset.StandardCharsets.UTF_8)))
             .timeout(Duration.ofSeconds(2)).build(),

@@ -336,7 +336,7 @@ final class Report implements Callable<Integer> {
     if (!Files.exists(results.resolve("streams.json"))) {
       missing.add("concurrent streams through one gateway (full runs only, or the phase failed)");
     }
-    if (Bursts.KINDS.keySet().stream().anyMatch(f -> !Files.exists(results.resolve(f)))) {
+    if (Bursts.KINDS.stream().anyMatch(kind -> !Files.exists(results.resolve(kind.getKey())))) {
       missing.add("a burst through c)'s gateway (c) not in this run, or the burst failed: logs/burst-*.log)");
     }
     if (!Files.exists(results.resolve("xds.json"))) {

@@ -20,7 +20,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The demo workload's HTTP side (HTTP/1.1, and HTTP/2 with prior knowledge on the same port):
+ * The demo workload's HTTP side (HTTP/1.1, and HTTP/2 with prior knowledge on the same port;
+ * the WebSocket over HTTP/1.1 only):
  * answers every request with JSON describing what it
  * received (method, path with query exactly as sent, headers) and what it is (workload,
  * region), and offers the long-lived shapes agent traffic takes:
@@ -78,8 +79,8 @@ public final class EchoServer implements AutoCloseable {
                         // request, answered by the same handler as HTTP/1.1's.
                         ctx -> ctx.pipeline().addLast(
                             Http2FrameCodecBuilder.forServer()
-                                // As HTTP/1.1's limits: 48 KiB of headers; and a gateway may hold
-                                // thousands of streams on one connection (Netty's default: 100).
+                                // 48 KiB of headers, as over HTTP/1.1; 10,000 streams per
+                                // connection (Netty's default is 100; the gateway opens 100 at most).
                                 .initialSettings(Http2Settings.defaultSettings()
                                     .maxHeaderListSize(48 * 1024).maxConcurrentStreams(10_000))
                                 .build(),

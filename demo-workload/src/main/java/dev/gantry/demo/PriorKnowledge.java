@@ -21,7 +21,7 @@ final class PriorKnowledge extends ByteToMessageDecoder {
   private final Consumer<ChannelHandlerContext> http2;
   private final Consumer<ChannelHandlerContext> http1;
 
-  /** Each adds its protocol's handlers to the pipeline, after this one (which then leaves). */
+  /** Each adds its protocol's handlers at the end of the pipeline, where this one is (and then leaves). */
   PriorKnowledge(Consumer<ChannelHandlerContext> http2, Consumer<ChannelHandlerContext> http1) {
     this.http2 = http2;
     this.http1 = http1;

@@ -102,9 +102,10 @@ final class GatewayClusters {
       case HTTP1 -> protocol.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
       // At most 100 streams per connection to a workload, more connections beyond: a server
       // announces its limit only in its first SETTINGS, and streams Envoy opens before those
-      // arrive, above that limit, are refused and take the connection down (seen: a burst of
-      // 2,000 SSE streams to a Netty server announcing 100: connections terminated, then the
-      // replica ejected). 100 is the least a server should allow (RFC 9113, 6.5.2).
+      // arrive, above that limit, are refused and take the connection down (seen: 20,000 SSE
+      // streams, 100 per client connection, to a Netty server announcing 100: 19,100 refused,
+      // connections terminated, the replica ejected). RFC 9113 (6.5.2) recommends servers allow
+      // at least 100.
       case HTTP2 -> protocol.setHttp2ProtocolOptions(
           http2WithKeepalive().toBuilder().setMaxConcurrentStreams(UInt32Value.of(WORKLOAD_STREAMS_PER_CONNECTION)));
     }
