@@ -32,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,9 +49,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing of it is seen or kept: its service is an {@link ExtAuthzService} without metrics,
  * decision log or spans, on an engine of its own (its own verified-token cache, a key lookup
- * that never fetches a key set), listening on a socket in a private directory (owner-only,
- * removed afterwards). Its requests carry no credential that verifies (none, or malformed ones),
- * so it warms the parsing and refusing of credentials, not signature verification.
+ * that knows one key and never fetches a key set), listening on a socket in a private directory
+ * (owner-only, removed afterwards). It decides on a copy of the current snapshot with one
+ * workspace and one private workload of its own added, whose issuer's key it made for the
+ * occasion: so its requests run the allow path too — signatures verified (RS256, tokens never
+ * seen before) and cached tokens — beside the refusals (no credential, malformed ones,
+ * unknown workloads and hosts). Nothing of the copy reaches the sidecar's own snapshot.
  */
 public final class CheckWarmUp {
 
@@ -91,10 +95,13 @@ public final class CheckWarmUp {
       return Result.NONE;
     }
     Clock clock = Clock.systemUTC();
+    WarmUpIssuer issuer = WarmUpIssuer.create(clock);
+    SnapshotStore warmStore = new SnapshotStore(next -> {});
+    warmStore.swap(issuer.addTo(snapshot, region));
     DecisionEngine engine = new DecisionEngine(region,
-        new JwtAuthenticator((uri, kid) -> null, new VerifiedTokens(1_000), clock),
+        new JwtAuthenticator(issuer::find, new VerifiedTokens(1_000), clock),
         new ApiKeyAuthenticator(clock), new MessageSignatures(clock), clock);
-    List<CheckRequest> requests = requests(snapshot);
+    List<CheckRequest> requests = requests(warmStore.current(), issuer.requests(snapshot, region));
     long start = System.nanoTime();
     long deadline = start + budget.toNanos();
     AtomicLong failures = new AtomicLong();
@@ -109,7 +116,7 @@ public final class CheckWarmUp {
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       String socket = dir.resolve("check.sock").toString();
       server = SidecarListener.builder(new SidecarAddress.Unix(socket), loops)
-          .addService(new ExtAuthzService(store, engine))
+          .addService(new ExtAuthzService(warmStore, engine))
           .build()
           .start();
       EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
@@ -186,7 +193,7 @@ public final class CheckWarmUp {
    * engine parses: regional, and the global name) and for ones it refuses (unknown workload,
    * malformed host), with no credential and with unusable ones.
    */
-  static List<CheckRequest> requests(AuthzSnapshot snapshot) {
+  static List<CheckRequest> requests(AuthzSnapshot snapshot, List<CheckRequest> allowed) {
     List<String> hosts = new ArrayList<>();
     String base = snapshot.baseDomains().stream().sorted().findFirst().orElse("run.example");
     snapshot.workloads().values().stream().limit(16).forEach((WorkloadEntry w) -> {
@@ -203,19 +210,28 @@ public final class CheckWarmUp {
     List<CheckRequest> requests = new ArrayList<>();
     for (String host : hosts) {
       for (String[] credential : credentials) {
-        AttributeContext.HttpRequest.Builder http = AttributeContext.HttpRequest.newBuilder()
-            .setHost(host).setMethod("GET").setPath("/warm-up").setScheme("http").setProtocol("HTTP/2")
-            .putHeaders(":authority", host).putHeaders(":method", "GET").putHeaders(":path", "/warm-up")
-            .putHeaders(":scheme", "http").putHeaders("user-agent", "gantry-warm-up")
-            .putHeaders("x-request-id", "00000000-0000-4000-8000-000000000000");
-        if (credential.length == 2) {
-          http.putHeaders(credential[0], credential[1]);
-        }
-        requests.add(CheckRequest.newBuilder()
-            .setAttributes(AttributeContext.newBuilder().setRequest(AttributeContext.Request.newBuilder().setHttp(http)))
-            .build());
+        requests.add(check(host, credential.length == 2 ? Map.of(credential[0], credential[1]) : Map.of()));
       }
     }
-    return requests;
+    // The allow path as often as all the refusals together: it is what a burst mostly is.
+    List<CheckRequest> mixed = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      mixed.add(requests.get(i));
+      mixed.add(allowed.get(i % allowed.size()));
+    }
+    return mixed;
+  }
+
+  /** A Check as Envoy sends it for {@code host}, with {@code headers} besides its own. */
+  static CheckRequest check(String host, Map<String, String> headers) {
+    AttributeContext.HttpRequest.Builder http = AttributeContext.HttpRequest.newBuilder()
+        .setHost(host).setMethod("GET").setPath("/warm-up").setScheme("http").setProtocol("HTTP/2")
+        .putHeaders(":authority", host).putHeaders(":method", "GET").putHeaders(":path", "/warm-up")
+        .putHeaders(":scheme", "http").putHeaders("user-agent", "gantry-warm-up")
+        .putHeaders("x-request-id", "00000000-0000-4000-8000-000000000000")
+        .putAllHeaders(headers);
+    return CheckRequest.newBuilder()
+        .setAttributes(AttributeContext.newBuilder().setRequest(AttributeContext.Request.newBuilder().setHttp(http)))
+        .build();
   }
 }
