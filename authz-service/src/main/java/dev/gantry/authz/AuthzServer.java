@@ -40,7 +40,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -173,7 +172,6 @@ public final class AuthzServer implements AutoCloseable {
     health.setStatus("", ServingStatus.NOT_SERVING);
     // SERVING once the first snapshot is in and the Check path is warm (CheckWarmUp): Checks
     // are answered from the first snapshot on, SERVING says a burst will be answered in time.
-    CountDownLatch firstSnapshot = new CountDownLatch(1);
     CompletableFuture<CheckWarmUp.Result> warmUp = new CompletableFuture<>();
     SnapshotMetrics snapshotMetrics = new SnapshotMetrics(meter, Clock.systemUTC());
     SnapshotStore store =
@@ -193,7 +191,6 @@ public final class AuthzServer implements AutoCloseable {
               } else {
                 log.info("applied snapshot version {} ({} workloads); warming up before reporting SERVING",
                     snapshot.version(), snapshot.workloads().size());
-                firstSnapshot.countDown();
               }
             });
     VerifiedTokens tokens = new VerifiedTokens(100_000);
@@ -229,7 +226,7 @@ public final class AuthzServer implements AutoCloseable {
     Thread warming = Thread.ofPlatform().name("authz-warm-up").daemon().start(() -> {
       CheckWarmUp.Result result = CheckWarmUp.Result.NONE;
       try {
-        firstSnapshot.await();
+        store.awaitFirst(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
         result = WARM_UP.run(store, config.region());
         log.info("warmed up the Check path ({} checks in {} ms); serving snapshot version {}",
             result.checks(), result.took().toMillis(), store.current().version());

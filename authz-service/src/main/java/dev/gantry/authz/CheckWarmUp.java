@@ -25,12 +25,14 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -101,7 +103,8 @@ public final class CheckWarmUp {
     DecisionEngine engine = new DecisionEngine(region,
         new JwtAuthenticator(issuer::find, new VerifiedTokens(1_000), clock),
         new ApiKeyAuthenticator(clock), new MessageSignatures(clock), clock);
-    List<CheckRequest> requests = requests(warmStore.current(), issuer.requests(snapshot, region));
+    List<CheckRequest> requests = requests(warmStore.current(),
+        issuer.requests(WarmUpIssuer.WORKLOAD + "." + region + "." + baseDomain(snapshot)));
     long start = System.nanoTime();
     long deadline = start + budget.toNanos();
     AtomicLong failures = new AtomicLong();
@@ -128,25 +131,27 @@ public final class CheckWarmUp {
           .build();
       AuthorizationGrpc.AuthorizationStub stub = AuthorizationGrpc.newStub(channel);
       Semaphore slots = new Semaphore(inFlight);
+      // The answers are dropped: each call only frees its slot (and a failed one is counted).
+      StreamObserver<CheckResponse> answered = new StreamObserver<>() {
+        @Override
+        public void onNext(CheckResponse response) {}
+
+        @Override
+        public void onError(Throwable t) {
+          failures.incrementAndGet();
+          slots.release();
+        }
+
+        @Override
+        public void onCompleted() {
+          slots.release();
+        }
+      };
       for (; sent < checks && System.nanoTime() < deadline; sent++) {
         if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           break;
         }
-        stub.check(requests.get((int) (sent % requests.size())), new StreamObserver<>() {
-          @Override
-          public void onNext(CheckResponse response) {}
-
-          @Override
-          public void onError(Throwable t) {
-            failures.incrementAndGet();
-            slots.release();
-          }
-
-          @Override
-          public void onCompleted() {
-            slots.release();
-          }
-        });
+        stub.check(requests.get((int) (sent % requests.size())), answered);
       }
       slots.tryAcquire(inFlight, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } finally {
@@ -178,8 +183,8 @@ public final class CheckWarmUp {
     }
     if (dir != null) {
       try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException | java.io.UncheckedIOException e) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
         log.warn("could not remove the warm-up's directory {}: {}", dir, e.toString());
       }
     }
@@ -195,7 +200,7 @@ public final class CheckWarmUp {
    */
   static List<CheckRequest> requests(AuthzSnapshot snapshot, List<CheckRequest> allowed) {
     List<String> hosts = new ArrayList<>();
-    String base = snapshot.baseDomains().stream().sorted().findFirst().orElse("run.example");
+    String base = baseDomain(snapshot);
     snapshot.workloads().values().stream().limit(16).forEach((WorkloadEntry w) -> {
       hosts.add(w.id() + "." + base);
       w.regions().stream().sorted().forEach(region -> hosts.add(w.id() + "." + region + "." + base));
@@ -204,13 +209,13 @@ public final class CheckWarmUp {
         .forEach(region -> hosts.add("agt-warmup-unknown." + region + "." + base));
     hosts.add("not a host");
     hosts.add("agt-." + base);
-    List<String[]> credentials = List.of(new String[0], new String[] {"authorization", "Bearer not-a-token"},
-        new String[] {"authorization", "Bearer a.b.c"}, new String[] {"authorization", "Basic d2FybTp1cA=="},
-        new String[] {"x-api-key", "gk_warm_up"});
+    List<Map<String, String>> credentials = List.of(Map.of(), Map.of("authorization", "Bearer not-a-token"),
+        Map.of("authorization", "Bearer a.b.c"), Map.of("authorization", "Basic d2FybTp1cA=="),
+        Map.of("x-api-key", "gk_warm_up"));
     List<CheckRequest> requests = new ArrayList<>();
     for (String host : hosts) {
-      for (String[] credential : credentials) {
-        requests.add(check(host, credential.length == 2 ? Map.of(credential[0], credential[1]) : Map.of()));
+      for (Map<String, String> credential : credentials) {
+        requests.add(check(host, credential));
       }
     }
     // The allow path as often as all the refusals together: it is what a burst mostly is.
@@ -220,6 +225,11 @@ public final class CheckWarmUp {
       mixed.add(allowed.get(i % allowed.size()));
     }
     return mixed;
+  }
+
+  /** The snapshot's first base domain (sorted): the one its hostnames are made with here. */
+  static String baseDomain(AuthzSnapshot snapshot) {
+    return snapshot.baseDomains().stream().sorted().findFirst().orElse("run.example");
   }
 
   /** A Check as Envoy sends it for {@code host}, with {@code headers} besides its own. */

@@ -74,10 +74,8 @@ final class WarmUpIssuer {
         workloads, workspaces, snapshot.names(), snapshot.apiKeys(), snapshot.signingKeys());
   }
 
-  /** Checks for the warm-up's workload in {@code region}, each with one of its tokens. */
-  List<CheckRequest> requests(AuthzSnapshot snapshot, String region) {
-    String base = snapshot.baseDomains().stream().sorted().findFirst().orElse("run.example");
-    String host = WORKLOAD + "." + region + "." + base;
+  /** Checks for the warm-up's workload at {@code host}, each with one of its tokens. */
+  List<CheckRequest> requests(String host) {
     List<CheckRequest> requests = new ArrayList<>();
     for (int i = 0; i < TOKENS; i++) {
       requests.add(CheckWarmUp.check(host, Map.of("authorization", "Bearer " + token(i))));

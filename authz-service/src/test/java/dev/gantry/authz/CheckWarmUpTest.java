@@ -61,7 +61,7 @@ class CheckWarmUpTest {
         new JwtAuthenticator(issuer::find, new VerifiedTokens(100), clock), new ApiKeyAuthenticator(clock),
         new MessageSignatures(clock), clock));
 
-    List<CheckRequest> allowed = issuer.requests(real, REGION);
+    List<CheckRequest> allowed = issuer.requests(WarmUpIssuer.WORKLOAD + "." + REGION + "." + CheckWarmUp.baseDomain(real));
     assertThat(answers(service, allowed)).as("the issuer's requests").containsExactly(Map.entry(0, allowed.size()));
     // Every request of the warm-up: half allowed, the rest refused (none an error).
     List<CheckRequest> all = CheckWarmUp.requests(store.current(), allowed);

@@ -2,15 +2,9 @@ package dev.gantry.bench;
 
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +35,6 @@ final class Burst implements Callable<Integer> {
   @Option(names = "--path", defaultValue = "/burst") String path;
   @Option(names = "--out", required = true) Path out;
 
-  private static final Pattern REQUESTS = Pattern.compile(
-      "requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
-  private static final Pattern CODES = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx");
   private static final Pattern TTFB = Pattern.compile("time to 1st byte:\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)");
   private static final Pattern STATUS = Pattern.compile("\"status\":\"?(\\d+)");
   private static final Pattern FLAGS = Pattern.compile("\"flags\":\"([^\"]*)\"");
@@ -64,20 +55,19 @@ final class Burst implements Callable<Integer> {
     Thread.sleep(1500); // Envoy flushes its access log every 500 ms
     Map<String, Long> after = authzStats();
 
-    Matcher m = REQUESTS.matcher(output);
-    Matcher codes = CODES.matcher(output);
-    if (!m.find() || !codes.find()) {
+    H2loadSummary summary = H2loadSummary.parse(output);
+    if (summary == null) {
       throw new IllegalStateException("h2load output not understood:\n" + output);
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("name", name);
     result.put("path", path);
     result.put("connections", connections);
-    result.put("not_started", Long.parseLong(m.group(1)) - Long.parseLong(m.group(2)));
-    result.put("errored", Long.parseLong(m.group(6)));
-    result.put("2xx", Long.parseLong(codes.group(1)));
-    result.put("4xx", Long.parseLong(codes.group(3)));
-    result.put("5xx", Long.parseLong(codes.group(4)));
+    result.put("not_started", summary.total() - summary.started());
+    result.put("errored", summary.errored());
+    result.put("2xx", summary.ok2xx());
+    result.put("4xx", summary.s4xx());
+    result.put("5xx", summary.s5xx());
     Matcher ttfb = TTFB.matcher(output);
     if (ttfb.find()) {
       result.put("ttfb_ms", Map.of("min", millis(ttfb.group(1)), "max", millis(ttfb.group(2)), "mean", millis(ttfb.group(3))));
@@ -135,19 +125,6 @@ final class Burst implements Callable<Integer> {
 
   /** Envoy's counters of the ext_authz filter and of the sidecar's cluster. */
   private Map<String, Long> authzStats() throws Exception {
-    String body = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/stats?usedonly&filter="
-                + URLEncoder.encode("ext_authz\\.|^cluster\\.gantry-authz\\.(upstream_rq|upstream_cx|internal|grpc)",
-                    StandardCharsets.UTF_8)))
-            .timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    Map<String, Long> stats = new TreeMap<>();
-    for (String line : body.split("\n")) {
-      int colon = line.lastIndexOf(": ");
-      if (colon > 0 && line.substring(colon + 2).matches("\\d+")) {
-        stats.put(line.substring(0, colon), Long.parseLong(line.substring(colon + 2)));
-      }
-    }
-    return stats;
+    return new EnvoyAdmin(adminPort).stats("ext_authz\\.|^cluster\\.gantry-authz\\.(upstream_rq|upstream_cx|internal|grpc)");
   }
 }

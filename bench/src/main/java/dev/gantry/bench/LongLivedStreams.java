@@ -20,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,8 +29,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -100,6 +97,7 @@ final class LongLivedStreams implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    admin = new EnvoyAdmin(adminPort);
     Topology topology = TopologyLoader.load("""
         regions:
           - {id: eu-lon-1, country: GB, continent: EU, coordinates: [51.51, -0.13],
@@ -156,27 +154,21 @@ final class LongLivedStreams implements Callable<Integer> {
       String output = new String(h2load.getInputStream().readAllBytes());
       h2load.waitFor(holdSeconds + 120L, TimeUnit.SECONDS);
       long peak = active.stop();
-      Matcher m = Pattern.compile(
-              "requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored")
-          .matcher(output);
-      Matcher codes = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx").matcher(output);
-      if (!m.find() || !codes.find()) {
+      H2loadSummary h2 = H2loadSummary.parse(output);
+      if (h2 == null) {
         throw new IllegalStateException("h2load output not understood:\n" + output);
       }
-      long total = Long.parseLong(m.group(1));
-      long started = Long.parseLong(m.group(2));
-      long succeeded = Long.parseLong(m.group(4));
-      long admitted = Long.parseLong(codes.group(1));
+      long admitted = h2.ok2xx();
       Map<String, Object> summary = new LinkedHashMap<>();
-      summary.put("streams", total);
-      summary.put("not_started", total - started);
+      summary.put("streams", h2.total());
+      summary.put("not_started", h2.total() - h2.started());
       summary.put("admitted", admitted);
       // Answered, but not with 2xx: refused at admission.
-      summary.put("refused", Long.parseLong(codes.group(2)) + Long.parseLong(codes.group(3)) + Long.parseLong(codes.group(4)));
-      summary.put("succeeded", succeeded);
+      summary.put("refused", h2.s3xx() + h2.s4xx() + h2.s5xx());
+      summary.put("succeeded", h2.succeeded());
       // Ended by a stream error (reset, timeout) instead of completing: what a config push must never
       // do. (h2load's "failed" also counts answers that are not 2xx: those are the refused above.)
-      long dropped = Long.parseLong(m.group(6));
+      long dropped = h2.errored();
       summary.put("dropped", dropped);
       // Admitted (2xx headers) and not ended by an error: held to the end.
       summary.put("held", Math.max(0, admitted - dropped));
@@ -230,14 +222,9 @@ final class LongLivedStreams implements Callable<Integer> {
     return envoyStat("http.gateway.downstream_rq_rx_reset") + envoyStat("http.gateway.downstream_rq_tx_reset");
   }
 
-  private final HttpClient admin = HttpClient.newHttpClient();
+  private EnvoyAdmin admin;
 
   private long envoyStat(String name) throws Exception {
-    String body = admin.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/stats?usedonly&filter="
-            + java.net.URLEncoder.encode("^" + name.replace(".", "\\.") + "$", java.nio.charset.StandardCharsets.UTF_8)))
-            .timeout(Duration.ofSeconds(2)).build(),
-        HttpResponse.BodyHandlers.ofString()).body().trim();
-    return body.isEmpty() ? 0 : Long.parseLong(body.substring(body.lastIndexOf(' ') + 1));
+    return admin.stat(name);
   }
 }

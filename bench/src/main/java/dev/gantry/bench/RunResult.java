@@ -29,9 +29,6 @@ record RunResult(
   // h2load's rate: requests that completed (whatever their status) per second of the main phase.
   private static final Pattern RPS = Pattern.compile("finished in [^,]+, ([0-9.]+) req/s");
   private static final Pattern TIMING = Pattern.compile("with (\\d+)s of warm-up time and (\\d+)s of main duration");
-  private static final Pattern STATUS = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx");
-  private static final Pattern REQUESTS = Pattern.compile(
-      "requests: \\d+ total, \\d+ started, \\d+ done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored, (\\d+) timeout");
   private static final Pattern RTT = Pattern.compile("\"rtt_us\":(\\d+)");
   private static final Pattern TTF = Pattern.compile("\"ttf_us\":(\\d+)");
 
@@ -54,15 +51,14 @@ record RunResult(
     }
     String h2load = Files.readString(dir.resolve(kv.get("h2load_out")));
     Matcher rps = RPS.matcher(h2load);
-    Matcher status = STATUS.matcher(h2load);
-    Matcher requests = REQUESTS.matcher(h2load);
+    H2loadSummary summary = H2loadSummary.parse(h2load);
     long ok = 0;
     double okRps = 0;
-    if (status.find() && requests.find() && rps.find()) {
-      ok = Long.parseLong(status.group(1));
-      long succeeded = Long.parseLong(requests.group(1));
+    if (summary != null && rps.find()) {
+      ok = summary.ok2xx();
+      long succeeded = summary.succeeded();
       // h2load's "failed": answers that are not 2xx and streams ended by an error (errored, timed out).
-      errors = Math.max(errors, Long.parseLong(requests.group(2)));
+      errors = Math.max(errors, summary.failed());
       okRps = succeeded == 0 ? 0 : Double.parseDouble(rps.group(1)) * ok / succeeded;
     } else {
       errors = Math.max(errors, 1); // h2load printed no summary: the phase failed
