@@ -1,30 +1,24 @@
 package dev.gantry.controlplane.xds;
 
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.SnapshotResources;
-import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A java-control-plane snapshot whose versions are content hashes: of each resource (for delta
- * xDS) and of each type's whole set (for state-of-the-world). The library's default version is
+ * xDS, {@link HashedResource}) and of each type's whole set (for state-of-the-world,
+ * {@link ResourceSetHash}). The library's default version is
  * {@code Object.hashCode()}, which differs between JVMs, so a restarted or second control plane
  * would make Envoy re-apply unchanged resources (docs/architecture.md, "Envoy and library behaviour we rely on").
- */
+ * */
 public final class ContentVersionedSnapshot extends Snapshot {
 
   private final SnapshotResources<Cluster> clusters;
@@ -34,22 +28,47 @@ public final class ContentVersionedSnapshot extends Snapshot {
   private final SnapshotResources<Secret> secrets;
   private final String version;
 
-  private ContentVersionedSnapshot(GatewayResources resources) {
-    this.clusters = versioned(resources.clusters());
-    this.endpoints = versioned(resources.endpoints());
-    this.listeners = versioned(resources.listeners());
-    this.routes = versioned(resources.routes());
-    this.secrets = versioned(resources.secrets());
+  private ContentVersionedSnapshot(
+      SnapshotResources<Cluster> clusters,
+      SnapshotResources<ClusterLoadAssignment> endpoints,
+      SnapshotResources<Listener> listeners,
+      SnapshotResources<RouteConfiguration> routes,
+      SnapshotResources<Secret> secrets) {
+    this.clusters = clusters;
+    this.endpoints = endpoints;
+    this.listeners = listeners;
+    this.routes = routes;
+    this.secrets = secrets;
     StringBuilder all = new StringBuilder();
     for (SnapshotResources<?> type : List.of(clusters, endpoints, listeners, routes, secrets)) {
       all.append(type.resourceVersionResolver().version(List.of()));
     }
-    this.version = digest(all.toString());
+    this.version = HexFormat.of().formatHex(HashedResource.sha256(all.toString().getBytes(StandardCharsets.UTF_8)), 0, 16);
   }
 
   /** A snapshot of {@code resources}; identical resources give identical versions anywhere. */
   public static ContentVersionedSnapshot of(GatewayResources resources) {
-    return new ContentVersionedSnapshot(resources);
+    return of(HashedGatewayResources.of(resources));
+  }
+
+  /** A snapshot of resources hashed already (kept from an earlier translation, say). */
+  static ContentVersionedSnapshot of(HashedGatewayResources resources) {
+    return new ContentVersionedSnapshot(
+        TypeResources.of(resources.clusters()),
+        TypeResources.of(resources.endpoints()),
+        TypeResources.of(resources.listeners()),
+        TypeResources.of(resources.routes()),
+        TypeResources.of(resources.secrets()));
+  }
+
+  /** A snapshot of each type's resources as given. */
+  static ContentVersionedSnapshot of(
+      TypeResources<Cluster> clusters,
+      TypeResources<ClusterLoadAssignment> endpoints,
+      TypeResources<Listener> listeners,
+      TypeResources<RouteConfiguration> routes,
+      TypeResources<Secret> secrets) {
+    return new ContentVersionedSnapshot(clusters, endpoints, listeners, routes, secrets);
   }
 
   /** A hash of every resource: equal exactly when the content is equal. */
@@ -80,46 +99,6 @@ public final class ContentVersionedSnapshot extends Snapshot {
   @Override
   public SnapshotResources<Secret> secrets() {
     return secrets;
-  }
-
-  private static <T extends Message> SnapshotResources<T> versioned(List<T> resources) {
-    StringBuilder all = new StringBuilder();
-    List<VersionedResource<T>> versioned =
-        resources.stream()
-            .map(r -> {
-              String hash = digest(deterministicBytes(r));
-              all.append(hash);
-              return VersionedResource.create(r, hash);
-            })
-            .toList();
-    String typeVersion = digest(all.toString()).substring(0, 16);
-    return SnapshotResources.create(versioned, names -> typeVersion);
-  }
-
-  /** Protobuf bytes with map entries in a fixed order, so equal content gives equal bytes. */
-  static byte[] deterministicBytes(Message message) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(message.getSerializedSize());
-      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-      out.useDeterministicSerialization();
-      message.writeTo(out);
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String digest(String text) {
-    return digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
-  private static String digest(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 32);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
   }
 
   /**

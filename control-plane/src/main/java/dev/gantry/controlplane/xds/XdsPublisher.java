@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes each new fleet state to the xDS cache, one snapshot per region. Runs on its own
  * executor so a write never waits for translation; when states arrive faster than they are
- * published, only the newest is translated. A region whose resources did not change keeps its
+ * published, only the newest is translated, and only what changed since the last one is
+ * (IncrementalTranslator). A region whose resources did not change keeps its
  * snapshot untouched, so its Envoys receive nothing.
  *
  * <p>When an Envoy refuses (NACKs) a config, its region goes back to the newest snapshot it had
@@ -33,7 +34,7 @@ public final class XdsPublisher {
   /** Snapshots kept per region to go back to. */
   private static final int HISTORY = 8;
 
-  private final XdsTranslator translator;
+  private final IncrementalTranslator translator;
   private final SimpleCache<String> cache;
   private final Set<String> regions;
   private final Executor executor;
@@ -54,7 +55,7 @@ public final class XdsPublisher {
    */
   public XdsPublisher(
       XdsTranslator translator, SimpleCache<String> cache, Set<String> regions, Executor executor, FleetStatusBoard board) {
-    this.translator = translator;
+    this.translator = new IncrementalTranslator(translator);
     this.cache = cache;
     this.regions = Set.copyOf(regions);
     this.executor = executor;
@@ -96,7 +97,7 @@ public final class XdsPublisher {
     }
     for (String region : regions) {
       try {
-        ContentVersionedSnapshot snapshot = ContentVersionedSnapshot.of(translator.translate(state, edge, region));
+        ContentVersionedSnapshot snapshot = translator.snapshot(state, edge, region);
         Deque<Published> published = history.computeIfAbsent(region, r -> new ArrayDeque<>());
         String current = published.isEmpty() ? null : published.peekFirst().snapshot().contentVersion();
         if (snapshot.contentVersion().equals(refused.get(region))) {

@@ -71,47 +71,86 @@ public final class XdsTranslator {
 
   /** The resources for the gateways of {@code region}, serving {@code edge} over HTTPS. */
   public GatewayResources translate(FleetState state, EdgeCertificates edge, String region) {
-    GatewaySite site = topology.sites().get(region);
-    if (site == null) {
-      throw new IllegalArgumentException("region '" + region + "' is not in the catalog");
-    }
-    List<Cluster> clusters = new ArrayList<>();
+    GatewayResources fixed = fixed(state, edge, region);
+    List<Cluster> clusters = new ArrayList<>(fixed.clusters());
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    Map<WorkloadId, Map<String, List<HostPort>>> replicas = replicasByWorkload(state);
+    for (Workload workload : state.sortedWorkloads()) {
+      WorkloadResources resources = workload(region, workload, state.allowedRegions(topology.catalog(), workload),
+          replicas.getOrDefault(workload.id(), Map.of()));
+      clusters.addAll(resources.clusters());
+      endpoints.addAll(resources.endpoints());
+    }
+    clusters.sort(Comparator.comparing(Cluster::getName));
+    endpoints.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
+    return new GatewayResources(fixed.listeners(), fixed.routes(), List.copyOf(clusters), List.copyOf(endpoints), fixed.secrets());
+  }
+
+  /** One workload's resources at a region's gateways: a cluster and its endpoints per target set. */
+  record WorkloadResources(List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {}
+
+  /**
+   * What {@code region}'s gateways receive that no workload decides: the listeners (the HTTPS
+   * one with {@code edge}'s certificates and the state's custom domains), the routes, the
+   * sidecar's and the trace collector's clusters, the edge certificates; no endpoints.
+   */
+  GatewayResources fixed(FleetState state, EdgeCertificates edge, String region) {
+    GatewaySite site = site(region);
+    List<Cluster> clusters = new ArrayList<>();
     clusters.add(GatewayClusters.authz(site));
     if (traceCollector != null) {
       clusters.add(traceCollector);
     }
+    SiteResources fixed = sites.get(region);
+    List<Listener> listeners = new ArrayList<>(fixed.listeners());
+    GatewayEdge.Resources https = GatewayEdge.of(site, edge, state.routing(), fixed.publicConnectionManager());
+    if (https != null) {
+      listeners.add(https.listener());
+    }
+    listeners.sort(Comparator.comparing(Listener::getName));
+    return new GatewayResources(List.copyOf(listeners), routes, List.copyOf(clusters), List.of(),
+        https == null ? List.of() : https.secrets());
+  }
+
+  /**
+   * The resources of {@code workload} at {@code region}'s gateways, from what they depend on:
+   * the workload, the regions its policies allow, and its replicas' addresses by region.
+   */
+  WorkloadResources workload(
+      String region, Workload workload, SortedSet<String> allowed, Map<String, List<HostPort>> replicasByRegion) {
+    site(region);
+    List<Cluster> clusters = new ArrayList<>();
+    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    for (SortedSet<String> targets : TargetRegions.everySet(topology.catalog(), workload.regions(), allowed)) {
+      String name = ClusterNames.workload(workload.id(), targets);
+      clusters.add(GatewayClusters.workload(name, workload));
+      endpoints.add(GatewayClusters.endpoints(name, tiers(region, targets, replicasByRegion)));
+    }
+    return new WorkloadResources(List.copyOf(clusters), List.copyOf(endpoints));
+  }
+
+  /** The regions whose gateways may serve {@code workload}, by its workspace's and its own policies. */
+  SortedSet<String> allowedRegions(FleetState state, Workload workload) {
+    return state.allowedRegions(topology.catalog(), workload);
+  }
+
+  /** The replicas' addresses of {@code state}, by workload and region, in the state's order. */
+  static Map<WorkloadId, Map<String, List<HostPort>>> replicasByWorkload(FleetState state) {
     Map<WorkloadId, Map<String, List<HostPort>>> replicas = new HashMap<>();
     for (Replica replica : state.replicas()) {
       replicas.computeIfAbsent(replica.workload(), id -> new HashMap<>())
           .computeIfAbsent(replica.region(), r -> new ArrayList<>())
           .add(replica.address());
     }
-    for (Workload workload : state.sortedWorkloads()) {
-      Map<String, List<HostPort>> byRegion = replicas.getOrDefault(workload.id(), Map.of());
-      SortedSet<String> allowed = state.allowedRegions(topology.catalog(), workload);
-      for (SortedSet<String> targets : TargetRegions.everySet(topology.catalog(), workload.regions(), allowed)) {
-        String name = ClusterNames.workload(workload.id(), targets);
-        clusters.add(GatewayClusters.workload(name, workload));
-        endpoints.add(GatewayClusters.endpoints(name, tiers(region, targets, byRegion)));
-      }
+    return replicas;
+  }
+
+  private GatewaySite site(String region) {
+    GatewaySite site = topology.sites().get(region);
+    if (site == null) {
+      throw new IllegalArgumentException("region '" + region + "' is not in the catalog");
     }
-    clusters.sort(Comparator.comparing(Cluster::getName));
-    endpoints.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
-    SiteResources fixed = sites.get(region);
-    List<Listener> listeners = new ArrayList<>(fixed.listeners());
-    GatewayEdge.Resources https = GatewayEdge.of(site, edge, state.routing(),
-        fixed.publicConnectionManager());
-    if (https != null) {
-      listeners.add(https.listener());
-    }
-    listeners.sort(Comparator.comparing(Listener::getName));
-    return new GatewayResources(
-        List.copyOf(listeners),
-        routes,
-        List.copyOf(clusters),
-        List.copyOf(endpoints),
-        https == null ? List.of() : https.secrets());
+    return site;
   }
 
   /**

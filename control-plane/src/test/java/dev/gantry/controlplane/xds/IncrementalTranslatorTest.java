@@ -1,0 +1,173 @@
+package dev.gantry.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.controlplane.TestTopologies;
+import dev.gantry.controlplane.edge.EdgeCertificates;
+import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Protocol;
+import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.Routing;
+import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.model.Workload;
+import dev.gantry.controlplane.model.Workspace;
+import dev.gantry.routing.HostPort;
+import dev.gantry.routing.LocationPolicy;
+import dev.gantry.routing.WorkloadId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Incremental translation against the full one, the golden reference: after every write of a
+ * random sequence, each region's incremental snapshot holds exactly the resources, versions
+ * included, that a fresh {@link XdsTranslator} gives for the same state.
+ */
+class IncrementalTranslatorTest {
+
+  private static final Topology TOPOLOGY = TestTopologies.local();
+  private static final List<String> REGIONS = List.of("eu-lon-1", "eu-par-1", "us-pdx-1");
+  private static final List<String> WORKSPACES = List.of("demo", "other");
+  private static final List<LocationPolicy> POLICIES = List.of(
+      LocationPolicy.ANY,
+      new LocationPolicy(Set.of(), Set.of("EU"), Set.of()),
+      new LocationPolicy(Set.of("US"), Set.of(), Set.of()),
+      new LocationPolicy(Set.of(), Set.of(), Set.of("eu-par-1", "us-pdx-1")));
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5})
+  void randomWrites_everyRegion_sameAsFullTranslation(long seed) {
+    Random random = new Random(seed);
+    IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY));
+    FleetState state = TestTopologies.demoSeed();
+    for (int write = 0; write < 150; write++) {
+      state = randomWrite(state, random).withVersion(state.version() + 1);
+      for (String region : REGIONS) {
+        ContentVersionedSnapshot full = ContentVersionedSnapshot.of(new XdsTranslator(TOPOLOGY).translate(state, region));
+        ContentVersionedSnapshot incrementally = incremental.snapshot(state, EdgeCertificates.NONE, region);
+        String at = "seed " + seed + ", write " + write + ", region " + region;
+        assertThat(incrementally.clusters().versionedResources()).as(at).isEqualTo(full.clusters().versionedResources());
+        assertThat(incrementally.endpoints().versionedResources()).as(at).isEqualTo(full.endpoints().versionedResources());
+        assertThat(incrementally.listeners().versionedResources()).as(at).isEqualTo(full.listeners().versionedResources());
+        assertThat(incrementally.routes().versionedResources()).as(at).isEqualTo(full.routes().versionedResources());
+        assertThat(incrementally.typeVersions()).as(at).isEqualTo(full.typeVersions());
+        assertThat(incrementally.contentVersion()).as(at).isEqualTo(full.contentVersion());
+      }
+    }
+  }
+
+  @Test
+  void oneWorkloadChanged_onlyItsResourcesRebuilt() {
+    IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY));
+    FleetState seed = TestTopologies.demoSeed();
+    ContentVersionedSnapshot before = incremental.snapshot(seed, EdgeCertificates.NONE, "eu-lon-1");
+    WorkloadId changed = WorkloadId.parse("agt-echo-demo");
+    Map<WorkloadId, Workload> workloads = new HashMap<>(seed.workloads());
+    workloads.put(changed, seed.workloads().get(changed).withRegions(new TreeSet<>(Set.of("eu-lon-1", "eu-par-1"))));
+    ContentVersionedSnapshot after =
+        incremental.snapshot(seed.withWorkloads(workloads, seed.replicas()).withVersion(2), EdgeCertificates.NONE, "eu-lon-1");
+
+    String untouched = "mcp-tools-demo@eu-lon-1";
+    assertThat(after.clusters().resources().get(untouched)).isSameAs(before.clusters().resources().get(untouched));
+    assertThat(after.endpoints().versionedResources().get(untouched))
+        .isSameAs(before.endpoints().versionedResources().get(untouched));
+    // agt-echo-demo no longer deployed in us-pdx-1: rebuilt, without that target.
+    assertThat(before.clusters().resources()).containsKey("agt-echo-demo@us-pdx-1");
+    assertThat(after.clusters().resources()).doesNotContainKey("agt-echo-demo@us-pdx-1");
+  }
+
+  /** One write of the kinds the admin API and the registrars make. */
+  private static FleetState randomWrite(FleetState state, Random random) {
+    Map<WorkloadId, Workload> workloads = new HashMap<>(state.workloads());
+    List<Replica> replicas = new ArrayList<>(state.replicas());
+    List<WorkloadId> ids = new ArrayList<>(workloads.keySet());
+    ids.sort(java.util.Comparator.comparing(WorkloadId::toString)); // a seed gives one sequence
+    switch (random.nextInt(8)) {
+      case 0 -> { // a workload created (or replaced)
+        WorkloadId id = WorkloadId.parse(
+            List.of("agt", "mcp", "sbx").get(random.nextInt(3)) + "-w" + random.nextInt(12) + "-" + pick(WORKSPACES, random));
+        workloads.put(id, randomWorkload(id, random));
+      }
+      case 1 -> { // a workload deleted, with its replicas
+        if (!ids.isEmpty()) {
+          WorkloadId id = pick(ids, random);
+          workloads.remove(id);
+          replicas.removeIf(r -> r.workload().equals(id));
+        }
+      }
+      case 2 -> { // a workload changed
+        if (!ids.isEmpty()) {
+          WorkloadId id = pick(ids, random);
+          workloads.put(id, randomWorkload(id, random));
+        }
+      }
+      case 3, 4 -> { // a replica registered
+        if (!ids.isEmpty()) {
+          replicas.add(new Replica(pick(ids, random), pick(REGIONS, random), new HostPort("127.0.0.1", 20000 + random.nextInt(40))));
+        }
+      }
+      case 5 -> { // a replica gone
+        if (!replicas.isEmpty()) {
+          replicas.remove(random.nextInt(replicas.size()));
+        }
+      }
+      case 6 -> { // a workspace's location policy changed
+        Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
+        String id = pick(WORKSPACES, random);
+        Workspace workspace = workspaces.get(id);
+        if (workspace != null) {
+          workspaces.put(id, workspace.withPolicy(pick(POLICIES, random)));
+          return state.withWorkspaces(workspaces);
+        }
+        return state;
+      }
+      default -> { // an alias added or removed
+        Map<WorkloadId, WorkloadId> aliases = new HashMap<>(state.routing().aliases());
+        WorkloadId alias = WorkloadId.parse("agt-alias" + random.nextInt(3) + "-demo");
+        if (aliases.remove(alias) == null && !ids.isEmpty()) {
+          aliases.put(alias, pick(ids, random));
+        }
+        return state.withRouting(new Routing(aliases, state.routing().customDomains()));
+      }
+    }
+    // Replicas of workloads that no longer exist are dropped, as the store does.
+    replicas.removeIf(r -> !workloads.containsKey(r.workload()));
+    return state.withWorkloads(workloads, dedupe(replicas));
+  }
+
+  private static Workload randomWorkload(WorkloadId id, Random random) {
+    TreeSet<String> regions = new TreeSet<>();
+    for (String region : REGIONS) {
+      if (random.nextBoolean()) {
+        regions.add(region);
+      }
+    }
+    if (regions.isEmpty()) {
+      regions.add(pick(REGIONS, random));
+    }
+    TreeMap<String, String> labels = new TreeMap<>();
+    if (random.nextBoolean()) {
+      labels.put("team", "t" + random.nextInt(3));
+    }
+    return new Workload(id, random.nextBoolean(), regions, random.nextBoolean() ? Protocol.HTTP1 : Protocol.HTTP2,
+        Duration.ofSeconds(60 + 60L * random.nextInt(3)), pick(POLICIES, random), random.nextBoolean(), labels,
+        random.nextBoolean());
+  }
+
+  private static List<Replica> dedupe(List<Replica> replicas) {
+    return new ArrayList<>(new java.util.LinkedHashSet<>(replicas));
+  }
+
+  private static <T> T pick(List<T> list, Random random) {
+    return list.get(random.nextInt(list.size()));
+  }
+}
