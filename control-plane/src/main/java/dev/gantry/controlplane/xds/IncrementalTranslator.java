@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 
 /**
  * Each region's snapshot of a fleet state, translated as {@link XdsTranslator#translate} does —
@@ -36,6 +37,12 @@ final class IncrementalTranslator {
   private final XdsTranslator translator;
   /** Per region: what its previous snapshot was made of. */
   private final Map<String, Region> previous = new HashMap<>();
+  /**
+   * Each workload's clusters, the same at every region's gateways: built once for all regions,
+   * with what they are made from. An entry is replaced when its workload's inputs change, and
+   * removed with its workload.
+   */
+  private final Map<WorkloadId, SharedClusters> clustersByWorkload = new HashMap<>();
   /** The replicas of the state translated last, by workload and region: the same for every region. */
   private FleetState replicasOf;
   private Map<WorkloadId, Map<String, List<HostPort>>> replicas;
@@ -46,6 +53,8 @@ final class IncrementalTranslator {
    * workspace's).
    */
   private record Inputs(Workload workload, LocationPolicy workspacePolicy, Map<String, List<HostPort>> replicasByRegion) {}
+
+  private record SharedClusters(Workload workload, LocationPolicy workspacePolicy, List<HashedResource<Cluster>> clusters) {}
 
   private record Translated(
       Inputs inputs, List<HashedResource<Cluster>> clusters, List<HashedResource<ClusterLoadAssignment>> endpoints) {}
@@ -99,6 +108,7 @@ final class IncrementalTranslator {
         if (!state.workloads().containsKey(id)) {
           clusters.removeAll(gone.clusters());
           endpoints.removeAll(gone.endpoints());
+          clustersByWorkload.remove(id);
         }
       });
     }
@@ -123,9 +133,15 @@ final class IncrementalTranslator {
   }
 
   private Translated translate(FleetState state, String region, Inputs inputs) {
-    XdsTranslator.WorkloadResources resources = translator.workload(
-        region, inputs.workload(), translator.allowedRegions(state, inputs.workload()), inputs.replicasByRegion());
-    return new Translated(inputs, hashed(resources.clusters()), hashed(resources.endpoints()));
+    Workload workload = inputs.workload();
+    SortedSet<String> allowed = translator.allowedRegions(state, workload);
+    SharedClusters shared = clustersByWorkload.get(workload.id());
+    if (shared == null || !shared.workload().equals(workload) || !shared.workspacePolicy().equals(inputs.workspacePolicy())) {
+      shared = new SharedClusters(workload, inputs.workspacePolicy(), hashed(translator.clusters(workload, allowed)));
+      clustersByWorkload.put(workload.id(), shared);
+    }
+    return new Translated(inputs, shared.clusters(),
+        hashed(translator.endpoints(region, workload, allowed, inputs.replicasByRegion())));
   }
 
   private static <T extends Message> List<HashedResource<T>> hashed(List<T> resources) {

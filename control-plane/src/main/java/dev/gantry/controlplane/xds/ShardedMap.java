@@ -18,7 +18,8 @@ import java.util.Set;
  */
 final class ShardedMap<K, V> extends AbstractMap<K, V> {
 
-  private static final int SHARDS = 1024;
+  private static final int SHARD_BITS = 10;
+  private static final int SHARDS = 1 << SHARD_BITS;
   private static final ShardedMap<?, ?> EMPTY = new ShardedMap<>(emptyShards(), 0);
 
   private final Map<K, V>[] shards;
@@ -66,9 +67,12 @@ final class ShardedMap<K, V> extends AbstractMap<K, V> {
     return shards[shard];
   }
 
+  /**
+   * The top 10 bits of the key's hash mixed by a multiplication: a HashMap picks buckets by the low
+   * bits, which must not be the same for every key of a shard (they would all share one bucket).
+   */
   private static int shard(Object key) {
-    int hash = key.hashCode();
-    return (hash ^ (hash >>> 16)) & (SHARDS - 1);
+    return (key.hashCode() * 0x9E3779B9) >>> (Integer.SIZE - SHARD_BITS);
   }
 
   @Override

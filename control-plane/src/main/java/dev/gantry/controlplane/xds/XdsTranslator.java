@@ -118,15 +118,30 @@ public final class XdsTranslator {
    */
   WorkloadResources workload(
       String region, Workload workload, SortedSet<String> allowed, Map<String, List<HostPort>> replicasByRegion) {
-    site(region);
+    return new WorkloadResources(clusters(workload, allowed), endpoints(region, workload, allowed, replicasByRegion));
+  }
+
+  /**
+   * The clusters of {@code workload}, one per target set: the same at every region's gateways
+   * (their endpoints are not).
+   */
+  List<Cluster> clusters(Workload workload, SortedSet<String> allowed) {
     List<Cluster> clusters = new ArrayList<>();
+    for (SortedSet<String> targets : TargetRegions.everySet(topology.catalog(), workload.regions(), allowed)) {
+      clusters.add(GatewayClusters.workload(ClusterNames.workload(workload.id(), targets), workload));
+    }
+    return List.copyOf(clusters);
+  }
+
+  /** The endpoints of {@code workload}'s clusters at {@code region}'s gateways, nearest first. */
+  List<ClusterLoadAssignment> endpoints(
+      String region, Workload workload, SortedSet<String> allowed, Map<String, List<HostPort>> replicasByRegion) {
+    site(region);
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     for (SortedSet<String> targets : TargetRegions.everySet(topology.catalog(), workload.regions(), allowed)) {
-      String name = ClusterNames.workload(workload.id(), targets);
-      clusters.add(GatewayClusters.workload(name, workload));
-      endpoints.add(GatewayClusters.endpoints(name, tiers(region, targets, replicasByRegion)));
+      endpoints.add(GatewayClusters.endpoints(ClusterNames.workload(workload.id(), targets), tiers(region, targets, replicasByRegion)));
     }
-    return new WorkloadResources(List.copyOf(clusters), List.copyOf(endpoints));
+    return List.copyOf(endpoints);
   }
 
   /** The regions whose gateways may serve {@code workload}, by its workspace's and its own policies. */
