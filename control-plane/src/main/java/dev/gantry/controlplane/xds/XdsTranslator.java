@@ -76,18 +76,14 @@ public final class XdsTranslator {
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     Map<WorkloadId, Map<String, List<HostPort>>> replicas = replicasByWorkload(state);
     for (Workload workload : state.sortedWorkloads()) {
-      WorkloadResources resources = workload(region, workload, state.allowedRegions(topology.catalog(), workload),
-          replicas.getOrDefault(workload.id(), Map.of()));
-      clusters.addAll(resources.clusters());
-      endpoints.addAll(resources.endpoints());
+      SortedSet<String> allowed = allowedRegions(state, workload);
+      clusters.addAll(clusters(workload, allowed));
+      endpoints.addAll(endpoints(region, workload, allowed, replicas.getOrDefault(workload.id(), Map.of())));
     }
     clusters.sort(Comparator.comparing(Cluster::getName));
     endpoints.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
     return new GatewayResources(fixed.listeners(), fixed.routes(), List.copyOf(clusters), List.copyOf(endpoints), fixed.secrets());
   }
-
-  /** One workload's resources at a region's gateways: a cluster and its endpoints per target set. */
-  record WorkloadResources(List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {}
 
   /**
    * What {@code region}'s gateways receive that no workload decides: the listeners (the HTTPS
@@ -110,15 +106,6 @@ public final class XdsTranslator {
     listeners.sort(Comparator.comparing(Listener::getName));
     return new GatewayResources(List.copyOf(listeners), routes, List.copyOf(clusters), List.of(),
         https == null ? List.of() : https.secrets());
-  }
-
-  /**
-   * The resources of {@code workload} at {@code region}'s gateways, from what they depend on:
-   * the workload, the regions its policies allow, and its replicas' addresses by region.
-   */
-  WorkloadResources workload(
-      String region, Workload workload, SortedSet<String> allowed, Map<String, List<HostPort>> replicasByRegion) {
-    return new WorkloadResources(clusters(workload, allowed), endpoints(region, workload, allowed, replicasByRegion));
   }
 
   /**
