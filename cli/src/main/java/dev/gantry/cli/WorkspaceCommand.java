@@ -35,6 +35,10 @@ final class WorkspaceCommand {
     @Option(names = "--audience", paramLabel = "AUD", description = "accepted aud (repeatable; default gantry)")
     java.util.List<String> audiences = new ArrayList<>();
 
+    @Option(names = "--authorization-server", description = "that issuer is the workspace's OAuth 2.1 authorization"
+        + " server: its MCP servers' protected resource metadata lists it (its iss: an http or https URL)")
+    boolean authorizationServer;
+
     @ArgGroup(exclusive = false, heading = "Its location policy:%n")
     Policies policy;
 
@@ -44,9 +48,13 @@ final class WorkspaceCommand {
       if ((issuer == null) != (jwksUri == null)) {
         throw new IllegalArgumentException("--jwt-issuer and --jwks-uri go together");
       }
+      if (authorizationServer && issuer == null) {
+        throw new IllegalArgumentException("--authorization-server marks the --jwt-issuer (expected: both)");
+      }
       if (issuer != null) {
         request.addJwtIssuers(JwtIssuer.newBuilder().setIssuer(issuer).setJwksUri(jwksUri)
-            .addAllAudiences(audiences.isEmpty() ? java.util.List.of("gantry") : audiences));
+            .addAllAudiences(audiences.isEmpty() ? java.util.List.of("gantry") : audiences)
+            .setAuthorizationServer(authorizationServer));
       }
       if (policy != null) {
         request.setPolicy(policy.toProto());
@@ -66,7 +74,8 @@ final class WorkspaceCommand {
       print(list, l -> {
         Table table = new Table("WORKSPACE", "WORKLOADS", "POLICY", "JWT ISSUERS");
         l.getWorkspacesList().forEach(w -> table.row(w.getWorkspace().getId(), w.getWorkloads(),
-            Policies.describe(w.getWorkspace().getPolicy()), w.getWorkspace().getJwtIssuersList().stream().map(JwtIssuer::getIssuer).reduce((x, y) -> x + "," + y).orElse("-")));
+            Policies.describe(w.getWorkspace().getPolicy()), w.getWorkspace().getJwtIssuersList().stream()
+                .map(i -> i.getIssuer() + (i.getAuthorizationServer() ? " (authorization server)" : "")).reduce((x, y) -> x + "," + y).orElse("-")));
         return table.toString();
       });
     }

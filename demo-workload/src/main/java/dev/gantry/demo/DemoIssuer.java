@@ -63,12 +63,18 @@ public final class DemoIssuer {
     return base + "/" + workspace;
   }
 
-  /** A token for {@code workspace}, audience {@code gantry}. */
+  /** A token for {@code workspace}, audience {@code gantry} (the agent API). */
   public String token(String workspace, String subject, String scope, Duration ttl) throws JOSEException {
+    return token(workspace, subject, scope, ttl, "gantry");
+  }
+
+  /** A token for {@code workspace} whose {@code aud} is {@code audience}: an MCP server's URL, or {@code gantry}. */
+  public String token(String workspace, String subject, String scope, Duration ttl, String audience)
+      throws JOSEException {
     Instant now = Instant.now();
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .issuer(issuerOf(workspace))
-        .audience("gantry")
+        .audience(audience)
         .subject(subject)
         .claim("scope", scope)
         .jwtID(UUID.randomUUID().toString())
@@ -78,5 +84,16 @@ public final class DemoIssuer {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
+  }
+
+  /** Whether {@code resource} can be a resource indicator (RFC 8707 §2): an absolute http(s) URL without fragment. */
+  public static boolean isResourceUri(String resource) {
+    try {
+      java.net.URI uri = new java.net.URI(resource);
+      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+          && uri.getRawFragment() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 }

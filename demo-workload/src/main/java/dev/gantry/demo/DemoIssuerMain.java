@@ -69,6 +69,9 @@ public final class DemoIssuerMain {
     @Option(names = "--scope", defaultValue = "agt:invoke mcp:call sbx:exec",
         description = "space-separated scopes (default: ${DEFAULT-VALUE})") String scope;
     @Option(names = "--ttl-minutes", defaultValue = "60", description = "lifetime (default: ${DEFAULT-VALUE})") long ttl;
+    @Option(names = "--resource", paramLabel = "URL", description = "an MCP server's URL: the token's aud (RFC 8707),"
+        + " as an authorization server mints it for a client that asked with resource=URL (default: aud gantry, the"
+        + " agent API)") String resource;
 
     @Override
     public Integer call() throws Exception {
@@ -76,7 +79,13 @@ public final class DemoIssuerMain {
         System.err.println("demo-issuer: --workspace '" + workspace + "' (expected: lower-case letters and digits)");
         return 2;
       }
-      System.out.println(DemoIssuer.load(keyFile, base).token(workspace, subject, scope, Duration.ofMinutes(ttl)));
+      if (resource != null && !DemoIssuer.isResourceUri(resource)) {
+        System.err.println("demo-issuer: --resource '" + resource + "' (expected: an http or https URL without fragment,"
+            + " e.g. https://mcp-notes-demo.run.localhost)");
+        return 2;
+      }
+      System.out.println(DemoIssuer.load(keyFile, base)
+          .token(workspace, subject, scope, Duration.ofMinutes(ttl), resource == null ? "gantry" : resource));
       return 0;
     }
   }

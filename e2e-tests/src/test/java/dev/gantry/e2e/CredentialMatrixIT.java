@@ -67,12 +67,13 @@ class CredentialMatrixIT {
     for (String kind : List.of("none", "jwt", "api_key", "signature")) {
       cases.add(Arguments.of(kind, "agt-private-demo", kind.equals("none") ? 401 : 200,
           kind.equals("none") ? "credentials-required" : null));
-      cases.add(Arguments.of(kind, "mcp-private-demo", kind.equals("none") ? 401 : 403,
-          kind.equals("none") ? "credentials-required" : "insufficient-scope"));
+      // The JWT is the agent API's (aud gantry): an MCP server takes only tokens bound to it.
+      cases.add(Arguments.of(kind, "mcp-private-demo", kind.equals("none") || kind.equals("jwt") ? 401 : 403,
+          kind.equals("none") ? "credentials-required" : kind.equals("jwt") ? "wrong-resource" : "insufficient-scope"));
       cases.add(Arguments.of(kind, "agt-echo-other", kind.equals("none") ? 401 : 403,
           kind.equals("none") ? "credentials-required" : "wrong-workspace"));
-      cases.add(Arguments.of(kind, "mcp-private-other", kind.equals("none") ? 401 : 403,
-          kind.equals("none") ? "credentials-required" : "wrong-workspace"));
+      cases.add(Arguments.of(kind, "mcp-private-other", kind.equals("none") || kind.equals("jwt") ? 401 : 403,
+          kind.equals("none") ? "credentials-required" : kind.equals("jwt") ? "wrong-resource" : "wrong-workspace"));
     }
     return cases.stream();
   }

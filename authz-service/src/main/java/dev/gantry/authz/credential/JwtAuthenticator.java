@@ -21,7 +21,8 @@ import java.util.Set;
 
 /**
  * Verifies a bearer JWT against the issuers the workspaces trust: size, algorithm, issuer, key
- * id, signature, {@code exp}/{@code nbf} with bounded skew, audience. Never blocks: keys come
+ * id, signature, {@code exp}/{@code nbf} with bounded skew, audience (an {@link Audience}: the issuer's, or
+ * an MCP server's resource). Never blocks: keys come
  * from a {@link KeyLookup} that answers from memory. A token verified once is remembered until
  * it expires ({@link VerifiedTokens}), and answered from memory only while the issuer entry and
  * the key that verified it still stand.
@@ -56,13 +57,23 @@ public final class JwtAuthenticator {
    * "not yours" (403) from "not valid" (401).
    */
   public Authentication authenticate(String token, String workspace, Map<String, WorkspaceEntry> workspaces) {
+    return authenticate(token, workspace, workspaces, Audience.ISSUERS);
+  }
+
+  /**
+   * As above, where the token must name {@code audience}: its issuer's audiences (the agent API)
+   * or an MCP server's resource. A token that names another audience is refused with that
+   * rule's reason, also when it was verified before for another place.
+   */
+  public Authentication authenticate(
+      String token, String workspace, Map<String, WorkspaceEntry> workspaces, Audience audience) {
     if (token.length() > MAX_TOKEN_CHARS) {
       return refused("token-too-large", "token of " + token.length() + " characters (expected: at most " + MAX_TOKEN_CHARS + ")");
     }
     Instant now = clock.instant();
     VerifiedTokens.Verified cached = verified.get(workspace, token, now);
     if (cached != null && stillStands(cached, workspace, workspaces)) {
-      return new Authentication.Authenticated(cached.principal());
+      return placed(cached, audience);
     }
     // Checked on a cache miss only: what is cached passed these checks, and a variant is a miss.
     Read read = read(token);
@@ -98,10 +109,6 @@ public final class JwtAuthenticator {
     if (nbf != null && now.plus(SKEW).isBefore(nbf.toInstant())) {
       return refused("token-not-yet-valid", "the token is valid from " + nbf.toInstant());
     }
-    List<String> aud = claims.getAudience();
-    if (aud == null || aud.stream().noneMatch(trusted.issuer().audiences()::contains)) {
-      return refused("wrong-audience", "audience " + aud + " (expected one of: " + trusted.issuer().audiences() + ")");
-    }
     Principal principal = new Principal(
         trusted.workspace(),
         claims.getSubject() == null ? "" : claims.getSubject(),
@@ -109,8 +116,19 @@ public final class JwtAuthenticator {
         claims.getJWTID() != null ? claims.getJWTID() : kid,
         scopes(claims),
         exp.toInstant().plus(SKEW));
-    verified.put(workspace, token, new VerifiedTokens.Verified(principal, trusted.issuer(), kid, key), now);
-    return new Authentication.Authenticated(principal);
+    List<String> aud = claims.getAudience();
+    VerifiedTokens.Verified verification =
+        new VerifiedTokens.Verified(principal, trusted.issuer(), kid, key, aud == null ? List.of() : List.copyOf(aud));
+    // Remembered whatever its audience: the token is genuine, and where it may be used is
+    // checked at every use, so that one token presented at two places is verified once.
+    verified.put(workspace, token, verification, now);
+    return placed(verification, audience);
+  }
+
+  /** The verified token, if its audience lets it be used here. */
+  private static Authentication placed(VerifiedTokens.Verified verified, Audience audience) {
+    Authentication.Refused refused = audience.refusal(verified.audiences(), verified.issuer());
+    return refused != null ? refused : new Authentication.Authenticated(verified.principal());
   }
 
   /**

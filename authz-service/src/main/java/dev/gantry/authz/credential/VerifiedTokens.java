@@ -68,9 +68,15 @@ public final class VerifiedTokens {
   /**
    * A token's verification: who it speaks for, and what it was verified against — the issuer
    * entry that trusted it and the key that verified its signature — so that a hit can confirm
-   * both still stand.
+   * both still stand — and its {@code aud}, which every use checks against where it is used.
    */
-  record Verified(Principal principal, IssuerEntry issuer, String kid, JWK key) {}
+  record Verified(Principal principal, IssuerEntry issuer, String kid, JWK key, java.util.List<String> audiences) {
+
+    /** A verification whose token names no audience. */
+    Verified(Principal principal, IssuerEntry issuer, String kid, JWK key) {
+      this(principal, issuer, kid, key, java.util.List.of());
+    }
+  }
 
   /** A token verified before for this workspace and still valid at {@code now}. */
   Verified get(String workspace, String token, Instant now) {

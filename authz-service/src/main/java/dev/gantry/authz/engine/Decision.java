@@ -3,7 +3,7 @@ package dev.gantry.authz.engine;
 import java.util.List;
 import java.util.Map;
 
-/** What the authz-service answers for one request: admit it, or refuse it. */
+/** What the authz-service answers for one request: admit it, refuse it, or answer it itself. */
 public sealed interface Decision {
 
   /**
@@ -37,6 +37,25 @@ public sealed interface Decision {
 
     public Deny(int httpStatus, String reason, String message) {
       this(httpStatus, reason, message, Map.of());
+    }
+  }
+
+  /**
+   * The gateway answers the request itself, with a document it serves on the workload's behalf
+   * (an MCP server's protected resource metadata): no workload sees the request.
+   *
+   * @param httpStatus the HTTP status the client receives
+   * @param reason a stable machine-readable code of what was answered, e.g. {@code
+   *     protected-resource-metadata}
+   * @param contentType the body's media type
+   * @param body the body
+   * @param responseHeaders extra response headers
+   */
+  record Answer(int httpStatus, String reason, String contentType, String body, Map<String, String> responseHeaders)
+      implements Decision {
+
+    public Answer {
+      responseHeaders = Map.copyOf(responseHeaders);
     }
   }
 }

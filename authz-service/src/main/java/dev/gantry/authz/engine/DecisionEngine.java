@@ -95,6 +95,17 @@ public final class DecisionEngine {
       return refused.deny();
     }
     boolean fromClient = request.listener() == RequestFacts.Listener.PUBLIC;
+    if (fromClient && McpResource.asksForMetadata(request)) {
+      // A private MCP server's protected resource metadata is the gateway's to serve; the same
+      // document whether the server exists or not. A public one's is the server's own business.
+      if (addressing instanceof Addressing.Unknown unknown && McpResource.isMcp(unknown.id())) {
+        return McpResource.metadata(unknown.id(), request, snapshot);
+      }
+      if (addressing instanceof Addressing.Addressed addressed && !addressed.workload().isPublic()
+          && McpResource.isMcp(addressed.workload().id()) && addressed.canonicalHost() == null) {
+        return McpResource.metadata(addressed.workload().id(), request, snapshot);
+      }
+    }
     if (addressing instanceof Addressing.Unknown unknown) {
       // To a client, a workload that does not exist looks private: only a caller that proves it
       // acts for the workspace learns that it does not exist (no enumeration of workloads).
@@ -235,7 +246,7 @@ public final class DecisionEngine {
         return expired;
       }
     }
-    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, workload.forwardCredential()));
+    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, passesCredential(workload)));
   }
 
   /**
@@ -281,8 +292,19 @@ public final class DecisionEngine {
         }
       }
     }
-    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, workload.forwardCredential()),
+    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, passesCredential(workload)),
         forwarded);
+  }
+
+  /**
+   * Whether the workload gets the raw credential: when it asked for it, unless it is a private
+   * MCP server, whose tokens the gateway checked for it. MCP forbids token passthrough: a token
+   * is minted for one resource, and a server handed it could replay it against any other service
+   * that trusts the issuer (the confused deputy). A private MCP server gets identity headers
+   * only; a public one does its own authorization and may ask for the credential it checks.
+   */
+  private static boolean passesCredential(WorkloadEntry workload) {
+    return workload.forwardCredential() && (workload.isPublic() || !McpResource.isMcp(workload.id()));
   }
 
   /** The headers every admitted request carries: its cluster, the workload, this region, and the workload's own. */

@@ -44,7 +44,7 @@ final class CheckMetrics {
 
   /** The credential kinds a label may name, by index; any other is {@code other} (the last). */
   private static final List<String> KINDS = List.of("jwt", "api_key", "signature", "none", "other");
-  private static final String[] OUTCOMES = {"allow", "forward", "deny"};
+  private static final String[] OUTCOMES = {"allow", "forward", "deny", "answer"};
   /** The products a label may name, by index: none first, then each product's label. */
   private static final String[] PRODUCTS = java.util.stream.Stream.concat(java.util.stream.Stream.of("none"),
       java.util.Arrays.stream(Product.values()).map(Product::label)).toArray(String[]::new);
@@ -59,7 +59,8 @@ final class CheckMetrics {
   /** By reason: the attribute sets of its decisions, indexed by {@link #index}. */
   private final ConcurrentHashMap<String, Attributes[]> decisionAttributes = new ConcurrentHashMap<>();
   private final Attributes[] outcomeAttributes = {
-      Attributes.of(OUTCOME, OUTCOMES[0]), Attributes.of(OUTCOME, OUTCOMES[1]), Attributes.of(OUTCOME, OUTCOMES[2])};
+      Attributes.of(OUTCOME, OUTCOMES[0]), Attributes.of(OUTCOME, OUTCOMES[1]), Attributes.of(OUTCOME, OUTCOMES[2]),
+      Attributes.of(OUTCOME, OUTCOMES[3])};
 
   CheckMetrics(Meter meter) {
     decisions = meter.counterBuilder("gantry.authz.decisions")
@@ -90,6 +91,10 @@ final class CheckMetrics {
     if (decision instanceof Decision.Deny deny) {
       outcome = 2;
       reason = deny.reason();
+      kind = KINDS.indexOf("none");
+    } else if (decision instanceof Decision.Answer answer) {
+      outcome = 3;
+      reason = answer.reason();
       kind = KINDS.indexOf("none");
     } else {
       Decision.Allow allow = (Decision.Allow) decision;

@@ -28,7 +28,28 @@ final class CheckResponses {
     return switch (decision) {
       case Decision.Allow allow -> allow(allow);
       case Decision.Deny deny -> deny(deny);
+      case Decision.Answer answer -> answer(answer);
     };
+  }
+
+  /**
+   * The gateway's own answer: sent as Envoy sends a deny (a local reply with our status, headers
+   * and body; the RPC's status is not OK, or Envoy would pass the request on), but its body is
+   * the document, not a refusal.
+   */
+  private static CheckResponse answer(Decision.Answer answer) {
+    DeniedHttpResponse.Builder reply =
+        DeniedHttpResponse.newBuilder()
+            .setStatus(HttpStatus.newBuilder().setCode(statusCode(answer.httpStatus())))
+            .addHeaders(overwrite("content-type", answer.contentType()))
+            .setBody(answer.body());
+    for (Map.Entry<String, String> header : answer.responseHeaders().entrySet()) {
+      reply.addHeaders(overwrite(header.getKey(), header.getValue()));
+    }
+    return CheckResponse.newBuilder()
+        .setStatus(Status.newBuilder().setCode(Code.PERMISSION_DENIED_VALUE).setMessage(answer.reason()))
+        .setDeniedResponse(reply)
+        .build();
   }
 
   private static CheckResponse allow(Decision.Allow allow) {

@@ -45,12 +45,18 @@ final class CheckSpans {
     }
     java.time.Instant now = java.time.Instant.now();
     Decision.Allow allow = decision instanceof Decision.Allow a ? a : null;
-    Span span = start(parent, startNanos, now, allow == null ? "deny" : allow.forwarded() ? "forward" : "allow");
+    Span span = start(parent, startNanos, now, switch (decision) {
+      case Decision.Allow a -> a.forwarded() ? "forward" : "allow";
+      case Decision.Deny d -> "deny";
+      case Decision.Answer a -> "answer";
+    });
     if (!span.isRecording()) {
       return;
     }
-    if (allow == null) {
-      span.setAttribute(TraceAttributes.DECISION_REASON, ((Decision.Deny) decision).reason());
+    if (decision instanceof Decision.Deny deny) {
+      span.setAttribute(TraceAttributes.DECISION_REASON, deny.reason());
+    } else if (decision instanceof Decision.Answer answer) {
+      span.setAttribute(TraceAttributes.DECISION_REASON, answer.reason());
     } else {
       span.setAttribute(TraceAttributes.DECISION_REASON, "ok")
           .setAttribute(TraceAttributes.CREDENTIAL_KIND, allow.headersToSet().getOrDefault(GatewayHeaders.CREDENTIAL_KIND, "none"));

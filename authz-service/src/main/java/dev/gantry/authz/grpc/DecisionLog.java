@@ -126,6 +126,10 @@ public final class DecisionLog implements AutoCloseable {
       put(line, "outcome", "deny");
       line.append(",\"status\":").append(deny.httpStatus());
       put(line, "reason", deny.reason());
+    } else if (decision instanceof Decision.Answer answer) {
+      put(line, "outcome", "answer");
+      line.append(",\"status\":").append(answer.httpStatus());
+      put(line, "reason", answer.reason());
     } else {
       Decision.Allow allow = (Decision.Allow) decision;
       put(line, "outcome", allow.forwarded() ? "forward" : "allow");
@@ -151,9 +155,9 @@ public final class DecisionLog implements AutoCloseable {
     if (line.length() > 1) {
       line.append(',');
     }
-    DenyBody.quote(line, name);
+    dev.gantry.authz.engine.JsonStrings.quote(line, name);
     line.append(':');
-    DenyBody.quote(line, value);
+    dev.gantry.authz.engine.JsonStrings.quote(line, value);
   }
 
   /**

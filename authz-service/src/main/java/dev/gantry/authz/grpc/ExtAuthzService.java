@@ -168,6 +168,7 @@ public final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBa
             : RequestFacts.Listener.PUBLIC;
     byte[] body = !http.getRawBody().isEmpty() ? http.getRawBody().toByteArray()
         : http.getBody().isEmpty() ? new byte[0] : http.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return new RequestFacts(http.getHost(), http.getMethod(), http.getPath(), http.getHeadersMap(), listener, body);
+    return new RequestFacts(http.getHost(), http.getMethod(), http.getPath(), http.getHeadersMap(), listener, body,
+        http.getScheme());
   }
 }

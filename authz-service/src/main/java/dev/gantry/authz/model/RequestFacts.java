@@ -11,9 +11,11 @@ import java.util.Map;
  * @param headers request headers by lower-case name (Envoy joins repeated ones with ',')
  * @param listener which of the gateway's listeners received it
  * @param body the request body when Envoy sent it (signed requests with content-digest), else empty
+ * @param scheme the scheme the client used, {@code http} or {@code https} (Envoy's {@code :scheme})
  */
 public record RequestFacts(
-    String authority, String method, String path, Map<String, String> headers, Listener listener, byte[] body) {
+    String authority, String method, String path, Map<String, String> headers, Listener listener, byte[] body,
+    String scheme) {
 
   /** Where a request entered this gateway; Envoy says so in the Check's context extensions. */
   public enum Listener {
@@ -21,6 +23,12 @@ public record RequestFacts(
     PUBLIC,
     /** The internal listener: peer gateways forwarding a request a client sent to them. */
     INTERNAL
+  }
+
+  /** A request sent over HTTPS. */
+  public RequestFacts(
+      String authority, String method, String path, Map<String, String> headers, Listener listener, byte[] body) {
+    this(authority, method, path, headers, listener, body, "https");
   }
 
   /** A request without its body. */

@@ -50,7 +50,8 @@ public final class FleetEntries {
   public static Workspace workspace(WorkspaceEntry entry) {
     Workspace.Builder workspace = Workspace.newBuilder().setId(entry.id());
     entry.issuers().forEach(i -> workspace.addJwtIssuers(JwtIssuer.newBuilder()
-        .setIssuer(i.issuer()).setJwksUri(i.jwksUri().toString()).addAllAudiences(new TreeSet<>(i.audiences()))));
+        .setIssuer(i.issuer()).setJwksUri(i.jwksUri().toString()).addAllAudiences(new TreeSet<>(i.audiences()))
+        .setAuthorizationServer(i.authorizationServer())));
     return workspace.build();
   }
 
@@ -64,7 +65,7 @@ public final class FleetEntries {
     if (!"http".equals(jwks.getScheme()) && !"https".equals(jwks.getScheme())) {
       throw new IllegalArgumentException("workspace " + workspace + ": jwks_uri '" + jwks + "' (expected: http or https)");
     }
-    return new IssuerEntry(issuer.getIssuer(), jwks, Set.copyOf(issuer.getAudiencesList()));
+    return new IssuerEntry(issuer.getIssuer(), jwks, Set.copyOf(issuer.getAudiencesList()), issuer.getAuthorizationServer());
   }
 
   public static ApiKeyEntry apiKey(ApiKey key) {

@@ -48,7 +48,8 @@ public final class FleetCodec {
 
   public static dev.gantry.proto.fleet.v1.JwtIssuer issuer(JwtIssuer issuer) {
     return dev.gantry.proto.fleet.v1.JwtIssuer.newBuilder()
-        .setIssuer(issuer.issuer()).setJwksUri(issuer.jwksUri().toString()).addAllAudiences(issuer.audiences()).build();
+        .setIssuer(issuer.issuer()).setJwksUri(issuer.jwksUri().toString()).addAllAudiences(issuer.audiences())
+        .setAuthorizationServer(issuer.authorizationServer()).build();
   }
 
   public static JwtIssuer issuer(dev.gantry.proto.fleet.v1.JwtIssuer issuer) {
@@ -59,7 +60,7 @@ public final class FleetCodec {
       throw new IllegalArgumentException("issuer '" + issuer.getIssuer() + "': jwks_uri '" + issuer.getJwksUri()
           + "' is not a URI (expected: an http or https URL)");
     }
-    return new JwtIssuer(issuer.getIssuer(), jwks, issuer.getAudiencesList());
+    return new JwtIssuer(issuer.getIssuer(), jwks, issuer.getAudiencesList(), issuer.getAuthorizationServer());
   }
 
   /** A workspace's own settings; its keys are entities of their own ({@link #apiKey}, {@link #signingKey}). */
