@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code GET /slow?seconds=s} — the first byte after s seconds, like an LLM thinking;
  *   <li>{@code GET /sse?n=events&interval_ms=ms} — server-sent events;
- *   <li>{@code /ws} — a WebSocket that echoes every text message.
+ *   <li>{@code /ws} — a WebSocket that echoes every text message;
+ *   <li>{@code /mcp} — the echo in MCP sessions of this replica ({@code Mcp-Session-Id}: issued
+ *       when absent, 404 for a session another replica issued), and which replica answered.
  * </ul>
  *
  * Tests read the answers to see what a gateway forwarded.
@@ -64,6 +66,7 @@ public final class EchoServer implements AutoCloseable {
     RequestSpans spans = tracer == null ? RequestSpans.NONE : new RequestSpans(tracer);
     AtomicLong served = new AtomicLong();
     Identity identity = new Identity(workload, region);
+    McpSessions sessions = new McpSessions();
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     Channel channel =
         new ServerBootstrap()
@@ -91,7 +94,7 @@ public final class EchoServer implements AutoCloseable {
                                     new Http2StreamFrameToHttpObjectCodec(true),
                                     new HttpObjectAggregator(1 << 20),
                                     new Http2ExtensionHeaders(),
-                                    new HttpEchoHandler(identity, served, spans));
+                                    new HttpEchoHandler(identity, served, spans, sessions));
                               }
                             })),
                         ctx -> ctx.pipeline()
@@ -100,7 +103,7 @@ public final class EchoServer implements AutoCloseable {
                             .addLast(new HttpObjectAggregator(1 << 20))
                             .addLast(new WebSocketServerProtocolHandler("/ws", null, true))
                             .addLast(new WebSocketEchoHandler())
-                            .addLast(new HttpEchoHandler(identity, served, spans))));
+                            .addLast(new HttpEchoHandler(identity, served, spans, sessions))));
                   }
                 })
             .bind(address)

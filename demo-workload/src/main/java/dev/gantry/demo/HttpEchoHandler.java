@@ -26,7 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Answers plain HTTP requests: the JSON echo, {@code /slow} and {@code /sse}. */
+/** Answers plain HTTP requests: the JSON echo, {@code /slow}, {@code /sse} and {@code /mcp} (sessions). */
 final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
@@ -38,11 +38,13 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private final EchoServer.Identity identity;
   private final AtomicLong served;
   private final RequestSpans spans;
+  private final McpSessions sessions;
 
-  HttpEchoHandler(EchoServer.Identity identity, AtomicLong served, RequestSpans spans) {
+  HttpEchoHandler(EchoServer.Identity identity, AtomicLong served, RequestSpans spans, McpSessions sessions) {
     this.identity = identity;
     this.served = served;
     this.spans = spans;
+    this.sessions = sessions;
   }
 
   @Override
@@ -62,10 +64,39 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           EventStream.start(ctx, identity, (int) Math.min(param(query, "n", 10), MAX_EVENTS), param(query, "interval_ms", 100));
           RequestSpans.end(span, 200); // the stream's start: its events are not spans
         }
+        case "/mcp" -> mcp(ctx, request, span);
         default -> respond(ctx, HttpUtil.isKeepAlive(request), HttpResponseStatus.OK, echo(request), span);
       }
     } catch (IllegalArgumentException e) {
       respond(ctx, false, HttpResponseStatus.BAD_REQUEST, Map.of("error", e.getMessage(), "reason", "bad-parameter"), span);
+    }
+  }
+
+  /**
+   * {@code /mcp}: the echo, in an MCP session of this replica. Without {@code Mcp-Session-Id} a
+   * session starts (its id in the response header); with one this replica issued, the echo (a
+   * DELETE ends it); with any other, 404, as an MCP server answers a session it does not hold.
+   */
+  private void mcp(ChannelHandlerContext ctx, FullHttpRequest request, Span span) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String id = request.headers().get(McpSessions.HEADER);
+    if (id == null) {
+      Map<String, Object> echo = echo(request);
+      String started = sessions.start();
+      echo.put("session", started);
+      echo.put("replica", String.valueOf(ctx.channel().localAddress()));
+      respond(ctx, keepAlive, HttpResponseStatus.OK, echo, span, Map.of(McpSessions.HEADER, started));
+    } else if (!sessions.holds(id)) {
+      respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND,
+          Map.of("error", "this replica holds no session '" + id + "' (start a new one)", "reason", "unknown-session"), span);
+    } else {
+      Map<String, Object> echo = echo(request);
+      echo.put("session", id);
+      echo.put("replica", String.valueOf(ctx.channel().localAddress()));
+      if (request.method().name().equals("DELETE")) {
+        sessions.end(id);
+      }
+      respond(ctx, keepAlive, HttpResponseStatus.OK, echo, span, Map.of(McpSessions.HEADER, id));
     }
   }
 
@@ -90,6 +121,11 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   }
 
   private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body, Span span) {
+    respond(ctx, keepAlive, status, body, span, Map.of());
+  }
+
+  private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body, Span span,
+      Map<String, String> headers) {
     RequestSpans.end(span, status.code());
     byte[] bytes = (JSON.toJson(body) + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =
@@ -97,6 +133,7 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    headers.forEach(response.headers()::set);
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(response);

@@ -293,6 +293,62 @@ class MultiRegionIT {
     assertThat(MultiRegionStack.servedBy(response)).isEqualTo("us-pdx-1");
   }
 
+  /**
+   * An MCP session forwarded to another region stays on its replica: the entry gateway's envelope
+   * names the peer gateway, the peer's names the replica, and each takes its own off again.
+   */
+  @Order(8)
+  @Test
+  void mcpSession_forwardedToAnotherRegion_staysOnItsReplica() throws Exception {
+    String server = "mcp-fwd-demo";
+    WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(
+        dev.gantry.proto.fleet.v1.Workload.newBuilder().setId(server).setPublic(true).addRegions("eu-par-1")).build());
+    io.netty.channel.EventLoopGroup loop = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+        io.netty.channel.nio.NioIoHandler.newFactory());
+    List<dev.gantry.demo.EchoServer> replicas = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        dev.gantry.demo.EchoServer replica = dev.gantry.demo.EchoServer.start(
+            new java.net.InetSocketAddress("127.0.0.1", 0), server, "eu-par-1", loop);
+        replicas.add(replica);
+        ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder().setReplica(
+            dev.gantry.proto.fleet.v1.Replica.newBuilder().setWorkload(server).setRegion("eu-par-1")
+                .setAddress("127.0.0.1:" + replica.port())).setPermanent(true).build());
+      }
+      MultiRegionStack.Site london = stack.site("eu-lon-1");
+      java.util.Set<String> started = new java.util.HashSet<>();
+      Instant deadline = Instant.now().plusSeconds(10);
+      while (started.size() < 2 && Instant.now().isBefore(deadline)) {
+        RawHttp.Response response = london.get(server + ".eu-par-1", "/mcp");
+        if (response.status() == 200) {
+          started.add(JsonParser.parseString(response.body()).getAsJsonObject().get("replica").getAsString());
+        }
+      }
+      assertThat(started).as("both Paris replicas start sessions").hasSize(2);
+
+      int misplaced = 0;
+      for (int s = 0; s < 20; s++) {
+        RawHttp.Response first = london.get(server + ".eu-par-1", "/mcp");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        String id = first.headers().get("mcp-session-id");
+        String replica = JsonParser.parseString(first.body()).getAsJsonObject().get("replica").getAsString();
+        for (int r = 0; r < 10; r++) {
+          RawHttp.Response next = london.get(r % 2 == 0 ? server : server + ".eu-par-1", "/mcp", "Mcp-Session-Id", id);
+          if (next.status() != 200 || !MultiRegionStack.servedBy(next).equals("eu-par-1")
+              || !JsonParser.parseString(next.body()).getAsJsonObject().get("replica").getAsString().equals(replica)) {
+            misplaced++;
+          }
+        }
+      }
+      assertThat(misplaced).as("200 requests in 20 sessions, entered in London, served in Paris").isZero();
+    } finally {
+      for (dev.gantry.demo.EchoServer replica : replicas) {
+        replica.close();
+      }
+      loop.shutdownGracefully();
+    }
+  }
+
   @Order(9)
   @Test
   void aPeerGatewayWithoutReplicas_isSkippedForTheNextRegion_beforeItsLeaseRunsOut() throws Exception {

@@ -114,6 +114,7 @@ final class GatewayListener {
         .addHttpFilters(HttpFilter.newBuilder()
             .setName("envoy.filters.http.ext_authz")
             .setTypedConfig(Any.pack(extAuthz())))
+        .addHttpFilters(McpSessions.filter())
         .addHttpFilters(router())
         .build());
   }
@@ -129,6 +130,7 @@ final class GatewayListener {
         .addHttpFilters(HttpFilter.newBuilder()
             .setName("envoy.filters.http.ext_authz")
             .setTypedConfig(Any.pack(extAuthz())))
+        .addHttpFilters(McpSessions.filter())
         .addHttpFilters(router())
         .build();
     return listener(INTERNAL_NAME, site.internal(), filter(hcm), GatewayTls.peersOnly());

@@ -8,6 +8,9 @@ import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLogFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.AndFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.ComparisonFilter;
+import io.envoyproxy.envoy.config.accesslog.v3.HeaderFilter;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.accesslog.v3.ResponseFlagFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.StatusCodeFilter;
 import io.envoyproxy.envoy.config.core.v3.RuntimeUInt32;
@@ -63,6 +66,21 @@ final class GatewayLocalReplies {
                 .addHeadersToAdd(header("retry-after", String.valueOf(AUTHZ_RETRY_AFTER_S)))
                 .setBodyFormatOverride(json("the authorization service is unavailable; nothing was forwarded; retry after "
                     + AUTHZ_RETRY_AFTER_S + " s", "authz-unavailable")))
+        // An MCP session whose replica is gone (McpSessions: strict, so no other replica takes
+        // it): 404, MCP's answer for a session the server no longer holds, so the client starts
+        // a new one. Never marked not-served: no other region may take the session either. The
+        // filter has restored the server's value by now (the envelope is off), so any session
+        // header counts: with no healthy host at all, that session is gone just the same.
+        .addMappers(
+            ResponseMapper.newBuilder()
+                .setFilter(AccessLogFilter.newBuilder().setAndFilter(AndFilter.newBuilder()
+                    .addFilters(flag("UH"))
+                    .addFilters(AccessLogFilter.newBuilder().setHeaderFilter(HeaderFilter.newBuilder()
+                        .setHeader(HeaderMatcher.newBuilder().setName(McpSessions.HEADER).setPresentMatch(true))))))
+                .setStatusCode(UInt32Value.of(404))
+                .setBodyFormatOverride(json(
+                    "the replica that held this MCP session is gone; start a new session (a request without Mcp-Session-Id)",
+                    "session-gone")))
         // Admitted, but no region of the target set has a healthy replica or gateway now (every
         // allowed region down): never served from outside the set, so nothing to fail over to.
         .addMappers(
