@@ -65,6 +65,10 @@ final class WorkloadCommand {
     @Option(names = "--send-labels", description = "send the labels to the workload with every request (x-gantry-labels)")
     boolean sendLabels;
 
+    @Option(names = "--affinity", paramLabel = "header:NAME|cookie:NAME",
+        description = "requests with the same value of this header or cookie go to the same replica")
+    String affinity;
+
     @Option(names = "--near", paramLabel = "REGION", description = "a sandbox without --region goes to the allowed region nearest to this")
     String near;
 
@@ -81,6 +85,9 @@ final class WorkloadCommand {
       Workload.Builder workload = Workload.newBuilder()
           .setId(id).addAllRegions(regions).setPublic(isPublic).setProtocol(wire).setForwardCredential(forwardCredential)
           .putAllLabels(labels).setSendLabels(sendLabels);
+      if (affinity != null) {
+        workload.setAffinity(affinity);
+      }
       if (policy != null) {
         workload.setPolicy(policy.toProto());
       }

@@ -56,7 +56,7 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       switch (query.path()) {
         case "/slow" -> {
           long seconds = Math.min(param(query, "seconds", 1), MAX_SLOW_SECONDS);
-          Map<String, Object> echo = echo(request);
+          Map<String, Object> echo = echo(ctx, request);
           boolean keepAlive = HttpUtil.isKeepAlive(request);
           ctx.executor().schedule(() -> respond(ctx, keepAlive, HttpResponseStatus.OK, echo, span), seconds, TimeUnit.SECONDS);
         }
@@ -65,7 +65,7 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           RequestSpans.end(span, 200); // the stream's start: its events are not spans
         }
         case "/mcp" -> mcp(ctx, request, span);
-        default -> respond(ctx, HttpUtil.isKeepAlive(request), HttpResponseStatus.OK, echo(request), span);
+        default -> respond(ctx, HttpUtil.isKeepAlive(request), HttpResponseStatus.OK, echo(ctx, request), span);
       }
     } catch (IllegalArgumentException e) {
       respond(ctx, false, HttpResponseStatus.BAD_REQUEST, Map.of("error", e.getMessage(), "reason", "bad-parameter"), span);
@@ -81,18 +81,16 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     String id = request.headers().get(McpSessions.HEADER);
     if (id == null) {
-      Map<String, Object> echo = echo(request);
+      Map<String, Object> echo = echo(ctx, request);
       String started = sessions.start();
       echo.put("session", started);
-      echo.put("replica", String.valueOf(ctx.channel().localAddress()));
       respond(ctx, keepAlive, HttpResponseStatus.OK, echo, span, Map.of(McpSessions.HEADER, started));
     } else if (!sessions.holds(id)) {
       respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND,
           Map.of("error", "this replica holds no session '" + id + "' (start a new one)", "reason", "unknown-session"), span);
     } else {
-      Map<String, Object> echo = echo(request);
+      Map<String, Object> echo = echo(ctx, request);
       echo.put("session", id);
-      echo.put("replica", String.valueOf(ctx.channel().localAddress()));
       if (request.method().name().equals("DELETE")) {
         sessions.end(id);
       }
@@ -100,12 +98,14 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
   }
 
-  private Map<String, Object> echo(FullHttpRequest request) {
+  private Map<String, Object> echo(ChannelHandlerContext ctx, FullHttpRequest request) {
     Map<String, Object> body = new LinkedHashMap<>();
     // One demo process serves several workloads; the gateway says which one this request is for.
     body.put("workload", request.headers().get("x-gantry-workload", identity.workload()));
     // The region of this process: the region that served.
     body.put("region", identity.region());
+    // Which replica: the address this process listens on.
+    body.put("replica", String.valueOf(ctx.channel().localAddress()));
     body.put("method", request.method().name());
     // The request target as it arrived on the wire: path and query, undecoded.
     body.put("path", request.uri());

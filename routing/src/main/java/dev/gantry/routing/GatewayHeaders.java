@@ -79,10 +79,18 @@ public final class GatewayHeaders {
    */
   public static final String NOT_SERVED = "x-gantry-not-served";
 
+  /**
+   * The affinity key of a workload that asked for one ({@link Affinity}): the value of the header
+   * or cookie it named, set by the sidecar; the routes hash on it. It reaches the workload too:
+   * Envoy applies a route's header removals before it hashes, and the value is the workload's
+   * own header or cookie anyway.
+   */
+  public static final String AFFINITY = "x-gantry-affinity";
+
   /** Every header above, for Envoy's {@code internal_only_headers}. */
   public static final List<String> ALL =
       List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, CREDENTIAL_EXPIRES, REGION, ENTERED_AT,
-          CANONICAL_HOST);
+          CANONICAL_HOST, AFFINITY);
 
   private GatewayHeaders() {}
 }

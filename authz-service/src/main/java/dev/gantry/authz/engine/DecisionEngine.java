@@ -194,7 +194,10 @@ public final class DecisionEngine {
    */
   private Decision forward(WorkloadEntry workload, SortedSet<String> targets, RequestFacts request) {
     String cluster = ClusterNames.workload(workload.id(), targets);
-    Map<String, String> routing = Map.of(GatewayHeaders.CLUSTER, cluster, GatewayHeaders.ENTERED_AT, localRegion);
+    Map<String, String> routing = new HashMap<>(4);
+    routing.put(GatewayHeaders.CLUSTER, cluster);
+    routing.put(GatewayHeaders.ENTERED_AT, localRegion);
+    keyedForAffinity(routing, workload, request);
     return new Decision.Allow(cluster, routing, HeaderRules.toRemove(request.headers(), routing, true), true);
   }
 
@@ -232,6 +235,7 @@ public final class DecisionEngine {
       }
     }
     routedTo(identity, workload, cluster);
+    keyedForAffinity(identity, workload, request);
     String expires = identity.get(GatewayHeaders.CREDENTIAL_EXPIRES);
     if (expires != null) {
       long seconds;
@@ -272,6 +276,7 @@ public final class DecisionEngine {
   private Decision allow(WorkloadEntry workload, String cluster, RequestFacts request, Principal principal, boolean forwarded) {
     Map<String, String> identity = new HashMap<>(12);
     routedTo(identity, workload, cluster);
+    keyedForAffinity(identity, workload, request);
     identity.put(GatewayHeaders.ENTERED_AT,
         request.listener() == RequestFacts.Listener.INTERNAL
             ? request.headers().getOrDefault(GatewayHeaders.ENTERED_AT, localRegion)
@@ -305,6 +310,14 @@ public final class DecisionEngine {
    */
   private static boolean passesCredential(WorkloadEntry workload) {
     return workload.forwardCredential() && (workload.isPublic() || !McpResource.isMcp(workload.id()));
+  }
+
+  /** The affinity key, for a workload that asked for affinity and a request that carries one. */
+  private static void keyedForAffinity(Map<String, String> headers, WorkloadEntry workload, RequestFacts request) {
+    String key = AffinityKeys.of(workload.affinity(), request.headers());
+    if (key != null) {
+      headers.put(GatewayHeaders.AFFINITY, key);
+    }
   }
 
   /** The headers every admitted request carries: its cluster, the workload, this region, and the workload's own. */

@@ -1,5 +1,6 @@
 package dev.gantry.authz.model;
 
+import dev.gantry.routing.Affinity;
 import dev.gantry.routing.WorkloadId;
 import java.util.Set;
 
@@ -14,15 +15,23 @@ import java.util.Set;
  * @param forwardCredential the workload asked for the raw credential: it is not removed
  * @param headers request headers the workload's own settings add on allow (computed once, when
  *     the snapshot arrives), each named {@code x-gantry-...}
+ * @param affinity the header or cookie whose value keeps its requests on one replica; null for none
  */
 public record WorkloadEntry(
     WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy,
-    boolean forwardCredential, java.util.Map<String, String> headers) {
+    boolean forwardCredential, java.util.Map<String, String> headers, Affinity affinity) {
 
   public WorkloadEntry {
     regions = Set.copyOf(regions);
     allowedRegions = Set.copyOf(allowedRegions);
     headers = java.util.Map.copyOf(headers);
+  }
+
+  /** A workload without affinity. */
+  public WorkloadEntry(
+      WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy,
+      boolean forwardCredential, java.util.Map<String, String> headers) {
+    this(id, isPublic, regions, allowedRegions, policy, forwardCredential, headers, null);
   }
 
   /** A workload without headers of its own. */
@@ -39,7 +48,7 @@ public record WorkloadEntry(
 
   /** The same workload, allowed in other regions (its placement, derived by the control plane). */
   public WorkloadEntry withPlacement(Set<String> nextAllowedRegions, String nextPolicy) {
-    return new WorkloadEntry(id, isPublic, regions, nextAllowedRegions, nextPolicy, forwardCredential, headers);
+    return new WorkloadEntry(id, isPublic, regions, nextAllowedRegions, nextPolicy, forwardCredential, headers, affinity);
   }
 
   /** A workload allowed everywhere. */

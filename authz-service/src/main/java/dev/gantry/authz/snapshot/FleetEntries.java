@@ -106,7 +106,7 @@ public final class FleetEntries {
   public static WorkloadEntry workload(Workload workload, Placement placement) {
     return new WorkloadEntry(WorkloadId.parse(workload.getId()), workload.getPublic(), Set.copyOf(workload.getRegionsList()),
         Set.copyOf(placement.getAllowedRegionsList()), placement.getPolicy(), workload.getForwardCredential(),
-        headers(workload));
+        headers(workload), dev.gantry.routing.Affinity.parse(workload.getAffinity()));
   }
 
   /** The header that carries a workload's labels to it, when it asks for them. */
@@ -135,6 +135,9 @@ public final class FleetEntries {
     Workload.Builder workload = Workload.newBuilder()
         .setId(entry.id().toString()).setPublic(entry.isPublic()).addAllRegions(new TreeSet<>(entry.regions()))
         .setForwardCredential(entry.forwardCredential());
+    if (entry.affinity() != null) {
+      workload.setAffinity(entry.affinity().toString());
+    }
     String labels = entry.headers().get(LABELS_HEADER);
     if (labels != null) {
       workload.setSendLabels(true);

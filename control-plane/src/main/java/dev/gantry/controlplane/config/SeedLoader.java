@@ -35,6 +35,7 @@ import java.util.function.Function;
  *     regions: [eu-lon-1]           # optional: placed by the rules of Deployments
  *     policy: {regions: [eu-lon-1]} # optional: narrows the workspace's
  *     forward_credential: true      # optional: pass the raw credential on (default: removed)
+ *     affinity: header:x-session    # optional: the same value, the same replica (or cookie:<name>)
  *     protocol: http1               # optional: http1 (default) or http2 (gRPC)
  *     max_stream_duration: 1h       # optional: default by product (StreamLimits)
  *     near: eu-par-1                # optional, sandboxes without regions: nearest allowed to this

@@ -88,6 +88,7 @@ public final class FleetCodec {
         .setForwardCredential(workload.forwardCredential())
         .putAllLabels(workload.labels())
         .setSendLabels(workload.sendLabels())
+        .setAffinity(workload.affinity() == null ? "" : workload.affinity().toString())
         .build();
   }
 
@@ -105,7 +106,8 @@ public final class FleetCodec {
         policy(workload.getPolicy()),
         workload.getForwardCredential(),
         new java.util.TreeMap<>(workload.getLabelsMap()),
-        workload.getSendLabels());
+        workload.getSendLabels(),
+        dev.gantry.routing.Affinity.parse(workload.getAffinity()));
   }
 
   public static dev.gantry.proto.fleet.v1.Replica replica(Replica replica) {

@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.model;
 
+import dev.gantry.routing.Affinity;
 import dev.gantry.routing.LocationPolicy;
 import dev.gantry.routing.WorkloadId;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.TreeSet;
  * @param forwardCredential pass the raw credential on to it (by default it is removed)
  * @param labels its owner's key/value labels, sorted by key
  * @param sendLabels send the labels to it with every request
+ * @param affinity the header or cookie whose value keeps requests on one replica; null for none
  */
 public record Workload(
     WorkloadId id,
@@ -33,7 +35,8 @@ public record Workload(
     LocationPolicy policy,
     boolean forwardCredential,
     SortedMap<String, String> labels,
-    boolean sendLabels) {
+    boolean sendLabels,
+    Affinity affinity) {
 
   /** Labels a workload may carry at most. */
   public static final int MAX_LABELS = 32;
@@ -53,6 +56,13 @@ public record Workload(
         throw new IllegalArgumentException("label '" + key + "=" + value + "' (expected: " + Labels.EXPECTED + ")");
       }
     });
+  }
+
+  /** A workload without affinity. */
+  public Workload(
+      WorkloadId id, boolean isPublic, SortedSet<String> regions, Protocol protocol, Duration maxStreamDuration,
+      LocationPolicy policy, boolean forwardCredential, SortedMap<String, String> labels, boolean sendLabels) {
+    this(id, isPublic, regions, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels, null);
   }
 
   /** A workload without labels. */
@@ -82,11 +92,11 @@ public record Workload(
 
   /** The same workload under another policy of its own. */
   public Workload withPolicy(LocationPolicy next) {
-    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential, labels, sendLabels);
+    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential, labels, sendLabels, affinity);
   }
 
   /** The same workload deployed to other regions. */
   public Workload withRegions(SortedSet<String> next) {
-    return new Workload(id, isPublic, next, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels);
+    return new Workload(id, isPublic, next, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels, affinity);
   }
 }

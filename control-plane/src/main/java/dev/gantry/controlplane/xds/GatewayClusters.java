@@ -127,6 +127,10 @@ final class GatewayClusters {
         .setType(Cluster.DiscoveryType.EDS)
         .setEdsClusterConfig(
             Cluster.EdsClusterConfig.newBuilder().setEdsConfig(EnvoyValues.ads()).setServiceName(name))
+        // A workload that asked for affinity: Maglev hashes the route's affinity key (the value of
+        // the header or cookie it named, which the sidecar copied), so a replica joining or leaving
+        // moves only its own share of the keys; every other workload is balanced round robin.
+        .setLbPolicy(workload.affinity() == null ? Cluster.LbPolicy.ROUND_ROBIN : Cluster.LbPolicy.MAGLEV)
         .setConnectTimeout(EnvoyValues.seconds(1))
         .putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(options))
         .setCircuitBreakers(circuitBreakers())

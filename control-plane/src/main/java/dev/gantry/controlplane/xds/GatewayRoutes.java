@@ -213,6 +213,10 @@ final class GatewayRoutes {
         .setRoute(
             RouteAction.newBuilder()
                 .setClusterHeader(GatewayHeaders.CLUSTER)
+                // The affinity key, when the sidecar set one: only clusters of workloads that
+                // asked for affinity hash (Maglev); the others ignore it.
+                .addHashPolicy(RouteAction.HashPolicy.newBuilder()
+                    .setHeader(RouteAction.HashPolicy.Header.newBuilder().setHeaderName(GatewayHeaders.AFFINITY)))
                 // Admitted, but the cluster is not (yet) known to this Envoy: a temporary state.
                 .setClusterNotFoundResponseCode(RouteAction.ClusterNotFoundResponseCode.SERVICE_UNAVAILABLE)
                 // No route timeout: agent calls wait minutes (Envoy's default would cut at 15 s).
