@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       RegionCommand.class,
       StatusCommand.class,
       ApiKeyCommand.class,
+      PreviewCommand.class,
       SigningKeyCommand.class,
       NameCommands.Domain.class,
       NameCommands.Alias.class,

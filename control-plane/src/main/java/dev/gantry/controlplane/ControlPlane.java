@@ -287,6 +287,8 @@ public final class ControlPlane implements AutoCloseable {
             .addService(admin.apply(new RegionAdmin(topology)))
             .addService(admin.apply(new WorkloadAdmin(topology, store, deployments)))
             .addService(admin.apply(new PolicyAdmin(topology, store, deployments)))
+            .addService(admin.apply(new dev.gantry.controlplane.admin.PreviewAdmin(topology, store,
+                new dev.gantry.controlplane.deploy.PreviewRules(), java.time.Clock.systemUTC())))
             .addService(admin.apply(new ReplicaAdmin(store, deployments, leases)))
             .addService(admin.apply(new WorkspaceAdmin(topology, store, workspaceRules)))
             .addService(admin.apply(new NameAdmin(topology, store, new NameRules(topology), java.time.Clock.systemUTC())))

@@ -31,6 +31,22 @@ public final class ClusterNames {
     return workload.toString() + WORKLOAD_SEPARATOR + region;
   }
 
+  /** Separates a preview's port from its sandbox: {@code 3000--sbx-box-demo}. */
+  public static final String PREVIEW_SEPARATOR = "--";
+
+  /**
+   * The cluster serving port {@code port} of sandbox {@code workload} (a preview) from the
+   * regions of {@code targets}: {@code 3000--sbx-box-demo@eu-par-1}.
+   */
+  public static String preview(WorkloadId workload, int port, SortedSet<String> targets) {
+    return port + PREVIEW_SEPARATOR + workload(workload, targets);
+  }
+
+  /** As above, in one region. */
+  public static String preview(WorkloadId workload, int port, String region) {
+    return port + PREVIEW_SEPARATOR + workload(workload, region);
+  }
+
   /** The cluster serving {@code workload} from the regions of {@code targets} (not empty). */
   public static String workload(WorkloadId workload, SortedSet<String> targets) {
     if (targets.isEmpty()) {

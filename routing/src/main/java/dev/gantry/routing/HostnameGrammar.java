@@ -35,7 +35,7 @@ public final class HostnameGrammar {
   public record Rejected(HostnameReason reason, String message) implements Result {}
 
   static final int MAX_NAME_LENGTH = 253;
-  static final int MAX_LABEL_LENGTH = 63;
+  public static final int MAX_LABEL_LENGTH = 63;
 
   /** Base domains with a leading dot, longest first, so the most specific one wins. */
   private final List<String> dottedBaseDomains;
@@ -148,11 +148,46 @@ public final class HostnameGrammar {
             "location '" + clip(location) + "' (expected: letters, digits and inner '-')");
       }
     }
+    int previewPort = 0;
+    int preview = first.indexOf(ClusterNames.PREVIEW_SEPARATOR);
+    if (preview > 0 && isAllDigits(first, 0, preview)) {
+      previewPort = previewPort(first.substring(0, preview));
+      if (previewPort == 0) {
+        return new Rejected(HostnameReason.MALFORMED_PREVIEW_PORT, "preview port '" + clip(first.substring(0, preview))
+            + "' (expected: " + MIN_PREVIEW_PORT + " to 65535, no leading zero: <port>--sbx-<name>-<workspace>)");
+      }
+      first = first.substring(preview + ClusterNames.PREVIEW_SEPARATOR.length());
+    }
     Result workload = parseWorkloadLabel(first);
     if (workload instanceof ParsedHost parsed) {
-      return new ParsedHost(parsed.workload(), location, baseDomain);
+      if (previewPort != 0 && parsed.workload().product() != Product.SANDBOX) {
+        return new Rejected(HostnameReason.PREVIEW_NOT_SANDBOX,
+            "'" + clip(first) + "' is not a sandbox (expected: preview URLs only for sandboxes, <port>--sbx-<name>-<workspace>)");
+      }
+      return new ParsedHost(parsed.workload(), location, baseDomain, previewPort);
     }
     return workload;
+  }
+
+  /** The lowest port a preview URL may name: unprivileged ports (a two-digit one would also make a label IDNA reserves, "80--..."). */
+  public static final int MIN_PREVIEW_PORT = 1024;
+
+  /** {@code digits} as a preview port, or 0 when it is not one: 1024-65535, no leading zero. */
+  public static int previewPort(String digits) {
+    if (digits.isEmpty() || digits.length() > 5 || digits.charAt(0) == '0' || !isAllDigits(digits, 0, digits.length())) {
+      return 0;
+    }
+    int port = Integer.parseInt(digits);
+    return port >= MIN_PREVIEW_PORT && port <= 65535 ? port : 0;
+  }
+
+  private static boolean isAllDigits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return to > from;
   }
 
   /**

@@ -16,7 +16,9 @@ public enum HostnameReason {
   UNKNOWN_PRODUCT("unknown-product"),
   MISSING_WORKLOAD("missing-workload"),
   MISSING_WORKSPACE("missing-workspace"),
-  EMPTY_WORKLOAD("empty-workload");
+  EMPTY_WORKLOAD("empty-workload"),
+  MALFORMED_PREVIEW_PORT("malformed-preview-port"),
+  PREVIEW_NOT_SANDBOX("preview-not-sandbox");
 
   private final String code;
 

@@ -143,4 +143,25 @@ class HostnameGrammarTest {
     assertThatThrownBy(() -> new HostnameGrammar(Set.of("Run..example")))
         .hasMessageContaining("base domain 'Run..example'");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> port {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "3000--sbx-box-demo.eu-par-1.run.localhost, 3000",
+      "1024--sbx-box-demo.run.localhost:10000, 1024",
+      "65535--SBX-Box-Demo.run.localhost, 65535",
+      "sbx-box-demo.run.localhost, 0",
+  })
+  void previewUrl_namesTheSandboxAndItsPort(String host, int port) {
+    ParsedHost parsed = (ParsedHost) GRAMMAR.parse(host);
+
+    assertThat(parsed.workload().toString()).isEqualTo("sbx-box-demo");
+    assertThat(parsed.previewPort()).isEqualTo(port);
+    assertThat(parsed.isPreview()).isEqualTo(port != 0);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"", "0", "1023", "65536", "99999", "01024", "3000x", "123456"})
+  void previewPort_outsideTheRange_isNone(String digits) {
+    assertThat(HostnameGrammar.previewPort(digits)).isZero();
+  }
 }

@@ -57,7 +57,8 @@ public final class ApiKeyAuthenticator {
         entry.scopes(), entry.expiresAt()));
   }
 
-  private static byte[] sha256(String secret) {
+  /** SHA-256 of a credential's secret (ASCII), as the control plane keeps it. */
+  public static byte[] sha256(String secret) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.US_ASCII));
     } catch (NoSuchAlgorithmException e) {

@@ -22,6 +22,12 @@ public final class BearerCredential {
   /** An API key, from either header. */
   public record Key(String key) implements Found {}
 
+  /** A sandbox's preview token ({@code gp_...}): it opens a preview URL, nothing else. */
+  public record Preview(String token) implements Found {}
+
+  /** Every preview token starts with this. */
+  public static final String PREVIEW_PREFIX = "gp_";
+
   /** An RFC 9421 signature (Signature-Input and Signature): checked against the whole request. */
   public record Signed() implements Found {}
 
@@ -69,6 +75,9 @@ public final class BearerCredential {
     String token = authorization.substring(7).trim();
     if (token.isEmpty()) {
       return new Unusable("malformed-token", "empty bearer token (expected: Bearer <token>)");
+    }
+    if (token.startsWith(PREVIEW_PREFIX)) {
+      return new Preview(token);
     }
     return ApiKeyAuthenticator.isApiKey(token) ? new Key(token) : new Token(token);
   }

@@ -27,8 +27,10 @@ final class Addressing {
    * @param canonicalHost for a legacy URL, the workload's own hostname to forward with; else null
    * @param named the workload as the request names it: an alias stays the alias, so refusals to a
    *     stranger never reveal the workload an alias leads to
+   * @param previewPort the sandbox's port a preview URL names; 0 for the workload itself
    */
-  record Addressed(WorkloadEntry workload, String location, String canonicalHost, WorkloadId named) implements Result {
+  record Addressed(WorkloadEntry workload, String location, String canonicalHost, WorkloadId named, int previewPort)
+      implements Result {
     boolean isGlobal() {
       return location == null;
     }
@@ -36,8 +38,8 @@ final class Addressing {
 
   record Refused(Decision.Deny deny) implements Result {}
 
-  /** A well-formed name of a workload that does not exist (the caller decides what to say). */
-  record Unknown(WorkloadId id) implements Result {
+  /** A well-formed name of a workload that does not exist (the caller decides what to say); {@code previewPort} as above. */
+  record Unknown(WorkloadId id, int previewPort) implements Result {
 
     Decision.Deny deny() {
       return new Decision.Deny(404, "unknown-workload", "workload '" + id + "' does not exist");
@@ -49,6 +51,7 @@ final class Addressing {
     WorkloadId id;
     String location;
     String canonicalHost = null;
+    int previewPort = 0;
     // The grammar first: it names the workload of almost every request. Legacy hosts and custom
     // domains are names it refuses (a custom domain is never under a base domain; a legacy host
     // names no workload), so they are looked up only then.
@@ -56,6 +59,7 @@ final class Addressing {
     if (parsed instanceof ParsedHost parsedHost) {
       id = parsedHost.workload();
       location = parsedHost.location();
+      previewPort = parsedHost.previewPort();
     } else {
       String host = HostnameGrammar.normalizeHost(request.authority());
       if (host != null && names.legacyHosts().contains(host)) {
@@ -85,9 +89,9 @@ final class Addressing {
       workload = snapshot.workloads().get(names.aliases().get(id));
     }
     if (workload == null) {
-      return new Unknown(id);
+      return new Unknown(id, previewPort);
     }
-    return new Addressed(workload, location, canonicalHost, id);
+    return new Addressed(workload, location, canonicalHost, id, previewPort);
   }
 
   /** {@code /<workspace>/<agents|mcp|sandboxes>/<name>[/...]} → {@code <product>-<name>-<workspace>}, or null. */

@@ -57,6 +57,9 @@ final class Admission {
     }
     Authentication authentication = switch (BearerCredential.from(request.headers())) {
       case BearerCredential.Absent absent -> null;
+      case BearerCredential.Preview preview -> new Authentication.Refused("preview-token-not-accepted",
+          "a preview token opens one port of a sandbox by its preview URL, nothing else (expected: a credential of"
+              + " workspace '" + named.workspace() + "')");
       case BearerCredential.Unusable unusable -> new Authentication.Refused(unusable.reason(), unusable.message());
       case BearerCredential.Token token -> jwt.authenticate(token.token(), id.workspace(), snapshot.workspaces(),
           mcp ? McpResource.audience(id, snapshot) : Audience.ISSUERS);

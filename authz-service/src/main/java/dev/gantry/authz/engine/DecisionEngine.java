@@ -7,6 +7,7 @@ import dev.gantry.routing.ClusterNames;
 import dev.gantry.routing.GatewayHeaders;
 import dev.gantry.routing.GatewayListeners;
 import dev.gantry.routing.TargetRegions;
+import dev.gantry.routing.WorkloadId;
 import java.util.SortedSet;
 import dev.gantry.authz.credential.ApiKeyAuthenticator;
 import dev.gantry.authz.credential.MessageSignatures;
@@ -65,6 +66,7 @@ public final class DecisionEngine {
   private final String localRegion;
   private final String viaToken;
   private final Admission admission;
+  private final PreviewAccess previews;
   private final Clock clock;
 
   /**
@@ -79,6 +81,7 @@ public final class DecisionEngine {
     this.localRegion = localRegion;
     this.viaToken = GatewayListeners.viaToken(localRegion);
     this.admission = new Admission(jwt, apiKeys, signatures);
+    this.previews = new PreviewAccess(admission, clock);
     this.clock = clock;
   }
 
@@ -109,7 +112,12 @@ public final class DecisionEngine {
     if (addressing instanceof Addressing.Unknown unknown) {
       // To a client, a workload that does not exist looks private: only a caller that proves it
       // acts for the workspace learns that it does not exist (no enumeration of workloads).
-      if (fromClient && admission.check(unknown.id(), unknown.id(), request, snapshot) instanceof Admission.Refused refused) {
+      if (fromClient && unknown.previewPort() != 0) {
+        // Without a sandbox, the check can only refuse (or say, to its workspace, that it does not exist).
+        if (previews.check(null, unknown.id(), unknown.previewPort(), request, snapshot) instanceof PreviewAccess.Refused refused) {
+          return refused.deny();
+        }
+      } else if (fromClient && admission.check(unknown.id(), unknown.id(), request, snapshot) instanceof Admission.Refused refused) {
         return refused.deny();
       }
       return unknown.deny();
@@ -118,7 +126,18 @@ public final class DecisionEngine {
     WorkloadEntry workload = address.workload();
     // A private workload's placement (where it runs, its policies) is told only to its own callers.
     Principal principal = null;
-    if (fromClient && !workload.isPublic()) {
+    int port = address.previewPort();
+    if (fromClient && port != 0) {
+      switch (previews.check(workload, address.named(), port, request, snapshot)) {
+        case PreviewAccess.Refused refused -> {
+          return refused.deny();
+        }
+        case PreviewAccess.Redirect redirect -> {
+          return redirect.answer();
+        }
+        case PreviewAccess.Admitted admitted -> principal = admitted.principal();
+      }
+    } else if (fromClient && !workload.isPublic()) {
       switch (admission.check(workload.id(), address.named(), request, snapshot)) {
         case Admission.Refused refused -> {
           return refused.deny();
@@ -152,12 +171,12 @@ public final class DecisionEngine {
     Decision decision;
     if (request.listener() == RequestFacts.Listener.INTERNAL) {
       decision = forwardedHere(workload, address, targets, request, snapshot);
-    } else if (workload.isPublic() && !targets.contains(localRegion)) {
-      decision = forward(workload, targets, request);
+    } else if ((port == 0 ? workload.isPublic() : principal == null) && !targets.contains(localRegion)) {
+      decision = forward(workload, port, targets, request);
     } else {
       // Served here, or forwarded with the identity admitted here (a private workload's caller):
-      // the peer trusts it. Anonymous (principal null) for a public workload.
-      decision = allow(workload, ClusterNames.workload(workload.id(), targets), request, principal,
+      // the peer trusts it. Anonymous (principal null) for a public workload or preview port.
+      decision = allow(workload, port, cluster(workload.id(), port, targets), request, principal,
           !targets.contains(localRegion));
     }
     return address.canonicalHost() == null ? decision : withCanonicalHost(decision, address.canonicalHost());
@@ -178,22 +197,31 @@ public final class DecisionEngine {
    * first, then (for a group or global hostname) the other target regions' gateways, which
    * trust the identity established here.
    */
-  private Decision admit(WorkloadEntry workload, String cluster, RequestFacts request, AuthzSnapshot snapshot) {
+  private Decision admit(
+      WorkloadEntry workload, int port, WorkloadId named, String cluster, RequestFacts request, AuthzSnapshot snapshot) {
+    if (port != 0) {
+      return switch (previews.check(workload, named, port, request, snapshot)) {
+        case PreviewAccess.Refused refused -> refused.deny();
+        case PreviewAccess.Redirect redirect -> redirect.answer();
+        case PreviewAccess.Admitted admitted -> allow(workload, port, cluster, request, admitted.principal(), false);
+      };
+    }
     if (workload.isPublic()) {
-      return allow(workload, cluster, request, null, false);
+      return allow(workload, 0, cluster, request, null, false);
     }
     return switch (admission.check(workload.id(), workload.id(), request, snapshot)) {
       case Admission.Refused refused -> refused.deny();
-      case Admission.Admitted admitted -> allow(workload, cluster, request, admitted.principal(), false);
+      case Admission.Admitted admitted -> allow(workload, 0, cluster, request, admitted.principal(), false);
     };
   }
+
 
   /**
    * The local region is not a target: the request goes on, untouched but for the routing
    * headers, to the nearest healthy target region's gateway, which authenticates it.
    */
-  private Decision forward(WorkloadEntry workload, SortedSet<String> targets, RequestFacts request) {
-    String cluster = ClusterNames.workload(workload.id(), targets);
+  private Decision forward(WorkloadEntry workload, int port, SortedSet<String> targets, RequestFacts request) {
+    String cluster = cluster(workload.id(), port, targets);
     Map<String, String> routing = new HashMap<>(4);
     routing.put(GatewayHeaders.CLUSTER, cluster);
     routing.put(GatewayHeaders.ENTERED_AT, localRegion);
@@ -216,15 +244,17 @@ public final class DecisionEngine {
               + (address.isGlobal() ? "global" : address.location()) + ") but may not serve it (targets: " + targets
               + "); a forwarded request is never forwarded again");
     }
-    String cluster = ClusterNames.workload(workload.id(), localRegion);
+    int port = address.previewPort();
+    String cluster = port == 0 ? ClusterNames.workload(workload.id(), localRegion)
+        : ClusterNames.preview(workload.id(), port, localRegion);
     String kind = request.headers().get(GatewayHeaders.CREDENTIAL_KIND);
     if (kind == null) {
-      return admit(workload, cluster, request, snapshot);
+      return admit(workload, port, address.named(), cluster, request, snapshot);
     }
     String workspace = request.headers().get(GatewayHeaders.WORKSPACE);
-    if (!workload.isPublic() && !workload.id().workspace().equals(workspace)) {
+    if ((!workload.isPublic() || port != 0) && !workload.id().workspace().equals(workspace)) {
       // The peer's view of this workload differs from ours (a write in flight): check again.
-      return admit(workload, cluster, request, snapshot);
+      return admit(workload, port, address.named(), cluster, request, snapshot);
     }
     Map<String, String> identity = new HashMap<>(12);
     for (String name : List.of(GatewayHeaders.WORKSPACE, GatewayHeaders.SUBJECT, GatewayHeaders.CREDENTIAL_KIND,
@@ -250,7 +280,35 @@ public final class DecisionEngine {
         return expired;
       }
     }
-    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, passesCredential(workload)));
+    return new Decision.Allow(cluster, identity, removed(request, identity, workload, port));
+  }
+
+  /** The cluster serving {@code id} (or its preview {@code port}, when not 0) from {@code targets}. */
+  private static String cluster(WorkloadId id, int port, SortedSet<String> targets) {
+    return port == 0 ? ClusterNames.workload(id, targets) : ClusterNames.preview(id, port, targets);
+  }
+
+  /**
+   * The request headers to remove before the workload: client-sent gateway headers, and the
+   * credential unless the workload asked for it. A preview port never gets a credential, and its
+   * preview cookie is taken out of {@code Cookie} (set in {@code headers}, or removed when nothing
+   * else is left).
+   */
+  private static List<String> removed(RequestFacts request, Map<String, String> headers, WorkloadEntry workload, int port) {
+    List<String> removed = HeaderRules.toRemove(request.headers(), headers, port == 0 && passesCredential(workload));
+    if (port == 0) {
+      return removed;
+    }
+    String cookie = request.headers().get("cookie");
+    String kept = PreviewAccess.cookieWithout(cookie);
+    if (kept != null && !kept.equals(cookie)) {
+      headers.put("cookie", kept);
+    } else if (kept == null && cookie != null) {
+      List<String> more = new java.util.ArrayList<>(removed);
+      more.add("cookie");
+      return more;
+    }
+    return removed;
   }
 
   /**
@@ -273,7 +331,8 @@ public final class DecisionEngine {
    * Admits to {@code cluster}; {@code principal} null for anonymous callers of a public workload;
    * {@code forwarded} when the cluster's hosts here are only peer gateways.
    */
-  private Decision allow(WorkloadEntry workload, String cluster, RequestFacts request, Principal principal, boolean forwarded) {
+  private Decision allow(
+      WorkloadEntry workload, int port, String cluster, RequestFacts request, Principal principal, boolean forwarded) {
     Map<String, String> identity = new HashMap<>(12);
     routedTo(identity, workload, cluster);
     keyedForAffinity(identity, workload, request);
@@ -297,8 +356,7 @@ public final class DecisionEngine {
         }
       }
     }
-    return new Decision.Allow(cluster, identity, HeaderRules.toRemove(request.headers(), identity, passesCredential(workload)),
-        forwarded);
+    return new Decision.Allow(cluster, identity, removed(request, identity, workload, port), forwarded);
   }
 
   /**

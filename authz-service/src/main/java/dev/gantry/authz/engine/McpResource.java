@@ -153,8 +153,9 @@ final class McpResource {
     }
     RequestFacts asRequest = new RequestFacts(uri.getRawAuthority(), "GET", "/", Map.of());
     return switch (Addressing.resolve(snapshot, asRequest)) {
-      case Addressing.Addressed addressed -> addressed.canonicalHost() == null && addressed.workload().id().equals(id);
-      case Addressing.Unknown unknown -> unknown.id().equals(id);
+      case Addressing.Addressed addressed -> addressed.canonicalHost() == null && addressed.previewPort() == 0
+          && addressed.workload().id().equals(id);
+      case Addressing.Unknown unknown -> unknown.previewPort() == 0 && unknown.id().equals(id);
       case Addressing.Refused refused -> false;
     };
   }

@@ -43,7 +43,7 @@ final class CheckMetrics {
       5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 0.1, 0.5, 1.0);
 
   /** The credential kinds a label may name, by index; any other is {@code other} (the last). */
-  private static final List<String> KINDS = List.of("jwt", "api_key", "signature", "none", "other");
+  private static final List<String> KINDS = List.of("jwt", "api_key", "signature", "preview_token", "none", "other");
   private static final String[] OUTCOMES = {"allow", "forward", "deny", "answer"};
   /** The products a label may name, by index: none first, then each product's label. */
   private static final String[] PRODUCTS = java.util.stream.Stream.concat(java.util.stream.Stream.of("none"),

@@ -16,15 +16,25 @@ import java.util.Set;
  * @param headers request headers the workload's own settings add on allow (computed once, when
  *     the snapshot arrives), each named {@code x-gantry-...}
  * @param affinity the header or cookie whose value keeps its requests on one replica; null for none
+ * @param previews a sandbox's ports reachable by preview URLs, by port
  */
 public record WorkloadEntry(
     WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy,
-    boolean forwardCredential, java.util.Map<String, String> headers, Affinity affinity) {
+    boolean forwardCredential, java.util.Map<String, String> headers, Affinity affinity,
+    java.util.Map<Integer, PreviewEntry> previews) {
 
   public WorkloadEntry {
     regions = Set.copyOf(regions);
     allowedRegions = Set.copyOf(allowedRegions);
     headers = java.util.Map.copyOf(headers);
+    previews = java.util.Map.copyOf(previews);
+  }
+
+  /** A workload without preview ports. */
+  public WorkloadEntry(
+      WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy,
+      boolean forwardCredential, java.util.Map<String, String> headers, Affinity affinity) {
+    this(id, isPublic, regions, allowedRegions, policy, forwardCredential, headers, affinity, java.util.Map.of());
   }
 
   /** A workload without affinity. */
@@ -48,7 +58,8 @@ public record WorkloadEntry(
 
   /** The same workload, allowed in other regions (its placement, derived by the control plane). */
   public WorkloadEntry withPlacement(Set<String> nextAllowedRegions, String nextPolicy) {
-    return new WorkloadEntry(id, isPublic, regions, nextAllowedRegions, nextPolicy, forwardCredential, headers, affinity);
+    return new WorkloadEntry(id, isPublic, regions, nextAllowedRegions, nextPolicy, forwardCredential, headers, affinity,
+        previews);
   }
 
   /** A workload allowed everywhere. */

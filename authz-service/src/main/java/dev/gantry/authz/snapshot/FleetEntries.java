@@ -6,6 +6,7 @@ import dev.gantry.authz.model.ApiKeyEntry;
 import dev.gantry.authz.model.IssuerEntry;
 import dev.gantry.authz.model.Names;
 import dev.gantry.authz.model.SigningKeyEntry;
+import dev.gantry.authz.model.PreviewEntry;
 import dev.gantry.authz.model.WorkloadEntry;
 import dev.gantry.authz.model.WorkspaceEntry;
 import dev.gantry.proto.fleet.v1.Alias;
@@ -106,7 +107,25 @@ public final class FleetEntries {
   public static WorkloadEntry workload(Workload workload, Placement placement) {
     return new WorkloadEntry(WorkloadId.parse(workload.getId()), workload.getPublic(), Set.copyOf(workload.getRegionsList()),
         Set.copyOf(placement.getAllowedRegionsList()), placement.getPolicy(), workload.getForwardCredential(),
-        headers(workload), dev.gantry.routing.Affinity.parse(workload.getAffinity()));
+        headers(workload), dev.gantry.routing.Affinity.parse(workload.getAffinity()), previews(workload));
+  }
+
+  /** A sandbox's preview ports, by port; every token with its hash and expiry, as the control plane mints them. */
+  private static Map<Integer, PreviewEntry> previews(Workload workload) {
+    Map<Integer, PreviewEntry> previews = new java.util.HashMap<>();
+    for (dev.gantry.proto.fleet.v1.Preview preview : workload.getPreviewsList()) {
+      Map<String, PreviewEntry.Token> tokens = new java.util.HashMap<>();
+      for (dev.gantry.proto.fleet.v1.PreviewToken token : preview.getTokensList()) {
+        if (token.getSecretSha256().size() != 32 || token.getExpiresAtEpochSeconds() == 0) {
+          throw new IllegalArgumentException("workload " + workload.getId() + ": preview token " + token.getId()
+              + " has no SHA-256 hash or no expiry");
+        }
+        tokens.put(token.getId(), new PreviewEntry.Token(token.getId(), token.getSecretSha256().toByteArray(),
+            Instant.ofEpochSecond(token.getExpiresAtEpochSeconds()), token.getRevoked()));
+      }
+      previews.put(preview.getPort(), new PreviewEntry(preview.getPort(), preview.getPublic(), tokens));
+    }
+    return previews;
   }
 
   /** The header that carries a workload's labels to it, when it asks for them. */
@@ -138,6 +157,13 @@ public final class FleetEntries {
     if (entry.affinity() != null) {
       workload.setAffinity(entry.affinity().toString());
     }
+    entry.previews().values().stream().sorted(java.util.Comparator.comparingInt(PreviewEntry::port)).forEach(p -> {
+      dev.gantry.proto.fleet.v1.Preview.Builder preview = workload.addPreviewsBuilder().setPort(p.port()).setPublic(p.isPublic());
+      p.tokens().values().stream().sorted(java.util.Comparator.comparing(PreviewEntry.Token::id)).forEach(t ->
+          preview.addTokens(dev.gantry.proto.fleet.v1.PreviewToken.newBuilder().setId(t.id())
+              .setSecretSha256(com.google.protobuf.ByteString.copyFrom(t.secretSha256()))
+              .setExpiresAtEpochSeconds(t.expiresAt().getEpochSecond()).setRevoked(t.revoked())));
+    });
     String labels = entry.headers().get(LABELS_HEADER);
     if (labels != null) {
       workload.setSendLabels(true);

@@ -27,6 +27,11 @@ import dev.gantry.proto.admin.v1.NameServiceGrpc;
 import dev.gantry.proto.admin.v1.Names;
 import dev.gantry.proto.admin.v1.PolicyServiceGrpc;
 import dev.gantry.proto.admin.v1.RegionServiceGrpc;
+import dev.gantry.proto.admin.v1.PreviewServiceGrpc;
+import dev.gantry.proto.admin.v1.CreatePreviewRequest;
+import dev.gantry.proto.admin.v1.DeletePreviewRequest;
+import dev.gantry.proto.admin.v1.CreatePreviewTokenRequest;
+import dev.gantry.proto.admin.v1.RevokePreviewTokenRequest;
 import dev.gantry.proto.admin.v1.RegisterReplicaRequest;
 import dev.gantry.proto.admin.v1.RegisterSigningKeyRequest;
 import dev.gantry.proto.admin.v1.ReplicaServiceGrpc;
@@ -52,7 +57,7 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li>An operator may call everything.
  *   <li>A workspace admin may manage its own workspace's workloads, replicas, API keys, signing
- *       keys, aliases and domains, and read the regions; lists are narrowed to its workspace;
+ *       keys, aliases, domains and sandbox previews (and their tokens), and read the regions; lists are narrowed to its workspace;
  *       workspaces themselves, their issuers and policies, fleet status and the audit log are the
  *       operators'. A call that names another workspace's anything, or something that does not
  *       exist (so existence is not revealed), is refused.
@@ -182,6 +187,14 @@ public final class AdminRules {
           .build();
     }));
     rule(RegionServiceGrpc.getListRegionsMethod().getFullMethodName(), (w, r, s) -> allow(r));
+    rule(PreviewServiceGrpc.getCreatePreviewMethod().getFullMethodName(),
+        (w, r, s) -> own(w, ((CreatePreviewRequest) r).getWorkload(), r));
+    rule(PreviewServiceGrpc.getDeletePreviewMethod().getFullMethodName(),
+        (w, r, s) -> own(w, ((DeletePreviewRequest) r).getWorkload(), r));
+    rule(PreviewServiceGrpc.getCreatePreviewTokenMethod().getFullMethodName(),
+        (w, r, s) -> own(w, ((CreatePreviewTokenRequest) r).getWorkload(), r));
+    rule(PreviewServiceGrpc.getRevokePreviewTokenMethod().getFullMethodName(),
+        (w, r, s) -> own(w, ((RevokePreviewTokenRequest) r).getWorkload(), r));
   }
 
   private void rule(String method, Rule rule) {

@@ -43,13 +43,25 @@ final class AdminMessages {
     return replica;
   }
 
+  /** A workload as the admin API shows it: its preview tokens without their hashes. */
+  static dev.gantry.proto.fleet.v1.Workload withoutSecrets(dev.gantry.proto.fleet.v1.Workload workload) {
+    if (workload.getPreviewsCount() == 0) {
+      return workload;
+    }
+    dev.gantry.proto.fleet.v1.Workload.Builder shown = workload.toBuilder();
+    for (dev.gantry.proto.fleet.v1.Preview.Builder preview : shown.getPreviewsBuilderList()) {
+      preview.getTokensBuilderList().forEach(dev.gantry.proto.fleet.v1.PreviewToken.Builder::clearSecretSha256);
+    }
+    return shown.build();
+  }
+
   static WorkloadInfo workload(Topology topology, FleetState state, Workload workload) {
     Map<String, Integer> replicas = new TreeMap<>();
     state.replicas().stream()
         .filter(r -> r.workload().equals(workload.id()))
         .forEach(r -> replicas.merge(r.region(), 1, Integer::sum));
     WorkloadInfo.Builder info = WorkloadInfo.newBuilder()
-        .setWorkload(FleetCodec.workload(workload))
+        .setWorkload(withoutSecrets(FleetCodec.workload(workload)))
         .addAllAllowedRegions(state.allowedRegions(topology.catalog(), workload))
         .setVersion(state.version());
     replicas.forEach(info::putReplicas);

@@ -29,15 +29,26 @@ public final class ApiKeyMint {
   public record Minted(String key, ApiKey stored) {}
 
   public Minted mint(String name, Set<String> scopes, Instant now, Instant expiresAt) {
+    String id = newId(random);
+    String secret = newSecret(random);
+    return new Minted(PREFIX + id + "_" + secret,
+        new ApiKey(id, sha256Hex(secret), scopes, name, now, expiresAt, false));
+  }
+
+  /** A new credential id: 12 characters that no one misreads. */
+  static String newId(SecureRandom random) {
     StringBuilder id = new StringBuilder(12);
     for (int i = 0; i < 12; i++) {
       id.append(ID_ALPHABET[random.nextInt(ID_ALPHABET.length)]);
     }
+    return id.toString();
+  }
+
+  /** A new secret: 32 random bytes, base64url. */
+  static String newSecret(SecureRandom random) {
     byte[] secretBytes = new byte[32];
     random.nextBytes(secretBytes);
-    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-    return new Minted(PREFIX + id + "_" + secret,
-        new ApiKey(id.toString(), sha256Hex(secret), scopes, name, now, expiresAt, false));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
   }
 
   static String sha256Hex(String secret) {

@@ -53,6 +53,10 @@ public final class Deployments {
   /** Adds the workload, placed by the rules above. */
   public FleetState create(FleetState state, Request request) {
     Workload asked = request.workload();
+    if (asked.previews().stream().anyMatch(p -> !p.tokens().isEmpty())) {
+      throw new Refusal(Refusal.Kind.INVALID, "workload '" + asked.id() + "' comes with preview tokens (expected: none;"
+          + " a token is minted by CreatePreviewToken, which shows it once)");
+    }
     if (state.workloads().containsKey(asked.id())) {
       throw new Refusal(Refusal.Kind.ALREADY_EXISTS, "workload '" + asked.id() + "' already exists (delete it first)");
     }

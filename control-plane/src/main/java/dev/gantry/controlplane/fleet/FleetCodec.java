@@ -3,6 +3,7 @@ package dev.gantry.controlplane.fleet;
 import com.google.protobuf.ByteString;
 import dev.gantry.controlplane.model.ApiKey;
 import dev.gantry.controlplane.model.JwtIssuer;
+import dev.gantry.controlplane.model.Preview;
 import dev.gantry.controlplane.model.Protocol;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Routing;
@@ -89,6 +90,7 @@ public final class FleetCodec {
         .putAllLabels(workload.labels())
         .setSendLabels(workload.sendLabels())
         .setAffinity(workload.affinity() == null ? "" : workload.affinity().toString())
+        .addAllPreviews(workload.previews().stream().map(FleetCodec::preview).toList())
         .build();
   }
 
@@ -107,7 +109,35 @@ public final class FleetCodec {
         workload.getForwardCredential(),
         new java.util.TreeMap<>(workload.getLabelsMap()),
         workload.getSendLabels(),
-        dev.gantry.routing.Affinity.parse(workload.getAffinity()));
+        dev.gantry.routing.Affinity.parse(workload.getAffinity()),
+        workload.getPreviewsList().stream().map(FleetCodec::preview).toList());
+  }
+
+  public static dev.gantry.proto.fleet.v1.Preview preview(Preview preview) {
+    dev.gantry.proto.fleet.v1.Preview.Builder message = dev.gantry.proto.fleet.v1.Preview.newBuilder()
+        .setPort(preview.port()).setPublic(preview.isPublic());
+    for (Preview.Token token : preview.tokens()) {
+      message.addTokens(dev.gantry.proto.fleet.v1.PreviewToken.newBuilder()
+          .setId(token.id())
+          .setSecretSha256(com.google.protobuf.ByteString.copyFrom(java.util.HexFormat.of().parseHex(token.secretSha256())))
+          .setCreatedAtEpochSeconds(token.createdAt().getEpochSecond())
+          .setExpiresAtEpochSeconds(token.expiresAt().getEpochSecond())
+          .setRevoked(token.revoked()));
+    }
+    return message.build();
+  }
+
+  public static Preview preview(dev.gantry.proto.fleet.v1.Preview preview) {
+    return new Preview(preview.getPort(), preview.getPublic(), preview.getTokensList().stream()
+        .map(t -> {
+          if (t.getSecretSha256().size() != 32 || t.getExpiresAtEpochSeconds() == 0) {
+            throw new IllegalArgumentException("preview token '" + t.getId() + "' of port " + preview.getPort()
+                + " (expected: a SHA-256 hash and an expiry, as the admin API mints it)");
+          }
+          return new Preview.Token(t.getId(), java.util.HexFormat.of().formatHex(t.getSecretSha256().toByteArray()),
+              Instant.ofEpochSecond(t.getCreatedAtEpochSeconds()), Instant.ofEpochSecond(t.getExpiresAtEpochSeconds()),
+              t.getRevoked());
+        }).toList());
   }
 
   public static dev.gantry.proto.fleet.v1.Replica replica(Replica replica) {

@@ -25,6 +25,7 @@ import java.util.TreeSet;
  * @param labels its owner's key/value labels, sorted by key
  * @param sendLabels send the labels to it with every request
  * @param affinity the header or cookie whose value keeps requests on one replica; null for none
+ * @param previews a sandbox's ports reachable by preview URLs, sorted by port
  */
 public record Workload(
     WorkloadId id,
@@ -36,10 +37,14 @@ public record Workload(
     boolean forwardCredential,
     SortedMap<String, String> labels,
     boolean sendLabels,
-    Affinity affinity) {
+    Affinity affinity,
+    java.util.List<Preview> previews) {
 
   /** Labels a workload may carry at most. */
   public static final int MAX_LABELS = 32;
+
+  /** Ports a sandbox may expose by preview URLs at most. */
+  public static final int MAX_PREVIEWS = 16;
 
   public Workload {
     Objects.requireNonNull(id, "id");
@@ -56,6 +61,35 @@ public record Workload(
         throw new IllegalArgumentException("label '" + key + "=" + value + "' (expected: " + Labels.EXPECTED + ")");
       }
     });
+    previews = previews.stream().sorted(java.util.Comparator.comparingInt(Preview::port)).toList();
+    if (!previews.isEmpty() && id.product() != dev.gantry.routing.Product.SANDBOX) {
+      throw new IllegalArgumentException("workload '" + id + "' is not a sandbox (expected: preview ports only for sandboxes)");
+    }
+    if (previews.size() > MAX_PREVIEWS) {
+      throw new IllegalArgumentException("sandbox '" + id + "' exposes " + previews.size() + " ports (expected: at most "
+          + MAX_PREVIEWS + ")");
+    }
+    for (int i = 1; i < previews.size(); i++) {
+      if (previews.get(i).port() == previews.get(i - 1).port()) {
+        throw new IllegalArgumentException("sandbox '" + id + "' exposes port " + previews.get(i).port() + " twice");
+      }
+    }
+    for (Preview preview : previews) {
+      String label = preview.port() + dev.gantry.routing.ClusterNames.PREVIEW_SEPARATOR + id;
+      if (label.length() > dev.gantry.routing.HostnameGrammar.MAX_LABEL_LENGTH) {
+        throw new IllegalArgumentException("preview label '" + label + "' has " + label.length() + " characters (expected:"
+            + " at most " + dev.gantry.routing.HostnameGrammar.MAX_LABEL_LENGTH + "; a shorter sandbox name)");
+      }
+    }
+  }
+
+  /** A workload without preview ports. */
+  public Workload(
+      WorkloadId id, boolean isPublic, SortedSet<String> regions, Protocol protocol, Duration maxStreamDuration,
+      LocationPolicy policy, boolean forwardCredential, SortedMap<String, String> labels, boolean sendLabels,
+      Affinity affinity) {
+    this(id, isPublic, regions, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels, affinity,
+        java.util.List.of());
   }
 
   /** A workload without affinity. */
@@ -92,11 +126,22 @@ public record Workload(
 
   /** The same workload under another policy of its own. */
   public Workload withPolicy(LocationPolicy next) {
-    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential, labels, sendLabels, affinity);
+    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential, labels, sendLabels, affinity, previews);
+  }
+
+  /** The same sandbox exposing other ports. */
+  public Workload withPreviews(java.util.List<Preview> next) {
+    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels,
+        affinity, next);
+  }
+
+  /** The preview of {@code port}, or null when the sandbox does not expose it. */
+  public Preview preview(int port) {
+    return previews.stream().filter(p -> p.port() == port).findFirst().orElse(null);
   }
 
   /** The same workload deployed to other regions. */
   public Workload withRegions(SortedSet<String> next) {
-    return new Workload(id, isPublic, next, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels, affinity);
+    return new Workload(id, isPublic, next, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels, affinity, previews);
   }
 }

@@ -103,8 +103,20 @@ final class GatewayClusters {
    * cluster is the workload's own.
    */
   static Cluster workload(String name, Workload workload) {
+    return workload(name, workload, workload.protocol());
+  }
+
+  /**
+   * A preview port of a sandbox ({@code 3000--sbx-box-demo@eu-par-1}): the sandbox's cluster
+   * settings, spoken in HTTP/1.1 (a dev server's; WebSocket upgrades included).
+   */
+  static Cluster preview(String name, Workload sandbox) {
+    return workload(name, sandbox, dev.gantry.controlplane.model.Protocol.HTTP1);
+  }
+
+  private static Cluster workload(String name, Workload workload, dev.gantry.controlplane.model.Protocol wire) {
     HttpProtocolOptions.ExplicitHttpConfig.Builder protocol = HttpProtocolOptions.ExplicitHttpConfig.newBuilder();
-    switch (workload.protocol()) {
+    switch (wire) {
       case HTTP1 -> protocol.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
       // At most 100 streams per connection to a workload, more connections beyond: a server
       // announces its limit only in its first SETTINGS, and streams Envoy opens before those

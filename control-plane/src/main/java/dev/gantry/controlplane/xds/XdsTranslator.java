@@ -3,6 +3,7 @@ package dev.gantry.controlplane.xds;
 import dev.gantry.controlplane.edge.EdgeCertificates;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.GatewaySite;
+import dev.gantry.controlplane.model.Preview;
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.model.Workload;
@@ -116,6 +117,9 @@ public final class XdsTranslator {
     List<Cluster> clusters = new ArrayList<>();
     for (SortedSet<String> targets : TargetRegions.everySet(topology.catalog(), workload.regions(), allowed)) {
       clusters.add(GatewayClusters.workload(ClusterNames.workload(workload.id(), targets), workload));
+      for (Preview preview : workload.previews()) {
+        clusters.add(GatewayClusters.preview(ClusterNames.preview(workload.id(), preview.port(), targets), workload));
+      }
     }
     return List.copyOf(clusters);
   }
@@ -127,8 +131,20 @@ public final class XdsTranslator {
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     for (SortedSet<String> targets : TargetRegions.everySet(topology.catalog(), workload.regions(), allowed)) {
       endpoints.add(GatewayClusters.endpoints(ClusterNames.workload(workload.id(), targets), tiers(region, targets, replicasByRegion)));
+      for (Preview preview : workload.previews()) {
+        endpoints.add(GatewayClusters.endpoints(ClusterNames.preview(workload.id(), preview.port(), targets),
+            tiers(region, targets, onPort(replicasByRegion, preview.port()))));
+      }
     }
     return List.copyOf(endpoints);
+  }
+
+  /** The replicas' addresses with another port: where a sandbox's preview port is served. */
+  private static Map<String, List<HostPort>> onPort(Map<String, List<HostPort>> replicasByRegion, int port) {
+    Map<String, List<HostPort>> moved = new HashMap<>();
+    replicasByRegion.forEach((region, replicas) ->
+        moved.put(region, replicas.stream().map(r -> new HostPort(r.host(), port)).toList()));
+    return moved;
   }
 
   /** The regions whose gateways may serve {@code workload}, by its workspace's and its own policies. */
