@@ -60,6 +60,10 @@ public final class EchoServerMain implements Callable<Integer> {
       description = "where ca.pem and registrar-demo-echo/{cert,key}.pem are, for registering (default: ${DEFAULT-VALUE})")
   java.nio.file.Path pkiDir;
 
+  @Option(names = "--dev-server-port", paramLabel = "PORT",
+      description = "also answer HTTP on this port of the --listen host: a sandbox's dev server, reached by its preview URL")
+  Integer devServerPort;
+
   @Option(names = "--credential", paramLabel = "DIR", description = "cert.pem and key.pem to register as (default: <pki-dir>/registrar-demo-echo)")
   java.nio.file.Path credential;
 
@@ -93,6 +97,8 @@ public final class EchoServerMain implements Callable<Integer> {
     Telemetry telemetry = Telemetry.start("gantry-demo-echo", false);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     EchoServer echo = EchoServer.start(http.toSocketAddress(), workload, region, group, telemetry.tracer("dev.gantry.demo"));
+    EchoServer devServer = devServerPort == null ? null : EchoServer.start(
+        new HostPort(http.host(), devServerPort).toSocketAddress(), "dev-server", region, group, telemetry.tracer("dev.gantry.demo"));
     Server grpcServer =
         NettyServerBuilder.forAddress(grpc.toSocketAddress())
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -123,7 +129,7 @@ public final class EchoServerMain implements Callable<Integer> {
       telemetry.close();
     }));
     System.err.println("echo " + workload + " (" + region + ") on " + http.host() + ":" + echo.port()
-        + ", gRPC " + grpcWorkload + " on " + grpc);
+        + ", gRPC " + grpcWorkload + " on " + grpc + (devServer == null ? "" : ", dev server on " + devServerPort));
     grpcServer.awaitTermination();
     return 0;
   }

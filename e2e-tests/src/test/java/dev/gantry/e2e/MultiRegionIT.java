@@ -349,6 +349,48 @@ class MultiRegionIT {
     }
   }
 
+  /** A sandbox's private preview port, asked for in another region: admitted there, served by the sandbox's. */
+  @Order(8)
+  @Test
+  void previewPort_ofASandboxElsewhere_isForwardedWithTheIdentityAdmittedWhereItEntered() throws Exception {
+    String sandbox = "sbx-mrp-demo";
+    WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(
+        dev.gantry.proto.fleet.v1.Workload.newBuilder().setId(sandbox).addRegions("eu-par-1")).build());
+    ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder().setReplica(
+        dev.gantry.proto.fleet.v1.Replica.newBuilder().setWorkload(sandbox).setRegion("eu-par-1")
+            .setAddress("127.0.0.1:" + stack.site("eu-par-1").echoPort)).setPermanent(true).build());
+    io.netty.channel.EventLoopGroup loop = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+        io.netty.channel.nio.NioIoHandler.newFactory());
+    dev.gantry.demo.EchoServer devServer = dev.gantry.demo.EchoServer.start(
+        new java.net.InetSocketAddress("127.0.0.1", 0), "dev-server", "eu-par-1", loop);
+    try {
+      var previews = dev.gantry.proto.admin.v1.PreviewServiceGrpc.newBlockingStub(admin);
+      previews.createPreview(dev.gantry.proto.admin.v1.CreatePreviewRequest.newBuilder().setWorkload(sandbox)
+          .setPort(devServer.port()).build());
+      String token = previews.createPreviewToken(dev.gantry.proto.admin.v1.CreatePreviewTokenRequest.newBuilder()
+          .setWorkload(sandbox).setPort(devServer.port()).build()).getToken();
+      for (String[] entry : new String[][] {{"eu-lon-1", ".eu-par-1"}, {"us-pdx-1", ""}}) {
+        String host = devServer.port() + "--" + sandbox + entry[1];
+        Instant deadline = Instant.now().plusSeconds(10);
+        RawHttp.Response response;
+        do {
+          response = stack.site(entry[0]).get(host, "/dev", "Authorization", "Bearer " + token);
+        } while (response.status() != 200 && Instant.now().isBefore(deadline));
+        assertThat(response.status()).as(entry[0] + " " + host + ": " + response.body()).isEqualTo(200);
+        JsonObject echo = JsonParser.parseString(response.body()).getAsJsonObject();
+        assertThat(echo.get("replica").getAsString()).as("the sandbox's port, in Paris").endsWith(":" + devServer.port());
+        assertThat(echo.getAsJsonObject("headers").getAsJsonArray("x-gantry-entered-at").get(0).getAsString())
+            .isEqualTo(entry[0]);
+        assertThat(echo.getAsJsonObject("headers").has("authorization")).isFalse();
+      }
+      RawHttp.Response anonymous = stack.site("eu-lon-1").get(devServer.port() + "--" + sandbox + ".eu-par-1", "/dev");
+      assertThat(anonymous.status()).as("refused where it entered").isEqualTo(401);
+    } finally {
+      devServer.close();
+      loop.shutdownGracefully();
+    }
+  }
+
   @Order(9)
   @Test
   void aPeerGatewayWithoutReplicas_isSkippedForTheNextRegion_beforeItsLeaseRunsOut() throws Exception {

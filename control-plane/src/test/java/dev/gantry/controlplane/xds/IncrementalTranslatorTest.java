@@ -158,9 +158,19 @@ class IncrementalTranslatorTest {
     if (random.nextBoolean()) {
       labels.put("team", "t" + random.nextInt(3));
     }
+    // Sandboxes expose preview ports now and then; some workloads ask for affinity.
+    List<dev.gantry.controlplane.model.Preview> previews = new ArrayList<>();
+    if (id.product() == dev.gantry.routing.Product.SANDBOX) {
+      for (int port = 3000; port < 3003; port++) {
+        if (random.nextBoolean()) {
+          previews.add(new dev.gantry.controlplane.model.Preview(port, random.nextBoolean(), List.of()));
+        }
+      }
+    }
     return new Workload(id, random.nextBoolean(), regions, random.nextBoolean() ? Protocol.HTTP1 : Protocol.HTTP2,
         Duration.ofSeconds(60 + 60L * random.nextInt(3)), pick(POLICIES, random), random.nextBoolean(), labels,
-        random.nextBoolean());
+        random.nextBoolean(), random.nextInt(4) == 0 ? dev.gantry.routing.Affinity.parse("header:x-session") : null,
+        previews);
   }
 
   private static List<Replica> dedupe(List<Replica> replicas) {
