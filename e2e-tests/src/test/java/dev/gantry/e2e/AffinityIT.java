@@ -135,7 +135,7 @@ class AffinityIT {
   @Test
   void aMalformedAffinity_isRefused_andWritesNothing() {
     for (String affinity : List.of("header:authorization", "header:x-gantry-cluster", "header:", "cookie:a b", "query:x",
-        "header:mcp-session-id")) {
+        "header:mcp-session-id", "cookie:__Host-gantry-preview")) {
       assertThatThrownBy(() -> WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder()
           .setWorkload(Workload.newBuilder().setId("agt-badaff-demo").setPublic(true).addRegions("eu-lon-1")
               .setAffinity(affinity)).build()))

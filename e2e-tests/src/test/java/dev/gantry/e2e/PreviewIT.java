@@ -173,6 +173,10 @@ class PreviewIT {
         RawHttp.headers("Authorization", "Bearer " + token));
     assertThat(sandbox.status()).as(sandbox.body()).isEqualTo(401);
     assertThat(reason(sandbox)).isEqualTo("preview-token-not-accepted");
+    RawHttp.Response publicWorkload = RawHttp.get(stack.gatewayPort, stack.host("agt-echo-demo.eu-lon-1"), "/",
+        RawHttp.headers("Authorization", "Bearer " + token));
+    assertThat(publicWorkload.status()).as("a public workload would have served it: " + publicWorkload.body()).isEqualTo(401);
+    assertThat(reason(publicWorkload)).isEqualTo("preview-token-not-accepted");
   }
 
   @Test

@@ -166,6 +166,37 @@ class TracingIT {
         .containsEntry("gantry.decision.outcome", "deny").containsEntry("gantry.region", "eu-par-1");
   }
 
+  /**
+   * A preview link carries its token in the query, and Envoy's span would record the URL: its
+   * route traces nothing. The sidecar's span of the refusal is kept (refusals always are), and has
+   * no URL either.
+   */
+  @Test
+  void aPreviewLink_isNeverTraced_byTheGateway() throws Exception {
+    String secret = "SECRET" + hex(8);
+    RawHttp.Response refused = stack.site("eu-lon-1").get("3000--sbx-nothing-demo.eu-lon-1",
+        "/app?gantry_preview_token=gp_abcdefghijkm_" + secret);
+    assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+
+    JsonArray found = new JsonArray();
+    for (int i = 0; i < 60 && found.isEmpty(); i++) {
+      found = stack.jaeger.search("gantry-authz", "gantry.decision.reason", "unknown-preview-token");
+      if (found.isEmpty()) {
+        TimeUnit.MILLISECONDS.sleep(500);
+      }
+    }
+    assertThat(found).as("the sidecar's span of the refusal").isNotEmpty();
+    // Envoy sends its spans every 5 s: give an ingress span, were there one, the time to arrive.
+    String first = spans(found.get(0).getAsJsonObject()).get(0).id();
+    TimeUnit.SECONDS.sleep(6);
+    JsonArray again = stack.jaeger.search("gantry-authz", "gantry.decision.reason", "unknown-preview-token");
+    for (JsonElement trace : again) {
+      List<Span> spans = spans(trace.getAsJsonObject());
+      assertThat(spans).as("trace of span %s", first).noneMatch(span -> span.service().equals("gantry-gateway"));
+      assertThat(spans.toString()).doesNotContain(secret);
+    }
+  }
+
   @Test
   void jaegersPorts_refuseAClientWithoutACertificateOfTheFleet() throws Exception {
     TestPki pki = TestPki.in(stack.workDir);

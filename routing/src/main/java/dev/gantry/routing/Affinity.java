@@ -39,7 +39,7 @@ public record Affinity(Source source, String name) {
 
   public Affinity {
     if (source == null || name == null
-        || (source == Source.HEADER ? !isHeaderName(name) : !COOKIE_NAME.matcher(name).matches())) {
+        || (source == Source.HEADER ? !isHeaderName(name) : !isCookieName(name))) {
       throw new IllegalArgumentException("affinity " + (source == null ? "" : source.name().toLowerCase(Locale.ROOT))
           + ":" + name + " (expected: " + EXPECTED + ")");
     }
@@ -68,6 +68,11 @@ public record Affinity(Source source, String name) {
   @Override
   public String toString() {
     return source.name().toLowerCase(Locale.ROOT) + ":" + name;
+  }
+
+  /** A cookie name, but not the gateway's own (a preview token's cookie must never become a key the workload sees). */
+  private static boolean isCookieName(String name) {
+    return COOKIE_NAME.matcher(name).matches() && !name.toLowerCase(Locale.ROOT).startsWith("__host-gantry");
   }
 
   private static boolean isHeaderName(String name) {

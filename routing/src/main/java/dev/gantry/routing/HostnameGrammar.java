@@ -149,6 +149,9 @@ public final class HostnameGrammar {
       }
     }
     int previewPort = 0;
+    if (first.length() > MAX_LABEL_LENGTH) {
+      return labelTooLong(first);
+    }
     int preview = first.indexOf(ClusterNames.PREVIEW_SEPARATOR);
     if (preview > 0 && isAllDigits(first, 0, preview)) {
       previewPort = previewPort(first.substring(0, preview));

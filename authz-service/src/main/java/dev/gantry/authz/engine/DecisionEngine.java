@@ -106,7 +106,8 @@ public final class DecisionEngine {
       }
       if (addressing instanceof Addressing.Addressed addressed && !addressed.workload().isPublic()
           && McpResource.isMcp(addressed.workload().id()) && addressed.canonicalHost() == null) {
-        return McpResource.metadata(addressed.workload().id(), request, snapshot);
+        // As the request names it: an alias stays the alias (a stranger learns nothing of what it stands for).
+        return McpResource.metadata(addressed.named(), request, snapshot);
       }
     }
     if (addressing instanceof Addressing.Unknown unknown) {
@@ -127,6 +128,14 @@ public final class DecisionEngine {
     // A private workload's placement (where it runs, its policies) is told only to its own callers.
     Principal principal = null;
     int port = address.previewPort();
+    if (fromClient && port == 0 && request.headers().get(BearerCredential.AUTHORIZATION) != null
+        && BearerCredential.from(request.headers()) instanceof BearerCredential.Preview) {
+      // A public workload would serve it (or, asking for credentials, even receive it): a preview
+      // token opens its preview URL and nothing else.
+      return new Decision.Deny(401, "preview-token-not-accepted",
+          "a preview token opens one port of a sandbox by its preview URL, nothing else",
+          Map.of("www-authenticate", "Bearer realm=\"gantry\""));
+    }
     if (fromClient && port != 0) {
       switch (previews.check(workload, address.named(), port, request, snapshot)) {
         case PreviewAccess.Refused refused -> {

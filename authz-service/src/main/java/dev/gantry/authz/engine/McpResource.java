@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *   <li>the {@code WWW-Authenticate} challenge of a 401 or 403, pointing at that document;
  *   <li>audience binding (RFC 8707): a token must name one of the server's resource URIs in
  *       {@code aud} — any URL whose host names this server, by any of its names, any port and
- *       path — so a token minted for another MCP server, or for the agent API, is refused.
+ *       path — so a token minted for another MCP server, or for the agent API, is refused; and it
+ *       must come from an issuer the workspace marked as its authorization server.
  * </ul>
  *
  * Answers are the same whether the server exists or not (its name alone decides them), as for
@@ -129,14 +130,17 @@ final class McpResource {
       if (audiences != null) {
         for (String aud : audiences) {
           if (names(aud, id, snapshot)) {
-            return null;
+            // Only an authorization server of the workspace decides who gets tokens for its MCP
+            // servers; an issuer it trusts for the agent API (whose audiences may be shared) does not.
+            return issuer.authorizationServer() ? null : new Authentication.Refused("not-authorization-server",
+                "issuer '" + issuer.issuer() + "' is not an authorization server of the workspace (expected: a token of"
+                    + " an issuer marked authorization_server)");
           }
         }
       }
       return new Authentication.Refused(WRONG_RESOURCE, "audience " + Audience.quoted(audiences)
-          + " names no resource URI of MCP server '" + id + "' (expected: its URL, e.g. https://" + id + "."
-          + snapshot.baseDomains().stream().sorted().findFirst().orElse("<base-domain>")
-          + ", as the client asked its authorization server for with resource=)");
+          + " names no resource URI of this MCP server (expected: the URL the client uses, as it asked its"
+          + " authorization server for with resource=)");
     };
   }
 

@@ -181,8 +181,8 @@ final class PreviewAccess {
     int query = path.indexOf('?');
     StringBuilder kept = new StringBuilder(path.length()).append(path, 0, query);
     String separator = "?";
-    for (String parameter : path.substring(query + 1).split("&")) {
-      if (!parameter.isEmpty() && !parameter.equals(QUERY_PARAMETER) && !parameter.startsWith(QUERY_PARAMETER + "=")) {
+    for (String parameter : path.substring(query + 1).split("&", -1)) {
+      if (!parameter.equals(QUERY_PARAMETER) && !parameter.startsWith(QUERY_PARAMETER + "=")) {
         kept.append(separator).append(parameter);
         separator = "&";
       }
@@ -198,10 +198,14 @@ final class PreviewAccess {
     if (header == null || !header.contains(COOKIE)) {
       return header;
     }
+    // Split as AffinityKeys.cookie reads it (repeated headers arrive joined with ','), and the
+    // name compared as it does, so no spelling of the preview cookie gets through.
     StringBuilder kept = new StringBuilder(header.length());
     for (String pair : header.split("[;,]")) {
       String trimmed = pair.strip();
-      if (!trimmed.isEmpty() && !trimmed.startsWith(COOKIE + "=")) {
+      int equals = trimmed.indexOf('=');
+      String name = (equals < 0 ? trimmed : trimmed.substring(0, equals)).strip();
+      if (!trimmed.isEmpty() && !name.equals(COOKIE)) {
         kept.append(kept.isEmpty() ? "" : "; ").append(trimmed);
       }
     }

@@ -94,8 +94,13 @@ public final class TestIssuer {
   }
 
   public String otherRs256() throws Exception {
+    return otherRs256(c -> c);
+  }
+
+  /** A token of the other issuer (workspace other's), its claims edited. */
+  public String otherRs256(UnaryOperator<JWTClaimsSet.Builder> edit) throws Exception {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(otherRsa.getKeyID()).build(),
-        claims().issuer(OTHER_ISSUER).build());
+        edit.apply(claims().issuer(OTHER_ISSUER)).build());
     jwt.sign(new RSASSASigner(otherRsa));
     return jwt.serialize();
   }

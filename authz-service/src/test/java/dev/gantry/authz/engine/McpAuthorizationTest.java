@@ -55,6 +55,7 @@ class McpAuthorizationTest {
     workloads.put(NOTES, new WorkloadEntry(NOTES, false, Set.of("eu-lon-1", "eu-par-1"), Set.of("eu-lon-1", "eu-par-1"),
         "any region", true));
     workloads.put(WorkloadId.parse("mcp-other-demo"), Snapshots.entry("mcp-other-demo", false, "eu-lon-1"));
+    workloads.put(WorkloadId.parse("mcp-notes-other"), Snapshots.entry("mcp-notes-other", false, "eu-lon-1"));
     Map<String, WorkspaceEntry> workspaces = new HashMap<>(TestIssuer.workspaces());
     workspaces.put("demo", new WorkspaceEntry("demo", List.of(
         new IssuerEntry(TestIssuer.ISSUER, TestIssuer.JWKS, Set.of("gantry"), true))));
@@ -185,6 +186,25 @@ class McpAuthorizationTest {
     Decision.Deny agent = (Decision.Deny) get("agt-private-demo.run.localhost", "/", "authorization", "Bearer " + token);
     assertThat(agent.reason()).as("the agent API wants its issuer's audience").isEqualTo("wrong-audience");
     assertThat(get("mcp-notes-demo.run.localhost", "/", "authorization", "Bearer " + token)).isInstanceOf(Decision.Allow.class);
+  }
+
+  @Test
+  void aTokenOfAnIssuerThatIsNoAuthorizationServer_isRefused_evenForTheRightResource() throws Exception {
+    // Workspace other trusts its issuer for the agent API only.
+    String token = issuer.otherRs256(c -> c.audience("https://mcp-notes-other.run.localhost").claim("scope", "mcp:call"));
+
+    Decision.Deny deny = (Decision.Deny) get("mcp-notes-other.run.localhost", "/mcp", "authorization", "Bearer " + token);
+
+    assertThat(deny.httpStatus()).isEqualTo(401);
+    assertThat(deny.reason()).isEqualTo("not-authorization-server");
+  }
+
+  @Test
+  void theMetadataOfAnAlias_namesTheAlias_notWhatItStandsFor() {
+    JsonObject document = json((Decision.Answer) get("mcp-oldnotes-demo.run.localhost", McpResource.WELL_KNOWN));
+
+    assertThat(document.get("resource_name").getAsString()).isEqualTo("mcp-oldnotes-demo");
+    assertThat(document.toString()).doesNotContain("mcp-notes-demo");
   }
 
   @Test

@@ -25,6 +25,7 @@ class PreviewAccessTest {
       "/?gantry_preview_token=gp_a_b                        | /",
       "/p?x=1&gantry_preview_token=gp_a_b&y=2               | /p?x=1&y=2",
       "/p?gantry_preview_token=1&gantry_preview_token=2&z   | /p?z",
+      "/p?a=1&&b&gantry_preview_token=x                     | /p?a=1&&b",
       "//elsewhere.example/?gantry_preview_token=x          | //elsewhere.example/",
   })
   void withoutToken_keepsEverythingElse(String path, String expected) {
@@ -37,6 +38,7 @@ class PreviewAccessTest {
       "__Host-gantry-preview=gp_a_b                      | null",
       "theme=dark                                        | theme=dark",
       "theme=dark, __Host-gantry-preview=gp_a_b          | theme=dark",
+      "theme=dark; __Host-gantry-preview =gp_a_b         | theme=dark",
   })
   void cookieWithout_leavesTheAppsCookies(String header, String expected) {
     assertThat(PreviewAccess.cookieWithout(header)).isEqualTo(expected);

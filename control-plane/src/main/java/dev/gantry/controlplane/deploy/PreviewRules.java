@@ -68,7 +68,10 @@ public final class PreviewRules {
     String tokenId = ApiKeyMint.newId(random);
     String secret = ApiKeyMint.newSecret(random);
     Preview.Token stored = new Preview.Token(tokenId, ApiKeyMint.sha256Hex(secret), now, now.plus(ttl), false);
-    List<Preview.Token> tokens = new ArrayList<>(current.tokens().stream().filter(t -> t.expiresAt().isAfter(now)).toList());
+    // Expired and revoked tokens make room: each opens nothing any more (a revoked one is then
+    // refused as unknown rather than revoked).
+    List<Preview.Token> tokens = new ArrayList<>(current.tokens().stream()
+        .filter(t -> t.expiresAt().isAfter(now) && !t.revoked()).toList());
     tokens.add(stored);
     try {
       return new Minted(PREFIX + tokenId + "_" + secret, stored, with(state, replaced(sandbox, current.withTokens(tokens))));

@@ -109,6 +109,7 @@ final class GatewayRoutes {
               .setName("workloads." + domain)
               .addDomains("*." + domain)
               .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
+              .addRoutes(previewLinkUntraced())
               .addRoutes(webSocketToAuthorizedCluster())
               .addRoutes(signedBody)
               .addRoutes(toAuthorizedCluster()));
@@ -196,6 +197,25 @@ final class GatewayRoutes {
             .setSubstitution("/\\1"))
         .setHostRewriteHeader(GatewayHeaders.CANONICAL_HOST);
     return legacy.build();
+  }
+
+  /** The query parameter a preview link carries its token in (the authz-service trades it for a cookie). */
+  static final String PREVIEW_TOKEN_PARAMETER = "gantry_preview_token";
+
+  /**
+   * A preview link, {@code ?gantry_preview_token=gp_...}: routed as any request (the
+   * authz-service answers it with a redirect that sets a cookie), but never traced — Envoy's span
+   * records the whole URL, query included, and the token must not reach the trace store. (A
+   * client that sends its own sampled {@code traceparent} still gets its span, with its own token.)
+   */
+  private static Route previewLinkUntraced() {
+    Route.Builder route = toAuthorizedCluster().toBuilder().setName("preview-link");
+    route.getMatchBuilder().addQueryParameters(io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher.newBuilder()
+        .setName(PREVIEW_TOKEN_PARAMETER).setPresentMatch(true));
+    io.envoyproxy.envoy.type.v3.FractionalPercent never = io.envoyproxy.envoy.type.v3.FractionalPercent.newBuilder()
+        .setNumerator(0).build();
+    return route.setTracing(io.envoyproxy.envoy.config.route.v3.Tracing.newBuilder()
+        .setClientSampling(never).setRandomSampling(never).setOverallSampling(never)).build();
   }
 
   /** Base64 of 16 bytes, as RFC 6455 requires of a key. */

@@ -143,7 +143,7 @@ public final class XdsTranslator {
   private static Map<String, List<HostPort>> onPort(Map<String, List<HostPort>> replicasByRegion, int port) {
     Map<String, List<HostPort>> moved = new HashMap<>();
     replicasByRegion.forEach((region, replicas) ->
-        moved.put(region, replicas.stream().map(r -> new HostPort(r.host(), port)).toList()));
+        moved.put(region, replicas.stream().map(r -> new HostPort(r.host(), port)).distinct().toList()));
     return moved;
   }
 
