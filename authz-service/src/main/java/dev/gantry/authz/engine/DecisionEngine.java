@@ -128,10 +128,10 @@ public final class DecisionEngine {
     // A private workload's placement (where it runs, its policies) is told only to its own callers.
     Principal principal = null;
     int port = address.previewPort();
-    if (fromClient && port == 0 && request.headers().get(BearerCredential.AUTHORIZATION) != null
+    if (fromClient && port == 0 && workload.isPublic() && request.headers().get(BearerCredential.AUTHORIZATION) != null
         && BearerCredential.from(request.headers()) instanceof BearerCredential.Preview) {
       // A public workload would serve it (or, asking for credentials, even receive it): a preview
-      // token opens its preview URL and nothing else.
+      // token opens its preview URL and nothing else. (A private one's admission refuses it.)
       return new Decision.Deny(401, "preview-token-not-accepted",
           "a preview token opens one port of a sandbox by its preview URL, nothing else",
           Map.of("www-authenticate", "Bearer realm=\"gantry\""));

@@ -55,8 +55,12 @@ final class McpResource {
    * path, or of its path-suffixed form (the resource's path appended, RFC 9728 §3.1).
    */
   static boolean asksForMetadata(RequestFacts request) {
+    // Asked of every client's request: the common answer costs one comparison.
+    if (request.path() == null || !request.path().startsWith(WELL_KNOWN)) {
+      return false;
+    }
     String path = pathOf(request.path());
-    if (!path.startsWith(WELL_KNOWN) || !("GET".equals(request.method()) || "HEAD".equals(request.method()))) {
+    if (!("GET".equals(request.method()) || "HEAD".equals(request.method()))) {
       return false;
     }
     String suffix = path.substring(WELL_KNOWN.length());
