@@ -88,6 +88,18 @@ class TracingIT {
     return spans;
   }
 
+  /** The sidecars' traces with a decision of {@code reason}, once Jaeger has one (asked every 500 ms, at most 30 s). */
+  private static JsonArray sidecarTraces(String reason) throws Exception {
+    JsonArray found = new JsonArray();
+    for (int i = 0; i < 60 && found.isEmpty(); i++) {
+      found = stack.jaeger.search("gantry-authz", "gantry.decision.reason", reason);
+      if (found.isEmpty()) {
+        TimeUnit.MILLISECONDS.sleep(500);
+      }
+    }
+    return found;
+  }
+
   private static long count(List<Span> spans, String service) {
     return spans.stream().filter(s -> s.service().equals(service)).count();
   }
@@ -153,13 +165,7 @@ class TracingIT {
     RawHttp.Response refused = stack.site("eu-par-1").get("agt-nobody-demo.eu-par-1", "/");
     assertThat(refused.status()).isEqualTo(401);
 
-    JsonArray found = new JsonArray();
-    for (int i = 0; i < 60 && found.isEmpty(); i++) {
-      found = stack.jaeger.search("gantry-authz", "gantry.decision.reason", "credentials-required");
-      if (found.isEmpty()) {
-        TimeUnit.MILLISECONDS.sleep(500);
-      }
-    }
+    JsonArray found = sidecarTraces("credentials-required");
     assertThat(found).as("a trace of gantry-authz with that reason").isNotEmpty();
     List<Span> spans = spans(found.get(0).getAsJsonObject());
     assertThat(spans.stream().filter(s -> s.service().equals("gantry-authz")).findFirst().orElseThrow().tags())
@@ -178,13 +184,7 @@ class TracingIT {
         "/app?gantry_preview_token=gp_abcdefghijkm_" + secret);
     assertThat(refused.status()).as(refused.body()).isEqualTo(401);
 
-    JsonArray found = new JsonArray();
-    for (int i = 0; i < 60 && found.isEmpty(); i++) {
-      found = stack.jaeger.search("gantry-authz", "gantry.decision.reason", "unknown-preview-token");
-      if (found.isEmpty()) {
-        TimeUnit.MILLISECONDS.sleep(500);
-      }
-    }
+    JsonArray found = sidecarTraces("unknown-preview-token");
     assertThat(found).as("the sidecar's span of the refusal").isNotEmpty();
     // Envoy sends its spans every 5 s: give an ingress span, were there one, the time to arrive.
     String first = spans(found.get(0).getAsJsonObject()).get(0).id();
