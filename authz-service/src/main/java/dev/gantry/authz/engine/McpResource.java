@@ -193,8 +193,7 @@ final class McpResource {
    * it needs escaping in a header's quoted string.
    */
   private static String origin(RequestFacts request) {
-    String scheme = "http".equals(request.scheme()) ? "http" : "https";
-    return scheme + "://" + request.authority().toLowerCase(java.util.Locale.ROOT);
+    return request.origin().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String pathOf(String path) {

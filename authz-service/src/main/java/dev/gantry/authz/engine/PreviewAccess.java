@@ -155,8 +155,7 @@ final class PreviewAccess {
     return new Decision.Answer(303, "preview-token-accepted", "text/plain; charset=utf-8",
         "the preview token is now a cookie of this host\n", Map.of(
             // Absolute, on the host asked: a path such as //elsewhere.example must not lead off it.
-            "location", ("http".equals(request.scheme()) ? "http" : "https") + "://" + request.authority()
-                + withoutToken(request.path()),
+            "location", request.origin() + withoutToken(request.path()),
             "set-cookie", COOKIE + "=" + token + "; Path=/; Max-Age=" + maxAge + "; Secure; HttpOnly; SameSite=Lax",
             "cache-control", "no-store",
             "referrer-policy", "no-referrer"));

@@ -25,6 +25,14 @@ public record RequestFacts(
     INTERNAL
   }
 
+  /**
+   * {@code <scheme>://<authority>} as the client used them ({@code https} unless Envoy said
+   * {@code http}): where the gateway's own answers point back to.
+   */
+  public String origin() {
+    return ("http".equals(scheme) ? "http" : "https") + "://" + authority;
+  }
+
   /** A request sent over HTTPS. */
   public RequestFacts(
       String authority, String method, String path, Map<String, String> headers, Listener listener, byte[] body) {
