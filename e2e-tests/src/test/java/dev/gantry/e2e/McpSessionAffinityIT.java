@@ -128,18 +128,26 @@ class McpSessionAffinityIT {
     }
     assertThat(misplaced).as(SESSIONS * REQUESTS + " requests in " + SESSIONS + " sessions").isZero();
 
-    // One replica leaves (as a stopped demo replica deregisters itself).
+    // One replica stops. Still registered, its address still in this Envoy's endpoints: its
+    // sessions' requests find nobody listening there, and must not be retried on another replica.
     EchoServer leaving = replicas.get(0);
+    leaving.close();
+    Session orphan = sessions.stream().filter(s -> s.replica().endsWith(":" + leaving.port())).findFirst().orElseThrow();
+    for (String host : hosts) {
+      RawHttp.Response refused = inSession(host, orphan);
+      assertThat(refused.status()).as("a session of a stopped, still registered replica: " + refused.body()).isEqualTo(404);
+      assertThat(json(refused).get("reason").getAsString()).isEqualTo("session-gone");
+    }
+
+    // Then it deregisters (as a stopped demo replica does): its address leaves the endpoints.
     ReplicaServiceGrpc.newBlockingStub(admin).deregisterReplica(DeregisterReplicaRequest.newBuilder()
         .setReplica(replica(leaving)).build());
-    leaving.close();
     stack.awaitSidecarCurrent();
-    Session orphan = sessions.stream().filter(s -> s.replica().endsWith(":" + leaving.port())).findFirst().orElseThrow();
-    RawHttp.Response gone = inSession(hosts.get(0), orphan);
-    for (int i = 0; i < 100 && gone.status() != 404; i++) {
+    for (int i = 0; i < 200 && stack.envoy.admin("/clusters").contains("127.0.0.1:" + leaving.port() + "::"); i++) {
       TimeUnit.MILLISECONDS.sleep(50); // until this Envoy has the endpoints without it
-      gone = inSession(hosts.get(0), orphan);
     }
+    assertThat(stack.envoy.admin("/clusters")).doesNotContain("127.0.0.1:" + leaving.port() + "::");
+    RawHttp.Response gone = inSession(hosts.get(0), orphan);
 
     assertThat(gone.status()).as(gone.body()).isEqualTo(404);
     assertThat(json(gone).get("reason").getAsString()).isEqualTo("session-gone");

@@ -68,13 +68,16 @@ final class GatewayLocalReplies {
                     + AUTHZ_RETRY_AFTER_S + " s", "authz-unavailable")))
         // An MCP session whose replica is gone (McpSessions: strict, so no other replica takes
         // it): 404, MCP's answer for a session the server no longer holds, so the client starts
-        // a new one. Never marked not-served: no other region may take the session either. The
-        // filter has restored the server's value by now (the envelope is off), so any session
-        // header counts: with no healthy host at all, that session is gone just the same.
+        // a new one. Gone is either no longer in the cluster (UH) or still registered but
+        // refusing connections (UF: a session is never retried elsewhere, GatewayRoutes). Never
+        // marked not-served: no other region may take the session either. The filter has
+        // restored the server's value by now (the envelope is off), so any session header
+        // counts: with no healthy host at all, that session is gone just the same.
         .addMappers(
             ResponseMapper.newBuilder()
                 .setFilter(AccessLogFilter.newBuilder().setAndFilter(AndFilter.newBuilder()
-                    .addFilters(flag("UH"))
+                    .addFilters(AccessLogFilter.newBuilder().setResponseFlagFilter(ResponseFlagFilter.newBuilder()
+                        .addFlags("UH").addFlags("UF")))
                     .addFilters(AccessLogFilter.newBuilder().setHeaderFilter(HeaderFilter.newBuilder()
                         .setHeader(HeaderMatcher.newBuilder().setName(McpSessions.HEADER).setPresentMatch(true))))))
                 .setStatusCode(UInt32Value.of(404))

@@ -247,6 +247,14 @@ final class GatewayRoutes {
                         .addRetriableHeaders(HeaderMatcher.newBuilder()
                             .setName(GatewayHeaders.NOT_SERVED)
                             .setPresentMatch(true))
+                        // A request in an MCP session is never retried: Envoy's router drops the
+                        // session's host on a retry (the override host holds for the first attempt
+                        // only), so a retry would silently reach another replica. The session's
+                        // replica refusing the connection is the session gone (GatewayLocalReplies).
+                        .addRetriableRequestHeaders(HeaderMatcher.newBuilder()
+                            .setName(McpSessions.HEADER)
+                            .setPresentMatch(true)
+                            .setInvertMatch(true))
                         .setNumRetries(UInt32Value.of(2))
                         .addRetryHostPredicate(
                             RetryPolicy.RetryHostPredicate.newBuilder()
