@@ -10,6 +10,9 @@ import dev.gantry.authz.jwks.JwksCache;
 import dev.gantry.authz.grpc.DecisionLog;
 import dev.gantry.authz.grpc.CheckTraceContext;
 import dev.gantry.authz.grpc.ExtAuthzService;
+import dev.gantry.authz.grpc.UsageMetrics;
+import dev.gantry.authz.grpc.UsageObserver;
+import dev.gantry.authz.usage.UsageLedger;
 import dev.gantry.authz.snapshot.SnapshotClient;
 import dev.gantry.authz.snapshot.SnapshotStore;
 import dev.gantry.authz.snapshot.SnapshotMetrics;
@@ -108,6 +111,7 @@ public final class AuthzServer implements AutoCloseable {
   private final List<AutoCloseable> gauges;
   private final Thread warming;
   private final CompletableFuture<CheckWarmUp.Result> warmUp;
+  private final UsageLedger usage;
 
   /**
    * The warm-up before SERVING: 20,000 Checks, 64 at a time, sent for at most 10 s (a sidecar
@@ -118,7 +122,8 @@ public final class AuthzServer implements AutoCloseable {
   private AuthzServer(
       Server server, ManagedChannel controlPlane, SnapshotClient snapshots,
       ScheduledExecutorService scheduler, SnapshotStore store, JwksCache jwks, List<EventLoopGroup> loops,
-      List<AutoCloseable> gauges, Thread warming, CompletableFuture<CheckWarmUp.Result> warmUp) {
+      List<AutoCloseable> gauges, Thread warming, CompletableFuture<CheckWarmUp.Result> warmUp, UsageLedger usage) {
+    this.usage = usage;
     this.warming = warming;
     this.warmUp = warmUp;
     this.loops = loops;
@@ -129,6 +134,11 @@ public final class AuthzServer implements AutoCloseable {
     this.scheduler = scheduler;
     this.store = store;
     this.jwks = jwks;
+  }
+
+  /** What this sidecar's gateway has metered. */
+  public UsageLedger usage() {
+    return usage;
   }
 
   /** The issuers' key sets; tests count its fetches. */
@@ -201,10 +211,16 @@ public final class AuthzServer implements AutoCloseable {
         new ApiKeyAuthenticator(Clock.systemUTC()), new MessageSignatures(Clock.systemUTC()), Clock.systemUTC());
     ExtAuthzService extAuthz = new ExtAuthzService(store, engine, jwks, meter, decisions, tracer, config.region());
 
+    // Usage metering: Envoy's ext_proc observes metered responses through the same listener
+    // (who may connect is the Check's rule: SidecarListener), counted where the Check is decided.
+    UsageLedger usage = new UsageLedger();
+    UsageObserver usageObserver = new UsageObserver(store, usage, new UsageMetrics(meter), config.region());
+
     List<EventLoopGroup> loops = new ArrayList<>();
     Server server =
         SidecarListener.builder(config.listen(), loops)
             .addService(io.grpc.ServerInterceptors.intercept(extAuthz, new CheckTraceContext()))
+            .addService(usageObserver)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()
@@ -242,7 +258,7 @@ public final class AuthzServer implements AutoCloseable {
       }
     });
     log.info("authz-service {} for region {} listening on {}", config.sidecarId(), config.region(), server.getListenSockets());
-    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops, gauges, warming, warmUp);
+    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops, gauges, warming, warmUp, usage);
   }
 
   /**

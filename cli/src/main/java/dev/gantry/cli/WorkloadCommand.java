@@ -32,6 +32,8 @@ final class WorkloadCommand {
         + "  policy:   " + Policies.describe(workload.getPolicy()) + " → allowed " + String.join(", ", w.getAllowedRegionsList()) + "\n"
         + "  protocol: " + (workload.getProtocol().isEmpty() ? "http1" : workload.getProtocol()) + "\n"
         + "  labels:   " + labels(workload) + (workload.getSendLabels() ? " (sent to the workload)" : "") + "\n"
+        + "  metered:  " + (!workload.hasMetering() ? "no"
+            : workload.getMetering().getUsagePath().isEmpty() ? "yes (OpenAI usage)" : "yes (usage at " + workload.getMetering().getUsagePath() + ")") + "\n"
         + "  replicas: " + (w.getReplicasMap().isEmpty() ? "none" : w.getReplicasMap().toString()) + "\n";
   }
 
@@ -69,6 +71,13 @@ final class WorkloadCommand {
         description = "requests with the same value of this header or cookie go to the same replica")
     String affinity;
 
+    @Option(names = "--metered", description = "meter the model-token usage its responses report (OpenAI's usage object)")
+    boolean metered;
+
+    @Option(names = "--usage-path", paramLabel = "KEY.KEY",
+        description = "where its responses carry the usage object, when not OpenAI's usage (implies --metered)")
+    String usagePath;
+
     @Option(names = "--near", paramLabel = "REGION", description = "a sandbox without --region goes to the allowed region nearest to this")
     String near;
 
@@ -87,6 +96,9 @@ final class WorkloadCommand {
           .putAllLabels(labels).setSendLabels(sendLabels);
       if (affinity != null) {
         workload.setAffinity(affinity);
+      }
+      if (metered || usagePath != null) {
+        workload.setMetering(dev.gantry.proto.fleet.v1.Metering.newBuilder().setUsagePath(usagePath == null ? "" : usagePath));
       }
       if (policy != null) {
         workload.setPolicy(policy.toProto());

@@ -26,7 +26,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Answers plain HTTP requests: the JSON echo, {@code /slow}, {@code /sse} and {@code /mcp} (sessions). */
+/**
+ * Answers plain HTTP requests: the JSON echo, {@code /slow}, {@code /sse}, {@code /mcp}
+ * (sessions) and a fake OpenAI-compatible model ({@link FakeCompletions}).
+ */
 final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
@@ -65,6 +68,10 @@ final class HttpEchoHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           RequestSpans.end(span, 200); // the stream's start: its events are not spans
         }
         case "/mcp" -> mcp(ctx, request, span);
+        case "/v1/chat/completions", "/v1/responses" -> {
+          FakeCompletions.answer(ctx, request, query.path(), String.valueOf(ctx.channel().localAddress()));
+          RequestSpans.end(span, 200);
+        }
         default -> respond(ctx, HttpUtil.isKeepAlive(request), HttpResponseStatus.OK, echo(ctx, request), span);
       }
     } catch (IllegalArgumentException e) {

@@ -124,6 +124,27 @@ final class RawHttp {
     }
   }
 
+  /** Sends {@code POST path} with a JSON {@code body} to {@code 127.0.0.1:port}. */
+  static Response post(int port, String host, String path, List<String[]> headers, String body) throws IOException {
+    byte[] content = body.getBytes(StandardCharsets.UTF_8);
+    StringBuilder request = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\n");
+    request.append("Host: ").append(host).append("\r\n");
+    for (String[] header : headers) {
+      request.append(header[0]).append(": ").append(header[1]).append("\r\n");
+    }
+    request.append("Content-Type: application/json\r\nContent-Length: ").append(content.length)
+        .append("\r\nConnection: close\r\n\r\n");
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+      out.write(content);
+      out.flush();
+      return parse(socket.getInputStream().readAllBytes());
+    }
+  }
+
   static Response get(int port, String host, String path) throws IOException {
     return get(port, host, path, List.of());
   }

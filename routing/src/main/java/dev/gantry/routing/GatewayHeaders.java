@@ -87,10 +87,18 @@ public final class GatewayHeaders {
    */
   public static final String AFFINITY = "x-gantry-affinity";
 
+  /**
+   * A metered request ({@link Metering}): set by the sidecar where the client entered, to {@code
+   * <workload>;<credential id>} ({@code anonymous} without a credential). The gateway's route for
+   * it has Envoy's ext_proc filter observe the response; the usage read is counted to that
+   * workload's workspace and that credential. Never forwarded: the route removes it.
+   */
+  public static final String METER = "x-gantry-meter";
+
   /** Every header above, for Envoy's {@code internal_only_headers}. */
   public static final List<String> ALL =
       List.of(CLUSTER, WORKLOAD, WORKSPACE, SUBJECT, CREDENTIAL_KIND, CREDENTIAL_ID, CREDENTIAL_EXPIRES, REGION, ENTERED_AT,
-          CANONICAL_HOST, AFFINITY);
+          CANONICAL_HOST, AFFINITY, METER);
 
   private GatewayHeaders() {}
 }

@@ -235,6 +235,7 @@ public final class DecisionEngine {
     routing.put(GatewayHeaders.CLUSTER, cluster);
     routing.put(GatewayHeaders.ENTERED_AT, localRegion);
     keyedForAffinity(routing, workload, request);
+    metered(routing, workload, port, request, null);
     return new Decision.Allow(cluster, routing, HeaderRules.toRemove(request.headers(), routing, true), true);
   }
 
@@ -365,7 +366,20 @@ public final class DecisionEngine {
         }
       }
     }
+    metered(identity, workload, port, request, principal);
     return new Decision.Allow(cluster, identity, removed(request, identity, workload, port), forwarded);
+  }
+
+  /**
+   * Marks a metered workload's request where the client entered (never a preview port's, never
+   * again at the gateway it is forwarded to): the route for {@link GatewayHeaders#METER} has
+   * Envoy observe the response, whichever region serves it, so it is counted once.
+   */
+  private static void metered(
+      Map<String, String> headers, WorkloadEntry workload, int port, RequestFacts request, Principal principal) {
+    if (workload.metering() != null && port == 0 && request.listener() == RequestFacts.Listener.PUBLIC) {
+      headers.put(GatewayHeaders.METER, workload.id() + ";" + (principal == null ? "anonymous" : principal.credentialId()));
+    }
   }
 
   /**

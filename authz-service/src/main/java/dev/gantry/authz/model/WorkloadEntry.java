@@ -17,17 +17,26 @@ import java.util.Set;
  *     the snapshot arrives), each named {@code x-gantry-...}
  * @param affinity the header or cookie whose value keeps its requests on one replica; null for none
  * @param previews a sandbox's ports reachable by preview URLs, by port
+ * @param metering how its responses' usage is metered; null when it is not
  */
 public record WorkloadEntry(
     WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy,
     boolean forwardCredential, java.util.Map<String, String> headers, Affinity affinity,
-    java.util.Map<Integer, PreviewEntry> previews) {
+    java.util.Map<Integer, PreviewEntry> previews, dev.gantry.routing.Metering metering) {
 
   public WorkloadEntry {
     regions = Set.copyOf(regions);
     allowedRegions = Set.copyOf(allowedRegions);
     headers = java.util.Map.copyOf(headers);
     previews = java.util.Map.copyOf(previews);
+  }
+
+  /** A workload that is not metered. */
+  public WorkloadEntry(
+      WorkloadId id, boolean isPublic, Set<String> regions, Set<String> allowedRegions, String policy,
+      boolean forwardCredential, java.util.Map<String, String> headers, Affinity affinity,
+      java.util.Map<Integer, PreviewEntry> previews) {
+    this(id, isPublic, regions, allowedRegions, policy, forwardCredential, headers, affinity, previews, null);
   }
 
   /** A workload without preview ports. */
@@ -59,7 +68,7 @@ public record WorkloadEntry(
   /** The same workload, allowed in other regions (its placement, derived by the control plane). */
   public WorkloadEntry withPlacement(Set<String> nextAllowedRegions, String nextPolicy) {
     return new WorkloadEntry(id, isPublic, regions, nextAllowedRegions, nextPolicy, forwardCredential, headers, affinity,
-        previews);
+        previews, metering);
   }
 
   /** A workload allowed everywhere. */

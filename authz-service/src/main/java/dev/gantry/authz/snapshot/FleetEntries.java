@@ -107,7 +107,8 @@ public final class FleetEntries {
   public static WorkloadEntry workload(Workload workload, Placement placement) {
     return new WorkloadEntry(WorkloadId.parse(workload.getId()), workload.getPublic(), Set.copyOf(workload.getRegionsList()),
         Set.copyOf(placement.getAllowedRegionsList()), placement.getPolicy(), workload.getForwardCredential(),
-        headers(workload), dev.gantry.routing.Affinity.parse(workload.getAffinity()), previews(workload));
+        headers(workload), dev.gantry.routing.Affinity.parse(workload.getAffinity()), previews(workload),
+        dev.gantry.routing.Metering.of(workload.hasMetering(), workload.getMetering().getUsagePath()));
   }
 
   /** A sandbox's preview ports, by port; every token with its hash and expiry, as the control plane mints them. */
@@ -156,6 +157,9 @@ public final class FleetEntries {
         .setForwardCredential(entry.forwardCredential());
     if (entry.affinity() != null) {
       workload.setAffinity(entry.affinity().toString());
+    }
+    if (entry.metering() != null) {
+      workload.setMetering(dev.gantry.proto.fleet.v1.Metering.newBuilder().setUsagePath(entry.metering().usagePathText()));
     }
     entry.previews().values().stream().sorted(java.util.Comparator.comparingInt(PreviewEntry::port)).forEach(p -> {
       dev.gantry.proto.fleet.v1.Preview.Builder preview = workload.addPreviewsBuilder().setPort(p.port()).setPublic(p.isPublic());

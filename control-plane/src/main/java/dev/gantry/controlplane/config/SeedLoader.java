@@ -36,6 +36,7 @@ import java.util.function.Function;
  *     policy: {regions: [eu-lon-1]} # optional: narrows the workspace's
  *     forward_credential: true      # optional: pass the raw credential on (default: removed)
  *     affinity: header:x-session    # optional: the same value, the same replica (or cookie:<name>)
+ *     metering: {}                  # optional: meter its responses' token usage ({usage_path: a.b} if not OpenAI's)
  *     protocol: http1               # optional: http1 (default) or http2 (gRPC)
  *     max_stream_duration: 1h       # optional: default by product (StreamLimits)
  *     near: eu-par-1                # optional, sandboxes without regions: nearest allowed to this

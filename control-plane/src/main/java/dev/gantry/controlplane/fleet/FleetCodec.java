@@ -79,7 +79,7 @@ public final class FleetCodec {
   }
 
   public static dev.gantry.proto.fleet.v1.Workload workload(Workload workload) {
-    return dev.gantry.proto.fleet.v1.Workload.newBuilder()
+    dev.gantry.proto.fleet.v1.Workload.Builder message = dev.gantry.proto.fleet.v1.Workload.newBuilder()
         .setId(workload.id().toString())
         .setPublic(workload.isPublic())
         .addAllRegions(workload.regions())
@@ -90,8 +90,11 @@ public final class FleetCodec {
         .putAllLabels(workload.labels())
         .setSendLabels(workload.sendLabels())
         .setAffinity(workload.affinity() == null ? "" : workload.affinity().toString())
-        .addAllPreviews(workload.previews().stream().map(FleetCodec::preview).toList())
-        .build();
+        .addAllPreviews(workload.previews().stream().map(FleetCodec::preview).toList());
+    if (workload.metering() != null) {
+      message.setMetering(dev.gantry.proto.fleet.v1.Metering.newBuilder().setUsagePath(workload.metering().usagePathText()));
+    }
+    return message.build();
   }
 
   /** A workload; an empty protocol is HTTP/1.1, an empty stream limit the product's default. */
@@ -110,7 +113,8 @@ public final class FleetCodec {
         new java.util.TreeMap<>(workload.getLabelsMap()),
         workload.getSendLabels(),
         dev.gantry.routing.Affinity.parse(workload.getAffinity()),
-        workload.getPreviewsList().stream().map(FleetCodec::preview).toList());
+        workload.getPreviewsList().stream().map(FleetCodec::preview).toList(),
+        dev.gantry.routing.Metering.of(workload.hasMetering(), workload.getMetering().getUsagePath()));
   }
 
   public static dev.gantry.proto.fleet.v1.Preview preview(Preview preview) {

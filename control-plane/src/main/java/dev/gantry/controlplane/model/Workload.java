@@ -26,6 +26,7 @@ import java.util.TreeSet;
  * @param sendLabels send the labels to it with every request
  * @param affinity the header or cookie whose value keeps requests on one replica; null for none
  * @param previews a sandbox's ports reachable by preview URLs, sorted by port
+ * @param metering how its responses' usage is metered; null when it is not
  */
 public record Workload(
     WorkloadId id,
@@ -38,7 +39,8 @@ public record Workload(
     SortedMap<String, String> labels,
     boolean sendLabels,
     Affinity affinity,
-    java.util.List<Preview> previews) {
+    java.util.List<Preview> previews,
+    dev.gantry.routing.Metering metering) {
 
   /** Labels a workload may carry at most. */
   public static final int MAX_LABELS = 32;
@@ -81,6 +83,15 @@ public record Workload(
             + " at most " + dev.gantry.routing.HostnameGrammar.MAX_LABEL_LENGTH + "; a shorter sandbox name)");
       }
     }
+  }
+
+  /** A workload that is not metered. */
+  public Workload(
+      WorkloadId id, boolean isPublic, SortedSet<String> regions, Protocol protocol, Duration maxStreamDuration,
+      LocationPolicy policy, boolean forwardCredential, SortedMap<String, String> labels, boolean sendLabels,
+      Affinity affinity, java.util.List<Preview> previews) {
+    this(id, isPublic, regions, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels, affinity,
+        previews, null);
   }
 
   /** A workload without preview ports. */
@@ -126,13 +137,19 @@ public record Workload(
 
   /** The same workload under another policy of its own. */
   public Workload withPolicy(LocationPolicy next) {
-    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential, labels, sendLabels, affinity, previews);
+    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, next, forwardCredential, labels, sendLabels, affinity, previews, metering);
   }
 
   /** The same sandbox exposing other ports. */
   public Workload withPreviews(java.util.List<Preview> next) {
     return new Workload(id, isPublic, regions, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels,
-        affinity, next);
+        affinity, next, metering);
+  }
+
+  /** The same workload, metered otherwise (null: not metered). */
+  public Workload withMetering(dev.gantry.routing.Metering next) {
+    return new Workload(id, isPublic, regions, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels,
+        affinity, previews, next);
   }
 
   /** The preview of {@code port}, or null when the sandbox does not expose it. */
@@ -142,6 +159,6 @@ public record Workload(
 
   /** The same workload deployed to other regions. */
   public Workload withRegions(SortedSet<String> next) {
-    return new Workload(id, isPublic, next, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels, affinity, previews);
+    return new Workload(id, isPublic, next, protocol, maxStreamDuration, policy, forwardCredential, labels, sendLabels, affinity, previews, metering);
   }
 }

@@ -114,6 +114,7 @@ final class GatewayListener {
         .addHttpFilters(HttpFilter.newBuilder()
             .setName("envoy.filters.http.ext_authz")
             .setTypedConfig(Any.pack(extAuthz())))
+        .addHttpFilters(UsageMetering.filter())
         .addHttpFilters(McpSessions.filter())
         .addHttpFilters(router())
         .build());

@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.BufferSettings;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.CheckSettings;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
@@ -103,12 +104,13 @@ final class GatewayRoutes {
         .setCheckSettings(CheckSettings.newBuilder().putContextExtensions(GatewayListeners.CONTEXT_KEY, listener))
         .build());
     Route signedBody = signedBodyToAuthorizedCluster(listener);
+    boolean observes = listener.equals(GatewayListeners.PUBLIC);
     for (String domain : baseDomains) {
       routes.addVirtualHosts(
-          VirtualHost.newBuilder()
+          metering(observes, VirtualHost.newBuilder()
               .setName("workloads." + domain)
               .addDomains("*." + domain)
-              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
+              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext), previewLinkUntraced(), toAuthorizedCluster())
               .addRoutes(previewLinkUntraced())
               .addRoutes(webSocketToAuthorizedCluster())
               .addRoutes(signedBody)
@@ -120,10 +122,10 @@ final class GatewayRoutes {
     // request.
     if (!legacyHosts.isEmpty()) {
       routes.addVirtualHosts(
-          VirtualHost.newBuilder()
+          metering(observes, VirtualHost.newBuilder()
               .setName("legacy")
               .addAllDomains(legacyHosts)
-              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
+              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext), legacy(toAuthorizedCluster()))
               .addRoutes(legacy(webSocketToAuthorizedCluster()))
               .addRoutes(legacy(signedBody))
               .addRoutes(legacy(toAuthorizedCluster())));
@@ -131,14 +133,38 @@ final class GatewayRoutes {
     // Every other host: a workspace's custom domain, or nothing (the authz-service refuses it,
     // 400 unknown-domain). No per-domain config: binding a domain changes no Envoy resource.
     routes.addVirtualHosts(
-        VirtualHost.newBuilder()
+        metering(observes, VirtualHost.newBuilder()
             .setName("custom-domains")
             .addDomains("*")
-            .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext)
+            .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext), toAuthorizedCluster())
             .addRoutes(webSocketToAuthorizedCluster())
             .addRoutes(signedBody)
             .addRoutes(toAuthorizedCluster()));
     return routes.build();
+  }
+
+  /**
+   * Usage metering (public listener only: the request is metered where the client entered). The
+   * ext_proc filter is off for the virtual host; a metered request — one the sidecar marked with
+   * {@link GatewayHeaders#METER}, which no client can send (it is stripped on arrival) — matches
+   * a route of its own, first in the host, where it is on. The route is chosen again after the
+   * check (the check clears the route cache), before ext_proc looks at its per-route config, so
+   * an unmetered request costs the filter one lookup. A WebSocket is not metered. The routes are
+   * otherwise the ones given ({@code routes}: the preview link's untraced one, then the ordinary).
+   */
+  private static VirtualHost.Builder metering(boolean observes, VirtualHost.Builder host, Route... routes) {
+    if (!observes) {
+      return host;
+    }
+    host.putTypedPerFilterConfig(UsageMetering.FILTER, Any.pack(ExtProcPerRoute.newBuilder().setDisabled(true).build()));
+    for (Route route : routes) {
+      Route.Builder metered = route.toBuilder().setName("metered-" + route.getName());
+      metered.getMatchBuilder()
+          .addHeaders(HeaderMatcher.newBuilder().setName(GatewayHeaders.METER).setPresentMatch(true))
+          .addHeaders(HeaderMatcher.newBuilder().setName("upgrade").setPresentMatch(true).setInvertMatch(true));
+      host.addRoutes(metered.putTypedPerFilterConfig(UsageMetering.FILTER, Any.pack(UsageMetering.onRoute())));
+    }
+    return host;
   }
 
   /**
@@ -227,6 +253,7 @@ final class GatewayRoutes {
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
         // Routing information stays inside the gateway; identity headers go on to the workload.
         .addRequestHeadersToRemove(GatewayHeaders.CLUSTER)
+        .addRequestHeadersToRemove(GatewayHeaders.METER)
         // Only a gateway's own local reply may say "not served here" (the internal listener adds
         // it after this); a workload's answer never can, so nothing it answered is replayed.
         .addResponseHeadersToRemove(GatewayHeaders.NOT_SERVED)

@@ -54,6 +54,8 @@ class XdsTranslatorTest {
               .add(ReqWithoutQuery.getDescriptor())
               .add(PreviousPrioritiesConfig.getDescriptor())
               .add(ExtAuthzPerRoute.getDescriptor())
+              .add(io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor.getDescriptor())
+              .add(io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute.getDescriptor())
               .add(io.envoyproxy.envoy.extensions.filters.http.stateful_session.v3.StatefulSession.getDescriptor())
               .add(dev.gantry.proto.envoy.envelope.v3.EnvelopeSessionState.getDescriptor())
               .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDescriptor())

@@ -1,0 +1,89 @@
+package dev.gantry.authz.usage;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What this sidecar's gateway has metered, by who used it: each observed response of a metered
+ * workload adds a request, its body bytes and the tokens it reported. Thread-safe; one short lock
+ * per response (never per chunk).
+ */
+public final class UsageLedger {
+
+  /**
+   * Whom usage is counted to.
+   *
+   * @param workspace the workload's workspace (it pays, whoever called)
+   * @param workload the workload
+   * @param credential the caller's credential id; {@code anonymous} for a public workload's
+   *     caller without one
+   * @param region where the client entered
+   */
+  public record Key(String workspace, String workload, String credential, String region) {}
+
+  /**
+   * Counts for one key.
+   *
+   * @param requests responses observed (to their end or not)
+   * @param inputTokens input tokens reported, cached ones included
+   * @param outputTokens output tokens reported
+   * @param cachedTokens the cached part of the input tokens
+   * @param bytes response body bytes
+   * @param withoutUsage responses that ended without a usage object that could be read
+   * @param incomplete responses whose observation ended before their end (a client gone, a
+   *     stream reset, the observation itself failing): their usage, if any, was not seen
+   */
+  public record Counts(
+      long requests, long inputTokens, long outputTokens, long cachedTokens, long bytes, long withoutUsage,
+      long incomplete) {
+
+    public static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0, 0);
+
+    Counts plus(Counts other) {
+      return new Counts(requests + other.requests, inputTokens + other.inputTokens, outputTokens + other.outputTokens,
+          cachedTokens + other.cachedTokens, bytes + other.bytes, withoutUsage + other.withoutUsage,
+          incomplete + other.incomplete);
+    }
+
+    /** Input and output tokens: what a token budget counts. */
+    public long totalTokens() {
+      return inputTokens + outputTokens;
+    }
+  }
+
+  private final Map<Key, Counts> counts = new HashMap<>();
+
+  /**
+   * One observed response.
+   *
+   * @param usage what it reported; null for none
+   * @param bytes its body bytes
+   * @param complete whether it was observed to its end
+   */
+  public void record(Key key, Usage usage, long bytes, boolean complete) {
+    Usage used = usage == null ? Usage.NONE : usage;
+    Counts one = new Counts(1, used.inputTokens(), used.outputTokens(), used.cachedTokens(), bytes,
+        complete && usage == null ? 1 : 0, complete ? 0 : 1);
+    synchronized (counts) {
+      counts.merge(key, one, Counts::plus);
+    }
+  }
+
+  /** Everything counted so far, by key. */
+  public Map<Key, Counts> totals() {
+    synchronized (counts) {
+      return Map.copyOf(counts);
+    }
+  }
+
+  /** What was counted to {@code workspace}, all its workloads, credentials and regions summed. */
+  public Counts workspace(String workspace) {
+    Counts sum = Counts.ZERO;
+    for (Map.Entry<Key, Counts> entry : totals().entrySet()) {
+      if (entry.getKey().workspace().equals(workspace)) {
+        sum = sum.plus(entry.getValue());
+      }
+    }
+    return sum;
+  }
+}
