@@ -77,10 +77,10 @@ class AuthzSnapshotServiceTest {
     assertThat(first.getCatalog().getRegionsCount()).isEqualTo(3);
     assertThat(first.getCatalog().getBaseDomainsList()).containsExactly("run.localhost");
     assertThat(ids(first, "workload")).containsExactly("agt-echo-demo", "agt-echo-other", "agt-grpc-echo-demo",
-        "agt-private-demo", "mcp-notes-demo", "mcp-tools-demo", "sbx-box-demo");
+        "agt-llm-demo", "agt-private-demo", "mcp-notes-demo", "mcp-tools-demo", "sbx-box-demo");
     assertThat(first.getUpsertedList()).as("sidecars get no replicas").noneMatch(Entity::hasReplica);
     assertThat(first.getPlacementsList()).extracting(Placement::getWorkload)
-        .as("every workload's placement, derived").hasSize(7);
+        .as("every workload's placement, derived").hasSize(8);
     Placement mcp = placement(first, "mcp-tools-demo");
     assertThat(mcp.getAllowedRegionsList()).as("the policy, resolved").containsExactly("eu-lon-1", "eu-par-1");
     assertThat(mcp.getPolicy()).contains("continents [EU]");
