@@ -12,7 +12,9 @@ import dev.gantry.authz.grpc.CheckTraceContext;
 import dev.gantry.authz.grpc.ExtAuthzService;
 import dev.gantry.authz.grpc.UsageMetrics;
 import dev.gantry.authz.grpc.UsageObserver;
+import dev.gantry.authz.usage.QuotaBlocks;
 import dev.gantry.authz.usage.UsageLedger;
+import dev.gantry.authz.snapshot.UsageReporter;
 import dev.gantry.authz.snapshot.SnapshotClient;
 import dev.gantry.authz.snapshot.SnapshotStore;
 import dev.gantry.authz.snapshot.SnapshotMetrics;
@@ -207,14 +209,15 @@ public final class AuthzServer implements AutoCloseable {
     List<AutoCloseable> gauges = new ArrayList<>(observe(meter, tokens));
     gauges.add(snapshotMetrics);
     JwtAuthenticator jwt = new JwtAuthenticator(jwks, tokens, Clock.systemUTC());
+    QuotaBlocks quotaBlocks = new QuotaBlocks();
     DecisionEngine engine = new DecisionEngine(config.region(), jwt,
-        new ApiKeyAuthenticator(Clock.systemUTC()), new MessageSignatures(Clock.systemUTC()), Clock.systemUTC());
+        new ApiKeyAuthenticator(Clock.systemUTC()), new MessageSignatures(Clock.systemUTC()), Clock.systemUTC(), quotaBlocks);
     ExtAuthzService extAuthz = new ExtAuthzService(store, engine, jwks, meter, decisions, tracer, config.region());
 
     // Usage metering: Envoy's ext_proc observes metered responses through the same listener
     // (who may connect is the Check's rule: SidecarListener), counted where the Check is decided.
     UsageLedger usage = new UsageLedger();
-    UsageObserver usageObserver = new UsageObserver(store, usage, new UsageMetrics(meter), config.region());
+    UsageObserver usageObserver = new UsageObserver(store, usage, new UsageMetrics(meter), config.region(), Clock.systemUTC());
 
     List<EventLoopGroup> loops = new ArrayList<>();
     Server server =
@@ -238,6 +241,15 @@ public final class AuthzServer implements AutoCloseable {
             .build();
     SnapshotClient snapshots = new SnapshotClient(channel, store, scheduler, config.sidecarId(), config.region());
     snapshots.start();
+    // Usage goes to the control plane every second; its answer says which workspaces are over a quota.
+    UsageReporter reporter = new UsageReporter(channel, usage, quotaBlocks, config.sidecarId(), config.region());
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        reporter.tick();
+      } catch (RuntimeException e) {
+        log.warn("usage report not sent ({}); trying again", e.toString());
+      }
+    }, UsageReporter.INTERVAL_MILLIS, UsageReporter.INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     SidecarListener.restrict(config.listen());
     Thread warming = Thread.ofPlatform().name("authz-warm-up").daemon().start(() -> {
       CheckWarmUp.Result result = CheckWarmUp.Result.NONE;

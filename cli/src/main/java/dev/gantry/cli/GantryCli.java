@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       ApiKeyCommand.class,
       PreviewCommand.class,
+      UsageCommands.Usage.class,
+      UsageCommands.QuotaCommand.class,
       SigningKeyCommand.class,
       NameCommands.Domain.class,
       NameCommands.Alias.class,

@@ -44,6 +44,12 @@ import dev.gantry.controlplane.replicas.LeaseMetrics;
 import dev.gantry.controlplane.replicas.MemoryLeaseBook;
 import dev.gantry.controlplane.replicas.ReplicaLeases;
 import dev.gantry.controlplane.store.Database;
+import dev.gantry.controlplane.usage.MemoryUsageBook;
+import dev.gantry.controlplane.usage.QuotaBoard;
+import dev.gantry.controlplane.usage.SqlUsageBook;
+import dev.gantry.controlplane.usage.UsageBook;
+import dev.gantry.controlplane.usage.UsageIntake;
+import dev.gantry.controlplane.usage.UsageReports;
 import dev.gantry.controlplane.replicas.SqlLeaseBook;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.gantry.controlplane.authzsync.AuthzSnapshotService;
@@ -144,6 +150,12 @@ public final class ControlPlane implements AutoCloseable {
   /** How often a control plane with a database looks for writes of other replicas. */
   static final long REFRESH_MILLIS = 200;
 
+  /**
+   * How often the quotas are checked against the usage reported: with the sidecars' report
+   * interval, how late a block may come (docs/operations.md, "Quotas").
+   */
+  static final long QUOTA_REFRESH_MILLIS = 1000;
+
   private final Server server;
   private final FleetStore store;
   private final FleetStatusBoard status;
@@ -192,7 +204,11 @@ public final class ControlPlane implements AutoCloseable {
             watcher,
             new RoundRobinExecutorGroup(xdsResponders),
             new CachedProtoResourcesSerializer());
-    AuthzSnapshotService snapshots = new AuthzSnapshotService(topology, store.identity(), board);
+    // Metered usage: the sidecars report theirs every second; whoever is over a quota is told in the answer.
+    UsageBook usageBook = config.database() == null ? new MemoryUsageBook() : new SqlUsageBook(config.database());
+    QuotaBoard quotaBoard = new QuotaBoard(store::current, usageBook, java.time.Clock.systemUTC());
+    AuthzSnapshotService snapshots = new AuthzSnapshotService(topology, store.identity(), board,
+        new UsageReports(new UsageIntake(usageBook), quotaBoard));
     AutoCloseable gauges = FleetMetrics.register(meter, board, topology.catalog().regions().keySet(),
         () -> store.current().version());
     store.observe(new StoreMetrics(meter));
@@ -242,6 +258,20 @@ public final class ControlPlane implements AutoCloseable {
         }
       }, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
     }
+    expiry.scheduleWithFixedDelay(() -> {
+      try {
+        quotaBoard.refresh();
+      } catch (RuntimeException e) {
+        log.warn("checking quotas failed (the last blocks stand); trying again: {}", e.getMessage());
+      }
+    }, 0, QUOTA_REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+    expiry.scheduleWithFixedDelay(() -> {
+      try {
+        usageBook.dropBefore(System.currentTimeMillis() / 1000 - UsageBook.RETENTION_DAYS * 86_400L);
+      } catch (RuntimeException e) {
+        log.warn("dropping old usage failed; trying again: {}", e.getMessage());
+      }
+    }, 1, 60, TimeUnit.MINUTES);
     expiry.scheduleWithFixedDelay(() -> {
       try {
         List<Replica> expired = leases.expire();
@@ -297,6 +327,8 @@ public final class ControlPlane implements AutoCloseable {
             .addService(admin.apply(new StatusAdmin(store, board, snapshots, config.listen().toString(), topology, edge::get,
                 java.time.Clock.systemUTC())))
             .addService(admin.apply(new AuditAdmin(audit)))
+            .addService(admin.apply(new dev.gantry.controlplane.admin.UsageAdmin(store, workspaceRules, usageBook, quotaBoard,
+                java.time.Clock.systemUTC())))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()

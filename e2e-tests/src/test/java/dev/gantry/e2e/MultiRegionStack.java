@@ -74,6 +74,9 @@ final class MultiRegionStack implements AutoCloseable {
       if (region.equals("eu-par-1")) {
         serves.add("sbx-box-demo");
       }
+      if (region.equals("eu-lon-1")) {
+        serves.addAll(List.of("agt-llm-demo", "agt-llm-other"));
+      }
       return serves;
     }
 
@@ -106,6 +109,10 @@ final class MultiRegionStack implements AutoCloseable {
 
     RawHttp.Response get(String host, String path, String... headers) throws Exception {
       return RawHttp.get(gatewayPort, host + ".run.localhost:" + gatewayPort, path, RawHttp.headers(headers));
+    }
+
+    RawHttp.Response post(String host, String path, String body, String... headers) throws Exception {
+      return RawHttp.post(gatewayPort, host + ".run.localhost:" + gatewayPort, path, RawHttp.headers(headers), body);
     }
   }
 
@@ -159,6 +166,8 @@ final class MultiRegionStack implements AutoCloseable {
           - {id: mcp-tools-demo, public: true, policy: {continents: [EU]}}
           - {id: sbx-box-demo, public: true, regions: [eu-par-1]}
           - {id: agt-private-demo}
+          - {id: agt-llm-demo, regions: [eu-lon-1], metering: {}}
+          - {id: agt-llm-other, public: true, regions: [eu-lon-1], metering: {}}
         """.formatted(TestJwks.ISSUER_BASE, jwks.uri());
     controlPlane = ControlPlane.start(new ControlPlane.Config(
         new HostPort("127.0.0.1", controlPlanePort), topology, SeedLoader.load(seed, "test seed", topology), null,

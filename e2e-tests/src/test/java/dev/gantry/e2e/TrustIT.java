@@ -226,6 +226,58 @@ class TrustIT {
     }
   }
 
+  @Test
+  void usageReport_onlyASidecar_asItsOwnRegion() {
+    String why = "the snapshot stream is for authz sidecars";
+    assertUsageReportRefused(withoutCertificate(), "eu-lon-1", why);
+    assertUsageReportRefused(as(Identity.gateway("eu-lon-1")), "eu-lon-1", why);
+    assertUsageReportRefused(as(Identity.operator("local")), "eu-lon-1", why);
+    assertUsageReportRefused(as(Identity.workspaceAdmin("demo", "ops")), "eu-lon-1", why);
+    // A sidecar cannot count usage as another region's.
+    assertUsageReportRefused(as(Identity.authz("eu-lon-1")), "eu-par-1",
+        "sidecar asks as region 'eu-par-1' but its certificate is spiffe://gantry/authz/eu-lon-1");
+  }
+
+  private static void assertUsageReportRefused(ChannelCredentials credentials, String region, String why) {
+    ManagedChannel channel = channel(credentials);
+    try {
+      assertThatThrownBy(() -> AuthzSnapshotServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+              .reportUsage(dev.gantry.proto.snapshot.v1.UsageReport.newBuilder().setSidecarId("outsider").setRegion(region)
+                  .setReporter("outsider/1").setSequence(1).addCounts(dev.gantry.proto.snapshot.v1.UsageCount.newBuilder()
+                      .setWorkspace("other").setWorkload("agt-echo-other").setCredential("forged").setRequests(1_000_000))
+                  .build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED))
+          .hasMessageContaining(why);
+    } finally {
+      channel.shutdownNow();
+    }
+    assertThat(dev.gantry.proto.admin.v1.UsageServiceGrpc.newBlockingStub(operator).getUsage(
+        dev.gantry.proto.admin.v1.GetUsageRequest.newBuilder().setWorkspace("other").build()).getRowsList())
+        .as("nothing counted").isEmpty();
+  }
+
+  @Test
+  void usageApi_aWorkspaceAdminReadsItsOwnUsage_butSetsNoQuota() {
+    ManagedChannel demoAdmin = pki.admin(stack.controlPlanePort, Identity.workspaceAdmin("demo", "ops"));
+    try {
+      var usage = dev.gantry.proto.admin.v1.UsageServiceGrpc.newBlockingStub(demoAdmin);
+      assertThat(usage.getUsage(dev.gantry.proto.admin.v1.GetUsageRequest.newBuilder().setWorkspace("demo").build())
+          .getWorkspace()).isEqualTo("demo");
+      assertDenied(() -> usage.getUsage(dev.gantry.proto.admin.v1.GetUsageRequest.newBuilder().setWorkspace("other").build()),
+          "workspace 'other' is not yours");
+      assertDenied(() -> usage.setQuotas(dev.gantry.proto.admin.v1.SetQuotasRequest.newBuilder().setWorkspace("demo")
+          .addQuotas(dev.gantry.proto.fleet.v1.Quota.newBuilder().setWindow("day").setTokens(1_000_000_000L)).build()),
+          "");
+      assertThat(audit()).anySatisfy(r -> {
+        assertThat(r.getMethod()).isEqualTo("gantry.admin.v1.UsageService/SetQuotas");
+        assertThat(r.getOutcome()).isEqualTo("PERMISSION_DENIED");
+      });
+    } finally {
+      demoAdmin.shutdownNow();
+    }
+  }
+
   // ---- The admin API: authenticated, authorized per identity, audited.
 
   @Test

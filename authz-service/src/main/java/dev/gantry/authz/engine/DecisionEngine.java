@@ -19,6 +19,7 @@ import dev.gantry.authz.credential.BearerCredential;
 import dev.gantry.authz.credential.CredentialHeaders;
 import dev.gantry.authz.credential.JwtAuthenticator;
 import dev.gantry.authz.credential.Principal;
+import dev.gantry.authz.usage.QuotaBlocks;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -68,6 +69,7 @@ public final class DecisionEngine {
   private final Admission admission;
   private final PreviewAccess previews;
   private final Clock clock;
+  private final QuotaBlocks quotas;
 
   /**
    * @param localRegion the region whose gateway this sidecar serves
@@ -78,6 +80,17 @@ public final class DecisionEngine {
    */
   public DecisionEngine(
       String localRegion, JwtAuthenticator jwt, ApiKeyAuthenticator apiKeys, MessageSignatures signatures, Clock clock) {
+    this(localRegion, jwt, apiKeys, signatures, clock, new QuotaBlocks());
+  }
+
+  /**
+   * As above, refusing metered workloads of the workspaces {@code quotas} names (429
+   * quota-exceeded).
+   */
+  public DecisionEngine(
+      String localRegion, JwtAuthenticator jwt, ApiKeyAuthenticator apiKeys, MessageSignatures signatures, Clock clock,
+      QuotaBlocks quotas) {
+    this.quotas = quotas;
     this.localRegion = localRegion;
     this.viaToken = GatewayListeners.viaToken(localRegion);
     this.admission = new Admission(jwt, apiKeys, signatures);
@@ -176,6 +189,10 @@ public final class DecisionEngine {
           "workload '" + workload.id() + "' may not be served from "
               + (address.isGlobal() ? "any region it is deployed in" : "'" + address.location() + "'")
               + " (location policy: " + workload.policy() + ")");
+    }
+    Decision.Deny overBudget = overBudget(workload, port, request);
+    if (overBudget != null) {
+      return overBudget;
     }
     Decision decision;
     if (request.listener() == RequestFacts.Listener.INTERNAL) {
@@ -368,6 +385,25 @@ public final class DecisionEngine {
     }
     metered(identity, workload, port, request, principal);
     return new Decision.Allow(cluster, identity, removed(request, identity, workload, port), forwarded);
+  }
+
+  /**
+   * A metered workload's request, where the client entered, while its workspace is over a quota:
+   * 429 with {@code Retry-After} (the seconds to the quota window's end). Streams already running
+   * go on; a forwarded request was checked where it entered.
+   */
+  private Decision.Deny overBudget(WorkloadEntry workload, int port, RequestFacts request) {
+    if (workload.metering() == null || port != 0 || request.listener() != RequestFacts.Listener.PUBLIC) {
+      return null;
+    }
+    Instant now = clock.instant();
+    QuotaBlocks.Block block = quotas.of(workload.id().workspace(), now);
+    if (block == null) {
+      return null;
+    }
+    long wait = Math.max(1, Duration.between(now, block.until()).toSeconds() + (now.getNano() > 0 ? 1 : 0));
+    return new Decision.Deny(429, "quota-exceeded", "workspace '" + workload.id().workspace() + "' used its budget ("
+        + block.quota() + "); served again from " + block.until(), Map.of("retry-after", Long.toString(wait)));
   }
 
   /**

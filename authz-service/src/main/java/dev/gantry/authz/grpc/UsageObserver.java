@@ -38,8 +38,11 @@ public final class UsageObserver extends ExternalProcessorGrpc.ExternalProcessor
   private final UsageLedger ledger;
   private final UsageMetrics metrics;
   private final String region;
+  private final java.time.Clock clock;
 
-  public UsageObserver(SnapshotStore snapshots, UsageLedger ledger, UsageMetrics metrics, String region) {
+  public UsageObserver(
+      SnapshotStore snapshots, UsageLedger ledger, UsageMetrics metrics, String region, java.time.Clock clock) {
+    this.clock = clock;
     this.snapshots = snapshots;
     this.ledger = ledger;
     this.metrics = metrics;
@@ -125,7 +128,7 @@ public final class UsageObserver extends ExternalProcessorGrpc.ExternalProcessor
       recorded = true;
       Usage usage = reader == null ? null : reader.finish();
       long bytes = reader == null ? 0 : reader.bytes();
-      ledger.record(key, usage, bytes, complete);
+      ledger.record(key, usage, bytes, complete, clock.instant());
       metrics.observed(key.workload(), usage, bytes, complete);
     }
 

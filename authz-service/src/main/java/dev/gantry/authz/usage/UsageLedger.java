@@ -51,7 +51,15 @@ public final class UsageLedger {
     }
   }
 
+  /**
+   * Counts of one key in one minute, not yet reported.
+   *
+   * @param minute the minute's start, epoch seconds
+   */
+  public record Pending(Key key, long minute) {}
+
   private final Map<Key, Counts> counts = new HashMap<>();
+  private final Map<Pending, Counts> pending = new HashMap<>();
 
   /**
    * One observed response.
@@ -59,13 +67,25 @@ public final class UsageLedger {
    * @param usage what it reported; null for none
    * @param bytes its body bytes
    * @param complete whether it was observed to its end
+   * @param at when it ended (its minute is the one it is reported in)
    */
-  public void record(Key key, Usage usage, long bytes, boolean complete) {
+  public void record(Key key, Usage usage, long bytes, boolean complete, java.time.Instant at) {
     Usage used = usage == null ? Usage.NONE : usage;
     Counts one = new Counts(1, used.inputTokens(), used.outputTokens(), used.cachedTokens(), bytes,
         complete && usage == null ? 1 : 0, complete ? 0 : 1);
+    long minute = Math.floorDiv(at.getEpochSecond(), 60) * 60;
     synchronized (counts) {
       counts.merge(key, one, Counts::plus);
+      pending.merge(new Pending(key, minute), one, Counts::plus);
+    }
+  }
+
+  /** What was counted since the last drain, by key and minute; then nothing is pending. */
+  public Map<Pending, Counts> drain() {
+    synchronized (counts) {
+      Map<Pending, Counts> drained = Map.copyOf(pending);
+      pending.clear();
+      return drained;
     }
   }
 

@@ -57,9 +57,9 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li>An operator may call everything.
  *   <li>A workspace admin may manage its own workspace's workloads, replicas, API keys, signing
- *       keys, aliases, domains and sandbox previews (and their tokens), and read the regions; lists are narrowed to its workspace;
- *       workspaces themselves, their issuers and policies, fleet status and the audit log are the
- *       operators'. A call that names another workspace's anything, or something that does not
+ *       keys, aliases, domains and sandbox previews (and their tokens), read the regions and its
+ *       own usage; lists are narrowed to its workspace; workspaces themselves, their issuers,
+ *       policies and quotas, fleet status and the audit log are the operators'. A call that names another workspace's anything, or something that does not
  *       exist (so existence is not revealed), is refused.
  *   <li>A registrar may register, renew, remove and list replicas.
  *   <li>Gateways, sidecars and the control plane have no business on the admin API.
@@ -93,7 +93,8 @@ public final class AdminRules {
       ReplicaServiceGrpc.getListReplicasMethod().getFullMethodName(),
       ReplicaServiceGrpc.getHeartbeatMethod().getFullMethodName(),   // renews a lease; writes no state
       StatusServiceGrpc.getGetStatusMethod().getFullMethodName(),
-      AuditServiceGrpc.getListAuditMethod().getFullMethodName());
+      AuditServiceGrpc.getListAuditMethod().getFullMethodName(),
+      dev.gantry.proto.admin.v1.UsageServiceGrpc.getGetUsageMethod().getFullMethodName());
 
   private static final Set<String> REGISTRAR = Set.of(
       ReplicaServiceGrpc.getRegisterReplicaMethod().getFullMethodName(),
@@ -113,6 +114,9 @@ public final class AdminRules {
       return list.getWorkspace().isEmpty() ? allow(list.toBuilder().setWorkspace(w).build()) : same(w, list.getWorkspace(), r);
     });
     rule(ApiKeyServiceGrpc.getCreateApiKeyMethod().getFullMethodName(), (w, r, s) -> same(w, ((CreateApiKeyRequest) r).getWorkspace(), r));
+    // A workspace reads its own usage; its quotas are set by operators (a tenant never raises its own budget).
+    rule(dev.gantry.proto.admin.v1.UsageServiceGrpc.getGetUsageMethod().getFullMethodName(),
+        (w, r, s) -> same(w, ((dev.gantry.proto.admin.v1.GetUsageRequest) r).getWorkspace(), r));
     rule(ApiKeyServiceGrpc.getListApiKeysMethod().getFullMethodName(), (w, r, s) -> {
       ListApiKeysRequest list = (ListApiKeysRequest) r;
       return list.getWorkspace().isEmpty() ? allow(list.toBuilder().setWorkspace(w).build()) : same(w, list.getWorkspace(), r);

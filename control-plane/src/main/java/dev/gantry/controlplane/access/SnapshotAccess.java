@@ -18,7 +18,8 @@ public final class SnapshotAccess {
     return new RegionBound(Identity.Role.AUTHZ,
         "the snapshot stream is for authz sidecars (expected a client certificate of spiffe://gantry/authz/<region>",
         message -> message instanceof WatchRequest watch ? watch.getRegion()
-            : message instanceof SidecarReport report ? report.getRegion() : null,
+            : message instanceof SidecarReport report ? report.getRegion()
+            : message instanceof dev.gantry.proto.snapshot.v1.UsageReport usage ? usage.getRegion() : null,
         message -> "sidecar");
   }
 }

@@ -63,11 +63,21 @@ public final class AuthzSnapshotService extends AuthzSnapshotServiceGrpc.AuthzSn
   @GuardedBy("this")
   private final Set<SidecarStream> streams = new LinkedHashSet<>();
 
+  private final dev.gantry.controlplane.usage.UsageReports usage;
+
+  /** A service that keeps no usage: usage reports are refused. */
+  public AuthzSnapshotService(Topology topology, String storeIdentity, FleetStatusBoard board) {
+    this(topology, storeIdentity, board, null);
+  }
+
   /**
    * @param storeIdentity the store's identity ({@code FleetStore.identity()}); with the catalog,
    *     it makes the lineage
+   * @param usage takes the sidecars' usage reports; null refuses them (UNIMPLEMENTED)
    */
-  public AuthzSnapshotService(Topology topology, String storeIdentity, FleetStatusBoard board) {
+  public AuthzSnapshotService(
+      Topology topology, String storeIdentity, FleetStatusBoard board, dev.gantry.controlplane.usage.UsageReports usage) {
+    this.usage = usage;
     this.topology = topology;
     this.lineage = storeIdentity + "/" + SnapshotMessages.catalogHash(topology);
     this.board = board;
@@ -132,6 +142,28 @@ public final class AuthzSnapshotService extends AuthzSnapshotServiceGrpc.AuthzSn
       currentComplete = SnapshotMessages.full(topology, current).toBuilder().setLineage(lineage).build();
     }
     return currentComplete;
+  }
+
+  @Override
+  public void reportUsage(dev.gantry.proto.snapshot.v1.UsageReport report,
+      StreamObserver<dev.gantry.proto.snapshot.v1.UsageReportAck> responses) {
+    if (usage == null) {
+      responses.onError(io.grpc.Status.UNIMPLEMENTED.withDescription("this control plane keeps no usage").asRuntimeException());
+      return;
+    }
+    dev.gantry.proto.snapshot.v1.UsageReportAck ack;
+    try {
+      ack = usage.report(report);
+    } catch (IllegalArgumentException e) {
+      responses.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      log.warn("usage report of {} not stored: {}", report.getSidecarId(), e.toString());
+      responses.onError(io.grpc.Status.UNAVAILABLE.withDescription("usage not stored; send it again").asRuntimeException());
+      return;
+    }
+    responses.onNext(ack);
+    responses.onCompleted();
   }
 
   @Override

@@ -56,6 +56,23 @@ public final class WorkspaceRules {
     return state.withWorkspaces(workspaces);
   }
 
+  /** Replaces an existing workspace's quotas (none: no budget). */
+  public FleetState setQuotas(FleetState state, String workspaceId, List<dev.gantry.controlplane.model.Quota> quotas) {
+    Workspace workspace = state.workspaces().get(workspaceId);
+    if (workspace == null) {
+      throw new Refusal(Refusal.Kind.NOT_FOUND, "workspace '" + workspaceId + "' does not exist");
+    }
+    Workspace next;
+    try {
+      next = workspace.withQuotas(quotas);
+    } catch (IllegalArgumentException e) {
+      throw new Refusal(Refusal.Kind.INVALID, e.getMessage());
+    }
+    Map<String, Workspace> workspaces = new HashMap<>(state.workspaces());
+    workspaces.put(workspaceId, next);
+    return state.withWorkspaces(workspaces);
+  }
+
   /** Adds an API key to an existing workspace. */
   public FleetState addApiKey(FleetState state, String workspaceId, ApiKey key) {
     Workspace workspace = state.workspaces().get(workspaceId);

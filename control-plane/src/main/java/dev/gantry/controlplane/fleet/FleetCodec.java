@@ -69,13 +69,26 @@ public final class FleetCodec {
     dev.gantry.proto.fleet.v1.Workspace.Builder message = dev.gantry.proto.fleet.v1.Workspace.newBuilder()
         .setId(workspace.id()).setPolicy(policy(workspace.policy()));
     workspace.jwtIssuers().forEach(i -> message.addJwtIssuers(issuer(i)));
+    workspace.quotas().forEach(q -> message.addQuotas(quota(q)));
     return message.build();
+  }
+
+  public static dev.gantry.proto.fleet.v1.Quota quota(dev.gantry.controlplane.model.Quota quota) {
+    return dev.gantry.proto.fleet.v1.Quota.newBuilder()
+        .setWindow(quota.window().label()).setTokens(quota.tokens()).setRequests(quota.requests()).build();
+  }
+
+  /** A quota; a malformed one is an IllegalArgumentException saying what is wrong. */
+  public static dev.gantry.controlplane.model.Quota quota(dev.gantry.proto.fleet.v1.Quota quota) {
+    return new dev.gantry.controlplane.model.Quota(dev.gantry.controlplane.model.Quota.Window.parse(quota.getWindow()),
+        quota.getTokens(), quota.getRequests());
   }
 
   /** A workspace without keys: they are attached from their own entities. */
   public static Workspace workspace(dev.gantry.proto.fleet.v1.Workspace workspace) {
     return new Workspace(workspace.getId(), workspace.getJwtIssuersList().stream().map(FleetCodec::issuer).toList(),
-        policy(workspace.getPolicy()));
+        policy(workspace.getPolicy()), java.util.List.of(), java.util.List.of(),
+        workspace.getQuotasList().stream().map(FleetCodec::quota).toList());
   }
 
   public static dev.gantry.proto.fleet.v1.Workload workload(Workload workload) {
