@@ -75,7 +75,13 @@ public final class AuthzServer implements AutoCloseable {
    */
   public record Config(
       SidecarAddress listen, InetSocketAddress controlPlane, String region, String sidecarId, JwksSettings jwks,
-      TlsFiles tls) {
+      TlsFiles tls, UsageSettings usage) {
+
+    public Config(
+        SidecarAddress listen, InetSocketAddress controlPlane, String region, String sidecarId, JwksSettings jwks,
+        TlsFiles tls) {
+      this(listen, controlPlane, region, sidecarId, jwks, tls, UsageSettings.DEFAULT);
+    }
 
     /** A sidecar on a TCP address, without TLS to the control plane: benchmarks in one process only. */
     public Config(InetSocketAddress listen, InetSocketAddress controlPlane, String region, String sidecarId) {
@@ -100,6 +106,18 @@ public final class AuthzServer implements AutoCloseable {
    */
   public record JwksSettings(Duration minRefreshInterval, Duration refreshEvery) {
     public static final JwksSettings DEFAULT = new JwksSettings(Duration.ofSeconds(10), Duration.ofMinutes(5));
+  }
+
+  /**
+   * What usage metering may hold.
+   *
+   * @param maxObservations responses observed at once; Envoy's observation of one more is refused
+   *     (the response flows unobserved, counted in {@code gantry.usage.unobserved})
+   * @param bufferBytes what all observations together may buffer while they wait for a body's
+   *     end (a JSON body, an SSE event); a response that would need more is not read
+   */
+  public record UsageSettings(int maxObservations, long bufferBytes) {
+    public static final UsageSettings DEFAULT = new UsageSettings(10_000, 64L << 20);
   }
 
   private final Server server;
@@ -217,7 +235,8 @@ public final class AuthzServer implements AutoCloseable {
     // Usage metering: Envoy's ext_proc observes metered responses through the same listener
     // (who may connect is the Check's rule: SidecarListener), counted where the Check is decided.
     UsageLedger usage = new UsageLedger();
-    UsageObserver usageObserver = new UsageObserver(store, usage, new UsageMetrics(meter), config.region(), Clock.systemUTC());
+    UsageObserver usageObserver = new UsageObserver(store, usage, new UsageMetrics(meter), config.region(), Clock.systemUTC(),
+        config.usage().maxObservations(), new dev.gantry.authz.usage.BufferBudget(config.usage().bufferBytes()));
 
     List<EventLoopGroup> loops = new ArrayList<>();
     Server server =

@@ -91,22 +91,22 @@ final class FakeCompletions {
       full(ctx, HttpResponseStatus.OK, response);
       return;
     }
-    List<String> events = new ArrayList<>();
+    List<Event> events = new ArrayList<>();
     if (chat) {
       for (String word : answer) {
-        events.add(event(null, Map.of("id", "chatcmpl-demo", "object", "chat.completion.chunk", "model", model,
+        events.add(new Event(null, Map.of("id", "chatcmpl-demo", "object", "chat.completion.chunk", "model", model,
             "choices", List.of(Map.of("index", 0, "delta", Map.of("content", word + " "))))));
       }
-      events.add(event(null, Map.of("id", "chatcmpl-demo", "object", "chat.completion.chunk", "model", model,
+      events.add(new Event(null, Map.of("id", "chatcmpl-demo", "object", "chat.completion.chunk", "model", model,
           "choices", List.of(), "usage", usage)));
-      events.add("data: [DONE]\n\n");
+      events.add(Event.DONE);
     } else {
-      events.add(event("response.created", Map.of("type", "response.created",
+      events.add(new Event("response.created", Map.of("type", "response.created",
           "response", Map.of("id", "resp_demo", "status", "in_progress"))));
       for (String word : answer) {
-        events.add(event("response.output_text.delta", Map.of("type", "response.output_text.delta", "delta", word + " ")));
+        events.add(new Event("response.output_text.delta", Map.of("type", "response.output_text.delta", "delta", word + " ")));
       }
-      events.add(event("response.completed", Map.of("type", "response.completed",
+      events.add(new Event("response.completed", Map.of("type", "response.completed",
           "response", Map.of("id", "resp_demo", "status", "completed", "model", model, "usage", usage))));
     }
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -118,7 +118,24 @@ final class FakeCompletions {
     send(ctx, events, 0, interval);
   }
 
-  private static void send(ChannelHandlerContext ctx, List<String> events, int next, long intervalMs) {
+  /**
+   * One server-sent event: its name (none for chat completions) and data, written with the time
+   * it was sent ({@code demo_sent_at_ms}, epoch milliseconds: how late it arrived can be told).
+   */
+  private record Event(String name, Map<String, Object> data) {
+    static final Event DONE = new Event(null, null);
+
+    String text() {
+      if (data == null) {
+        return "data: [DONE]\n\n";
+      }
+      Map<String, Object> stamped = new LinkedHashMap<>(data);
+      stamped.put("demo_sent_at_ms", System.currentTimeMillis());
+      return (name == null ? "" : "event: " + name + "\n") + "data: " + JSON.toJson(stamped) + "\n\n";
+    }
+  }
+
+  private static void send(ChannelHandlerContext ctx, List<Event> events, int next, long intervalMs) {
     if (!ctx.channel().isActive()) {
       return;
     }
@@ -126,7 +143,7 @@ final class FakeCompletions {
       ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
       return;
     }
-    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(events.get(next), StandardCharsets.UTF_8)));
+    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(events.get(next).text(), StandardCharsets.UTF_8)));
     ctx.executor().schedule(() -> send(ctx, events, next + 1, intervalMs), intervalMs, TimeUnit.MILLISECONDS);
   }
 
@@ -146,10 +163,6 @@ final class FakeCompletions {
       usage.put("total_tokens", input + output);
     }
     return usage;
-  }
-
-  private static String event(String name, Object data) {
-    return (name == null ? "" : "event: " + name + "\n") + "data: " + JSON.toJson(data) + "\n\n";
   }
 
   private static void full(ChannelHandlerContext ctx, HttpResponseStatus status, Object body) {

@@ -139,13 +139,18 @@ final class GatewayStack implements AutoCloseable {
   }
 
   AuthzServer startAuthz() throws Exception {
+    return startAuthz(AuthzServer.UsageSettings.DEFAULT);
+  }
+
+  /** A sidecar that may hold this much for usage metering. */
+  AuthzServer startAuthz(AuthzServer.UsageSettings usage) throws Exception {
     return AuthzServer.start(new AuthzServer.Config(
         new dev.gantry.routing.SidecarAddress.Unix(pki.authzSocket(REGION)),
         new InetSocketAddress("127.0.0.1", controlPlanePort),
         REGION,
         "authz-test-" + REGION,
         AuthzServer.JwksSettings.DEFAULT,
-        pki.authz(REGION)), authzTelemetry.meter("dev.gantry.authz"), decisions);
+        pki.authz(REGION), usage), authzTelemetry.meter("dev.gantry.authz"), decisions);
   }
 
   /** Where the sidecar's decision log goes. */

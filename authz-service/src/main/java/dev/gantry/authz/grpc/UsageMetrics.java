@@ -16,8 +16,12 @@ import java.util.Map;
  * <ul>
  *   <li>{@code gantry.usage.responses}: metered responses observed, by {@code product} and
  *       {@code result}: {@code usage} (a usage object was read), {@code no-usage} (it ended
- *       without one that could be read), {@code incomplete} (its observation ended before the
- *       response did: a client gone, a reset);
+ *       without one that could be read), {@code unread} (too large, or the buffers' budget
+ *       spent, to be read), {@code incomplete} (its observation ended before the response did: a
+ *       client gone, a reset);
+ *   <li>{@code gantry.usage.unobserved}: metered responses not observed at all, the sidecar
+ *       observing its most already: they flowed, their usage is a gap (Envoy counts them too:
+ *       {@code http.gateway.ext_proc.streams_failed});
  *   <li>{@code gantry.usage.tokens}: model tokens reported, by {@code product} and {@code type}
  *       ({@code input}, {@code output}, {@code cached}: the cached part of the input);
  *   <li>{@code gantry.usage.bytes}: response body bytes of metered responses, by {@code product}.
@@ -33,11 +37,12 @@ public final class UsageMetrics {
   private static final AttributeKey<String> TYPE = AttributeKey.stringKey("type");
 
   private record Series(Attributes usage, Attributes noUsage, Attributes incomplete, Attributes input, Attributes output,
-      Attributes cached, Attributes product) {}
+      Attributes cached, Attributes product, Attributes unread) {}
 
   private final LongCounter responses;
   private final LongCounter tokens;
   private final LongCounter bytes;
+  private final LongCounter unobserved;
   private final Map<Product, Series> series = new EnumMap<>(Product.class);
 
   public UsageMetrics(Meter meter) {
@@ -52,14 +57,23 @@ public final class UsageMetrics {
       series.put(product, new Series(
           p.toBuilder().put(RESULT, "usage").build(), p.toBuilder().put(RESULT, "no-usage").build(),
           p.toBuilder().put(RESULT, "incomplete").build(), p.toBuilder().put(TYPE, "input").build(),
-          p.toBuilder().put(TYPE, "output").build(), p.toBuilder().put(TYPE, "cached").build(), p));
+          p.toBuilder().put(TYPE, "output").build(), p.toBuilder().put(TYPE, "cached").build(), p,
+          p.toBuilder().put(RESULT, "unread").build()));
     }
+    unobserved = meter.counterBuilder("gantry.usage.unobserved")
+        .setDescription("Metered responses not observed (the sidecar observing its most already)").setUnit("{response}").build();
+    unobserved.add(0);
+  }
+
+  /** A metered response Envoy asked to observe was refused: it flows, its usage is not counted. */
+  void unobserved() {
+    unobserved.add(1);
   }
 
   /** One observed response of {@code workload}. */
-  void observed(String workload, Usage usage, long bodyBytes, boolean complete) {
+  void observed(String workload, Usage usage, long bodyBytes, boolean complete, boolean unread) {
     Series s = series.get(WorkloadId.parse(workload).product());
-    responses.add(1, !complete ? s.incomplete() : usage == null ? s.noUsage() : s.usage());
+    responses.add(1, usage != null ? s.usage() : !complete ? s.incomplete() : unread ? s.unread() : s.noUsage());
     if (usage != null) {
       tokens.add(usage.inputTokens(), s.input());
       tokens.add(usage.outputTokens(), s.output());

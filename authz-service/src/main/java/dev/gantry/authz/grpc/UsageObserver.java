@@ -40,8 +40,20 @@ public final class UsageObserver extends ExternalProcessorGrpc.ExternalProcessor
   private final String region;
   private final java.time.Clock clock;
 
+  private final int maxObservations;
+  private final java.util.concurrent.atomic.AtomicInteger observing = new java.util.concurrent.atomic.AtomicInteger();
+  private final dev.gantry.authz.usage.BufferBudget budget;
+
+  /**
+   * @param maxObservations exchanges observed at once; one more is refused (RESOURCE_EXHAUSTED:
+   *     Envoy lets the response flow unobserved)
+   * @param budget what all readers together may buffer
+   */
   public UsageObserver(
-      SnapshotStore snapshots, UsageLedger ledger, UsageMetrics metrics, String region, java.time.Clock clock) {
+      SnapshotStore snapshots, UsageLedger ledger, UsageMetrics metrics, String region, java.time.Clock clock,
+      int maxObservations, dev.gantry.authz.usage.BufferBudget budget) {
+    this.maxObservations = maxObservations;
+    this.budget = budget;
     this.clock = clock;
     this.snapshots = snapshots;
     this.ledger = ledger;
@@ -51,6 +63,22 @@ public final class UsageObserver extends ExternalProcessorGrpc.ExternalProcessor
 
   @Override
   public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
+    if (observing.incrementAndGet() > maxObservations) {
+      observing.decrementAndGet();
+      metrics.unobserved();
+      responses.onError(io.grpc.Status.RESOURCE_EXHAUSTED
+          .withDescription("observing " + maxObservations + " responses already").asRuntimeException());
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(ProcessingRequest request) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      };
+    }
     return new Exchange(responses);
   }
 
@@ -75,7 +103,7 @@ public final class UsageObserver extends ExternalProcessorGrpc.ExternalProcessor
           if (key != null) {
             HeaderMap headers = request.getResponseHeaders().getHeaders();
             reader = UsageReader.of(header(headers, "content-type"), header(headers, "content-encoding"),
-                metering.usagePath());
+                metering.usagePath(), budget);
             if (request.getResponseHeaders().getEndOfStream()) {
               record(true);
             }
@@ -129,17 +157,26 @@ public final class UsageObserver extends ExternalProcessorGrpc.ExternalProcessor
       Usage usage = reader == null ? null : reader.finish();
       long bytes = reader == null ? 0 : reader.bytes();
       ledger.record(key, usage, bytes, complete, clock.instant());
-      metrics.observed(key.workload(), usage, bytes, complete);
+      metrics.observed(key.workload(), usage, bytes, complete, reader != null && reader.unread());
+    }
+
+    /** The exchange's stream ended: counted (if it was not yet) and its place given back. */
+    private void end() {
+      record(false);
+      if (reader != null) {
+        reader.finish(); // gives back what it held, if record did not
+      }
+      observing.decrementAndGet();
     }
 
     @Override
     public void onError(Throwable t) {
-      record(false);
+      end();
     }
 
     @Override
     public void onCompleted() {
-      record(false);
+      end();
       responses.onCompleted();
     }
   }

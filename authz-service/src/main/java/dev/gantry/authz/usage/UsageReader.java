@@ -55,9 +55,18 @@ public final class UsageReader {
   /** SSE: the data of the last complete event that carried a usage object. */
   private String lastUsageEvent;
 
-  private UsageReader(Kind kind, UsagePath path) {
+  private final BufferBudget budget;
+  /** Bytes of the budget this reader holds: what its buffers hold, as of the last chunk. */
+  private long held;
+  /** Whether the body was too large (or the budget spent) to be read to its end. */
+  private boolean unread;
+  /** The budget was spent: nothing more of this body is read. */
+  private boolean abandoned;
+
+  private UsageReader(Kind kind, UsagePath path, BufferBudget budget) {
     this.kind = kind;
     this.path = path;
+    this.budget = budget;
   }
 
   /**
@@ -68,7 +77,12 @@ public final class UsageReader {
    * @param path where the workload puts its usage object; null for OpenAI's places
    */
   public static UsageReader of(String contentType, String contentEncoding, UsagePath path) {
-    return new UsageReader(kind(contentType, contentEncoding), path);
+    return of(contentType, contentEncoding, path, new BufferBudget(Long.MAX_VALUE));
+  }
+
+  /** As above, holding its buffers out of {@code budget}. */
+  public static UsageReader of(String contentType, String contentEncoding, UsagePath path, BufferBudget budget) {
+    return new UsageReader(kind(contentType, contentEncoding), path, budget);
   }
 
   private static Kind kind(String contentType, String contentEncoding) {
@@ -94,18 +108,55 @@ public final class UsageReader {
   /** The next chunk of the body. */
   public void accept(byte[] chunk) {
     bytes += chunk.length;
+    if (abandoned) {
+      return;
+    }
     switch (kind) {
       case JSON -> {
         if (!overflowed && pending.size() + chunk.length <= MAX_JSON_BYTES) {
           pending.writeBytes(chunk);
         } else {
           overflowed = true;
+          unread = true;
           pending.reset();
         }
       }
       case SSE -> acceptSse(chunk);
       case NONE -> { }
     }
+    if (!hold()) {
+      // The budget is spent: the rest of this body is not read (its usage not counted), its buffers let go.
+      abandoned = true;
+      overflowed = true;
+      unread = true;
+      pending.reset();
+      eventData.setLength(0);
+      eventOverflowed = true;
+      lastUsageEvent = null;
+      hold();
+    }
+  }
+
+  /** Takes from (or gives back to) the budget what the buffers hold now; false when it has not enough. */
+  private boolean hold() {
+    long now = pending.size() + eventData.length() + (lastUsageEvent == null ? 0 : lastUsageEvent.length());
+    if (now > held) {
+      if (!budget.take(now - held)) {
+        return false;
+      }
+    } else if (now < held) {
+      budget.give(held - now);
+    }
+    held = now;
+    return true;
+  }
+
+  /**
+   * Whether the body could not be read to its end: too large, or the buffers' budget spent (its
+   * usage, if any, is not counted).
+   */
+  public boolean unread() {
+    return unread;
   }
 
   private void acceptSse(byte[] chunk) {
@@ -157,7 +208,9 @@ public final class UsageReader {
   }
 
   private void endEvent() {
-    if (!eventOverflowed && hasUsageObject(eventData)) {
+    if (eventOverflowed) {
+      unread = true;
+    } else if (hasUsageObject(eventData)) {
       lastUsageEvent = eventData.toString();
     }
     eventData.setLength(0);
@@ -191,6 +244,18 @@ public final class UsageReader {
 
   /** The usage the response reported, or null for none (or none that could be read). */
   public Usage finish() {
+    Usage usage = read();
+    pending.reset();
+    eventData.setLength(0);
+    lastUsageEvent = null;
+    hold();
+    return usage;
+  }
+
+  private Usage read() {
+    if (abandoned) {
+      return null;
+    }
     return switch (kind) {
       case JSON -> overflowed ? null : parse(pending.toString(StandardCharsets.UTF_8));
       case SSE -> {

@@ -132,6 +132,33 @@ class UsageReaderTest {
   }
 
   @Test
+  void theBuffersBudget_isSharedByAllReaders_andGivenBackAtTheEnd() {
+    BufferBudget budget = new BufferBudget(1000);
+    UsageReader first = UsageReader.of("application/json", null, null, budget);
+    first.accept(CHAT_JSON.substring(0, 100).getBytes(StandardCharsets.UTF_8));
+    assertThat(budget.held()).isEqualTo(100);
+    UsageReader second = UsageReader.of("application/json", null, null, budget);
+    second.accept("x".repeat(950).getBytes(StandardCharsets.UTF_8));
+    assertThat(second.unread()).as("more than the budget has left: not read").isTrue();
+    assertThat(budget.held()).as("what the refused one held is given back").isEqualTo(100);
+    second.accept(CHAT_JSON.getBytes(StandardCharsets.UTF_8));
+    assertThat(second.finish()).isNull();
+
+    first.accept(CHAT_JSON.substring(100).getBytes(StandardCharsets.UTF_8));
+    assertThat(first.finish()).isEqualTo(new Usage(19, 10, 3));
+    assertThat(budget.held()).isZero();
+
+    UsageReader stream = UsageReader.of("text/event-stream", null, null, budget);
+    for (String line : CHAT_SSE.split("(?<=\n)")) {
+      stream.accept(line.getBytes(StandardCharsets.UTF_8));
+      assertThat(budget.held()).isLessThanOrEqualTo(1000);
+    }
+    assertThat(stream.finish()).isEqualTo(new Usage(7, 2, 0));
+    assertThat(stream.unread()).isFalse();
+    assertThat(budget.held()).isZero();
+  }
+
+  @Test
   void usagePaths_areValidated() {
     assertThat(UsagePath.parse("a.b-c.d_e").keys()).containsExactly("a", "b-c", "d_e");
     for (String bad : new String[] {"", ".", "a..b", "a.", "a b", "a.$", "a.b.c.d.e.f.g.h.i"}) {

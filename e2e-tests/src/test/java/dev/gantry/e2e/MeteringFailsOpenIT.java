@@ -1,0 +1,94 @@
+package dev.gantry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonParser;
+import dev.gantry.authz.AuthzServer;
+import dev.gantry.authz.usage.UsageLedger;
+import dev.gantry.proto.admin.v1.CreateWorkloadRequest;
+import dev.gantry.proto.admin.v1.RegisterReplicaRequest;
+import dev.gantry.proto.admin.v1.ReplicaServiceGrpc;
+import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
+import dev.gantry.proto.fleet.v1.Metering;
+import dev.gantry.proto.fleet.v1.Replica;
+import dev.gantry.proto.fleet.v1.Workload;
+import io.grpc.ManagedChannel;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Observation fails open: a sidecar that may observe one response at a time refuses Envoy's
+ * observation of a second while the first streams; that second response still reaches its
+ * client whole, and the gap shows — in the sidecar's gantry.usage.unobserved and in Envoy's
+ * ext_proc counters — instead of the response.
+ */
+class MeteringFailsOpenIT {
+
+  private static final String METERED = "agt-llm-demo";
+
+  @RegisterExtension static final StackPerClass STACKS = StackPerClass.perClass();
+  private static GatewayStack stack;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = STACKS.stack();
+    ManagedChannel admin = stack.admin();
+    WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(
+        Workload.newBuilder().setId(METERED).setPublic(true).addRegions("eu-lon-1").setMetering(Metering.getDefaultInstance()))
+        .build());
+    ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder().setReplica(
+        Replica.newBuilder().setWorkload(METERED).setRegion("eu-lon-1").setAddress("127.0.0.1:" + stack.echo.port()))
+        .setPermanent(true).build());
+    stack.authz.close();
+    stack.authz = stack.startAuthz(new AuthzServer.UsageSettings(1, 1 << 20));
+    stack.awaitServing();
+    stack.awaitSidecarCurrent();
+  }
+
+  private static RawHttp.Response post(String body) throws Exception {
+    return RawHttp.post(stack.gatewayPort, stack.host(METERED + ".eu-lon-1"), "/v1/chat/completions", java.util.List.of(), body);
+  }
+
+  @Test
+  void aResponseItCannotObserve_flowsWhole_andTheGapIsCounted() throws Exception {
+    long started = stack.envoy.statSum("ext_proc.streams_started");
+    // The one observation the sidecar may hold: a stream of ten words, 300 ms apart.
+    CompletableFuture<RawHttp.Response> holding = CompletableFuture.supplyAsync(() -> {
+      try {
+        return post("{\"stream\":true,\"demo_interval_ms\":300,\"messages\":[{\"role\":\"user\",\"content\":"
+            + "\"one two three four five six seven eight nine\"}]}");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    for (int i = 0; i < 200 && stack.envoy.statSum("ext_proc.streams_started") == started; i++) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    Metrics before = stack.scrapeAuthz();
+    Map<UsageLedger.Key, UsageLedger.Counts> countedBefore = stack.authz.usage().totals();
+
+    RawHttp.Response unobserved = post("{\"messages\":[{\"role\":\"user\",\"content\":\"still served\"}]}");
+
+    assertThat(unobserved.status()).isEqualTo(200);
+    assertThat(JsonParser.parseString(unobserved.body()).getAsJsonObject().getAsJsonObject("usage")
+        .get("total_tokens").getAsLong()).as("the whole response").isEqualTo(5);
+    assertThat(holding.get(30, TimeUnit.SECONDS).body()).as("the observed stream, whole").contains("[DONE]");
+    assertThat(stack.scrapeAuthz().value("gantry_usage_unobserved_total"))
+        .isEqualTo(before.value("gantry_usage_unobserved_total") + 1);
+    long envoyFailures = stack.envoy.statSum("ext_proc.streams_failed") + stack.envoy.statSum("ext_proc.stream_msgs_failed")
+        + stack.envoy.statSum("ext_proc.failure_mode_allowed");
+    assertThat(envoyFailures).as("Envoy counts the failed observation too").isPositive();
+    // Only the stream that was observed is counted, once it ended.
+    for (int i = 0; i < 200 && stack.authz.usage().totals().values().stream().mapToLong(UsageLedger.Counts::requests).sum()
+        == countedBefore.values().stream().mapToLong(UsageLedger.Counts::requests).sum(); i++) {
+      TimeUnit.MILLISECONDS.sleep(25);
+    }
+    long requests = stack.authz.usage().totals().values().stream().mapToLong(UsageLedger.Counts::requests).sum()
+        - countedBefore.values().stream().mapToLong(UsageLedger.Counts::requests).sum();
+    assertThat(requests).isEqualTo(1);
+  }
+}
