@@ -132,6 +132,7 @@ public final class AuthzServer implements AutoCloseable {
   private final Thread warming;
   private final CompletableFuture<CheckWarmUp.Result> warmUp;
   private final UsageLedger usage;
+  private final UsageReporter reporter;
 
   /**
    * The warm-up before SERVING: 20,000 Checks, 64 at a time, sent for at most 10 s (a sidecar
@@ -142,8 +143,10 @@ public final class AuthzServer implements AutoCloseable {
   private AuthzServer(
       Server server, ManagedChannel controlPlane, SnapshotClient snapshots,
       ScheduledExecutorService scheduler, SnapshotStore store, JwksCache jwks, List<EventLoopGroup> loops,
-      List<AutoCloseable> gauges, Thread warming, CompletableFuture<CheckWarmUp.Result> warmUp, UsageLedger usage) {
+      List<AutoCloseable> gauges, Thread warming, CompletableFuture<CheckWarmUp.Result> warmUp, UsageLedger usage,
+      UsageReporter reporter) {
     this.usage = usage;
+    this.reporter = reporter;
     this.warming = warming;
     this.warmUp = warmUp;
     this.loops = loops;
@@ -235,6 +238,7 @@ public final class AuthzServer implements AutoCloseable {
     // Usage metering: Envoy's ext_proc observes metered responses through the same listener
     // (who may connect is the Check's rule: SidecarListener), counted where the Check is decided.
     UsageLedger usage = new UsageLedger();
+    UsageReporter[] usageReporter = new UsageReporter[1];
     UsageObserver usageObserver = new UsageObserver(store, usage, new UsageMetrics(meter), config.region(), Clock.systemUTC(),
         config.usage().maxObservations(), new dev.gantry.authz.usage.BufferBudget(config.usage().bufferBytes()));
 
@@ -262,6 +266,7 @@ public final class AuthzServer implements AutoCloseable {
     snapshots.start();
     // Usage goes to the control plane every second; its answer says which workspaces are over a quota.
     UsageReporter reporter = new UsageReporter(channel, usage, quotaBlocks, config.sidecarId(), config.region());
+    usageReporter[0] = reporter;
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         reporter.tick();
@@ -289,7 +294,8 @@ public final class AuthzServer implements AutoCloseable {
       }
     });
     log.info("authz-service {} for region {} listening on {}", config.sidecarId(), config.region(), server.getListenSockets());
-    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops, gauges, warming, warmUp, usage);
+    return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops, gauges, warming, warmUp, usage,
+        usageReporter[0]);
   }
 
   /**
@@ -339,6 +345,8 @@ public final class AuthzServer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    // What was metered and not yet reported goes now (for at most 2 s), not with the process.
+    reporter.flush(java.time.Duration.ofSeconds(2));
     warming.interrupt();
     warming.join(5_000);
     snapshots.close();

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Observation fails open: a sidecar that may observe one response at a time refuses Envoy's
  * observation of a second while the first streams; that second response still reaches its
- * client whole, and the gap shows — in the sidecar's gantry.usage.unobserved and in Envoy's
- * ext_proc counters — instead of the response.
+ * client whole, and the gap shows in the sidecar's gantry.usage.unobserved instead of the
+ * response. (Envoy's own ext_proc failure counters move only when the refusal arrives before the
+ * response has passed: not something to count on.)
  */
 class MeteringFailsOpenIT {
 
@@ -47,6 +48,7 @@ class MeteringFailsOpenIT {
     stack.authz = stack.startAuthz(new AuthzServer.UsageSettings(1, 1 << 20));
     stack.awaitServing();
     stack.awaitSidecarCurrent();
+    MeteringIT.awaitAnswer(stack, METERED + ".eu-lon-1");
   }
 
   private static RawHttp.Response post(String body) throws Exception {
@@ -68,6 +70,7 @@ class MeteringFailsOpenIT {
     for (int i = 0; i < 200 && stack.envoy.statSum("ext_proc.streams_started") == started; i++) {
       TimeUnit.MILLISECONDS.sleep(10);
     }
+    assertThat(stack.envoy.statSum("ext_proc.streams_started")).as("the first stream is observed").isEqualTo(started + 1);
     Metrics before = stack.scrapeAuthz();
     Map<UsageLedger.Key, UsageLedger.Counts> countedBefore = stack.authz.usage().totals();
 
@@ -79,9 +82,6 @@ class MeteringFailsOpenIT {
     assertThat(holding.get(30, TimeUnit.SECONDS).body()).as("the observed stream, whole").contains("[DONE]");
     assertThat(stack.scrapeAuthz().value("gantry_usage_unobserved_total"))
         .isEqualTo(before.value("gantry_usage_unobserved_total") + 1);
-    long envoyFailures = stack.envoy.statSum("ext_proc.streams_failed") + stack.envoy.statSum("ext_proc.stream_msgs_failed")
-        + stack.envoy.statSum("ext_proc.failure_mode_allowed");
-    assertThat(envoyFailures).as("Envoy counts the failed observation too").isPositive();
     // Only the stream that was observed is counted, once it ended.
     for (int i = 0; i < 200 && stack.authz.usage().totals().values().stream().mapToLong(UsageLedger.Counts::requests).sum()
         == countedBefore.values().stream().mapToLong(UsageLedger.Counts::requests).sum(); i++) {

@@ -16,8 +16,6 @@ import dev.gantry.proto.fleet.v1.Metering;
 import dev.gantry.proto.fleet.v1.Replica;
 import dev.gantry.proto.fleet.v1.Workload;
 import io.grpc.ManagedChannel;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -67,6 +65,23 @@ class MeteringIT {
     apiKey = created.getKey();
     apiKeyId = created.getInfo().getKey().getId();
     stack.awaitSidecarCurrent();
+    // Until this Envoy has both workloads' replicas (a warm-up call, counted: the tests count differences).
+    awaitAnswer(stack, METERED + ".eu-lon-1", "Authorization", "Bearer " + apiKey);
+    awaitAnswer(stack, PLAIN + ".eu-lon-1");
+  }
+
+  /** Waits until {@code host}'s fake model answers 200 through the gateway (its replica reached Envoy). */
+  static void awaitAnswer(GatewayStack stack, String host, String... headers) throws Exception {
+    RawHttp.Response last = null;
+    for (int i = 0; i < 200; i++) {
+      last = RawHttp.post(stack.gatewayPort, stack.host(host), "/v1/chat/completions", RawHttp.headers(headers),
+          "{\"messages\":[{\"role\":\"user\",\"content\":\"ready\"}]}");
+      if (last.status() == 200) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    throw new AssertionError(host + " does not answer: " + last);
   }
 
   private static UsageLedger.Key key() {
@@ -150,21 +165,15 @@ class MeteringIT {
       out.write(request.getBytes(StandardCharsets.UTF_8));
       out.write(content);
       out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      String status = in.readLine();
-      assertThat(status).contains(" 200 ");
+      ChunkedEvents in = new ChunkedEvents(socket.getInputStream());
       List<String> data = new ArrayList<>();
       long first = 0;
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        // Chunked framing: sizes and blank lines around the events; only data lines matter here.
+      for (String line = in.nextLine(); line != null; line = in.nextLine()) {
         if (line.startsWith("data: ")) {
           data.add(line.substring(6));
           if (first == 0) {
             first = System.nanoTime();
           }
-        }
-        if (line.equals("0")) {
-          break; // the last chunk: the stream's end
         }
       }
       return new Stream(data, data.size(), first, System.nanoTime());
@@ -224,6 +233,28 @@ class MeteringIT {
     Map<UsageLedger.Key, UsageLedger.Counts> after = stack.authz.usage().totals();
     assertThat(after.keySet()).as("only the metered workload's key").allSatisfy(k -> assertThat(k.workload()).isEqualTo(METERED));
     assertThat(after.size()).isEqualTo(Math.max(1, before.size()));
+  }
+
+  @Test
+  void anUpgradeHeader_takesNoRequestAroundMetering_andAWebSocketIsObservedToo() throws Exception {
+    UsageLedger.Counts before = counted();
+    RawHttp.Response faked = RawHttp.post(stack.gatewayPort, stack.host(METERED + ".eu-lon-1"), "/v1/chat/completions",
+        RawHttp.headers("Authorization", "Bearer " + apiKey, "Upgrade", "websocket"),
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"not a websocket\"}]}");
+    assertThat(faked.status()).isEqualTo(200);
+    long[] reported = usageOf(JsonParser.parseString(faked.body()).getAsJsonObject().getAsJsonObject("usage"));
+    assertCounted(before, countedAfter(before, 1), reported);
+
+    UsageLedger.Counts beforeSocket = counted();
+    StreamClients.EchoSocket socket = StreamClients.EchoSocket.open(stack.gatewayPort, stack.host(METERED + ".eu-lon-1"),
+        "Authorization", "Bearer " + apiKey);
+    socket.send("through the metered route");
+    for (int i = 0; i < 100 && socket.received.isEmpty(); i++) {
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    assertThat(socket.received).containsExactly("through the metered route");
+    socket.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+    assertThat(countedAfter(beforeSocket, 1).totalTokens()).as("a request, no tokens").isEqualTo(beforeSocket.totalTokens());
   }
 
   @Test

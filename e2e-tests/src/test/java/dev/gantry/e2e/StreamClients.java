@@ -97,9 +97,13 @@ final class StreamClients {
     private final StringBuilder partial = new StringBuilder();
     WebSocket socket;
 
-    static EchoSocket open(int gatewayPort, String host) throws Exception {
+    static EchoSocket open(int gatewayPort, String host, String... headers) throws Exception {
       EchoSocket listener = new EchoSocket();
-      listener.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+      WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+      for (int i = 0; i + 1 < headers.length; i += 2) {
+        builder.header(headers[i], headers[i + 1]);
+      }
+      listener.socket = builder
           .header("Host", host)
           .connectTimeout(Duration.ofSeconds(5))
           .buildAsync(URI.create("ws://127.0.0.1:" + gatewayPort + "/ws"), listener)

@@ -244,7 +244,8 @@ class TrustIT {
       assertThatThrownBy(() -> AuthzSnapshotServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
               .reportUsage(dev.gantry.proto.snapshot.v1.UsageReport.newBuilder().setSidecarId("outsider").setRegion(region)
                   .setReporter("outsider/1").setSequence(1).addCounts(dev.gantry.proto.snapshot.v1.UsageCount.newBuilder()
-                      .setWorkspace("other").setWorkload("agt-echo-other").setCredential("forged").setRequests(1_000_000))
+                      .setWorkspace("other").setWorkload("agt-echo-other").setCredential("forged").setRequests(1_000_000)
+                      .setMinuteEpochSeconds(System.currentTimeMillis() / 60_000 * 60))
                   .build()))
           .isInstanceOfSatisfying(StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED))

@@ -20,8 +20,7 @@ import java.util.Map;
  *       spent, to be read), {@code incomplete} (its observation ended before the response did: a
  *       client gone, a reset);
  *   <li>{@code gantry.usage.unobserved}: metered responses not observed at all, the sidecar
- *       observing its most already: they flowed, their usage is a gap (Envoy counts them too:
- *       {@code http.gateway.ext_proc.streams_failed});
+ *       observing its most already: they flowed, their usage is a gap;
  *   <li>{@code gantry.usage.tokens}: model tokens reported, by {@code product} and {@code type}
  *       ({@code input}, {@code output}, {@code cached}: the cached part of the input);
  *   <li>{@code gantry.usage.bytes}: response body bytes of metered responses, by {@code product}.

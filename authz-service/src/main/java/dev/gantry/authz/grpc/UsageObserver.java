@@ -90,6 +90,8 @@ public final class UsageObserver extends ExternalProcessorGrpc.ExternalProcessor
     private Metering metering;
     private UsageReader reader;
     private boolean recorded;
+    private boolean released;
+    private boolean answered;
 
     Exchange(StreamObserver<ProcessingResponse> responses) {
       this.responses = responses;
@@ -158,26 +160,45 @@ public final class UsageObserver extends ExternalProcessorGrpc.ExternalProcessor
       long bytes = reader == null ? 0 : reader.bytes();
       ledger.record(key, usage, bytes, complete, clock.instant());
       metrics.observed(key.workload(), usage, bytes, complete, reader != null && reader.unread());
+      if (complete) {
+        // Nothing more to see: end the exchange now rather than when Envoy closes its side (in
+        // observability mode that waits its deferred close timeout), and give its place back.
+        release();
+        answer();
+      }
     }
 
-    /** The exchange's stream ended: counted (if it was not yet) and its place given back. */
-    private void end() {
-      record(false);
+    /** Ends this side of the stream, once. */
+    private void answer() {
+      if (!answered) {
+        answered = true;
+        responses.onCompleted();
+      }
+    }
+
+    /** Gives the exchange's place and buffers back, once. */
+    private void release() {
+      if (released) {
+        return;
+      }
+      released = true;
       if (reader != null) {
-        reader.finish(); // gives back what it held, if record did not
+        reader.finish();
       }
       observing.decrementAndGet();
     }
 
     @Override
     public void onError(Throwable t) {
-      end();
+      record(false);
+      release();
     }
 
     @Override
     public void onCompleted() {
-      end();
-      responses.onCompleted();
+      record(false);
+      release();
+      answer();
     }
   }
 

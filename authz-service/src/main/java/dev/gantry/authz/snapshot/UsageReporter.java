@@ -33,6 +33,12 @@ public final class UsageReporter {
   /** How often usage is reported: with the control plane's quota check, how late a block may come. */
   public static final long INTERVAL_MILLIS = 1000;
 
+  /**
+   * Counts in one report at most (a few hundred KiB, under the control plane's message limit):
+   * a backlog, after the control plane was out of reach, goes in several reports, one a second.
+   */
+  static final int MAX_COUNTS = 2_000;
+
   private final AuthzSnapshotServiceGrpc.AuthzSnapshotServiceStub stub;
   private final UsageLedger ledger;
   private final QuotaBlocks blocks;
@@ -96,6 +102,26 @@ public final class UsageReporter {
     });
   }
 
+  /**
+   * Sends what is pending (reports until nothing is, or {@code within} has passed): when the
+   * sidecar stops. Usage still pending after it is lost, and logged.
+   */
+  public void flush(java.time.Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean idle;
+      synchronized (this) {
+        idle = !inFlight.get() && unanswered == null && !ledger.hasPending();
+      }
+      if (idle) {
+        return;
+      }
+      tick();
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    log.warn("usage not reported when the sidecar stopped: the control plane did not answer within {}", within);
+  }
+
   private synchronized void answered(UsageReport report) {
     if (unanswered == report) {
       unanswered = null;
@@ -106,7 +132,7 @@ public final class UsageReporter {
   private UsageReport next() {
     UsageReport.Builder report = UsageReport.newBuilder()
         .setSidecarId(sidecarId).setRegion(region).setReporter(reporter).setSequence(++sequence);
-    for (Map.Entry<UsageLedger.Pending, UsageLedger.Counts> entry : ledger.drain().entrySet()) {
+    for (Map.Entry<UsageLedger.Pending, UsageLedger.Counts> entry : ledger.drain(MAX_COUNTS).entrySet()) {
       UsageLedger.Key key = entry.getKey().key();
       UsageLedger.Counts c = entry.getValue();
       report.addCounts(UsageCount.newBuilder()

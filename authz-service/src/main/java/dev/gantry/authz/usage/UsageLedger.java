@@ -39,10 +39,16 @@ public final class UsageLedger {
 
     public static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0, 0);
 
+    /** The sum; a count that would overflow stays at the largest long. */
     Counts plus(Counts other) {
-      return new Counts(requests + other.requests, inputTokens + other.inputTokens, outputTokens + other.outputTokens,
-          cachedTokens + other.cachedTokens, bytes + other.bytes, withoutUsage + other.withoutUsage,
-          incomplete + other.incomplete);
+      return new Counts(add(requests, other.requests), add(inputTokens, other.inputTokens),
+          add(outputTokens, other.outputTokens), add(cachedTokens, other.cachedTokens), add(bytes, other.bytes),
+          add(withoutUsage, other.withoutUsage), add(incomplete, other.incomplete));
+    }
+
+    private static long add(long a, long b) {
+      long sum = a + b;
+      return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** Input and output tokens: what a token budget counts. */
@@ -58,8 +64,18 @@ public final class UsageLedger {
    */
   public record Pending(Key key, long minute) {}
 
+  /**
+   * Keys the running totals keep at most (a credential id per token can make many): beyond, a
+   * new key's counts go to its workload's {@link #OTHER} credential. The pending minutes, which
+   * the reporter drains every second, keep every key.
+   */
+  static final int MAX_TOTAL_KEYS = 10_000;
+
+  /** The credential of totals beyond {@link #MAX_TOTAL_KEYS}. */
+  static final String OTHER = "(other)";
+
   private final Map<Key, Counts> counts = new HashMap<>();
-  private final Map<Pending, Counts> pending = new HashMap<>();
+  private final Map<Pending, Counts> pending = new java.util.LinkedHashMap<>();
 
   /**
    * One observed response.
@@ -75,16 +91,30 @@ public final class UsageLedger {
         complete && usage == null ? 1 : 0, complete ? 0 : 1);
     long minute = Math.floorDiv(at.getEpochSecond(), 60) * 60;
     synchronized (counts) {
-      counts.merge(key, one, Counts::plus);
+      Key total = counts.containsKey(key) || counts.size() < MAX_TOTAL_KEYS ? key
+          : new Key(key.workspace(), key.workload(), OTHER, key.region());
+      counts.merge(total, one, Counts::plus);
       pending.merge(new Pending(key, minute), one, Counts::plus);
     }
   }
 
-  /** What was counted since the last drain, by key and minute; then nothing is pending. */
-  public Map<Pending, Counts> drain() {
+  /** Whether anything counted was not yet drained. */
+  public boolean hasPending() {
     synchronized (counts) {
-      Map<Pending, Counts> drained = Map.copyOf(pending);
-      pending.clear();
+      return !pending.isEmpty();
+    }
+  }
+
+  /** At most {@code max} of what was counted since it was last drained, by key and minute, oldest first; those are no longer pending. */
+  public Map<Pending, Counts> drain(int max) {
+    synchronized (counts) {
+      Map<Pending, Counts> drained = new HashMap<>();
+      var entries = pending.entrySet().iterator();
+      while (entries.hasNext() && drained.size() < max) {
+        Map.Entry<Pending, Counts> entry = entries.next();
+        drained.put(entry.getKey(), entry.getValue());
+        entries.remove();
+      }
       return drained;
     }
   }

@@ -46,11 +46,14 @@ public final class UsageReader {
 
   private final Kind kind;
   private final UsagePath path;
-  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+  /** A buffer that held more than this is replaced when emptied (emptying keeps its capacity). */
+  private static final int KEEP_CAPACITY = 1 << 10;
+
+  private ByteArrayOutputStream pending = new ByteArrayOutputStream();
   private boolean overflowed;
   private long bytes;
   /** SSE: the current event's data lines, joined by newlines. */
-  private final StringBuilder eventData = new StringBuilder();
+  private StringBuilder eventData = new StringBuilder();
   private boolean eventOverflowed;
   /** SSE: the data of the last complete event that carried a usage object. */
   private String lastUsageEvent;
@@ -118,7 +121,7 @@ public final class UsageReader {
         } else {
           overflowed = true;
           unread = true;
-          pending.reset();
+          emptyPending();
         }
       }
       case SSE -> acceptSse(chunk);
@@ -129,8 +132,8 @@ public final class UsageReader {
       abandoned = true;
       overflowed = true;
       unread = true;
-      pending.reset();
-      eventData.setLength(0);
+      emptyPending();
+      emptyEvent();
       eventOverflowed = true;
       lastUsageEvent = null;
       hold();
@@ -165,7 +168,7 @@ public final class UsageReader {
       if (chunk[i] == '\n') {
         appendToLine(chunk, start, i - start);
         line(pending);
-        pending.reset();
+        emptyPending();
         overflowed = false;
         start = i + 1;
       }
@@ -176,7 +179,7 @@ public final class UsageReader {
   private void appendToLine(byte[] chunk, int offset, int length) {
     if (overflowed || pending.size() + length > MAX_EVENT_BYTES) {
       overflowed = true;
-      pending.reset();
+      emptyPending();
       return;
     }
     pending.write(chunk, offset, length);
@@ -213,7 +216,7 @@ public final class UsageReader {
     } else if (hasUsageObject(eventData)) {
       lastUsageEvent = eventData.toString();
     }
-    eventData.setLength(0);
+    emptyEvent();
     eventOverflowed = false;
   }
 
@@ -242,11 +245,29 @@ public final class UsageReader {
     return false;
   }
 
+  /** Empties the line (or JSON) buffer; one that grew large is let go, not kept at its size. */
+  private void emptyPending() {
+    if (pending.size() > KEEP_CAPACITY) {
+      pending = new ByteArrayOutputStream();
+    } else {
+      pending.reset();
+    }
+  }
+
+  /** Empties the event's data; one that grew large is let go, not kept at its size. */
+  private void emptyEvent() {
+    if (eventData.length() > KEEP_CAPACITY) {
+      eventData = new StringBuilder();
+    } else {
+      eventData.setLength(0);
+    }
+  }
+
   /** The usage the response reported, or null for none (or none that could be read). */
   public Usage finish() {
     Usage usage = read();
-    pending.reset();
-    eventData.setLength(0);
+    emptyPending();
+    emptyEvent();
     lastUsageEvent = null;
     hold();
     return usage;
@@ -261,7 +282,7 @@ public final class UsageReader {
       case SSE -> {
         if (pending.size() > 0) {
           line(pending);
-          pending.reset();
+          emptyPending();
         }
         endEvent();
         yield lastUsageEvent == null ? null : parse(lastUsageEvent);
@@ -326,6 +347,12 @@ public final class UsageReader {
     return new Usage(in, Math.max(0, output), Math.min(in, Math.max(0, cached)));
   }
 
+  /**
+   * More tokens than one response can report (a trillion): such a count is not believed, so no
+   * workload's answer can overflow what usage adds up to.
+   */
+  static final long MAX_TOKENS = 1L << 40;
+
   private static final long ABSENT = -1;
   private static final long BAD = -2;
 
@@ -344,7 +371,7 @@ public final class UsageReader {
     try {
       BigDecimal number = new BigDecimal(primitive.getAsString());
       long count = number.longValueExact();
-      return count < 0 ? BAD : count;
+      return count < 0 || count > MAX_TOKENS ? BAD : count;
     } catch (ArithmeticException | NumberFormatException e) {
       return BAD;
     }

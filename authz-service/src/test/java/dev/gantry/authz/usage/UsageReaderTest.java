@@ -95,6 +95,10 @@ class UsageReaderTest {
     assertThat(read("application/json", "{\"usage\":{\"prompt_tokens\":1.5,\"completion_tokens\":2}}")).isNull();
     assertThat(read("application/json", "{\"usage\":{\"prompt_tokens\":1e30,\"completion_tokens\":2}}")).isNull();
     assertThat(read("application/json", "{\"usage\":{}}")).isNull();
+    assertThat(read("application/json", "{\"usage\":{\"prompt_tokens\":" + (UsageReader.MAX_TOKENS + 1) + ",\"completion_tokens\":2}}"))
+        .as("more than any response could use").isNull();
+    assertThat(read("application/json", "{\"usage\":{\"prompt_tokens\":" + UsageReader.MAX_TOKENS + ",\"completion_tokens\":2}}"))
+        .isEqualTo(new Usage(UsageReader.MAX_TOKENS, 2, 0));
     assertThat(read("application/json", "{\"usage\":[1,2]}")).isNull();
     assertThat(read("application/json", "{\"usage\":{\"prompt_tokens\":3")).as("cut short").isNull();
     assertThat(read("application/json", "not json at all")).isNull();

@@ -51,7 +51,7 @@ public final class UsageAdmin extends UsageServiceGrpc.UsageServiceImplBase {
       if (workspace == null) {
         throw new Refusal(Refusal.Kind.NOT_FOUND, "workspace '" + request.getWorkspace() + "' does not exist");
       }
-      long since = request.getSinceSeconds() == 0 ? 3600 : request.getSinceSeconds();
+      long since = request.getSinceSeconds() == 0 ? 3600 : Integer.toUnsignedLong(request.getSinceSeconds());
       if (since > MAX_SINCE_SECONDS) {
         throw AdminStatus.invalid("since " + since + " s (expected: at most " + MAX_SINCE_SECONDS + " s, "
             + (UsageBook.RETENTION_DAYS - 1) + " days: usage is kept " + UsageBook.RETENTION_DAYS + " days)");
@@ -91,8 +91,13 @@ public final class UsageAdmin extends UsageServiceGrpc.UsageServiceImplBase {
         throw AdminStatus.invalid(e.getMessage());
       }
       FleetState stored = store.update(state -> rules.setQuotas(state, request.getWorkspace(), next));
-      // The new budget counts from the next report's answer, not a second later.
-      quotas.refresh();
+      // The new budget counts from the next report's answer, not a second later (or, if the
+      // usage cannot be read now, from the next check: the quotas are stored either way).
+      try {
+        quotas.refresh();
+      } catch (RuntimeException e) {
+        // QuotaBoard's schedule checks again within a second.
+      }
       return QuotasInfo.newBuilder().setWorkspace(request.getWorkspace())
           .addAllQuotas(stored.workspaces().get(request.getWorkspace()).quotas().stream().map(FleetCodec::quota).toList())
           .setVersion(stored.version()).build();

@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  */
 public final class QuotaBoard {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(QuotaBoard.class);
+
   /**
    * A workspace over a quota.
    *
@@ -57,11 +59,21 @@ public final class QuotaBoard {
   public void refresh() {
     Instant now = clock.instant();
     List<Block> next = new ArrayList<>();
+    List<Block> before = blocks;
     for (Workspace workspace : state.get().workspaces().values()) {
-      for (Status status : status(workspace, now)) {
-        if (status.exceeded()) {
-          next.add(new Block(workspace.id(), status.end(), status.quota().describe()));
+      if (workspace.quotas().isEmpty()) {
+        continue;
+      }
+      try {
+        for (Status status : status(workspace, now)) {
+          if (status.exceeded()) {
+            next.add(new Block(workspace.id(), status.end(), status.quota().describe()));
+          }
         }
+      } catch (RuntimeException e) {
+        // This workspace's usage could not be read: its blocks stand as they were, the others go on.
+        before.stream().filter(b -> b.workspace().equals(workspace.id()) && b.until().isAfter(now)).forEach(next::add);
+        log.warn("quotas of workspace {} not checked: {}", workspace.id(), e.toString());
       }
     }
     blocks = List.copyOf(next);

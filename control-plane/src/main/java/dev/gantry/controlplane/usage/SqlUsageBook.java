@@ -44,7 +44,11 @@ public final class SqlUsageBook implements UsageBook {
             + " WHERE workspace = ? AND workload = ? AND credential = ? AND region = ? AND minute_start = ?");
         PreparedStatement insert = connection.prepareStatement("INSERT INTO usage_minutes (workspace, workload,"
             + " credential, region, minute_start, " + COUNTS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (UsageMinute m : minutes) {
+      // In key order: two control planes adding overlapping reports lock rows in the same order.
+      List<UsageMinute> sorted = minutes.stream().sorted(java.util.Comparator.comparing(UsageMinute::workspace)
+          .thenComparing(UsageMinute::workload).thenComparing(UsageMinute::credential)
+          .thenComparing(UsageMinute::region).thenComparingLong(UsageMinute::minute)).toList();
+      for (UsageMinute m : sorted) {
         counts(update, 1, m.counts());
         key(update, 8, m);
         if (update.executeUpdate() == 0) {

@@ -24,14 +24,20 @@ public record UsageCounts(
     }
   }
 
+  /** The sum; a count that would overflow stays at the largest long. */
   public UsageCounts plus(UsageCounts other) {
-    return new UsageCounts(requests + other.requests, inputTokens + other.inputTokens, outputTokens + other.outputTokens,
-        cachedTokens + other.cachedTokens, bytes + other.bytes, withoutUsage + other.withoutUsage,
-        incomplete + other.incomplete);
+    return new UsageCounts(add(requests, other.requests), add(inputTokens, other.inputTokens),
+        add(outputTokens, other.outputTokens), add(cachedTokens, other.cachedTokens), add(bytes, other.bytes),
+        add(withoutUsage, other.withoutUsage), add(incomplete, other.incomplete));
   }
 
   /** Input and output tokens: what a token budget counts. */
   public long tokens() {
-    return inputTokens + outputTokens;
+    return add(inputTokens, outputTokens);
+  }
+
+  private static long add(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 }

@@ -21,6 +21,12 @@ public final class UsageIntake {
   /** Credential ids longer than this are cut (a token's jti may be long; the id is for people). */
   static final int MAX_CREDENTIAL = 200;
 
+  /**
+   * The most one count of one minute may say (2^50: a thousand times what a sidecar could meter
+   * in a minute); a report beyond it is refused, so sums stay far from overflowing.
+   */
+  static final long MAX_COUNT = 1L << 50;
+
   private final UsageBook book;
   private final Map<String, Long> lastSequence = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -45,6 +51,12 @@ public final class UsageIntake {
           ? count.getCredential().substring(0, MAX_CREDENTIAL) : count.getCredential();
       if (count.getWorkspace().isEmpty() || count.getWorkload().isEmpty() || credential.isEmpty()) {
         throw new IllegalArgumentException("a usage count without workspace, workload or credential");
+      }
+      for (long value : new long[] {count.getRequests(), count.getInputTokens(), count.getOutputTokens(),
+          count.getCachedTokens(), count.getBytes(), count.getWithoutUsage(), count.getIncomplete()}) {
+        if (value < 0 || value > MAX_COUNT) {
+          throw new IllegalArgumentException("a usage count of " + Long.toUnsignedString(value) + " (expected: at most 2^50)");
+        }
       }
       minutes.add(new UsageMinute(count.getWorkspace(), count.getWorkload(), credential, report.getRegion(),
           count.getMinuteEpochSeconds(), new UsageCounts(count.getRequests(), count.getInputTokens(),

@@ -110,7 +110,8 @@ final class GatewayRoutes {
           metering(observes, VirtualHost.newBuilder()
               .setName("workloads." + domain)
               .addDomains("*." + domain)
-              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext), previewLinkUntraced(), toAuthorizedCluster())
+              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext), webSocketToAuthorizedCluster(),
+              previewLinkUntraced(), toAuthorizedCluster())
               .addRoutes(previewLinkUntraced())
               .addRoutes(webSocketToAuthorizedCluster())
               .addRoutes(signedBody)
@@ -125,7 +126,8 @@ final class GatewayRoutes {
           metering(observes, VirtualHost.newBuilder()
               .setName("legacy")
               .addAllDomains(legacyHosts)
-              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext), legacy(toAuthorizedCluster()))
+              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext),
+              legacy(webSocketToAuthorizedCluster()), legacy(toAuthorizedCluster()))
               .addRoutes(legacy(webSocketToAuthorizedCluster()))
               .addRoutes(legacy(signedBody))
               .addRoutes(legacy(toAuthorizedCluster())));
@@ -136,7 +138,8 @@ final class GatewayRoutes {
         metering(observes, VirtualHost.newBuilder()
             .setName("custom-domains")
             .addDomains("*")
-            .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext), toAuthorizedCluster())
+            .putTypedPerFilterConfig("envoy.filters.http.ext_authz", listenerContext), webSocketToAuthorizedCluster(),
+            toAuthorizedCluster())
             .addRoutes(webSocketToAuthorizedCluster())
             .addRoutes(signedBody)
             .addRoutes(toAuthorizedCluster()));
@@ -149,19 +152,23 @@ final class GatewayRoutes {
    * {@link GatewayHeaders#METER}, which no client can send (it is stripped on arrival) — matches
    * a route of its own, first in the host, where it is on. The route is chosen again after the
    * check (the check clears the route cache), before ext_proc looks at its per-route config, so
-   * an unmetered request costs the filter one lookup. A WebSocket is not metered. The routes are
-   * otherwise the ones given ({@code routes}: the preview link's untraced one, then the ordinary).
+   * an unmetered request costs the filter one lookup. Every metered request is observed, an
+   * upgrade too ({@code websocket}: the WebSocket route's actions; its usage is its requests and
+   * bytes), so no header takes a request around metering. The routes are otherwise the ones given
+   * ({@code routes}: the preview link's untraced one, then the ordinary).
    */
-  private static VirtualHost.Builder metering(boolean observes, VirtualHost.Builder host, Route... routes) {
+  private static VirtualHost.Builder metering(
+      boolean observes, VirtualHost.Builder host, Route websocket, Route... routes) {
     if (!observes) {
       return host;
     }
     host.putTypedPerFilterConfig(UsageMetering.FILTER, Any.pack(ExtProcPerRoute.newBuilder().setDisabled(true).build()));
-    for (Route route : routes) {
+    java.util.List<Route> all = new java.util.ArrayList<>(List.of(routes));
+    all.addFirst(websocket);
+    for (Route route : all) {
       Route.Builder metered = route.toBuilder().setName("metered-" + route.getName());
       metered.getMatchBuilder()
-          .addHeaders(HeaderMatcher.newBuilder().setName(GatewayHeaders.METER).setPresentMatch(true))
-          .addHeaders(HeaderMatcher.newBuilder().setName("upgrade").setPresentMatch(true).setInvertMatch(true));
+          .addHeaders(HeaderMatcher.newBuilder().setName(GatewayHeaders.METER).setPresentMatch(true));
       host.addRoutes(metered.putTypedPerFilterConfig(UsageMetering.FILTER, Any.pack(UsageMetering.onRoute())));
     }
     return host;

@@ -73,7 +73,15 @@ class UsageBooksTest {
     assertThatThrownBy(() -> intake.accept(report.toBuilder().setSequence(3).addCounts(UsageCount.newBuilder()
         .setWorkspace("demo").setWorkload("agt-a-demo").setCredential("k").setMinuteEpochSeconds(T).setRequests(-1)).build()))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> intake.accept(report.toBuilder().setSequence(4).addCounts(UsageCount.newBuilder()
+        .setWorkspace("demo").setWorkload("agt-a-demo").setCredential("k").setMinuteEpochSeconds(T)
+        .setInputTokens(UsageIntake.MAX_COUNT + 1)).build()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(book.total("demo", 0).requests()).as("nothing of a malformed report").isEqualTo(2);
+
+    // What is added never overflows: it stays at the largest long.
+    assertThat(new UsageCounts(1, Long.MAX_VALUE - 1, 5, 0, 0, 0, 0).plus(new UsageCounts(1, 5, 5, 0, 0, 0, 0)).inputTokens())
+        .isEqualTo(Long.MAX_VALUE);
   }
 
   @ParameterizedTest
