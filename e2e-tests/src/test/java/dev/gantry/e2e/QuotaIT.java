@@ -3,7 +3,6 @@ package dev.gantry.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
-import dev.gantry.authz.usage.UsageLedger;
 import dev.gantry.proto.admin.v1.GetUsageRequest;
 import dev.gantry.proto.admin.v1.SetQuotasRequest;
 import dev.gantry.proto.admin.v1.UsageInfo;
