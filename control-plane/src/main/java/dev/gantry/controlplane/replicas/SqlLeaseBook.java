@@ -2,7 +2,6 @@ package dev.gantry.controlplane.replicas;
 
 import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.store.Database;
-import dev.gantry.controlplane.store.StoreException;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
 import java.sql.Connection;
@@ -118,24 +117,10 @@ public final class SqlLeaseBook implements LeaseBook {
     });
   }
 
-  private interface Work<T> {
-    T run(Connection connection) throws SQLException;
+  private <T> T run(Database.Work<T> work) {
+    return database.inTransaction("replica leases", work);
   }
 
-  private <T> T run(Work<T> work) {
-    try (Connection connection = database.connect()) {
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("replica leases in " + database.describe() + ": " + e.getMessage(), e);
-    }
-  }
 
   private static void delete(Connection connection, Replica replica) throws SQLException {
     try (PreparedStatement delete = connection.prepareStatement(

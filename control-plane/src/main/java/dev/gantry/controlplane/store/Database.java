@@ -129,6 +129,30 @@ public final class Database implements AutoCloseable {
     return pool.getConnection();
   }
 
+  /** Work on one connection, in one transaction. */
+  public interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in a transaction of its own: committed when it returns, rolled back when
+   * it throws; a database error is a {@link StoreException} naming {@code what} and the store.
+   */
+  public <T> T inTransaction(String what, Work<T> work) {
+    try (Connection connection = connect()) {
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException(what + " in " + describe() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Where it is, without secrets: for logs. */
   public String describe() {
     return description;

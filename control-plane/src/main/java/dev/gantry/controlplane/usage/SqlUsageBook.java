@@ -131,22 +131,7 @@ public final class SqlUsageBook implements UsageBook {
     });
   }
 
-  private interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private <T> T run(Work<T> work) {
-    try (Connection connection = database.connect()) {
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("usage in " + database.describe() + ": " + e.getMessage(), e);
-    }
+  private <T> T run(Database.Work<T> work) {
+    return database.inTransaction("usage", work);
   }
 }
