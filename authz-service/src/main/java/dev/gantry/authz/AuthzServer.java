@@ -238,7 +238,6 @@ public final class AuthzServer implements AutoCloseable {
     // Usage metering: Envoy's ext_proc observes metered responses through the same listener
     // (who may connect is the Check's rule: SidecarListener), counted where the Check is decided.
     UsageLedger usage = new UsageLedger();
-    UsageReporter[] usageReporter = new UsageReporter[1];
     UsageObserver usageObserver = new UsageObserver(store, usage, new UsageMetrics(meter), config.region(), Clock.systemUTC(),
         config.usage().maxObservations(), new dev.gantry.authz.usage.BufferBudget(config.usage().bufferBytes()));
 
@@ -266,7 +265,6 @@ public final class AuthzServer implements AutoCloseable {
     snapshots.start();
     // Usage goes to the control plane every second; its answer says which workspaces are over a quota.
     UsageReporter reporter = new UsageReporter(channel, usage, quotaBlocks, config.sidecarId(), config.region());
-    usageReporter[0] = reporter;
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         reporter.tick();
@@ -295,7 +293,7 @@ public final class AuthzServer implements AutoCloseable {
     });
     log.info("authz-service {} for region {} listening on {}", config.sidecarId(), config.region(), server.getListenSockets());
     return new AuthzServer(server, channel, snapshots, scheduler, store, jwks, loops, gauges, warming, warmUp, usage,
-        usageReporter[0]);
+        reporter);
   }
 
   /**

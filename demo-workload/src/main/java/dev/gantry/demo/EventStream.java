@@ -35,13 +35,18 @@ final class EventStream {
   }
 
   static void start(ChannelHandlerContext ctx, EchoServer.Identity identity, int events, long intervalMs) {
+    writeHead(ctx);
+    new EventStream(ctx, identity, events, intervalMs).next();
+  }
+
+  /** The head of an event stream's response: 200, {@code text/event-stream}, chunked, not cached. */
+  static void writeHead(ChannelHandlerContext ctx) {
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
         .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     ctx.writeAndFlush(response);
-    new EventStream(ctx, identity, events, intervalMs).next();
   }
 
   private void next() {

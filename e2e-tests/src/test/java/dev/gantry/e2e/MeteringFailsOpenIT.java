@@ -5,14 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonParser;
 import dev.gantry.authz.AuthzServer;
 import dev.gantry.authz.usage.UsageLedger;
-import dev.gantry.proto.admin.v1.CreateWorkloadRequest;
-import dev.gantry.proto.admin.v1.RegisterReplicaRequest;
-import dev.gantry.proto.admin.v1.ReplicaServiceGrpc;
-import dev.gantry.proto.admin.v1.WorkloadServiceGrpc;
-import dev.gantry.proto.fleet.v1.Metering;
-import dev.gantry.proto.fleet.v1.Replica;
-import dev.gantry.proto.fleet.v1.Workload;
-import io.grpc.ManagedChannel;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,13 +29,7 @@ class MeteringFailsOpenIT {
   @BeforeAll
   static void start() throws Exception {
     stack = STACKS.stack();
-    ManagedChannel admin = stack.admin();
-    WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(
-        Workload.newBuilder().setId(METERED).setPublic(true).addRegions("eu-lon-1").setMetering(Metering.getDefaultInstance()))
-        .build());
-    ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder().setReplica(
-        Replica.newBuilder().setWorkload(METERED).setRegion("eu-lon-1").setAddress("127.0.0.1:" + stack.echo.port()))
-        .setPermanent(true).build());
+    MeteringIT.servePublicMetered(stack, METERED);
     stack.authz.close();
     stack.authz = stack.startAuthz(new AuthzServer.UsageSettings(1, 1 << 20));
     stack.awaitServing();

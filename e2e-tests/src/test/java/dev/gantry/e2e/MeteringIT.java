@@ -70,6 +70,17 @@ class MeteringIT {
     awaitAnswer(stack, PLAIN + ".eu-lon-1");
   }
 
+  /** A public metered workload served by the stack's echo in eu-lon-1. */
+  static void servePublicMetered(GatewayStack stack, String id) {
+    ManagedChannel admin = stack.admin(); // the stack's own channel: it closes it
+    WorkloadServiceGrpc.newBlockingStub(admin).createWorkload(CreateWorkloadRequest.newBuilder().setWorkload(
+        Workload.newBuilder().setId(id).setPublic(true).addRegions("eu-lon-1").setMetering(Metering.getDefaultInstance()))
+        .build());
+    ReplicaServiceGrpc.newBlockingStub(admin).registerReplica(RegisterReplicaRequest.newBuilder().setReplica(
+        Replica.newBuilder().setWorkload(id).setRegion("eu-lon-1").setAddress("127.0.0.1:" + stack.echo.port()))
+        .setPermanent(true).build());
+  }
+
   /** Waits until {@code host}'s fake model answers 200 through the gateway (its replica reached Envoy). */
   static void awaitAnswer(GatewayStack stack, String host, String... headers) throws Exception {
     RawHttp.Response last = null;

@@ -17,9 +17,4 @@ public record Usage(long inputTokens, long outputTokens, long cachedTokens) {
       throw new IllegalArgumentException("token counts are never negative");
     }
   }
-
-  /** Input and output tokens: what a token budget counts. */
-  public long totalTokens() {
-    return inputTokens + outputTokens;
-  }
 }

@@ -125,15 +125,4 @@ public final class UsageLedger {
       return Map.copyOf(counts);
     }
   }
-
-  /** What was counted to {@code workspace}, all its workloads, credentials and regions summed. */
-  public Counts workspace(String workspace) {
-    Counts sum = Counts.ZERO;
-    for (Map.Entry<Key, Counts> entry : totals().entrySet()) {
-      if (entry.getKey().workspace().equals(workspace)) {
-        sum = sum.plus(entry.getValue());
-      }
-    }
-    return sum;
-  }
 }

@@ -66,9 +66,13 @@ public final class UsageReader {
   /** The budget was spent: nothing more of this body is read. */
   private boolean abandoned;
 
+  /** The key an event's usage object is under, quoted: {@code "usage"} or the path's last. */
+  private final String usageKey;
+
   private UsageReader(Kind kind, UsagePath path, BufferBudget budget) {
     this.kind = kind;
     this.path = path;
+    this.usageKey = "\"" + (path == null ? "usage" : path.keys().getLast()) + "\"";
     this.budget = budget;
   }
 
@@ -225,7 +229,7 @@ public final class UsageReader {
    * last path key). A quick look, so only events that may carry usage are kept; the parse decides.
    */
   private boolean hasUsageObject(CharSequence data) {
-    String key = "\"" + (path == null ? "usage" : path.keys().getLast()) + "\"";
+    String key = usageKey;
     String text = data.toString();
     for (int at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + 1)) {
       int i = at + key.length();

@@ -155,17 +155,14 @@ final class GatewayRoutes {
    * an unmetered request costs the filter one lookup. Every metered request is observed, an
    * upgrade too ({@code websocket}: the WebSocket route's actions; its usage is its requests and
    * bytes), so no header takes a request around metering. The routes are otherwise the ones given
-   * ({@code routes}: the preview link's untraced one, then the ordinary).
+   * ({@code routes}, in order: the WebSocket one, the preview link's untraced one, the ordinary).
    */
-  private static VirtualHost.Builder metering(
-      boolean observes, VirtualHost.Builder host, Route websocket, Route... routes) {
+  private static VirtualHost.Builder metering(boolean observes, VirtualHost.Builder host, Route... routes) {
     if (!observes) {
       return host;
     }
     host.putTypedPerFilterConfig(UsageMetering.FILTER, Any.pack(ExtProcPerRoute.newBuilder().setDisabled(true).build()));
-    java.util.List<Route> all = new java.util.ArrayList<>(List.of(routes));
-    all.addFirst(websocket);
-    for (Route route : all) {
+    for (Route route : routes) {
       Route.Builder metered = route.toBuilder().setName("metered-" + route.getName());
       metered.getMatchBuilder()
           .addHeaders(HeaderMatcher.newBuilder().setName(GatewayHeaders.METER).setPresentMatch(true));
