@@ -95,11 +95,8 @@ final class XdsScale implements Callable<Integer> {
     for (int w = 0; w < writes; w++) {
       WorkloadId id = WorkloadId.parse("agt-write" + w + "-bench");
       long t0 = System.nanoTime();
-      FleetState next = controlPlane.store().update(s -> {
-        Map<WorkloadId, Workload> all = new HashMap<>(s.workloads());
-        all.put(id, new Workload(id, true, new TreeSet<>(regions)));
-        return s.withWorkloads(all, s.replicas());
-      });
+      // As the admin API's create does (Deployments): the state with one workload more.
+      FleetState next = controlPlane.store().update(s -> s.withWorkload(new Workload(id, true, new TreeSet<>(regions))));
       awaitReflected(controlPlane, regions, next.version());
       writeMs.add((System.nanoTime() - t0) / 1e6);
       heapMib.add(Memory.heapAfterGcMib() - before);

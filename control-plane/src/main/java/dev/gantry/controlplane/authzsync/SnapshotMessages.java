@@ -12,6 +12,7 @@ import dev.gantry.routing.LocationPolicy;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,14 +51,12 @@ final class SnapshotMessages {
     FleetEntities.Diff diff = FleetEntities.diff(before, after, SIDECAR_KINDS);
     update.addAllUpserted(diff.upserted());
     diff.removed().forEach(k -> update.addRemoved(EntityKey.newBuilder().setKind(k.kind()).setId(k.id())));
-    // A workload's placement moves when it changes, or when its workspace's policy does.
-    for (Workload w : after.sortedWorkloads()) {
-      String workspace = w.id().workspace();
-      if (!w.equals(before.workloads().get(w.id()))
-          || !before.workspacePolicy(workspace).equals(after.workspacePolicy(workspace))) {
-        update.addPlacements(placement(topology, after, w));
-      }
-    }
+    // A workload's placement moves when it changes, or when its workspace's policy does; found by
+    // identity first (a state shares the workloads a write did not touch), sent sorted by id.
+    after.workloadsSince(before).changed().stream()
+        .map(w -> Map.entry(w.id().toString(), w))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(w -> update.addPlacements(placement(topology, after, w.getValue())));
     return update.build();
   }
 

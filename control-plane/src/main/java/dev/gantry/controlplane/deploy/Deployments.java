@@ -69,21 +69,18 @@ public final class Deployments {
     }
     SortedSet<String> regions = place(asked, allowed, request.near(), state);
     Workload placed = asked.withRegions(regions);
-    Map<WorkloadId, Workload> workloads = new HashMap<>(state.workloads());
-    workloads.put(placed.id(), placed);
-    return state.withWorkspaces(withWorkspace(state, placed.id().workspace())).withWorkloads(workloads, state.replicas());
+    return state.withWorkspaces(withWorkspace(state, placed.id().workspace())).withWorkload(placed);
   }
 
   /** Removes a workload with its replicas, the aliases that name it and the domains bound to it. */
   public FleetState delete(FleetState state, WorkloadId id) {
     existing(state, id);
-    Map<WorkloadId, Workload> workloads = new HashMap<>(state.workloads());
-    workloads.remove(id);
     Map<WorkloadId, WorkloadId> aliases = new HashMap<>(state.routing().aliases());
     aliases.values().removeIf(id::equals);
     Map<String, Routing.CustomDomain> domains = new HashMap<>(state.routing().customDomains());
     domains.values().removeIf(d -> d.workload().equals(id));
-    return state.withWorkloads(workloads, state.replicas().stream().filter(r -> !r.workload().equals(id)).toList())
+    FleetState without = state.withoutWorkload(id);
+    return without.withWorkloads(without.workloads(), state.replicas().stream().filter(r -> !r.workload().equals(id)).toList())
         .withRouting(new Routing(aliases, domains));
   }
 
@@ -124,9 +121,7 @@ public final class Deployments {
   public FleetState setWorkloadPolicy(FleetState state, WorkloadId id, LocationPolicy policy) {
     Workload next = existing(state, id).withPolicy(policy);
     checkPolicy(topology, policy, "the policy of workload '" + id + "'");
-    Map<WorkloadId, Workload> workloads = new HashMap<>(state.workloads());
-    workloads.put(id, next);
-    FleetState changed = state.withWorkloads(workloads, state.replicas());
+    FleetState changed = state.withWorkload(next);
     checkDeployedRegionsAllowed(changed, next, "its policy " + policy);
     return changed;
   }

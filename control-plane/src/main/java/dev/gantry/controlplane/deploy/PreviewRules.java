@@ -8,9 +8,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A sandbox's preview ports and their tokens: expose a port, stop exposing it, mint a token
@@ -123,8 +121,6 @@ public final class PreviewRules {
   }
 
   private static FleetState with(FleetState state, Workload workload) {
-    Map<WorkloadId, Workload> workloads = new HashMap<>(state.workloads());
-    workloads.put(workload.id(), workload);
-    return state.withWorkloads(workloads, state.replicas());
+    return state.withWorkload(workload);
   }
 }

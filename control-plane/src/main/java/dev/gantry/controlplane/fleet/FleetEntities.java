@@ -67,11 +67,28 @@ public final class FleetEntities {
   private record Owned<T>(String workspace, T item) {}
 
   /**
-   * One kind of entity: how to list a state's items of that kind by id, and encode one.
-   * Items are compared as records first; only unequal ones are encoded (and compared again as
-   * messages), so a write costs an encoding per changed entity, not per entity.
+   * One kind of entity: the part of a state its items come from, how to list them by key, name
+   * a key (the entity's id), and encode an item. Two states sharing that part have the same
+   * items; otherwise items are compared as records first (the same object in both states needs
+   * no comparison), and only unequal ones are encoded (and compared again as messages), so a
+   * write costs an encoding per changed entity, not per entity.
    */
-  private record Kind<T>(String name, Function<FleetState, Map<String, T>> items, Function<T, Entity> encode) {
+  private record Kind<K, T>(
+      String name, Function<FleetState, Object> source, Function<FleetState, Map<K, T>> items, Function<K, String> id,
+      Function<T, Entity> encode) {
+
+    /** A kind whose items are listed by their ids. */
+    static <T> Kind<String, T> named(
+        String name, Function<FleetState, Object> source, Function<FleetState, Map<String, T>> items,
+        Function<T, Entity> encode) {
+      return new Kind<>(name, source, items, Function.identity(), encode);
+    }
+
+    String idOf(Object key) {
+      @SuppressWarnings("unchecked")
+      K typed = (K) key;
+      return id.apply(typed);
+    }
 
     Entity encodeItem(Object item) {
       @SuppressWarnings("unchecked")
@@ -84,23 +101,24 @@ public final class FleetEntities {
   public static final String DOMAIN_CERTIFICATE = "domain_certificate";
 
   /** Every kind the store keeps, in the order a state is rebuilt from them. */
-  static final List<Kind<?>> KINDS = List.of(
-      new Kind<Workspace>("workspace", FleetState::workspaces,
+  static final List<Kind<?, ?>> KINDS = List.of(
+      Kind.<Workspace>named("workspace", FleetState::workspaces, FleetState::workspaces,
           w -> Entity.newBuilder().setWorkspace(FleetCodec.workspace(w)).build()),
-      new Kind<Owned<ApiKey>>("api_key", s -> owned(s, Workspace::apiKeys, ApiKey::id),
+      Kind.<Owned<ApiKey>>named("api_key", FleetState::workspaces, s -> owned(s, Workspace::apiKeys, ApiKey::id),
           k -> Entity.newBuilder().setApiKey(FleetCodec.apiKey(k.workspace(), k.item())).build()),
-      new Kind<Owned<SigningKey>>("signing_key", s -> owned(s, Workspace::signingKeys, SigningKey::keyId),
+      Kind.<Owned<SigningKey>>named("signing_key", FleetState::workspaces, s -> owned(s, Workspace::signingKeys, SigningKey::keyId),
           k -> Entity.newBuilder().setSigningKey(FleetCodec.signingKey(k.workspace(), k.item())).build()),
-      new Kind<Workload>("workload", s -> byName(s.workloads()),
+      new Kind<WorkloadId, Workload>("workload", FleetState::workloads, FleetState::workloads, WorkloadId::toString,
           w -> Entity.newBuilder().setWorkload(FleetCodec.workload(w)).build()),
-      new Kind<Replica>("replica", FleetEntities::replicas,
+      new Kind<Replica, Replica>("replica", FleetState::replicas, FleetEntities::replicas,
+          r -> replicaId(r.workload().toString(), r.region(), r.address().toString()),
           r -> Entity.newBuilder().setReplica(FleetCodec.replica(r)).build()),
-      new Kind<Map.Entry<WorkloadId, WorkloadId>>("alias", s -> aliases(s.routing()),
+      Kind.<Map.Entry<WorkloadId, WorkloadId>>named("alias", FleetState::routing, s -> aliases(s.routing()),
           a -> Entity.newBuilder().setAlias(FleetCodec.alias(a.getKey(), a.getValue())).build()),
-      new Kind<Routing.CustomDomain>("custom_domain", s -> s.routing().customDomains(),
+      Kind.<Routing.CustomDomain>named("custom_domain", FleetState::routing, s -> s.routing().customDomains(),
           d -> Entity.newBuilder().setCustomDomain(FleetCodec.domain(d)).build()),
       // Its own kind, so that what carries keys can be left out of what goes to the sidecars.
-      new Kind<Routing.CustomDomain>(DOMAIN_CERTIFICATE, FleetEntities::certified,
+      Kind.<Routing.CustomDomain>named(DOMAIN_CERTIFICATE, FleetState::routing, FleetEntities::certified,
           d -> Entity.newBuilder().setDomainCertificate(FleetCodec.certificate(d)).build()));
 
   /** Every kind's name: the names a store or stream may carry. */
@@ -111,8 +129,8 @@ public final class FleetEntities {
   /** Every entity of {@code state}, by key. */
   public static SortedMap<Key, Entity> all(FleetState state) {
     SortedMap<Key, Entity> entities = new TreeMap<>();
-    for (Kind<?> kind : KINDS) {
-      kind.items().apply(state).forEach((id, item) -> entities.put(new Key(kind.name(), id), kind.encodeItem(item)));
+    for (Kind<?, ?> kind : KINDS) {
+      kind.items().apply(state).forEach((key, item) -> entities.put(new Key(kind.name(), kind.idOf(key)), kind.encodeItem(item)));
     }
     return entities;
   }
@@ -126,23 +144,33 @@ public final class FleetEntities {
   public static Diff diff(FleetState before, FleetState after, Set<String> kinds) {
     SortedMap<Key, Entity> upserted = new TreeMap<>();
     List<Key> removed = new ArrayList<>();
-    for (Kind<?> kind : KINDS) {
+    for (Kind<?, ?> kind : KINDS) {
       if (!kinds.contains(kind.name())) {
         continue;
       }
-      Map<String, ?> old = kind.items().apply(before);
-      Map<String, ?> now = kind.items().apply(after);
-      now.forEach((id, item) -> {
-        Object previous = old.get(id);
-        if (item.equals(previous)) {
+      if (kind.source().apply(before) == kind.source().apply(after)) {
+        continue;
+      }
+      Map<?, ?> old = kind.items().apply(before);
+      Map<?, ?> now = kind.items().apply(after);
+      int[] kept = {0};
+      now.forEach((key, item) -> {
+        Object previous = old.get(key);
+        if (previous != null) {
+          kept[0]++;
+        }
+        if (item == previous || item.equals(previous)) {
           return;
         }
         Entity encoded = kind.encodeItem(item);
         if (previous == null || !encoded.equals(kind.encodeItem(previous))) {
-          upserted.put(new Key(kind.name(), id), encoded);
+          upserted.put(new Key(kind.name(), kind.idOf(key)), encoded);
         }
       });
-      old.keySet().stream().filter(id -> !now.containsKey(id)).sorted().forEach(id -> removed.add(new Key(kind.name(), id)));
+      if (kept[0] < old.size()) {
+        old.keySet().stream().filter(key -> !now.containsKey(key)).map(kind::idOf).sorted()
+            .forEach(id -> removed.add(new Key(kind.name(), id)));
+      }
     }
     return new Diff(List.copyOf(upserted.values()), removed);
   }
@@ -234,16 +262,10 @@ public final class FleetEntities {
     return owned;
   }
 
-  private static <T> Map<String, T> byName(Map<WorkloadId, T> items) {
-    Map<String, T> named = new HashMap<>(items.size() * 2);
-    items.forEach((id, item) -> named.put(id.toString(), item));
-    return named;
-  }
-
-  private static Map<String, Replica> replicas(FleetState state) {
-    Map<String, Replica> replicas = new HashMap<>();
+  private static Map<Replica, Replica> replicas(FleetState state) {
+    Map<Replica, Replica> replicas = HashMap.newHashMap(state.replicas().size());
     for (Replica r : state.replicas()) {
-      replicas.put(replicaId(r.workload().toString(), r.region(), r.address().toString()), r);
+      replicas.put(r, r);
     }
     return replicas;
   }

@@ -4,12 +4,17 @@ import dev.gantry.routing.LocationPolicy;
 import dev.gantry.routing.RegionCatalog;
 import java.util.SortedSet;
 import dev.gantry.routing.WorkloadId;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
  * What the control plane knows of workloads at one version. Immutable: every write produces a
- * new state with a higher version, and publishers translate whole states.
+ * new state with a higher version. A state made from another shares what the write did not
+ * change (the same map or list object), so readers comparing two states skip the parts they
+ * share and find the rest's changes by identity first.
  *
  * @param version strictly increasing with every write
  * @param workspaces every workspace by id
@@ -26,8 +31,8 @@ public record FleetState(
 
   public FleetState {
     workspaces = Map.copyOf(workspaces);
-    workloads = Map.copyOf(workloads);
-    replicas = replicas.stream().sorted(Replica.ORDER).toList();
+    workloads = ShardedMap.of(workloads);
+    replicas = SortedReplicas.of(replicas);
     java.util.Objects.requireNonNull(routing, "routing");
   }
 
@@ -45,6 +50,17 @@ public record FleetState(
   /** The same state with other workloads and replicas: what most writes change. */
   public FleetState withWorkloads(Map<WorkloadId, Workload> nextWorkloads, List<Replica> nextReplicas) {
     return new FleetState(version, workspaces, nextWorkloads, nextReplicas, routing);
+  }
+
+  /** The same state with {@code workload} added or replaced: shares every other workload. */
+  public FleetState withWorkload(Workload workload) {
+    return new FleetState(version, workspaces,
+        ShardedMap.of(workloads).with(List.of(), Map.of(workload.id(), workload)), replicas, routing);
+  }
+
+  /** The same state without workload {@code id} (its replicas left as they are): shares every other workload. */
+  public FleetState withoutWorkload(WorkloadId id) {
+    return new FleetState(version, workspaces, ShardedMap.of(workloads).with(List.of(id), Map.of()), replicas, routing);
   }
 
   /** The same state with other workspaces. */
@@ -71,6 +87,88 @@ public record FleetState(
   /** The regions every policy of {@code workload} allows: its workspace's and its own. */
   public SortedSet<String> allowedRegions(RegionCatalog catalog, Workload workload) {
     return LocationPolicy.allowedRegions(catalog, workspacePolicy(workload.id().workspace()), workload.policy());
+  }
+
+  /**
+   * How this state's workloads differ from {@code before}'s.
+   *
+   * @param changed this state's workloads that {@code before} has not, or not equal, or whose
+   *     workspace's location policy is another
+   * @param gone the ids of {@code before}'s workloads this state has not
+   */
+  public record WorkloadDiff(List<Workload> changed, List<WorkloadId> gone) {}
+
+  /**
+   * How this state's workloads differ from {@code before}'s, found in one pass of lookups (a
+   * workload that is the same object in both needs no comparison; two states sharing their
+   * workloads and workspaces need no pass), once for all who ask about the same two states.
+   */
+  public WorkloadDiff workloadsSince(FleetState before) {
+    synchronized (SINCE) {
+      Since last = SINCE.last;
+      if (last != null && last.before() == before && last.after() == this) {
+        return last.diff();
+      }
+      WorkloadDiff diff = diff(before);
+      SINCE.last = new Since(before, this, diff);
+      return diff;
+    }
+  }
+
+  /**
+   * The diff asked for last: as a write lands, each of the store's subscribers (the sidecars'
+   * snapshot, the gateways' translation) asks for the same one, at the same time — the first
+   * finds it, the others wait for it rather than find it again on the same cores.
+   */
+  private record Since(FleetState before, FleetState after, WorkloadDiff diff) {}
+
+  private static final class LastSince {
+    private Since last;
+  }
+
+  private static final LastSince SINCE = new LastSince();
+
+  private WorkloadDiff diff(FleetState before) {
+    Set<String> policyMoved = policyMovedSince(before);
+    if (before.workloads == workloads && policyMoved.isEmpty()) {
+      return new WorkloadDiff(List.of(), List.of());
+    }
+    List<Workload> changed = new ArrayList<>();
+    int kept = 0;
+    for (Workload workload : workloads.values()) {
+      Workload was = before.workloads.get(workload.id());
+      if (was != null) {
+        kept++;
+      }
+      if ((was != workload && !workload.equals(was)) || policyMoved.contains(workload.id().workspace())) {
+        changed.add(workload);
+      }
+    }
+    List<WorkloadId> gone = new ArrayList<>();
+    if (kept < before.workloads.size()) {
+      before.workloads.keySet().forEach(id -> {
+        if (!workloads.containsKey(id)) {
+          gone.add(id);
+        }
+      });
+    }
+    return new WorkloadDiff(changed, gone);
+  }
+
+  /** The workspaces whose location policy is not the same here as in {@code before}. */
+  private Set<String> policyMovedSince(FleetState before) {
+    if (before.workspaces == workspaces) {
+      return Set.of();
+    }
+    Set<String> ids = new HashSet<>(before.workspaces.keySet());
+    ids.addAll(workspaces.keySet());
+    Set<String> moved = new HashSet<>();
+    for (String id : ids) {
+      if (!before.workspacePolicy(id).equals(workspacePolicy(id))) {
+        moved.add(id);
+      }
+    }
+    return moved;
   }
 
   /** Workloads sorted by id, for deterministic output. */

@@ -1,7 +1,9 @@
 package dev.gantry.controlplane.xds;
 
+import dev.gantry.controlplane.model.ShardedMap;
 import dev.gantry.controlplane.edge.EdgeCertificates;
 import dev.gantry.controlplane.model.FleetState;
+import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Workload;
 import com.google.protobuf.Message;
 import dev.gantry.routing.HostPort;
@@ -15,20 +17,21 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 
 /**
  * Each region's snapshot of a fleet state, translated as {@link XdsTranslator#translate} does —
- * the same resources, the same versions — but rebuilding only what changed since the region's
- * previous snapshot: a workload whose inputs (the workload, its workspace's location policy, its
- * replicas' addresses) are those of last time keeps its clusters and endpoints, hashed already.
- * A write touching one workload rebuilds that workload's resources and the few no workload
- * decides (listeners, routes); the clusters and endpoints of a snapshot are the previous one's
- * with the changes applied ({@link ShardedMap}, {@link ResourceSetHash}), so consecutive
- * snapshots, and the publisher's history of them, share everything else. What remains in
- * proportion to the fleet is one pass over its workloads comparing their inputs.
+ * the same resources, the same versions — but rebuilding only what changed since the state the
+ * region's previous snapshot was made from: {@link WorkloadChanges} names the workloads whose
+ * inputs (the workload, its workspace's location policy, its replicas' addresses) differ, and
+ * only their clusters and endpoints are built again, with the few resources no workload decides
+ * (listeners, routes). Everything a snapshot holds is the previous one's with the changes applied
+ * ({@link ShardedMap}, {@link ResourceSetHash}), so consecutive snapshots, and the publisher's
+ * history of them, share everything else. What remains in proportion to the fleet is one pass
+ * of lookups over its workloads, made once for every region translating the same two states.
  *
  * <p>Not thread-safe: one caller at a time (the publisher's executor).
  */
@@ -43,30 +46,29 @@ final class IncrementalTranslator {
    * removed with its workload.
    */
   private final Map<WorkloadId, SharedClusters> clustersByWorkload = new HashMap<>();
-  /** The replicas of the state translated last, by workload and region: the same for every region. */
-  private FleetState replicasOf;
-  private Map<WorkloadId, Map<String, List<HostPort>>> replicas;
-
-  /**
-   * What a workload's resources at one region are made from: equal inputs, equal resources
-   * (the regions it may be served from follow from its policy, in the workload, and its
-   * workspace's).
-   */
-  private record Inputs(Workload workload, LocationPolicy workspacePolicy, Map<String, List<HostPort>> replicasByRegion) {}
+  /** The replicas by workload and region of the last two replica lists asked about. */
+  private final Map<List<Replica>, Map<WorkloadId, Map<String, List<HostPort>>>> replicas = new IdentityHashMap<>();
+  /** The changes found last, between which two states: regions translating the same pair share them. */
+  private FleetState changesFrom;
+  private FleetState changesTo;
+  private WorkloadChanges changes;
 
   private record SharedClusters(Workload workload, LocationPolicy workspacePolicy, List<HashedResource<Cluster>> clusters) {}
 
-  private record Translated(
-      Inputs inputs, List<HashedResource<Cluster>> clusters, List<HashedResource<ClusterLoadAssignment>> endpoints) {}
+  private record Translated(List<HashedResource<Cluster>> clusters, List<HashedResource<ClusterLoadAssignment>> endpoints) {}
 
-  /** A region's previous snapshot: each workload's resources, and the clusters and endpoints of all. */
+  /**
+   * A region's previous snapshot: the state it was made from, each workload's resources, and the
+   * clusters and endpoints of all.
+   */
   private record Region(
-      Map<WorkloadId, Translated> workloads,
+      FleetState state,
+      ShardedMap<WorkloadId, Translated> workloads,
       List<HashedResource<Cluster>> fixedClusters,
       Changes<Cluster> clusters,
       Changes<ClusterLoadAssignment> endpoints) {
 
-    static final Region EMPTY = new Region(Map.of(), List.of(), Changes.none(), Changes.none());
+    static final Region EMPTY = new Region(null, ShardedMap.empty(), List.of(), Changes.none(), Changes.none());
   }
 
   IncrementalTranslator(XdsTranslator translator) {
@@ -77,42 +79,36 @@ final class IncrementalTranslator {
   ContentVersionedSnapshot snapshot(FleetState state, EdgeCertificates edge, String region) {
     GatewayResources fixed = translator.fixed(state, edge, region);
     Region before = previous.getOrDefault(region, Region.EMPTY);
-    Map<WorkloadId, Translated> workloads = HashMap.newHashMap(state.workloads().size());
     Changes<Cluster> clusters = before.clusters().next();
     Changes<ClusterLoadAssignment> endpoints = before.endpoints().next();
     List<HashedResource<Cluster>> fixedClusters = hashed(fixed.clusters());
     clusters.removeAll(before.fixedClusters());
     clusters.addAll(fixedClusters);
+    WorkloadChanges changed = changes(before.state(), state);
     Map<WorkloadId, Map<String, List<HostPort>>> replicasByWorkload = replicasByWorkload(state);
-    int kept = 0;
-    for (Workload workload : state.workloads().values()) {
-      Inputs inputs = new Inputs(workload, state.workspacePolicy(workload.id().workspace()),
-          replicasByWorkload.getOrDefault(workload.id(), Map.of()));
-      Translated translated = before.workloads().get(workload.id());
-      if (translated != null) {
-        kept++;
+    List<WorkloadId> removed = new ArrayList<>(changed.gone());
+    Map<WorkloadId, Translated> added = new HashMap<>();
+    for (WorkloadId id : changed.gone()) {
+      Translated gone = before.workloads().get(id);
+      if (gone != null) {
+        clusters.removeAll(gone.clusters());
+        endpoints.removeAll(gone.endpoints());
       }
-      if (translated == null || !translated.inputs().equals(inputs)) {
-        if (translated != null) {
-          clusters.removeAll(translated.clusters());
-          endpoints.removeAll(translated.endpoints());
-        }
-        translated = translate(state, region, inputs);
-        clusters.addAll(translated.clusters());
-        endpoints.addAll(translated.endpoints());
+      clustersByWorkload.remove(id);
+    }
+    for (Workload workload : changed.changed()) {
+      Translated was = before.workloads().get(workload.id());
+      if (was != null) {
+        clusters.removeAll(was.clusters());
+        endpoints.removeAll(was.endpoints());
       }
-      workloads.put(workload.id(), translated);
+      Translated translated = translate(state, region, workload, replicasByWorkload.getOrDefault(workload.id(), Map.of()));
+      clusters.addAll(translated.clusters());
+      endpoints.addAll(translated.endpoints());
+      added.put(workload.id(), translated);
     }
-    if (kept < before.workloads().size()) { // some workload is gone
-      before.workloads().forEach((id, gone) -> {
-        if (!state.workloads().containsKey(id)) {
-          clusters.removeAll(gone.clusters());
-          endpoints.removeAll(gone.endpoints());
-          clustersByWorkload.remove(id);
-        }
-      });
-    }
-    Region after = new Region(workloads, fixedClusters, clusters.applied(), endpoints.applied());
+    Region after = new Region(state, before.workloads().with(removed, added), fixedClusters,
+        clusters.applied(), endpoints.applied());
     ContentVersionedSnapshot snapshot = ContentVersionedSnapshot.of(
         after.clusters().resources(),
         after.endpoints().resources(),
@@ -124,24 +120,40 @@ final class IncrementalTranslator {
     return snapshot;
   }
 
-  private Map<WorkloadId, Map<String, List<HostPort>>> replicasByWorkload(FleetState state) {
-    if (replicasOf != state) {
-      replicas = XdsTranslator.replicasByWorkload(state);
-      replicasOf = state;
+  /** The workloads to translate again from {@code from} (none: nothing translated yet) to {@code to}. */
+  private WorkloadChanges changes(FleetState from, FleetState to) {
+    if (from == null) {
+      return WorkloadChanges.all(to);
     }
-    return replicas;
+    if (from != changesFrom || to != changesTo) {
+      changes = WorkloadChanges.between(from, replicasByWorkload(from), to, replicasByWorkload(to));
+      changesFrom = from;
+      changesTo = to;
+    }
+    return changes;
   }
 
-  private Translated translate(FleetState state, String region, Inputs inputs) {
-    Workload workload = inputs.workload();
+  private Map<WorkloadId, Map<String, List<HostPort>>> replicasByWorkload(FleetState state) {
+    Map<WorkloadId, Map<String, List<HostPort>>> known = replicas.get(state.replicas());
+    if (known == null) {
+      if (replicas.size() >= 2) {
+        replicas.clear();
+      }
+      known = XdsTranslator.replicasByWorkload(state);
+      replicas.put(state.replicas(), known);
+    }
+    return known;
+  }
+
+  private Translated translate(FleetState state, String region, Workload workload, Map<String, List<HostPort>> replicasByRegion) {
     SortedSet<String> allowed = translator.allowedRegions(state, workload);
+    LocationPolicy workspacePolicy = state.workspacePolicy(workload.id().workspace());
     SharedClusters shared = clustersByWorkload.get(workload.id());
-    if (shared == null || !shared.workload().equals(workload) || !shared.workspacePolicy().equals(inputs.workspacePolicy())) {
-      shared = new SharedClusters(workload, inputs.workspacePolicy(), hashed(translator.clusters(workload, allowed)));
+    if (shared == null || !shared.workload().equals(workload) || !shared.workspacePolicy().equals(workspacePolicy)) {
+      shared = new SharedClusters(workload, workspacePolicy, hashed(translator.clusters(workload, allowed)));
       clustersByWorkload.put(workload.id(), shared);
     }
-    return new Translated(inputs, shared.clusters(),
-        hashed(translator.endpoints(region, workload, allowed, inputs.replicasByRegion())));
+    return new Translated(shared.clusters(), hashed(translator.endpoints(region, workload, allowed, replicasByRegion)));
   }
 
   private static <T extends Message> List<HashedResource<T>> hashed(List<T> resources) {

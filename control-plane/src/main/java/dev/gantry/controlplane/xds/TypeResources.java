@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.xds;
 
+import dev.gantry.controlplane.model.ShardedMap;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.ResourceVersionResolver;
 import io.envoyproxy.controlplane.cache.SnapshotResources;

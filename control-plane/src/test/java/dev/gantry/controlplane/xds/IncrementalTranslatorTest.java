@@ -65,6 +65,48 @@ class IncrementalTranslatorTest {
     }
   }
 
+  /**
+   * Regions translating at their own pace (each skips states at random, as a region whose
+   * translation failed or was coalesced does), and states now and then rebuilt from scratch with
+   * equal but new objects (as a store reloaded from its database gives): still every region's
+   * snapshot is the full translation's.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {11, 12, 13})
+  void regionsSkippingStates_andStatesRebuilt_sameAsFullTranslation(long seed) {
+    Random random = new Random(seed);
+    IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY));
+    FleetState state = TestTopologies.demoSeed();
+    for (int write = 0; write < 150; write++) {
+      state = randomWrite(state, random).withVersion(state.version() + 1);
+      if (random.nextInt(10) == 0) {
+        state = rebuilt(state);
+      }
+      for (String region : REGIONS) {
+        if (random.nextInt(3) == 0) {
+          continue;
+        }
+        ContentVersionedSnapshot full = ContentVersionedSnapshot.of(new XdsTranslator(TOPOLOGY).translate(state, region));
+        ContentVersionedSnapshot incrementally = incremental.snapshot(state, EdgeCertificates.NONE, region);
+        String at = "seed " + seed + ", write " + write + ", region " + region;
+        assertThat(incrementally.clusters().versionedResources()).as(at).isEqualTo(full.clusters().versionedResources());
+        assertThat(incrementally.endpoints().versionedResources()).as(at).isEqualTo(full.endpoints().versionedResources());
+        assertThat(incrementally.contentVersion()).as(at).isEqualTo(full.contentVersion());
+      }
+    }
+  }
+
+  /** The same state made of new objects: every workload, workspace and replica an equal copy. */
+  private static FleetState rebuilt(FleetState state) {
+    Map<WorkloadId, Workload> workloads = new HashMap<>();
+    state.workloads().forEach((id, w) -> workloads.put(id, w.withRegions(new TreeSet<>(w.regions()))));
+    Map<String, Workspace> workspaces = new HashMap<>();
+    state.workspaces().forEach((id, w) -> workspaces.put(id, w.withPolicy(w.policy())));
+    List<Replica> replicas = state.replicas().stream()
+        .map(r -> new Replica(WorkloadId.parse(r.workload().toString()), r.region(), r.address())).toList();
+    return new FleetState(state.version(), workspaces, workloads, replicas, state.routing());
+  }
+
   @Test
   void oneWorkloadChanged_onlyItsResourcesRebuilt() {
     IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY));

@@ -1,4 +1,4 @@
-package dev.gantry.controlplane.xds;
+package dev.gantry.controlplane.model;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -14,9 +14,10 @@ import java.util.Set;
  * An immutable map whose next version shares what did not change: its entries are spread over
  * 1,024 small maps by their keys' hashes, and {@link #with} copies only the small maps a change
  * touches. A snapshot of 100,000 resources with one changed costs one small copy, not 100,000
- * entries; a history of snapshots shares the rest. Reads are a {@link HashMap}'s.
+ * entries; a history of snapshots shares the rest. Reads are a {@link HashMap}'s. A fleet
+ * state's workloads are one too: a write touching one workload copies one small map.
  */
-final class ShardedMap<K, V> extends AbstractMap<K, V> {
+public final class ShardedMap<K, V> extends AbstractMap<K, V> {
 
   private static final int SHARD_BITS = 10;
   private static final int SHARDS = 1 << SHARD_BITS;
@@ -31,12 +32,25 @@ final class ShardedMap<K, V> extends AbstractMap<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  static <K, V> ShardedMap<K, V> empty() {
+  public static <K, V> ShardedMap<K, V> empty() {
     return (ShardedMap<K, V>) EMPTY;
   }
 
+  /** {@code entries} as a sharded map: the map itself when it is one. */
+  @SuppressWarnings("unchecked")
+  public static <K, V> ShardedMap<K, V> of(Map<? extends K, ? extends V> entries) {
+    if (entries instanceof ShardedMap<?, ?> sharded) {
+      return (ShardedMap<K, V>) sharded;
+    }
+    for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
+      java.util.Objects.requireNonNull(entry.getKey(), "a null key");
+      java.util.Objects.requireNonNull(entry.getValue(), "a null value");
+    }
+    return ShardedMap.<K, V>empty().with(java.util.List.of(), (Map<K, V>) entries);
+  }
+
   /** This map without {@code removed}'s keys and with {@code added}'s entries (added last). */
-  ShardedMap<K, V> with(Collection<K> removed, Map<K, V> added) {
+  public ShardedMap<K, V> with(Collection<K> removed, Map<K, V> added) {
     if (removed.isEmpty() && added.isEmpty()) {
       return this;
     }

@@ -1,4 +1,4 @@
-package dev.gantry.controlplane.xds;
+package dev.gantry.controlplane.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
