@@ -92,13 +92,21 @@ final class XdsScale implements Callable<Integer> {
     // The heap after a full GC once the state is published, then after each write: it grows as each
     // region's history of published snapshots fills up (8 kept).
     List<Double> heapMib = new ArrayList<>(List.of(Memory.heapAfterGcMib() - before));
+    // The two writes a fleet sees most, taking turns: a workload created (as the admin API's create
+    // does, Deployments) and a replica of it registered (as the registrars' AddReplica does).
+    List<String> kinds = new ArrayList<>();
+    String firstRegion = regions.iterator().next();
     for (int w = 0; w < writes; w++) {
-      WorkloadId id = WorkloadId.parse("agt-write" + w + "-bench");
+      WorkloadId id = WorkloadId.parse("agt-write" + (w / 2) + "-bench");
+      boolean replica = w % 2 == 1;
+      HostPort address = new HostPort("10.9." + (w / 250 % 250) + "." + (w % 250), 8080);
       long t0 = System.nanoTime();
-      // As the admin API's create does (Deployments): the state with one workload more.
-      FleetState next = controlPlane.store().update(s -> s.withWorkload(new Workload(id, true, new TreeSet<>(regions))));
+      FleetState next = controlPlane.store().update(s -> replica
+          ? s.withReplica(new Replica(id, firstRegion, address))
+          : s.withWorkload(new Workload(id, true, new TreeSet<>(regions))));
       awaitReflected(controlPlane, regions, next.version());
       writeMs.add((System.nanoTime() - t0) / 1e6);
+      kinds.add(replica ? "replica" : "workload");
       heapMib.add(Memory.heapAfterGcMib() - before);
     }
     controlPlane.close(); // (a failed wait above ends the command, and the JVM with it)
@@ -110,7 +118,10 @@ final class XdsScale implements Callable<Integer> {
     scale.put("writes", writes);
     scale.put("write_to_every_region_snapshot_ms_min", sorted.length == 0 ? -1 : sorted[0]);
     scale.put("write_to_every_region_snapshot_ms_max", sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
+    scale.put("write_to_every_region_snapshot_ms_p50", Percentiles.of(sorted, 50));
+    scale.put("write_to_every_region_snapshot_ms_p99", Percentiles.of(sorted, 99));
     scale.put("write_to_every_region_snapshot_ms_all", writeMs);
+    scale.put("write_kinds", kinds);
     // Every write published a new snapshot per region, after the first; a region keeps the last 8.
     scale.put("history_snapshots_per_region", Math.min(HISTORY_KEPT, writes + 1));
     scale.put("history_kept_per_region", HISTORY_KEPT);

@@ -12,7 +12,6 @@ import dev.gantry.routing.LocationPolicy;
 import dev.gantry.routing.Product;
 import dev.gantry.routing.Region;
 import dev.gantry.routing.WorkloadId;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +78,7 @@ public final class Deployments {
     aliases.values().removeIf(id::equals);
     Map<String, Routing.CustomDomain> domains = new HashMap<>(state.routing().customDomains());
     domains.values().removeIf(d -> d.workload().equals(id));
-    FleetState without = state.withoutWorkload(id);
-    return without.withWorkloads(without.workloads(), state.replicas().stream().filter(r -> !r.workload().equals(id)).toList())
+    return state.withoutWorkload(id).withoutReplicas(r -> r.workload().equals(id))
         .withRouting(new Routing(aliases, domains));
   }
 
@@ -133,20 +131,12 @@ public final class Deployments {
       throw new Refusal(Refusal.Kind.FORBIDDEN, "workload '" + workload.id() + "' is not deployed to '"
           + replica.region() + "' (deployed to " + workload.regions() + ")");
     }
-    if (state.replicas().contains(replica)) {
-      return state;
-    }
-    List<Replica> replicas = new ArrayList<>(state.replicas());
-    replicas.add(replica);
-    return state.withWorkloads(state.workloads(), replicas);
+    return state.withReplica(replica);
   }
 
   /** Removes a replica; removing one that is not there changes nothing. */
   public FleetState removeReplica(FleetState state, Replica replica) {
-    if (!state.replicas().contains(replica)) {
-      return state;
-    }
-    return state.withWorkloads(state.workloads(), state.replicas().stream().filter(r -> !r.equals(replica)).toList());
+    return state.withoutReplica(replica);
   }
 
   /** The regions a new workload goes to. */

@@ -3,6 +3,7 @@ package dev.gantry.controlplane.fleet;
 import dev.gantry.controlplane.model.ApiKey;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Replica;
+import dev.gantry.controlplane.model.ShardedMap;
 import dev.gantry.controlplane.model.Routing;
 import dev.gantry.controlplane.model.SigningKey;
 import dev.gantry.controlplane.model.Workload;
@@ -153,26 +154,40 @@ public final class FleetEntities {
       }
       Map<?, ?> old = kind.items().apply(before);
       Map<?, ?> now = kind.items().apply(after);
-      int[] kept = {0};
-      now.forEach((key, item) -> {
+      // Two versions of a sharded map (a state's workloads) differ only in the shards they do not share.
+      boolean sharded = old instanceof ShardedMap<?, ?> && now instanceof ShardedMap<?, ?>;
+      Iterable<?> candidates = sharded ? keysDiffering(old, now) : now.keySet();
+      int kept = 0;
+      List<String> gone = new ArrayList<>();
+      for (Object key : candidates) {
+        Object item = now.get(key);
         Object previous = old.get(key);
+        if (item == null) {
+          gone.add(kind.idOf(key));
+          continue;
+        }
         if (previous != null) {
-          kept[0]++;
+          kept++;
         }
         if (item == previous || item.equals(previous)) {
-          return;
+          continue;
         }
         Entity encoded = kind.encodeItem(item);
         if (previous == null || !encoded.equals(kind.encodeItem(previous))) {
           upserted.put(new Key(kind.name(), kind.idOf(key)), encoded);
         }
-      });
-      if (kept[0] < old.size()) {
-        old.keySet().stream().filter(key -> !now.containsKey(key)).map(kind::idOf).sorted()
-            .forEach(id -> removed.add(new Key(kind.name(), id)));
       }
+      if (!sharded && kept < old.size()) {
+        old.keySet().stream().filter(key -> !now.containsKey(key)).forEach(key -> gone.add(kind.idOf(key)));
+      }
+      gone.stream().sorted().forEach(id -> removed.add(new Key(kind.name(), id)));
     }
     return new Diff(List.copyOf(upserted.values()), removed);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<Object> keysDiffering(Map<?, ?> before, Map<?, ?> after) {
+    return ShardedMap.keysDiffering((ShardedMap<Object, ?>) before, (ShardedMap<Object, ?>) after);
   }
 
   /** The key of {@code entity}. */

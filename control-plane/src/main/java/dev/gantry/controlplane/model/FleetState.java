@@ -1,5 +1,6 @@
 package dev.gantry.controlplane.model;
 
+import dev.gantry.routing.HostPort;
 import dev.gantry.routing.LocationPolicy;
 import dev.gantry.routing.RegionCatalog;
 import java.util.SortedSet;
@@ -61,6 +62,42 @@ public record FleetState(
   /** The same state without workload {@code id} (its replicas left as they are): shares every other workload. */
   public FleetState withoutWorkload(WorkloadId id) {
     return new FleetState(version, workspaces, ShardedMap.of(workloads).with(List.of(id), Map.of()), replicas, routing);
+  }
+
+  /** The same state with {@code replica} too (the same state when it has it). */
+  public FleetState withReplica(Replica replica) {
+    SortedReplicas next = ((SortedReplicas) replicas).with(replica);
+    return next == replicas ? this : new FleetState(version, workspaces, workloads, next, routing);
+  }
+
+  /** The same state without {@code replica} (the same state when it has it not). */
+  public FleetState withoutReplica(Replica replica) {
+    SortedReplicas next = ((SortedReplicas) replicas).without(replica);
+    return next == replicas ? this : new FleetState(version, workspaces, workloads, next, routing);
+  }
+
+  /** The same state without the replicas {@code gone} says are (the same state when none is). */
+  public FleetState withoutReplicas(java.util.function.Predicate<Replica> gone) {
+    SortedReplicas next = ((SortedReplicas) replicas).without(gone);
+    return next == replicas ? this : new FleetState(version, workspaces, workloads, next, routing);
+  }
+
+  /** Whether {@code replica} is registered. */
+  public boolean hasReplica(Replica replica) {
+    return ((SortedReplicas) replicas).has(replica);
+  }
+
+  /** The addresses of {@code workload}'s replicas by region, each region's in {@link Replica#ORDER}. */
+  public Map<String, List<HostPort>> replicasByRegion(WorkloadId workload) {
+    return ((SortedReplicas) replicas).byRegion(workload);
+  }
+
+  /**
+   * The workloads with a replica here and not in {@code before}, or there and not here: one walk
+   * over both lists, mostly comparing references (nothing when they are the same list).
+   */
+  public Set<WorkloadId> replicasMovedSince(FleetState before) {
+    return SortedReplicas.workloadsDiffering((SortedReplicas) before.replicas, (SortedReplicas) replicas);
   }
 
   /** The same state with other workspaces. */
@@ -134,6 +171,19 @@ public record FleetState(
       return new WorkloadDiff(List.of(), List.of());
     }
     List<Workload> changed = new ArrayList<>();
+    List<WorkloadId> gone = new ArrayList<>();
+    if (policyMoved.isEmpty()) {
+      // Only the workloads in the shards the two maps do not share can differ.
+      for (WorkloadId id : ShardedMap.keysDiffering(shardedWorkloads(before), shardedWorkloads(this))) {
+        Workload workload = workloads.get(id);
+        if (workload == null) {
+          gone.add(id);
+        } else if (!workload.equals(before.workloads.get(id))) {
+          changed.add(workload);
+        }
+      }
+      return new WorkloadDiff(changed, gone);
+    }
     int kept = 0;
     for (Workload workload : workloads.values()) {
       Workload was = before.workloads.get(workload.id());
@@ -144,7 +194,6 @@ public record FleetState(
         changed.add(workload);
       }
     }
-    List<WorkloadId> gone = new ArrayList<>();
     if (kept < before.workloads.size()) {
       before.workloads.keySet().forEach(id -> {
         if (!workloads.containsKey(id)) {
@@ -153,6 +202,11 @@ public record FleetState(
       });
     }
     return new WorkloadDiff(changed, gone);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ShardedMap<WorkloadId, Workload> shardedWorkloads(FleetState state) {
+    return (ShardedMap<WorkloadId, Workload>) state.workloads;
   }
 
   /** The workspaces whose location policy is not the same here as in {@code before}. */

@@ -73,6 +73,33 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
     return new ShardedMap<>(next, nextSize);
   }
 
+  /**
+   * The keys whose value is not the same object in both maps (or is in one only): found in the
+   * shards the two do not share, so two versions of a map a few changes apart cost those
+   * shards, not every entry.
+   */
+  public static <K> Set<K> keysDiffering(ShardedMap<K, ?> before, ShardedMap<K, ?> after) {
+    Set<K> differing = new java.util.HashSet<>();
+    for (int shard = 0; shard < SHARDS; shard++) {
+      Map<K, ?> was = before.shards[shard];
+      Map<K, ?> now = after.shards[shard];
+      if (was == now) {
+        continue;
+      }
+      now.forEach((key, value) -> {
+        if (was.get(key) != value) {
+          differing.add(key);
+        }
+      });
+      was.keySet().forEach(key -> {
+        if (!now.containsKey(key)) {
+          differing.add(key);
+        }
+      });
+    }
+    return differing;
+  }
+
   private static <K, V> Map<K, V> writable(Map<K, V>[] shards, boolean[] copied, int shard) {
     if (!copied[shard]) {
       shards[shard] = new HashMap<>(shards[shard]);

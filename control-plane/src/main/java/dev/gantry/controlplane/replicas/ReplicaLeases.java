@@ -95,9 +95,7 @@ public final class ReplicaLeases {
     List<Replica> expired = book.expired(clockMillis.getAsLong());
     if (!expired.isEmpty()) {
       Set<Replica> gone = new HashSet<>(expired);
-      store.update(state -> state.replicas().stream().noneMatch(gone::contains)
-          ? state
-          : state.withWorkloads(state.workloads(), state.replicas().stream().filter(r -> !gone.contains(r)).toList()));
+      store.update(state -> state.withoutReplicas(gone::contains));
       expired.forEach(book::drop);
     }
     return expired;

@@ -3,7 +3,6 @@ package dev.gantry.controlplane.xds;
 import dev.gantry.controlplane.model.ShardedMap;
 import dev.gantry.controlplane.edge.EdgeCertificates;
 import dev.gantry.controlplane.model.FleetState;
-import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Workload;
 import com.google.protobuf.Message;
 import dev.gantry.routing.HostPort;
@@ -17,7 +16,6 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -46,8 +44,6 @@ final class IncrementalTranslator {
    * removed with its workload.
    */
   private final Map<WorkloadId, SharedClusters> clustersByWorkload = new HashMap<>();
-  /** The replicas by workload and region of the last two replica lists asked about. */
-  private final Map<List<Replica>, Map<WorkloadId, Map<String, List<HostPort>>>> replicas = new IdentityHashMap<>();
   /** The changes found last, between which two states: regions translating the same pair share them. */
   private FleetState changesFrom;
   private FleetState changesTo;
@@ -85,7 +81,6 @@ final class IncrementalTranslator {
     clusters.removeAll(before.fixedClusters());
     clusters.addAll(fixedClusters);
     WorkloadChanges changed = changes(before.state(), state);
-    Map<WorkloadId, Map<String, List<HostPort>>> replicasByWorkload = replicasByWorkload(state);
     List<WorkloadId> removed = new ArrayList<>(changed.gone());
     Map<WorkloadId, Translated> added = new HashMap<>();
     for (WorkloadId id : changed.gone()) {
@@ -102,7 +97,7 @@ final class IncrementalTranslator {
         clusters.removeAll(was.clusters());
         endpoints.removeAll(was.endpoints());
       }
-      Translated translated = translate(state, region, workload, replicasByWorkload.getOrDefault(workload.id(), Map.of()));
+      Translated translated = translate(state, region, workload, state.replicasByRegion(workload.id()));
       clusters.addAll(translated.clusters());
       endpoints.addAll(translated.endpoints());
       added.put(workload.id(), translated);
@@ -126,23 +121,11 @@ final class IncrementalTranslator {
       return WorkloadChanges.all(to);
     }
     if (from != changesFrom || to != changesTo) {
-      changes = WorkloadChanges.between(from, replicasByWorkload(from), to, replicasByWorkload(to));
+      changes = WorkloadChanges.between(from, to);
       changesFrom = from;
       changesTo = to;
     }
     return changes;
-  }
-
-  private Map<WorkloadId, Map<String, List<HostPort>>> replicasByWorkload(FleetState state) {
-    Map<WorkloadId, Map<String, List<HostPort>>> known = replicas.get(state.replicas());
-    if (known == null) {
-      if (replicas.size() >= 2) {
-        replicas.clear();
-      }
-      known = XdsTranslator.replicasByWorkload(state);
-      replicas.put(state.replicas(), known);
-    }
-    return known;
   }
 
   private Translated translate(FleetState state, String region, Workload workload, Map<String, List<HostPort>> replicasByRegion) {

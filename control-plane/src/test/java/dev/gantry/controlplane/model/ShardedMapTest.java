@@ -37,6 +37,16 @@ class ShardedMapTest {
       assertThat(sharded).isEqualTo(expected);
       assertThat(sharded.size()).isEqualTo(expected.size());
       assertThat(before).as("an earlier version is never changed").isEqualTo(expectedBefore);
+      // Every key whose value changed is found, and nothing the change did not touch.
+      java.util.Set<String> changed = new java.util.HashSet<>();
+      java.util.Set<String> touched = new java.util.HashSet<>(removed);
+      touched.addAll(added.keySet());
+      touched.forEach(key -> {
+        if (!java.util.Objects.equals(expectedBefore.get(key), expected.get(key))) {
+          changed.add(key);
+        }
+      });
+      assertThat(ShardedMap.keysDiffering(before, sharded)).containsAll(changed).isSubsetOf(touched);
     }
     assertThat(sharded.size()).isGreaterThan(1000);
   }
