@@ -35,6 +35,9 @@ import java.util.SortedSet;
  */
 final class IncrementalTranslator {
 
+  /** More changed workloads than this, and their replicas are looked up in one map of all. */
+  private static final int BULK = 1_000;
+
   private final XdsTranslator translator;
   /** Per region: what its previous snapshot was made of. */
   private final Map<String, Region> previous = new HashMap<>();
@@ -81,6 +84,10 @@ final class IncrementalTranslator {
     clusters.removeAll(before.fixedClusters());
     clusters.addAll(fixedClusters);
     WorkloadChanges changed = changes(before.state(), state);
+    // A workload's replicas: one pass over all of them when many workloads changed (a cold
+    // build), a binary search per workload when few did.
+    Map<WorkloadId, Map<String, List<HostPort>>> allReplicas =
+        changed.changed().size() > BULK ? XdsTranslator.replicasByWorkload(state) : null;
     List<WorkloadId> removed = new ArrayList<>(changed.gone());
     Map<WorkloadId, Translated> added = new HashMap<>();
     for (WorkloadId id : changed.gone()) {
@@ -97,7 +104,9 @@ final class IncrementalTranslator {
         clusters.removeAll(was.clusters());
         endpoints.removeAll(was.endpoints());
       }
-      Translated translated = translate(state, region, workload, state.replicasByRegion(workload.id()));
+      Translated translated = translate(state, region, workload, allReplicas == null
+          ? state.replicasByRegion(workload.id())
+          : allReplicas.getOrDefault(workload.id(), Map.of()));
       clusters.addAll(translated.clusters());
       endpoints.addAll(translated.endpoints());
       added.put(workload.id(), translated);

@@ -96,6 +96,38 @@ class IncrementalTranslatorTest {
     }
   }
 
+  /** A fleet built at once (more workloads than the translator looks up one by one), then written to. */
+  @Test
+  void manyWorkloadsAtOnce_thenWrites_sameAsFullTranslation() {
+    Random random = new Random(21);
+    Map<WorkloadId, Workload> workloads = new HashMap<>();
+    List<Replica> replicas = new ArrayList<>();
+    for (int i = 0; i < 1_500; i++) {
+      WorkloadId id = WorkloadId.parse("agt-bulk" + i + "-" + pick(WORKSPACES, random));
+      Workload workload = randomWorkload(id, random);
+      workloads.put(id, workload);
+      for (String region : workload.regions()) {
+        if (random.nextInt(3) > 0) {
+          replicas.add(new Replica(id, region, new HostPort("10.0." + (i / 250) + "." + (i % 250), 8080 + random.nextInt(2))));
+        }
+      }
+    }
+    FleetState seed = TestTopologies.demoSeed();
+    FleetState state = seed.withWorkloads(workloads, replicas).withVersion(seed.version() + 1);
+    IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY));
+    for (int write = 0; write < 20; write++) {
+      for (String region : REGIONS) {
+        ContentVersionedSnapshot full = ContentVersionedSnapshot.of(new XdsTranslator(TOPOLOGY).translate(state, region));
+        ContentVersionedSnapshot incrementally = incremental.snapshot(state, EdgeCertificates.NONE, region);
+        String at = "write " + write + ", region " + region;
+        assertThat(incrementally.endpoints().versionedResources()).as(at).isEqualTo(full.endpoints().versionedResources());
+        assertThat(incrementally.clusters().versionedResources()).as(at).isEqualTo(full.clusters().versionedResources());
+        assertThat(incrementally.contentVersion()).as(at).isEqualTo(full.contentVersion());
+      }
+      state = randomWrite(state, random).withVersion(state.version() + 1);
+    }
+  }
+
   /** The same state made of new objects: every workload, workspace and replica an equal copy. */
   private static FleetState rebuilt(FleetState state) {
     Map<WorkloadId, Workload> workloads = new HashMap<>();
