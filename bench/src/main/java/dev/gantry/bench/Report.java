@@ -365,18 +365,26 @@ final class Report implements Callable<Integer> {
     double p99 = fanout.get("p99_ms").getAsDouble();
     int workloads = scale.get("workloads").getAsInt();
     int regions = scale.get("regions").getAsInt();
-    // A p99 from a handful of writes: the slowest bounds it from above, the fastest from below.
-    Verdict writeVerdict = slowest <= 50 ? Verdict.of(true, 0)
+    // A p99 of 100 writes or more is judged as measured; from fewer, the slowest bounds it from
+    // above and the fastest from below.
+    boolean hasP99 = writes >= 100 && scale.has("write_to_every_region_snapshot_ms_p99");
+    double writeP99 = hasP99 ? scale.get("write_to_every_region_snapshot_ms_p99").getAsDouble() : Double.NaN;
+    Verdict writeVerdict = hasP99 ? Verdict.of(writeP99 <= 50, 0)
+        : slowest <= 50 ? Verdict.of(true, 0)
         : fastest > 50 ? new Verdict("falls short: every write took longer")
         : Verdict.notJudged(writes + " writes cannot give a p99 between " + fmt(fastest) + " and " + fmt(slowest) + " ms");
+    String writesMeasured = (hasP99 ? "p99 " + fmt1(writeP99) + " ms (p50 "
+        + fmt1(scale.get("write_to_every_region_snapshot_ms_p50").getAsDouble()) + " ms), " : "")
+        + "fastest " + fmt1(fastest) + " ms, slowest " + fmt1(slowest) + " ms";
     Verdict heapVerdict = heap > 1024 ? Verdict.fallsShort(0) : history >= historyKept ? Verdict.of(true, 0)
         : Verdict.notJudged(history + " of the " + historyKept + " snapshots a region keeps were held");
     return "\n## The control plane at scale (in one JVM, -Xmx" + fmt(scale.get("max_heap_mib").getAsDouble()) + "m)\n\n"
         + "| figure | target | measured | verdict |\n|---|---|---|---|\n"
         + line(String.format(Locale.ROOT, "%,d workloads: cold build, start until all %d regions' snapshots are published",
             workloads, regions), "≤ 5,000 ms", fmt(cold) + " ms", Verdict.of(cold <= 5000, 0))
-        + line(String.format(Locale.ROOT, "%,d workloads: one write → every region's new snapshot, %d writes one at a time",
-            workloads, writes), "≤ 50 ms p99", "fastest " + fmt(fastest) + " ms, slowest " + fmt(slowest) + " ms", writeVerdict)
+        + line(String.format(Locale.ROOT, "%,d workloads: one write → every region's new snapshot, %d writes one at a time"
+            + " (workloads created and replicas registered, taking turns)", workloads, writes), "≤ 50 ms p99", writesMeasured,
+            writeVerdict)
         + line(String.format(Locale.ROOT, "%,d workloads: the control plane's heap after a full GC (state, every region's "
             + "published snapshot with %d of history, the authz snapshot state; no Envoy or sidecar connected)", workloads, history),
             "≤ 1,024 MiB", fmt(heap) + " MiB", heapVerdict)
