@@ -75,7 +75,7 @@ final class XdsScale implements Callable<Integer> {
    * A whole control plane in this JVM holding {@code workloads} workloads spread over every
    * region of the catalog: the cold build (start until every region's snapshot is published),
    * then {@code writes} writes each timed until every region's published config reflects it
-   * (every write re-translates every region), and the heap the running control plane holds
+   * (a workload created and a replica of it registered, taking turns), and the heap the running control plane holds
    * after a full GC (the state, every region's published snapshot and history, the authz
    * snapshot state) — no Envoy or sidecar connected.
    */
