@@ -12,6 +12,8 @@ import dev.gantry.routing.WorkloadId;
 import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
@@ -66,7 +68,8 @@ final class XdsScale implements Callable<Integer> {
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("scale", scale(topology));
-    summary.put("fanout", fanout(topology));
+    summary.put("fanout", fanout(topology, false));
+    summary.put("fanout_delta", fanout(topology, true));
     Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(summary));
     return 0;
   }
@@ -155,20 +158,27 @@ final class XdsScale implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> fanout(Topology topology) throws Exception {
+  /**
+   * {@code clients} simulated Envoys of one protocol (state-of-the-world ADS, or delta ADS) on
+   * a control plane of 100 workloads, and the time from each write until each has the new
+   * cluster.
+   */
+  private Map<String, Object> fanout(Topology topology, boolean delta) throws Exception {
     int port = freePort();
     ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology, state(100)));
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
     }
-    List<SimulatedEnvoy> envoys = new ArrayList<>();
+    List<Subscriber> envoys = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      envoys.add(new SimulatedEnvoy("sim-" + i, channels.get(i % channels.size())));
+      envoys.add(delta
+          ? new SimulatedDeltaEnvoy("sim-" + i, channels.get(i % channels.size()))
+          : new SimulatedEnvoy("sim-" + i, channels.get(i % channels.size())));
     }
-    for (SimulatedEnvoy envoy : envoys) {
-      if (!envoy.firstResponse.await(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(envoy.id + " got no initial config within 60 s");
+    for (Subscriber envoy : envoys) {
+      if (!envoy.firstResponse().await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(envoy.id() + " got no initial config within 60 s");
       }
     }
     List<Double> allMs = new ArrayList<>();
@@ -182,7 +192,7 @@ final class XdsScale implements Callable<Integer> {
         next.put(id, new Workload(id, true, new TreeSet<>(List.of(REGION))));
         return s.withWorkloads(next, s.replicas());
       });
-      for (SimulatedEnvoy envoy : envoys) {
+      for (Subscriber envoy : envoys) {
         allMs.add((envoy.seen(marker).get(60, TimeUnit.SECONDS) - start) / 1e6);
       }
     }
@@ -190,6 +200,7 @@ final class XdsScale implements Callable<Integer> {
     controlPlane.close();
     double[] sorted = allMs.stream().mapToDouble(d -> d).sorted().toArray();
     Map<String, Object> fanout = new LinkedHashMap<>();
+    fanout.put("protocol", delta ? "delta ADS" : "state-of-the-world ADS");
     fanout.put("clients", clients);
     fanout.put("writes", writes);
     fanout.put("p50_ms", Percentiles.of(sorted, 50));
@@ -222,8 +233,21 @@ final class XdsScale implements Callable<Integer> {
     return FleetState.empty().withWorkloads(all, replicas);
   }
 
-  /** One ADS stream that asks for clusters and ACKs every answer, as Envoy does. */
-  private static final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse> {
+  /** A simulated Envoy: its first config, and when it saw a cluster. */
+  private interface Subscriber {
+    String id();
+
+    CountDownLatch firstResponse();
+
+    /** Starts waiting for {@code cluster}. */
+    void await(String cluster);
+
+    /** When {@code cluster} arrived (nanoTime), once it has. */
+    java.util.concurrent.CompletableFuture<Long> seen(String cluster);
+  }
+
+  /** One state-of-the-world ADS stream that asks for clusters and ACKs every answer, as Envoy does. */
+  private static final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse>, Subscriber {
     final String id;
     final CountDownLatch firstResponse = new CountDownLatch(1);
     private final Map<String, java.util.concurrent.CompletableFuture<Long>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
@@ -232,17 +256,28 @@ final class XdsScale implements Callable<Integer> {
 
     SimulatedEnvoy(String id, ManagedChannel channel) {
       this.id = id;
-      this.node = Node.newBuilder().setId(id).setCluster("gantry-gateway")
-          .setLocality(Locality.newBuilder().setRegion(REGION)).build();
+      this.node = node(id);
       this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
       send(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
     }
 
-    void await(String cluster) {
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public CountDownLatch firstResponse() {
+      return firstResponse;
+    }
+
+    @Override
+    public void await(String cluster) {
       waiting.put(cluster, new java.util.concurrent.CompletableFuture<>());
     }
 
-    java.util.concurrent.CompletableFuture<Long> seen(String cluster) {
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> seen(String cluster) {
       return waiting.get(cluster);
     }
 
@@ -272,5 +307,76 @@ final class XdsScale implements Callable<Integer> {
 
     @Override
     public void onCompleted() {}
+  }
+
+  /**
+   * One delta ADS stream subscribed to every cluster (a wildcard), ACKing every answer as Envoy
+   * does: it receives only the clusters that changed.
+   */
+  private static final class SimulatedDeltaEnvoy implements StreamObserver<DeltaDiscoveryResponse>, Subscriber {
+    final String id;
+    final CountDownLatch firstResponse = new CountDownLatch(1);
+    private final Map<String, java.util.concurrent.CompletableFuture<Long>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+    private final StreamObserver<DeltaDiscoveryRequest> requests;
+    private final Node node;
+
+    SimulatedDeltaEnvoy(String id, ManagedChannel channel) {
+      this.id = id;
+      this.node = node(id);
+      this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(this);
+      send(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public CountDownLatch firstResponse() {
+      return firstResponse;
+    }
+
+    @Override
+    public void await(String cluster) {
+      waiting.put(cluster, new java.util.concurrent.CompletableFuture<>());
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> seen(String cluster) {
+      return waiting.get(cluster);
+    }
+
+    private synchronized void send(DeltaDiscoveryRequest request) {
+      requests.onNext(request);
+    }
+
+    @Override
+    public void onNext(DeltaDiscoveryResponse response) {
+      long now = System.nanoTime();
+      for (var resource : response.getResourcesList()) {
+        waiting.forEach((cluster, future) -> {
+          if (!future.isDone() && resource.getResource().getValue().toStringUtf8().contains(cluster)) {
+            future.complete(now);
+          }
+        });
+      }
+      // The node in every request, as the gateways' Envoys send it (set_node_on_first_message_only: false).
+      send(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).setResponseNonce(response.getNonce()).build());
+      firstResponse.countDown();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      waiting.values().forEach(f -> f.completeExceptionally(t));
+    }
+
+    @Override
+    public void onCompleted() {}
+  }
+
+  private static Node node(String id) {
+    return Node.newBuilder().setId(id).setCluster("gantry-gateway")
+        .setLocality(Locality.newBuilder().setRegion(REGION)).build();
   }
 }
