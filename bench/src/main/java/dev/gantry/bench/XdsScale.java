@@ -177,8 +177,8 @@ final class XdsScale implements Callable<Integer> {
           : new SimulatedEnvoy("sim-" + i, channels.get(i % channels.size())));
     }
     for (Subscriber envoy : envoys) {
-      if (!envoy.firstResponse().await(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(envoy.id() + " got no initial config within 60 s");
+      if (!envoy.firstResponse.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(envoy.id + " got no initial config within 60 s");
       }
     }
     List<Double> allMs = new ArrayList<>();
@@ -233,52 +233,50 @@ final class XdsScale implements Callable<Integer> {
     return FleetState.empty().withWorkloads(all, replicas);
   }
 
-  /** A simulated Envoy: its first config, and when it saw a cluster. */
-  private interface Subscriber {
-    String id();
-
-    CountDownLatch firstResponse();
-
-    /** Starts waiting for {@code cluster}. */
-    void await(String cluster);
-
-    /** When {@code cluster} arrived (nanoTime), once it has. */
-    java.util.concurrent.CompletableFuture<Long> seen(String cluster);
-  }
-
-  /** One state-of-the-world ADS stream that asks for clusters and ACKs every answer, as Envoy does. */
-  private static final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse>, Subscriber {
+  /** A simulated Envoy: its first config, and when it saw each cluster it waits for. */
+  private abstract static class Subscriber {
     final String id;
     final CountDownLatch firstResponse = new CountDownLatch(1);
     private final Map<String, java.util.concurrent.CompletableFuture<Long>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Subscriber(String id) {
+      this.id = id;
+    }
+
+    /** Starts waiting for {@code cluster}. */
+    void await(String cluster) {
+      waiting.put(cluster, new java.util.concurrent.CompletableFuture<>());
+    }
+
+    /** When {@code cluster} arrived (nanoTime), once it has. */
+    java.util.concurrent.CompletableFuture<Long> seen(String cluster) {
+      return waiting.get(cluster);
+    }
+
+    /** A resource arrived at {@code now}: the clusters it names are seen. */
+    void received(com.google.protobuf.Any resource, long now) {
+      waiting.forEach((cluster, future) -> {
+        if (!future.isDone() && resource.getValue().toStringUtf8().contains(cluster)) {
+          future.complete(now);
+        }
+      });
+    }
+
+    void failed(Throwable t) {
+      waiting.values().forEach(f -> f.completeExceptionally(t));
+    }
+  }
+
+  /** One state-of-the-world ADS stream that asks for clusters and ACKs every answer, as Envoy does. */
+  private static final class SimulatedEnvoy extends Subscriber implements StreamObserver<DiscoveryResponse> {
     private final StreamObserver<DiscoveryRequest> requests;
     private final Node node;
 
     SimulatedEnvoy(String id, ManagedChannel channel) {
-      this.id = id;
+      super(id);
       this.node = node(id);
       this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
       send(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
-    }
-
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public CountDownLatch firstResponse() {
-      return firstResponse;
-    }
-
-    @Override
-    public void await(String cluster) {
-      waiting.put(cluster, new java.util.concurrent.CompletableFuture<>());
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<Long> seen(String cluster) {
-      return waiting.get(cluster);
     }
 
     private synchronized void send(DiscoveryRequest request) {
@@ -288,13 +286,7 @@ final class XdsScale implements Callable<Integer> {
     @Override
     public void onNext(DiscoveryResponse response) {
       long now = System.nanoTime();
-      for (var resource : response.getResourcesList()) {
-        waiting.forEach((cluster, future) -> {
-          if (!future.isDone() && resource.getValue().toStringUtf8().contains(cluster)) {
-            future.complete(now);
-          }
-        });
-      }
+      response.getResourcesList().forEach(resource -> received(resource, now));
       send(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS)
           .setVersionInfo(response.getVersionInfo()).setResponseNonce(response.getNonce()).build());
       firstResponse.countDown();
@@ -302,7 +294,7 @@ final class XdsScale implements Callable<Integer> {
 
     @Override
     public void onError(Throwable t) {
-      waiting.values().forEach(f -> f.completeExceptionally(t));
+      failed(t);
     }
 
     @Override
@@ -313,38 +305,15 @@ final class XdsScale implements Callable<Integer> {
    * One delta ADS stream subscribed to every cluster (a wildcard), ACKing every answer as Envoy
    * does: it receives only the clusters that changed.
    */
-  private static final class SimulatedDeltaEnvoy implements StreamObserver<DeltaDiscoveryResponse>, Subscriber {
-    final String id;
-    final CountDownLatch firstResponse = new CountDownLatch(1);
-    private final Map<String, java.util.concurrent.CompletableFuture<Long>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final class SimulatedDeltaEnvoy extends Subscriber implements StreamObserver<DeltaDiscoveryResponse> {
     private final StreamObserver<DeltaDiscoveryRequest> requests;
     private final Node node;
 
     SimulatedDeltaEnvoy(String id, ManagedChannel channel) {
-      this.id = id;
+      super(id);
       this.node = node(id);
       this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(this);
       send(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
-    }
-
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public CountDownLatch firstResponse() {
-      return firstResponse;
-    }
-
-    @Override
-    public void await(String cluster) {
-      waiting.put(cluster, new java.util.concurrent.CompletableFuture<>());
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<Long> seen(String cluster) {
-      return waiting.get(cluster);
     }
 
     private synchronized void send(DeltaDiscoveryRequest request) {
@@ -354,13 +323,7 @@ final class XdsScale implements Callable<Integer> {
     @Override
     public void onNext(DeltaDiscoveryResponse response) {
       long now = System.nanoTime();
-      for (var resource : response.getResourcesList()) {
-        waiting.forEach((cluster, future) -> {
-          if (!future.isDone() && resource.getResource().getValue().toStringUtf8().contains(cluster)) {
-            future.complete(now);
-          }
-        });
-      }
+      response.getResourcesList().forEach(resource -> received(resource.getResource(), now));
       // The node in every request, as the gateways' Envoys send it (set_node_on_first_message_only: false).
       send(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).setResponseNonce(response.getNonce()).build());
       firstResponse.countDown();
@@ -368,7 +331,7 @@ final class XdsScale implements Callable<Integer> {
 
     @Override
     public void onError(Throwable t) {
-      waiting.values().forEach(f -> f.completeExceptionally(t));
+      failed(t);
     }
 
     @Override
