@@ -121,8 +121,8 @@ final class XdsScale implements Callable<Integer> {
     scale.put("writes", writes);
     scale.put("write_to_every_region_snapshot_ms_min", sorted.length == 0 ? -1 : sorted[0]);
     scale.put("write_to_every_region_snapshot_ms_max", sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
-    scale.put("write_to_every_region_snapshot_ms_p50", Percentiles.of(sorted, 50));
-    scale.put("write_to_every_region_snapshot_ms_p99", Percentiles.of(sorted, 99));
+    scale.put("write_to_every_region_snapshot_ms_p50", sorted.length == 0 ? -1 : Percentiles.of(sorted, 50));
+    scale.put("write_to_every_region_snapshot_ms_p99", sorted.length == 0 ? -1 : Percentiles.of(sorted, 99));
     scale.put("write_to_every_region_snapshot_ms_all", writeMs);
     scale.put("write_kinds", kinds);
     // Every write published a new snapshot per region, after the first; a region keeps the last 8.

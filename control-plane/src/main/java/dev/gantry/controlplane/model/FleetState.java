@@ -133,7 +133,13 @@ public record FleetState(
    *     workspace's location policy is another
    * @param gone the ids of {@code before}'s workloads this state has not
    */
-  public record WorkloadDiff(List<Workload> changed, List<WorkloadId> gone) {}
+  public record WorkloadDiff(List<Workload> changed, List<WorkloadId> gone) {
+
+    public WorkloadDiff {
+      changed = List.copyOf(changed);
+      gone = List.copyOf(gone);
+    }
+  }
 
   /**
    * How this state's workloads differ from {@code before}'s, found in one pass of lookups (a
@@ -141,23 +147,34 @@ public record FleetState(
    * workloads and workspaces need no pass), once for all who ask about the same two states.
    */
   public WorkloadDiff workloadsSince(FleetState before) {
+    java.util.concurrent.CompletableFuture<WorkloadDiff> diff;
+    boolean finding;
     synchronized (SINCE) {
       Since last = SINCE.last;
-      if (last != null && last.before() == before && last.after() == this) {
-        return last.diff();
+      finding = last == null || last.before() != before || last.after() != this;
+      if (finding) {
+        SINCE.last = new Since(before, this, new java.util.concurrent.CompletableFuture<>());
       }
-      WorkloadDiff diff = diff(before);
-      SINCE.last = new Since(before, this, diff);
-      return diff;
+      diff = SINCE.last.diff();
     }
+    if (finding) {
+      try {
+        diff.complete(diff(before));
+      } catch (RuntimeException | Error e) {
+        diff.completeExceptionally(e);
+        throw e;
+      }
+    }
+    return diff.join();
   }
 
   /**
    * The diff asked for last: as a write lands, each of the store's subscribers (the sidecars'
    * snapshot, the gateways' translation) asks for the same one, at the same time — the first
-   * finds it, the others wait for it rather than find it again on the same cores.
+   * finds it, the others wait for it rather than find it again on the same cores. Found outside
+   * the lock: who asks for another pair never waits for this one.
    */
-  private record Since(FleetState before, FleetState after, WorkloadDiff diff) {}
+  private record Since(FleetState before, FleetState after, java.util.concurrent.CompletableFuture<WorkloadDiff> diff) {}
 
   private static final class LastSince {
     private Since last;

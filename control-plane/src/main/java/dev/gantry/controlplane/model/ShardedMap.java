@@ -42,10 +42,6 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
     if (entries instanceof ShardedMap<?, ?> sharded) {
       return (ShardedMap<K, V>) sharded;
     }
-    for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
-      java.util.Objects.requireNonNull(entry.getKey(), "a null key");
-      java.util.Objects.requireNonNull(entry.getValue(), "a null value");
-    }
     return ShardedMap.<K, V>empty().with(java.util.List.of(), (Map<K, V>) entries);
   }
 
@@ -65,6 +61,8 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
       }
     }
     for (Map.Entry<K, V> entry : added.entrySet()) {
+      java.util.Objects.requireNonNull(entry.getKey(), "a null key");
+      java.util.Objects.requireNonNull(entry.getValue(), "a null value");
       int shard = shard(entry.getKey());
       if (writable(next, copied, shard).put(entry.getKey(), entry.getValue()) == null) {
         nextSize++;

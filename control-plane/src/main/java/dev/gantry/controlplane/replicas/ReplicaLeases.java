@@ -69,9 +69,9 @@ public final class ReplicaLeases {
     if (ttl < 0) {
       return null;
     }
-    if (!store.current().replicas().contains(replica)) {
+    if (!store.current().hasReplica(replica)) {
       store.refresh(); // another control-plane replica may have added it a moment ago
-      if (!store.current().replicas().contains(replica)) {
+      if (!store.current().hasReplica(replica)) {
         book.drop(replica);
         return null;
       }

@@ -51,6 +51,9 @@ final class IncrementalTranslator {
   private FleetState changesFrom;
   private FleetState changesTo;
   private WorkloadChanges changes;
+  /** Every workload's replicas, of which replica list: kept for the regions of a cold build. */
+  private List<?> allReplicasOf;
+  private Map<WorkloadId, Map<String, List<HostPort>>> allReplicas;
 
   private record SharedClusters(Workload workload, LocationPolicy workspacePolicy, List<HashedResource<Cluster>> clusters) {}
 
@@ -87,7 +90,7 @@ final class IncrementalTranslator {
     // A workload's replicas: one pass over all of them when many workloads changed (a cold
     // build), a binary search per workload when few did.
     Map<WorkloadId, Map<String, List<HostPort>>> allReplicas =
-        changed.changed().size() > BULK ? XdsTranslator.replicasByWorkload(state) : null;
+        changed.changed().size() > BULK ? allReplicas(state) : null;
     List<WorkloadId> removed = new ArrayList<>(changed.gone());
     Map<WorkloadId, Translated> added = new HashMap<>();
     for (WorkloadId id : changed.gone()) {
@@ -122,6 +125,15 @@ final class IncrementalTranslator {
     // Kept only once the whole region translated: a failure leaves the previous translation.
     previous.put(region, after);
     return snapshot;
+  }
+
+  /** Every workload's replicas by region, made once for every region translating the same replicas. */
+  private Map<WorkloadId, Map<String, List<HostPort>>> allReplicas(FleetState state) {
+    if (allReplicasOf != state.replicas()) {
+      allReplicas = XdsTranslator.replicasByWorkload(state);
+      allReplicasOf = state.replicas();
+    }
+    return allReplicas;
   }
 
   /** The workloads to translate again from {@code from} (none: nothing translated yet) to {@code to}. */
