@@ -3,7 +3,6 @@ package dev.gantry.controlplane.fleet;
 import dev.gantry.controlplane.model.ApiKey;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Replica;
-import dev.gantry.controlplane.model.ShardedMap;
 import dev.gantry.controlplane.model.Routing;
 import dev.gantry.controlplane.model.SigningKey;
 import dev.gantry.controlplane.model.Workload;
@@ -19,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -69,20 +69,21 @@ public final class FleetEntities {
 
   /**
    * One kind of entity: the part of a state its items come from, how to list them by key, name
-   * a key (the entity's id), and encode an item. Two states sharing that part have the same
-   * items; otherwise items are compared as records first (the same object in both states needs
-   * no comparison), and only unequal ones are encoded (and compared again as messages), so a
-   * write costs an encoding per changed entity, not per entity.
+   * a key (the entity's id), and encode an item; and, when the state knows them, the keys that
+   * may differ between two states (else every key is looked at). Two states sharing that part
+   * have the same items; otherwise items are compared as records first (the same object in both
+   * states needs no comparison), and only unequal ones are encoded (and compared again as
+   * messages), so a write costs an encoding per changed entity, not per entity.
    */
   private record Kind<K, T>(
       String name, Function<FleetState, Object> source, Function<FleetState, Map<K, T>> items, Function<K, String> id,
-      Function<T, Entity> encode) {
+      Function<T, Entity> encode, BiFunction<FleetState, FleetState, Collection<K>> mayDiffer) {
 
-    /** A kind whose items are listed by their ids. */
+    /** A kind whose items are listed by their ids, every one looked at when the source differs. */
     static <T> Kind<String, T> named(
         String name, Function<FleetState, Object> source, Function<FleetState, Map<String, T>> items,
         Function<T, Entity> encode) {
-      return new Kind<>(name, source, items, Function.identity(), encode);
+      return new Kind<>(name, source, items, Function.identity(), encode, null);
     }
 
     String idOf(Object key) {
@@ -110,10 +111,10 @@ public final class FleetEntities {
       Kind.<Owned<SigningKey>>named("signing_key", FleetState::workspaces, s -> owned(s, Workspace::signingKeys, SigningKey::keyId),
           k -> Entity.newBuilder().setSigningKey(FleetCodec.signingKey(k.workspace(), k.item())).build()),
       new Kind<WorkloadId, Workload>("workload", FleetState::workloads, FleetState::workloads, WorkloadId::toString,
-          w -> Entity.newBuilder().setWorkload(FleetCodec.workload(w)).build()),
+          w -> Entity.newBuilder().setWorkload(FleetCodec.workload(w)).build(), FleetEntities::workloadsMayDiffer),
       new Kind<Replica, Replica>("replica", FleetState::replicas, FleetEntities::replicas,
           r -> replicaId(r.workload().toString(), r.region(), r.address().toString()),
-          r -> Entity.newBuilder().setReplica(FleetCodec.replica(r)).build()),
+          r -> Entity.newBuilder().setReplica(FleetCodec.replica(r)).build(), null),
       Kind.<Map.Entry<WorkloadId, WorkloadId>>named("alias", FleetState::routing, s -> aliases(s.routing()),
           a -> Entity.newBuilder().setAlias(FleetCodec.alias(a.getKey(), a.getValue())).build()),
       Kind.<Routing.CustomDomain>named("custom_domain", FleetState::routing, s -> s.routing().customDomains(),
@@ -154,9 +155,8 @@ public final class FleetEntities {
       }
       Map<?, ?> old = kind.items().apply(before);
       Map<?, ?> now = kind.items().apply(after);
-      // Two versions of a sharded map (a state's workloads) differ only in the shards they do not share.
-      boolean sharded = old instanceof ShardedMap<?, ?> && now instanceof ShardedMap<?, ?>;
-      Iterable<?> candidates = sharded ? keysDiffering(old, now) : now.keySet();
+      Collection<?> mayDiffer = kind.mayDiffer() == null ? null : kind.mayDiffer().apply(before, after);
+      Iterable<?> candidates = mayDiffer == null ? now.keySet() : mayDiffer;
       int kept = 0;
       List<String> gone = new ArrayList<>();
       for (Object key : candidates) {
@@ -177,7 +177,7 @@ public final class FleetEntities {
           upserted.put(new Key(kind.name(), kind.idOf(key)), encoded);
         }
       }
-      if (!sharded && kept < old.size()) {
+      if (mayDiffer == null && kept < old.size()) {
         old.keySet().stream().filter(key -> !now.containsKey(key)).forEach(key -> gone.add(kind.idOf(key)));
       }
       gone.stream().sorted().forEach(id -> removed.add(new Key(kind.name(), id)));
@@ -185,9 +185,12 @@ public final class FleetEntities {
     return new Diff(List.copyOf(upserted.values()), removed);
   }
 
-  @SuppressWarnings("unchecked")
-  private static Set<Object> keysDiffering(Map<?, ?> before, Map<?, ?> after) {
-    return ShardedMap.keysDiffering((ShardedMap<Object, ?>) before, (ShardedMap<Object, ?>) after);
+  /** The workloads that may differ between two states: the state's own diff, shared with its other readers. */
+  private static Collection<WorkloadId> workloadsMayDiffer(FleetState before, FleetState after) {
+    FleetState.WorkloadDiff diff = after.workloadsSince(before);
+    List<WorkloadId> ids = new ArrayList<>(diff.gone());
+    diff.changed().forEach(w -> ids.add(w.id()));
+    return ids;
   }
 
   /** The key of {@code entity}. */
