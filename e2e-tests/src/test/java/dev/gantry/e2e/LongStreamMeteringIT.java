@@ -44,6 +44,7 @@ class LongStreamMeteringIT {
     MeteringIT.servePublicMetered(stack, METERED);
     stack.awaitSidecarCurrent();
     MeteringIT.awaitAnswer(stack, METERED + ".eu-lon-1");
+    MeteringIT.awaitAnswerCounted(stack);
   }
 
   /** An event as the client saw it: when the server sent it, when it arrived, its data. */
@@ -123,7 +124,7 @@ class LongStreamMeteringIT {
       }
       TimeUnit.MILLISECONDS.sleep(25);
     }
-    long input = stack.authz.usage().totals().values().stream().mapToLong(UsageLedger.Counts::inputTokens).sum();
+    long input = MeteringIT.inputTokens(stack);
     long output = stack.authz.usage().totals().values().stream().mapToLong(UsageLedger.Counts::outputTokens).sum();
     assertThat(input - before.inputTokens()).isEqualTo(usage.get("prompt_tokens").getAsLong());
     assertThat(output - before.outputTokens()).isEqualTo(usage.get("completion_tokens").getAsLong());

@@ -35,6 +35,7 @@ class MeteringFailsOpenIT {
     stack.awaitServing();
     stack.awaitSidecarCurrent();
     MeteringIT.awaitAnswer(stack, METERED + ".eu-lon-1");
+    MeteringIT.awaitAnswerCounted(stack);
   }
 
   private static RawHttp.Response post(String body) throws Exception {

@@ -95,6 +95,25 @@ class MeteringIT {
     throw new AssertionError(host + " does not answer: " + last);
   }
 
+  /**
+   * On a stack whose sidecar had counted nothing: waits until it has counted {@link
+   * #awaitAnswer}'s answer (one input token). It observes asynchronously, so a test measuring
+   * from "now" would otherwise count the warm-up in, or find the observation slot still taken.
+   */
+  static void awaitAnswerCounted(GatewayStack stack) throws Exception {
+    for (int i = 0; i < 200 && inputTokens(stack) < 1; i++) {
+      TimeUnit.MILLISECONDS.sleep(25);
+    }
+    if (inputTokens(stack) != 1) {
+      throw new AssertionError("the warm-up answer counted " + inputTokens(stack) + " input tokens, not 1");
+    }
+  }
+
+  /** Every input token the stack's sidecar has counted. */
+  static long inputTokens(GatewayStack stack) {
+    return stack.authz.usage().totals().values().stream().mapToLong(UsageLedger.Counts::inputTokens).sum();
+  }
+
   private static UsageLedger.Key key() {
     return new UsageLedger.Key("demo", METERED, apiKeyId, "eu-lon-1");
   }
