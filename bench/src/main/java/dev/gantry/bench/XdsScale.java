@@ -36,7 +36,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -88,8 +87,9 @@ final class XdsScale implements Callable<Integer> {
     FleetState state = spread(workloads, List.copyOf(regions));
     long start = System.nanoTime();
     ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", freePort()), topology, state));
+    Reflections reflections = new Reflections(controlPlane);
     long version = controlPlane.store().current().version();
-    awaitReflected(controlPlane, regions, version);
+    reflections.await(regions, version);
     double coldMs = (System.nanoTime() - start) / 1e6;
     List<Double> writeMs = new ArrayList<>();
     // The heap after a full GC once the state is published, then after each write: it grows as each
@@ -107,7 +107,7 @@ final class XdsScale implements Callable<Integer> {
       FleetState next = controlPlane.store().update(s -> replica
           ? s.withReplica(new Replica(id, firstRegion, address))
           : s.withWorkload(new Workload(id, true, new TreeSet<>(regions))));
-      awaitReflected(controlPlane, regions, next.version());
+      reflections.await(regions, next.version());
       writeMs.add((System.nanoTime() - t0) / 1e6);
       kinds.add(replica ? "replica" : "workload");
       heapMib.add(Memory.heapAfterGcMib() - before);
@@ -135,20 +135,38 @@ final class XdsScale implements Callable<Integer> {
   }
 
   /**
-   * Waits until every region's published config reflects state {@code version} (polled every
-   * 0.1 ms); three minutes at most (a publisher that died, of a full heap say, never gets there).
+   * Wakes whoever waits for the control plane's regions at each change of its status board:
+   * nothing polls, so the wait takes no core from the control plane it measures.
    */
-  private static void awaitReflected(ControlPlane controlPlane, Set<String> regions, long version) {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (true) {
-      Map<String, Long> reflected = controlPlane.status().reflected();
-      if (regions.stream().allMatch(r -> reflected.getOrDefault(r, -1L) >= version)) {
-        return;
+  private static final class Reflections {
+    private final ControlPlane controlPlane;
+
+    Reflections(ControlPlane controlPlane) {
+      this.controlPlane = controlPlane;
+      controlPlane.status().onChange(this::changed);
+    }
+
+    private synchronized void changed() {
+      notifyAll();
+    }
+
+    /**
+     * Waits until every region's published config reflects state {@code version}; three minutes
+     * at most (a publisher that died, of a full heap say, never gets there).
+     */
+    synchronized void await(Set<String> regions, long version) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (true) {
+        Map<String, Long> reflected = controlPlane.status().reflected();
+        if (regions.stream().allMatch(r -> reflected.getOrDefault(r, -1L) >= version)) {
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("regions reflect " + reflected + ", not state " + version + ", after 3 minutes");
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
       }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("regions reflect " + reflected + ", not state " + version + ", after 3 minutes");
-      }
-      LockSupport.parkNanos(100_000);
     }
   }
 

@@ -181,7 +181,11 @@ public final class ControlPlane implements AutoCloseable {
     List<ExecutorService> executors = new ArrayList<>();
     ExecutorService publishing = Executors.newSingleThreadExecutor(daemon("xds-publish"));
     ExecutorService grpc = Executors.newFixedThreadPool(4, daemon("control-plane-grpc"));
+    // A state's regions are translated side by side, one per core at most.
+    int translators = Math.max(1, Math.min(config.topology().catalog().regions().size(), Runtime.getRuntime().availableProcessors()));
+    ExecutorService translating = Executors.newFixedThreadPool(translators, daemon("xds-translate"));
     executors.add(publishing);
+    executors.add(translating);
     executors.add(grpc);
     List<Executor> xdsResponders = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
@@ -194,8 +198,8 @@ public final class ControlPlane implements AutoCloseable {
     FleetStore store = config.database() == null ? new FleetStore() : new FleetStore(config.database());
     FleetStatusBoard board = new FleetStatusBoard();
     SimpleCache<String> cache = new SimpleCache<>(new RegionNodeGroup());
-    XdsPublisher publisher =
-        new XdsPublisher(new XdsTranslator(topology, config.tracing()), cache, topology.catalog().regions().keySet(), publishing, board);
+    XdsPublisher publisher = new XdsPublisher(new XdsTranslator(topology, config.tracing()), cache,
+        topology.catalog().regions().keySet(), publishing, translating, board);
     // Delta streams resume from what a reconnecting Envoy holds (the library alone ignores it).
     ResumingDeltaWatcher watcher = new ResumingDeltaWatcher(cache);
     V3DiscoveryServer ads =

@@ -144,7 +144,9 @@ public final class FleetEntities {
 
   /** What changed from {@code before} to {@code after} in the entities of {@code kinds}; sorted by key. */
   public static Diff diff(FleetState before, FleetState after, Set<String> kinds) {
-    SortedMap<Key, Entity> upserted = new TreeMap<>();
+    // Sorted once at the end (a key is met once), cheaper than a tree kept sorted all along when
+    // a state of 100,000 workloads is diffed from the empty one.
+    List<Map.Entry<Key, Entity>> upserted = new ArrayList<>();
     List<Key> removed = new ArrayList<>();
     for (Kind<?, ?> kind : KINDS) {
       if (!kinds.contains(kind.name())) {
@@ -174,7 +176,7 @@ public final class FleetEntities {
         }
         Entity encoded = kind.encodeItem(item);
         if (previous == null || !encoded.equals(kind.encodeItem(previous))) {
-          upserted.put(new Key(kind.name(), kind.idOf(key)), encoded);
+          upserted.add(Map.entry(new Key(kind.name(), kind.idOf(key)), encoded));
         }
       }
       if (mayDiffer == null && kept < old.size()) {
@@ -182,7 +184,8 @@ public final class FleetEntities {
       }
       gone.stream().sorted().forEach(id -> removed.add(new Key(kind.name(), id)));
     }
-    return new Diff(List.copyOf(upserted.values()), removed);
+    upserted.sort(Map.Entry.comparingByKey());
+    return new Diff(upserted.stream().map(Map.Entry::getValue).toList(), removed);
   }
 
   /** The workloads that may differ between two states: the state's own diff, shared with its other readers. */

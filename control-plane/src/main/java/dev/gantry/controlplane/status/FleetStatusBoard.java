@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What this control plane knows of the fleet connected to it: each Envoy (by ADS stream) with
@@ -29,14 +30,19 @@ public final class FleetStatusBoard {
   private final Map<String, Sidecar> sidecars = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> published = new ConcurrentHashMap<>();
   private final Map<String, Long> reflected = new ConcurrentHashMap<>();
-  private volatile Runnable changed = () -> {};
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   /**
    * Calls {@code listener} after each change of what Envoys hold or what is published (an ACK,
-   * a publication, a disconnection), on the thread that made it: it must be quick.
+   * a publication, a disconnection), on the thread that made it: it must be quick. Every
+   * listener added is called.
    */
   public void onChange(Runnable listener) {
-    this.changed = listener;
+    listeners.add(listener);
+  }
+
+  private void changed() {
+    listeners.forEach(Runnable::run);
   }
 
   public void envoyConnected(long stream, String nodeId, String region) {
@@ -45,7 +51,7 @@ public final class FleetStatusBoard {
 
   public void envoyDisconnected(long stream) {
     envoys.remove(stream);
-    changed.run();
+    changed();
   }
 
   /** The Envoy on {@code stream} accepted {@code version} of {@code type}. */
@@ -57,7 +63,7 @@ public final class FleetStatusBoard {
       if (rejection != null && !rejection.version().equals(version) && version.equals(published(envoy.region(), type))) {
         envoy.rejections().remove(type); // it accepted what is published now
       }
-      changed.run();
+      changed();
     }
   }
 
@@ -97,13 +103,13 @@ public final class FleetStatusBoard {
    */
   public void reflects(String region, long stateVersion) {
     reflected.merge(region, stateVersion, Math::max);
-    changed.run();
+    changed();
   }
 
   /** {@code region} went back to a config translated from {@code stateVersion} (an Envoy refused a newer one). */
   public void reflectsExactly(String region, long stateVersion) {
     reflected.put(region, stateVersion);
-    changed.run();
+    changed();
   }
 
   /** What {@code region}'s Envoys run reflects no state version this control plane can name. */

@@ -21,6 +21,8 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.type.v3.Percent;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's clusters: its authz-service, and for each workload one cluster per target region
@@ -115,46 +117,78 @@ final class GatewayClusters {
   }
 
   private static Cluster workload(String name, Workload workload, dev.gantry.controlplane.model.Protocol wire) {
-    HttpProtocolOptions.ExplicitHttpConfig.Builder protocol = HttpProtocolOptions.ExplicitHttpConfig.newBuilder();
-    switch (wire) {
-      case HTTP1 -> protocol.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
-      // At most 100 streams per connection to a workload, more connections beyond: a server
-      // announces its limit only in its first SETTINGS, and streams Envoy opens before those
-      // arrive, above that limit, are refused and take the connection down (seen: 20,000 SSE
-      // streams, 100 per client connection, to a Netty server announcing 100: 19,100 refused,
-      // connections terminated, the replica ejected). RFC 9113 (6.5.2) recommends servers allow
-      // at least 100.
-      case HTTP2 -> protocol.setHttp2ProtocolOptions(
-          http2WithKeepalive().toBuilder().setMaxConcurrentStreams(UInt32Value.of(WORKLOAD_STREAMS_PER_CONNECTION)));
-    }
-    HttpProtocolOptions options =
-        HttpProtocolOptions.newBuilder()
-            .setExplicitHttpConfig(protocol)
-            .setCommonHttpProtocolOptions(
-                io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
-                    .setMaxStreamDuration(EnvoyValues.seconds(workload.maxStreamDuration().toSeconds())))
-            .build();
     return Cluster.newBuilder()
         .setName(name)
         .setType(Cluster.DiscoveryType.EDS)
-        .setEdsClusterConfig(
-            Cluster.EdsClusterConfig.newBuilder().setEdsConfig(EnvoyValues.ads()).setServiceName(name))
+        .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS).setServiceName(name))
         // A workload that asked for affinity: Maglev hashes the route's affinity key (the value of
         // the header or cookie it named, which the sidecar copied), so a replica joining or leaving
         // moves only its own share of the keys; every other workload is balanced round robin.
         .setLbPolicy(workload.affinity() == null ? Cluster.LbPolicy.ROUND_ROBIN : Cluster.LbPolicy.MAGLEV)
-        .setConnectTimeout(EnvoyValues.seconds(1))
-        .putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(options))
-        .setCircuitBreakers(circuitBreakers())
-        // No panic routing: with the default (50 %), Envoy spreads load over unhealthy hosts
-        // once half are down.
-        .setCommonLbConfig(
-            Cluster.CommonLbConfig.newBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0)))
-        .setOutlierDetection(outlierDetection())
+        .setConnectTimeout(WORKLOAD_CONNECT_TIMEOUT)
+        .putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, new Wire(wire, workload.maxStreamDuration().toSeconds()).packed())
+        .setCircuitBreakers(CIRCUIT_BREAKERS)
+        .setCommonLbConfig(NO_PANIC)
+        .setOutlierDetection(OUTLIER_DETECTION)
         // Peer gateways' endpoints are marked: to them, mutual TLS; to replicas, plain.
         .addTransportSocketMatches(GatewayTls.TO_PEERS)
         .build();
   }
+
+  /*
+   * What workloads' clusters have in common, built once: a cold build makes one cluster per
+   * workload and target set (100,000s), each pointing at these.
+   */
+  private static final io.envoyproxy.envoy.config.core.v3.ConfigSource ADS = EnvoyValues.ads();
+  private static final com.google.protobuf.Duration WORKLOAD_CONNECT_TIMEOUT = EnvoyValues.seconds(1);
+  private static final CircuitBreakers CIRCUIT_BREAKERS = circuitBreakers();
+  private static final OutlierDetection OUTLIER_DETECTION = outlierDetection();
+  // No panic routing: with the default (50 %), Envoy spreads load over unhealthy hosts once half are down.
+  private static final Cluster.CommonLbConfig NO_PANIC =
+      Cluster.CommonLbConfig.newBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0)).build();
+
+  /**
+   * A workload's protocol options, packed once per protocol and stream limit (a fleet has a few
+   * of each; past {@link #WIRES_KEPT}, packed each time).
+   */
+  private record Wire(dev.gantry.controlplane.model.Protocol protocol, long maxStreamSeconds) {
+    Any packed() {
+      Any packed = PROTOCOL_OPTIONS.get(this);
+      if (packed == null) {
+        packed = options();
+        if (PROTOCOL_OPTIONS.size() < WIRES_KEPT) {
+          PROTOCOL_OPTIONS.put(this, packed);
+        }
+      }
+      return packed;
+    }
+
+    private Any options() {
+      return Any.pack(HttpProtocolOptions.newBuilder()
+          .setExplicitHttpConfig(protocol == dev.gantry.controlplane.model.Protocol.HTTP1 ? HTTP1 : HTTP2_TO_WORKLOAD)
+          .setCommonHttpProtocolOptions(io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
+              .setMaxStreamDuration(EnvoyValues.seconds(maxStreamSeconds)))
+          .build());
+    }
+  }
+
+  private static final Map<Wire, Any> PROTOCOL_OPTIONS = new ConcurrentHashMap<>();
+  private static final int WIRES_KEPT = 1_000;
+
+  private static final HttpProtocolOptions.ExplicitHttpConfig HTTP1 = HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+      .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance())
+      .build();
+
+  // At most 100 streams per connection to a workload, more connections beyond: a server
+  // announces its limit only in its first SETTINGS, and streams Envoy opens before those
+  // arrive, above that limit, are refused and take the connection down (seen: 20,000 SSE
+  // streams, 100 per client connection, to a Netty server announcing 100: 19,100 refused,
+  // connections terminated, the replica ejected). RFC 9113 (6.5.2) recommends servers allow
+  // at least 100.
+  private static final HttpProtocolOptions.ExplicitHttpConfig HTTP2_TO_WORKLOAD = HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+      .setHttp2ProtocolOptions(
+          http2WithKeepalive().toBuilder().setMaxConcurrentStreams(UInt32Value.of(WORKLOAD_STREAMS_PER_CONNECTION)))
+      .build();
 
   /**
    * Ejects a host that fails at the connection level (refused, reset: twice in a row): a replica
@@ -201,21 +235,31 @@ final class GatewayClusters {
         continue;
       }
       LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
-          .setLocality(Locality.newBuilder().setRegion(tier.region()))
+          .setLocality(LOCALITIES.computeIfAbsent(tier.region(), r -> Locality.newBuilder().setRegion(r).build()))
           .setPriority(priority++);
       for (HostPort address : tier.addresses()) {
-        LbEndpoint.Builder endpoint = endpoint(address).toBuilder();
-        if (!tier.healthy()) {
-          endpoint.setHealthStatus(HealthStatus.UNHEALTHY);
-        }
-        if (tier.peer()) {
-          endpoint.setMetadata(GatewayTls.PEER_ENDPOINT);
-        }
-        locality.addLbEndpoints(endpoint);
+        locality.addLbEndpoints(tier.peer()
+            ? PEER_ENDPOINTS.computeIfAbsent(new PeerEndpoint(address, tier.healthy()), PeerEndpoint::build)
+            : endpoint(address, tier.healthy()));
       }
       assignment.addEndpoints(locality);
     }
     return assignment.build();
+  }
+
+  /**
+   * Built once each: every workload's cluster names a region's locality, and all but the
+   * workloads of one region name its gateway as a peer (a cold build: 100,000s of endpoints).
+   * As many as the catalog's regions and their gateways, twice.
+   */
+  private static final Map<String, Locality> LOCALITIES = new ConcurrentHashMap<>();
+  private static final Map<PeerEndpoint, LbEndpoint> PEER_ENDPOINTS = new ConcurrentHashMap<>();
+
+  /** A peer gateway's endpoint, healthy or not. */
+  private record PeerEndpoint(HostPort address, boolean healthy) {
+    LbEndpoint build() {
+      return endpoint(address, healthy).toBuilder().setMetadata(GatewayTls.PEER_ENDPOINT).build();
+    }
   }
 
   private static io.envoyproxy.envoy.config.core.v3.Address sidecar(dev.gantry.routing.SidecarAddress address) {
@@ -226,10 +270,13 @@ final class GatewayClusters {
     };
   }
 
-  private static LbEndpoint endpoint(HostPort address) {
-    return LbEndpoint.newBuilder()
-        .setEndpoint(Endpoint.newBuilder().setAddress(EnvoyValues.address(address)))
-        .build();
+  private static LbEndpoint endpoint(HostPort address, boolean healthy) {
+    LbEndpoint.Builder endpoint = LbEndpoint.newBuilder()
+        .setEndpoint(Endpoint.newBuilder().setAddress(EnvoyValues.address(address)));
+    if (!healthy) {
+      endpoint.setHealthStatus(HealthStatus.UNHEALTHY);
+    }
+    return endpoint.build();
   }
 
   /** HTTP/2 that pings an idle connection, so a dead peer is noticed without traffic. */

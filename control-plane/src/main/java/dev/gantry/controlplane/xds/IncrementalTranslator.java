@@ -15,10 +15,16 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Each region's snapshot of a fleet state, translated as {@link XdsTranslator#translate} does —
@@ -28,10 +34,13 @@ import java.util.SortedSet;
  * only their clusters and endpoints are built again, with the few resources no workload decides
  * (listeners, routes). Everything a snapshot holds is the previous one's with the changes applied
  * ({@link ShardedMap}, {@link ResourceSetHash}), so consecutive snapshots, and the publisher's
- * history of them, share everything else. What remains in proportion to the fleet is one pass
- * of lookups over its workloads, made once for every region translating the same two states.
+ * history of them, share everything else.
  *
- * <p>Not thread-safe: one caller at a time (the publisher's executor).
+ * <p>Regions are translated side by side on the executor given (a cold build translates every
+ * workload for every region: on a machine of two cores, two at a time); a workload's clusters,
+ * the same in every region, are built once by whichever region needs them first.
+ *
+ * <p>{@link #snapshots} is called by one thread at a time (the publisher's).
  */
 final class IncrementalTranslator {
 
@@ -39,14 +48,15 @@ final class IncrementalTranslator {
   private static final int BULK = 1_000;
 
   private final XdsTranslator translator;
-  /** Per region: what its previous snapshot was made of. */
+  private final Executor regionWork;
+  /** Per region: what its previous snapshot was made of. Touched by the calling thread only. */
   private final Map<String, Region> previous = new HashMap<>();
   /**
    * Each workload's clusters, the same at every region's gateways: built once for all regions,
    * with what they are made from. An entry is replaced when its workload's inputs change, and
-   * removed with its workload.
+   * removed with its workload. Read and written by the regions' translations side by side.
    */
-  private final Map<WorkloadId, SharedClusters> clustersByWorkload = new HashMap<>();
+  private final ConcurrentHashMap<WorkloadId, SharedClusters> clustersByWorkload = new ConcurrentHashMap<>();
   /** The changes found last, between which two states: regions translating the same pair share them. */
   private FleetState changesFrom;
   private FleetState changesTo;
@@ -55,7 +65,14 @@ final class IncrementalTranslator {
   private List<?> allReplicasOf;
   private Map<WorkloadId, Map<String, List<HostPort>>> allReplicas;
 
-  private record SharedClusters(Workload workload, LocationPolicy workspacePolicy, List<HashedResource<Cluster>> clusters) {}
+  /** A workload's target sets and their clusters, and what they were made from. */
+  private record SharedClusters(
+      Workload workload, LocationPolicy workspacePolicy, List<SortedSet<String>> targetSets, List<HashedResource<Cluster>> clusters) {
+
+    boolean madeFrom(Workload other, LocationPolicy otherPolicy) {
+      return (workload == other || workload.equals(other)) && workspacePolicy.equals(otherPolicy);
+    }
+  }
 
   private record Translated(List<HashedResource<Cluster>> clusters, List<HashedResource<ClusterLoadAssignment>> endpoints) {}
 
@@ -73,33 +90,83 @@ final class IncrementalTranslator {
     static final Region EMPTY = new Region(null, ShardedMap.empty(), List.of(), Changes.none(), Changes.none());
   }
 
+  /** A region's translation: its snapshot, or the failure that left it without one. */
+  record Translation(ContentVersionedSnapshot snapshot, RuntimeException failure) {}
+
+  /** What a region's translation made: its next {@link Region} and the snapshot of it. */
+  private record Made(Region region, ContentVersionedSnapshot snapshot) {}
+
+  /** A translator of one region after the other, on the calling thread. */
   IncrementalTranslator(XdsTranslator translator) {
+    this(translator, Runnable::run);
+  }
+
+  /**
+   * @param regionWork runs each region's translation; regions run side by side as far as it has
+   *     threads. Owned by the caller.
+   */
+  IncrementalTranslator(XdsTranslator translator, Executor regionWork) {
     this.translator = translator;
+    this.regionWork = regionWork;
   }
 
   /** The snapshot of {@code state} for {@code region}'s gateways, serving {@code edge} over HTTPS. */
   ContentVersionedSnapshot snapshot(FleetState state, EdgeCertificates edge, String region) {
+    Translation translation = snapshots(state, edge, List.of(region)).get(region);
+    if (translation.failure() != null) {
+      throw translation.failure();
+    }
+    return translation.snapshot();
+  }
+
+  /**
+   * Each of {@code regions}' snapshots of {@code state}, serving {@code edge} over HTTPS; a
+   * region whose translation fails keeps its previous translation as the base of its next.
+   */
+  Map<String, Translation> snapshots(FleetState state, EdgeCertificates edge, Collection<String> regions) {
+    Map<String, CompletableFuture<Made>> work = new LinkedHashMap<>();
+    for (String region : regions) {
+      Region before = previous.getOrDefault(region, Region.EMPTY);
+      WorkloadChanges changed = changes(before.state(), state);
+      changed.gone().forEach(clustersByWorkload::remove);
+      // A workload's replicas: one pass over all of them when many workloads changed (a cold
+      // build), a binary search per workload when few did.
+      Map<WorkloadId, Map<String, List<HostPort>>> replicas = changed.changed().size() > BULK ? allReplicas(state) : null;
+      work.put(region, CompletableFuture.supplyAsync(() -> translate(state, edge, region, before, changed, replicas), regionWork));
+    }
+    Map<String, Translation> translations = new LinkedHashMap<>();
+    work.forEach((region, made) -> {
+      try {
+        Made done = made.join();
+        // Kept only once the whole region translated: a failure leaves the previous translation.
+        previous.put(region, done.region());
+        translations.put(region, new Translation(done.snapshot(), null));
+      } catch (CompletionException e) {
+        translations.put(region, new Translation(null,
+            e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause())));
+      }
+    });
+    return translations;
+  }
+
+  /** {@code region}'s next snapshot: its previous one with {@code changed} applied. */
+  private Made translate(FleetState state, EdgeCertificates edge, String region, Region before, WorkloadChanges changed,
+      Map<WorkloadId, Map<String, List<HostPort>>> allReplicas) {
     GatewayResources fixed = translator.fixed(state, edge, region);
-    Region before = previous.getOrDefault(region, Region.EMPTY);
-    Changes<Cluster> clusters = before.clusters().next();
-    Changes<ClusterLoadAssignment> endpoints = before.endpoints().next();
+    int expected = changed.changed().size();
+    Changes<Cluster> clusters = before.clusters().next(expected);
+    Changes<ClusterLoadAssignment> endpoints = before.endpoints().next(expected);
     List<HashedResource<Cluster>> fixedClusters = hashed(fixed.clusters());
     clusters.removeAll(before.fixedClusters());
     clusters.addAll(fixedClusters);
-    WorkloadChanges changed = changes(before.state(), state);
-    // A workload's replicas: one pass over all of them when many workloads changed (a cold
-    // build), a binary search per workload when few did.
-    Map<WorkloadId, Map<String, List<HostPort>>> allReplicas =
-        changed.changed().size() > BULK ? allReplicas(state) : null;
     List<WorkloadId> removed = new ArrayList<>(changed.gone());
-    Map<WorkloadId, Translated> added = new HashMap<>();
+    Map<WorkloadId, Translated> added = HashMap.newHashMap(expected);
     for (WorkloadId id : changed.gone()) {
       Translated gone = before.workloads().get(id);
       if (gone != null) {
         clusters.removeAll(gone.clusters());
         endpoints.removeAll(gone.endpoints());
       }
-      clustersByWorkload.remove(id);
     }
     for (Workload workload : changed.changed()) {
       Translated was = before.workloads().get(workload.id());
@@ -122,9 +189,7 @@ final class IncrementalTranslator {
         TypeResources.of(hashed(fixed.listeners())),
         TypeResources.of(hashed(fixed.routes())),
         TypeResources.of(hashed(fixed.secrets())));
-    // Kept only once the whole region translated: a failure leaves the previous translation.
-    previous.put(region, after);
-    return snapshot;
+    return new Made(after, snapshot);
   }
 
   /** Every workload's replicas by region, made once for every region translating the same replicas. */
@@ -150,18 +215,37 @@ final class IncrementalTranslator {
   }
 
   private Translated translate(FleetState state, String region, Workload workload, Map<String, List<HostPort>> replicasByRegion) {
-    SortedSet<String> allowed = translator.allowedRegions(state, workload);
+    SharedClusters shared = shared(state, workload);
+    return new Translated(shared.clusters(),
+        hashed(translator.endpoints(region, workload, shared.targetSets(), replicasByRegion)));
+  }
+
+  /**
+   * {@code workload}'s clusters in {@code state}: those built already when made from the same
+   * inputs, else built now (by one region only: the others translating at the same time wait
+   * for them).
+   */
+  private SharedClusters shared(FleetState state, Workload workload) {
     LocationPolicy workspacePolicy = state.workspacePolicy(workload.id().workspace());
     SharedClusters shared = clustersByWorkload.get(workload.id());
-    if (shared == null || !shared.workload().equals(workload) || !shared.workspacePolicy().equals(workspacePolicy)) {
-      shared = new SharedClusters(workload, workspacePolicy, hashed(translator.clusters(workload, allowed)));
-      clustersByWorkload.put(workload.id(), shared);
+    if (shared != null && shared.madeFrom(workload, workspacePolicy)) {
+      return shared;
     }
-    return new Translated(shared.clusters(), hashed(translator.endpoints(region, workload, allowed, replicasByRegion)));
+    return clustersByWorkload.compute(workload.id(), (id, was) -> {
+      if (was != null && was.madeFrom(workload, workspacePolicy)) {
+        return was;
+      }
+      List<SortedSet<String>> targetSets = translator.targetSets(workload, translator.allowedRegions(state, workload));
+      return new SharedClusters(workload, workspacePolicy, targetSets, hashed(translator.clusters(workload, targetSets)));
+    });
   }
 
   private static <T extends Message> List<HashedResource<T>> hashed(List<T> resources) {
-    return resources.stream().map(HashedResource::of).toList();
+    List<HashedResource<T>> hashed = new ArrayList<>(resources.size());
+    for (T resource : resources) {
+      hashed.add(HashedResource.of(resource));
+    }
+    return List.copyOf(hashed);
   }
 
   /**
@@ -172,20 +256,21 @@ final class IncrementalTranslator {
     private final ShardedMap<String, VersionedResource<T>> current;
     private ResourceSetHash hash;
     private final List<String> removed = new ArrayList<>();
-    private final Map<String, VersionedResource<T>> added = new HashMap<>();
+    private final Map<String, VersionedResource<T>> added;
 
-    private Changes(ShardedMap<String, VersionedResource<T>> current, ResourceSetHash hash) {
+    private Changes(ShardedMap<String, VersionedResource<T>> current, ResourceSetHash hash, int expected) {
       this.current = current;
       this.hash = hash;
+      this.added = HashMap.newHashMap(expected);
     }
 
     static <T extends Message> Changes<T> none() {
-      return new Changes<>(ShardedMap.empty(), ResourceSetHash.EMPTY);
+      return new Changes<>(ShardedMap.empty(), ResourceSetHash.EMPTY, 0);
     }
 
-    /** A fresh set of changes from these resources. */
-    Changes<T> next() {
-      return new Changes<>(current, hash);
+    /** A fresh set of changes from these resources, of about {@code expected} additions. */
+    Changes<T> next(int expected) {
+      return new Changes<>(current, hash, expected);
     }
 
     void removeAll(List<HashedResource<T>> resources) {
@@ -207,7 +292,7 @@ final class IncrementalTranslator {
 
     /** The resources with every change applied, as the start of the next changes. */
     Changes<T> applied() {
-      return new Changes<>(current.with(removed, added), hash);
+      return new Changes<>(current.with(removed, added), hash, 0);
     }
 
     TypeResources<T> resources() {

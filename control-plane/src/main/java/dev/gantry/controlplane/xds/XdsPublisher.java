@@ -55,7 +55,17 @@ public final class XdsPublisher {
    */
   public XdsPublisher(
       XdsTranslator translator, SimpleCache<String> cache, Set<String> regions, Executor executor, FleetStatusBoard board) {
-    this.translator = new IncrementalTranslator(translator);
+    this(translator, cache, regions, executor, Runnable::run, board);
+  }
+
+  /**
+   * @param executor runs translation and cache updates one task at a time; owned by the caller
+   * @param regionWork translates the regions of one state side by side, as far as it has
+   *     threads; owned by the caller
+   */
+  public XdsPublisher(XdsTranslator translator, SimpleCache<String> cache, Set<String> regions, Executor executor,
+      Executor regionWork, FleetStatusBoard board) {
+    this.translator = new IncrementalTranslator(translator, regionWork);
     this.cache = cache;
     this.regions = Set.copyOf(regions);
     this.executor = executor;
@@ -95,9 +105,17 @@ public final class XdsPublisher {
     if (state == null) {
       return;
     }
+    Map<String, IncrementalTranslator.Translation> translated = translator.snapshots(state, edge, regions);
     for (String region : regions) {
+      IncrementalTranslator.Translation translation = translated.get(region);
+      if (translation.failure() != null) {
+        // The region keeps its last published snapshot; the next state tries again.
+        log.error("region {}: state {} could not be translated; keeping the last published",
+            region, state.version(), translation.failure());
+        continue;
+      }
       try {
-        ContentVersionedSnapshot snapshot = translator.snapshot(state, edge, region);
+        ContentVersionedSnapshot snapshot = translation.snapshot();
         Deque<Published> published = history.computeIfAbsent(region, r -> new ArrayDeque<>());
         String current = published.isEmpty() ? null : published.peekFirst().snapshot().contentVersion();
         if (snapshot.contentVersion().equals(refused.get(region))) {
@@ -122,8 +140,7 @@ public final class XdsPublisher {
         log.info("region {}: published state {} as xDS version {} {}",
             region, state.version(), snapshot.contentVersion(), snapshot.counts());
       } catch (RuntimeException e) {
-        // The region keeps its last published snapshot; the next state tries again.
-        log.error("region {}: state {} could not be translated; keeping the last published", region, state.version(), e);
+        log.error("region {}: state {} could not be published; keeping the last published", region, state.version(), e);
       }
     }
   }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Translates the control plane's model into the Envoy resources of one region's gateways. A
@@ -35,6 +36,11 @@ public final class XdsTranslator {
   /** What depends on a region's gateway site only, built once: every push reuses it. */
   private final Map<String, SiteResources> sites = new HashMap<>();
   private final List<RouteConfiguration> routes;
+  /** Target sets in order of distance from a region, sorted once (regions translate side by side). */
+  private final Map<Order, List<String>> orders = new ConcurrentHashMap<>();
+  private static final int ORDERS_KEPT = 10_000;
+
+  private record Order(String region, SortedSet<String> targets) {}
 
   /**
    * A gateway site's resources that no write changes: its plaintext (or redirect) and internal
@@ -77,9 +83,9 @@ public final class XdsTranslator {
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     Map<WorkloadId, Map<String, List<HostPort>>> replicas = replicasByWorkload(state);
     for (Workload workload : state.sortedWorkloads()) {
-      SortedSet<String> allowed = allowedRegions(state, workload);
-      clusters.addAll(clusters(workload, allowed));
-      endpoints.addAll(endpoints(region, workload, allowed, replicas.getOrDefault(workload.id(), Map.of())));
+      List<SortedSet<String>> targetSets = targetSets(workload, allowedRegions(state, workload));
+      clusters.addAll(clusters(workload, targetSets));
+      endpoints.addAll(endpoints(region, workload, targetSets, replicas.getOrDefault(workload.id(), Map.of())));
     }
     clusters.sort(Comparator.comparing(Cluster::getName));
     endpoints.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
@@ -110,12 +116,20 @@ public final class XdsTranslator {
   }
 
   /**
+   * Every target region set a hostname of {@code workload} can produce, given the regions its
+   * policies allow: one cluster each.
+   */
+  List<SortedSet<String>> targetSets(Workload workload, SortedSet<String> allowed) {
+    return TargetRegions.everySet(topology.catalog(), workload.regions(), allowed);
+  }
+
+  /**
    * The clusters of {@code workload}, one per target set: the same at every region's gateways
    * (their endpoints are not).
    */
-  List<Cluster> clusters(Workload workload, SortedSet<String> allowed) {
+  List<Cluster> clusters(Workload workload, List<SortedSet<String>> targetSets) {
     List<Cluster> clusters = new ArrayList<>();
-    for (SortedSet<String> targets : TargetRegions.everySet(topology.catalog(), workload.regions(), allowed)) {
+    for (SortedSet<String> targets : targetSets) {
       clusters.add(GatewayClusters.workload(ClusterNames.workload(workload.id(), targets), workload));
       for (Preview preview : workload.previews()) {
         clusters.add(GatewayClusters.preview(ClusterNames.preview(workload.id(), preview.port(), targets), workload));
@@ -126,10 +140,10 @@ public final class XdsTranslator {
 
   /** The endpoints of {@code workload}'s clusters at {@code region}'s gateways, nearest first. */
   List<ClusterLoadAssignment> endpoints(
-      String region, Workload workload, SortedSet<String> allowed, Map<String, List<HostPort>> replicasByRegion) {
+      String region, Workload workload, List<SortedSet<String>> targetSets, Map<String, List<HostPort>> replicasByRegion) {
     site(region);
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
-    for (SortedSet<String> targets : TargetRegions.everySet(topology.catalog(), workload.regions(), allowed)) {
+    for (SortedSet<String> targets : targetSets) {
       endpoints.add(GatewayClusters.endpoints(ClusterNames.workload(workload.id(), targets), tiers(region, targets, replicasByRegion)));
       for (Preview preview : workload.previews()) {
         endpoints.add(GatewayClusters.endpoints(ClusterNames.preview(workload.id(), preview.port(), targets),
@@ -163,6 +177,22 @@ public final class XdsTranslator {
     return replicas;
   }
 
+  /**
+   * {@code targets} nearest {@code region} first: sorted once per region and target set (every
+   * workload's clusters name one of a few sets), up to {@link #ORDERS_KEPT} of them.
+   */
+  private List<String> nearestFirst(String region, SortedSet<String> targets) {
+    Order key = new Order(region, targets);
+    List<String> order = orders.get(key);
+    if (order == null) {
+      order = List.copyOf(topology.catalog().nearestFirst(region, targets));
+      if (orders.size() < ORDERS_KEPT) {
+        orders.put(key, order);
+      }
+    }
+    return order;
+  }
+
   private GatewaySite site(String region) {
     GatewaySite site = topology.sites().get(region);
     if (site == null) {
@@ -178,7 +208,7 @@ public final class XdsTranslator {
   private List<GatewayClusters.Tier> tiers(
       String region, SortedSet<String> targets, Map<String, List<HostPort>> replicasByRegion) {
     List<GatewayClusters.Tier> tiers = new ArrayList<>(targets.size());
-    for (String target : topology.catalog().nearestFirst(region, targets)) {
+    for (String target : nearestFirst(region, targets)) {
       List<HostPort> replicas = replicasByRegion.getOrDefault(target, List.of());
       if (target.equals(region)) {
         tiers.add(new GatewayClusters.Tier(target, replicas, true, false));

@@ -23,6 +23,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,56 @@ class IncrementalTranslatorTest {
         assertThat(incrementally.endpoints().versionedResources()).as(at).isEqualTo(full.endpoints().versionedResources());
         assertThat(incrementally.contentVersion()).as(at).isEqualTo(full.contentVersion());
       }
+    }
+  }
+
+  /**
+   * Regions translated side by side on a pool of threads (as the publisher does), each skipping
+   * states now and then: every region's snapshot is still the full translation's, whichever
+   * region built a workload's shared clusters first.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {31, 32, 33})
+  void regionsSideBySide_sameAsFullTranslation(long seed) throws Exception {
+    Random random = new Random(seed);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY), pool);
+      FleetState state = TestTopologies.demoSeed();
+      for (int write = 0; write < 150; write++) {
+        state = randomWrite(state, random).withVersion(state.version() + 1);
+        List<String> regions = REGIONS.stream().filter(r -> random.nextInt(4) > 0).toList();
+        Map<String, IncrementalTranslator.Translation> translated = incremental.snapshots(state, EdgeCertificates.NONE, regions);
+        assertThat(translated.keySet()).containsExactlyElementsOf(regions);
+        for (String region : regions) {
+          ContentVersionedSnapshot full = ContentVersionedSnapshot.of(new XdsTranslator(TOPOLOGY).translate(state, region));
+          IncrementalTranslator.Translation translation = translated.get(region);
+          String at = "seed " + seed + ", write " + write + ", region " + region;
+          assertThat(translation.failure()).as(at).isNull();
+          assertThat(translation.snapshot().clusters().versionedResources()).as(at).isEqualTo(full.clusters().versionedResources());
+          assertThat(translation.snapshot().endpoints().versionedResources()).as(at).isEqualTo(full.endpoints().versionedResources());
+          assertThat(translation.snapshot().contentVersion()).as(at).isEqualTo(full.contentVersion());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A region that cannot be translated fails alone: the others' snapshots are made, and it fails again next time. */
+  @Test
+  void aRegionFailing_failsAlone() {
+    IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY), Executors.newCachedThreadPool());
+    FleetState seed = TestTopologies.demoSeed();
+    Map<String, IncrementalTranslator.Translation> translated =
+        incremental.snapshots(seed, EdgeCertificates.NONE, List.of("eu-lon-1", "xx-nowhere-1", "eu-par-1"));
+
+    assertThat(translated.get("xx-nowhere-1").snapshot()).isNull();
+    assertThat(translated.get("xx-nowhere-1").failure()).hasMessageContaining("xx-nowhere-1");
+    for (String region : List.of("eu-lon-1", "eu-par-1")) {
+      assertThat(translated.get(region).failure()).isNull();
+      assertThat(translated.get(region).snapshot().contentVersion())
+          .isEqualTo(ContentVersionedSnapshot.of(new XdsTranslator(TOPOLOGY).translate(seed, region)).contentVersion());
     }
   }
 
