@@ -9,9 +9,12 @@ import dev.gantry.controlplane.model.Workload;
 import dev.gantry.controlplane.model.Workspace;
 import dev.gantry.proto.fleet.v1.Entity;
 import dev.gantry.routing.WorkloadId;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -114,7 +117,8 @@ public final class FleetEntities {
           w -> Entity.newBuilder().setWorkload(FleetCodec.workload(w)).build(), FleetEntities::workloadsMayDiffer),
       new Kind<Replica, Replica>("replica", FleetState::replicas, FleetEntities::replicas,
           r -> replicaId(r.workload().toString(), r.region(), r.address().toString()),
-          r -> Entity.newBuilder().setReplica(FleetCodec.replica(r)).build(), null),
+          r -> Entity.newBuilder().setReplica(FleetCodec.replica(r)).build(),
+          (before, after) -> after.replicasDifferingFrom(before)),
       Kind.<Map.Entry<WorkloadId, WorkloadId>>named("alias", FleetState::routing, s -> aliases(s.routing()),
           a -> Entity.newBuilder().setAlias(FleetCodec.alias(a.getKey(), a.getValue())).build()),
       Kind.<Routing.CustomDomain>named("custom_domain", FleetState::routing, s -> s.routing().customDomains(),
@@ -283,12 +287,55 @@ public final class FleetEntities {
     return owned;
   }
 
+  /**
+   * A state's replicas, each its own key, as a view: a replica is looked up by binary search in
+   * the state's sorted list, nothing is copied (a replica registered among 100,000 costs its
+   * lookups, not a map of all of them).
+   */
   private static Map<Replica, Replica> replicas(FleetState state) {
-    Map<Replica, Replica> replicas = HashMap.newHashMap(state.replicas().size());
-    for (Replica r : state.replicas()) {
-      replicas.put(r, r);
-    }
-    return replicas;
+    return new AbstractMap<>() {
+      @Override
+      public Replica get(Object key) {
+        return key instanceof Replica replica && state.hasReplica(replica) ? replica : null;
+      }
+
+      @Override
+      public boolean containsKey(Object key) {
+        return get(key) != null;
+      }
+
+      @Override
+      public int size() {
+        return state.replicas().size();
+      }
+
+      @Override
+      public Set<Entry<Replica, Replica>> entrySet() {
+        return new AbstractSet<>() {
+          @Override
+          public Iterator<Entry<Replica, Replica>> iterator() {
+            Iterator<Replica> replicas = state.replicas().iterator();
+            return new Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                return replicas.hasNext();
+              }
+
+              @Override
+              public Entry<Replica, Replica> next() {
+                Replica replica = replicas.next();
+                return Map.entry(replica, replica);
+              }
+            };
+          }
+
+          @Override
+          public int size() {
+            return state.replicas().size();
+          }
+        };
+      }
+    };
   }
 
   private static Map<String, Map.Entry<WorkloadId, WorkloadId>> aliases(Routing routing) {

@@ -100,6 +100,14 @@ public record FleetState(
     return SortedReplicas.workloadsDiffering((SortedReplicas) before.replicas, (SortedReplicas) replicas);
   }
 
+  /**
+   * The replicas here and not in {@code before}, or there and not here, in {@link Replica#ORDER}:
+   * one walk over both lists, as {@link #replicasMovedSince}.
+   */
+  public List<Replica> replicasDifferingFrom(FleetState before) {
+    return SortedReplicas.differing((SortedReplicas) before.replicas, (SortedReplicas) replicas);
+  }
+
   /** The same state with other workspaces. */
   public FleetState withWorkspaces(Map<String, Workspace> nextWorkspaces) {
     return new FleetState(version, nextWorkspaces, workloads, replicas, routing);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Replicas in {@link Replica#ORDER}, immutable: what a {@link FleetState} holds. A state made from
@@ -102,8 +103,24 @@ final class SortedReplicas extends AbstractList<Replica> implements RandomAccess
   /** The workloads with a replica in one list and not in the other. */
   static Set<WorkloadId> workloadsDiffering(SortedReplicas before, SortedReplicas after) {
     Set<WorkloadId> differing = new HashSet<>();
+    walkDiffering(before, after, replica -> differing.add(replica.workload()));
+    return differing;
+  }
+
+  /** The replicas in one list and not in the other, in {@link Replica#ORDER}. */
+  static List<Replica> differing(SortedReplicas before, SortedReplicas after) {
+    List<Replica> differing = new ArrayList<>();
+    walkDiffering(before, after, differing::add);
+    return differing;
+  }
+
+  /**
+   * Gives each replica in one list and not in the other to {@code differing}: one walk over both,
+   * mostly comparing references (nothing when they are the same list).
+   */
+  private static void walkDiffering(SortedReplicas before, SortedReplicas after, Consumer<Replica> differing) {
     if (before == after) {
-      return differing;
+      return;
     }
     Replica[] a = before.sorted;
     Replica[] b = after.sorted;
@@ -114,18 +131,17 @@ final class SortedReplicas extends AbstractList<Replica> implements RandomAccess
         i++;
         j++;
       } else if (Replica.ORDER.compare(a[i], b[j]) < 0) {
-        differing.add(a[i++].workload());
+        differing.accept(a[i++]);
       } else {
-        differing.add(b[j++].workload());
+        differing.accept(b[j++]);
       }
     }
     for (; i < a.length; i++) {
-      differing.add(a[i].workload());
+      differing.accept(a[i]);
     }
     for (; j < b.length; j++) {
-      differing.add(b[j].workload());
+      differing.accept(b[j]);
     }
-    return differing;
   }
 
   @Override

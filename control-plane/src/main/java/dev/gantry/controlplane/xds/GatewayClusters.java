@@ -45,6 +45,45 @@ final class GatewayClusters {
   /** Streams Envoy opens on one HTTP/2 connection to a workload (see {@link #workload}). */
   static final int WORKLOAD_STREAMS_PER_CONNECTION = 100;
 
+  /*
+   * What workloads' clusters have in common, built once: a cold build makes one cluster per
+   * workload and target set (100,000s), each pointing at these.
+   */
+  private static final io.envoyproxy.envoy.config.core.v3.ConfigSource ADS = EnvoyValues.ads();
+  private static final com.google.protobuf.Duration WORKLOAD_CONNECT_TIMEOUT = EnvoyValues.seconds(1);
+  private static final CircuitBreakers CIRCUIT_BREAKERS = circuitBreakers();
+  private static final OutlierDetection OUTLIER_DETECTION = outlierDetection();
+  // No panic routing: with the default (50 %), Envoy spreads load over unhealthy hosts once half are down.
+  private static final Cluster.CommonLbConfig NO_PANIC =
+      Cluster.CommonLbConfig.newBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0)).build();
+
+  /** Workloads' protocol options packed, by {@link Wire}: at most {@link #WIRES_KEPT} kept. */
+  private static final Map<Wire, Any> PROTOCOL_OPTIONS = new ConcurrentHashMap<>();
+  private static final int WIRES_KEPT = 1_000;
+
+  private static final HttpProtocolOptions.ExplicitHttpConfig HTTP1 = HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+      .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance())
+      .build();
+
+  // At most 100 streams per connection to a workload, more connections beyond: a server
+  // announces its limit only in its first SETTINGS, and streams Envoy opens before those
+  // arrive, above that limit, are refused and take the connection down (seen: 20,000 SSE
+  // streams, 100 per client connection, to a Netty server announcing 100: 19,100 refused,
+  // connections terminated, the replica ejected). RFC 9113 (6.5.2) recommends servers allow
+  // at least 100.
+  private static final HttpProtocolOptions.ExplicitHttpConfig HTTP2_TO_WORKLOAD = HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+      .setHttp2ProtocolOptions(
+          http2WithKeepalive().toBuilder().setMaxConcurrentStreams(UInt32Value.of(WORKLOAD_STREAMS_PER_CONNECTION)))
+      .build();
+
+  /**
+   * Built once each: every workload's cluster names a region's locality, and all but the
+   * workloads of one region name its gateway as a peer (a cold build: 100,000s of endpoints).
+   * As many as the catalog's regions and their gateways, twice.
+   */
+  private static final Map<String, Locality> LOCALITIES = new ConcurrentHashMap<>();
+  private static final Map<PeerEndpoint, LbEndpoint> PEER_ENDPOINTS = new ConcurrentHashMap<>();
+
   private GatewayClusters() {}
 
   /**
@@ -135,18 +174,6 @@ final class GatewayClusters {
         .build();
   }
 
-  /*
-   * What workloads' clusters have in common, built once: a cold build makes one cluster per
-   * workload and target set (100,000s), each pointing at these.
-   */
-  private static final io.envoyproxy.envoy.config.core.v3.ConfigSource ADS = EnvoyValues.ads();
-  private static final com.google.protobuf.Duration WORKLOAD_CONNECT_TIMEOUT = EnvoyValues.seconds(1);
-  private static final CircuitBreakers CIRCUIT_BREAKERS = circuitBreakers();
-  private static final OutlierDetection OUTLIER_DETECTION = outlierDetection();
-  // No panic routing: with the default (50 %), Envoy spreads load over unhealthy hosts once half are down.
-  private static final Cluster.CommonLbConfig NO_PANIC =
-      Cluster.CommonLbConfig.newBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0)).build();
-
   /**
    * A workload's protocol options, packed once per protocol and stream limit (a fleet has a few
    * of each; past {@link #WIRES_KEPT}, packed each time).
@@ -171,24 +198,6 @@ final class GatewayClusters {
           .build());
     }
   }
-
-  private static final Map<Wire, Any> PROTOCOL_OPTIONS = new ConcurrentHashMap<>();
-  private static final int WIRES_KEPT = 1_000;
-
-  private static final HttpProtocolOptions.ExplicitHttpConfig HTTP1 = HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-      .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance())
-      .build();
-
-  // At most 100 streams per connection to a workload, more connections beyond: a server
-  // announces its limit only in its first SETTINGS, and streams Envoy opens before those
-  // arrive, above that limit, are refused and take the connection down (seen: 20,000 SSE
-  // streams, 100 per client connection, to a Netty server announcing 100: 19,100 refused,
-  // connections terminated, the replica ejected). RFC 9113 (6.5.2) recommends servers allow
-  // at least 100.
-  private static final HttpProtocolOptions.ExplicitHttpConfig HTTP2_TO_WORKLOAD = HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-      .setHttp2ProtocolOptions(
-          http2WithKeepalive().toBuilder().setMaxConcurrentStreams(UInt32Value.of(WORKLOAD_STREAMS_PER_CONNECTION)))
-      .build();
 
   /**
    * Ejects a host that fails at the connection level (refused, reset: twice in a row): a replica
@@ -246,14 +255,6 @@ final class GatewayClusters {
     }
     return assignment.build();
   }
-
-  /**
-   * Built once each: every workload's cluster names a region's locality, and all but the
-   * workloads of one region name its gateway as a peer (a cold build: 100,000s of endpoints).
-   * As many as the catalog's regions and their gateways, twice.
-   */
-  private static final Map<String, Locality> LOCALITIES = new ConcurrentHashMap<>();
-  private static final Map<PeerEndpoint, LbEndpoint> PEER_ENDPOINTS = new ConcurrentHashMap<>();
 
   /** A peer gateway's endpoint, healthy or not. */
   private record PeerEndpoint(HostPort address, boolean healthy) {

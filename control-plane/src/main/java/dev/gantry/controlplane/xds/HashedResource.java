@@ -26,6 +26,18 @@ import java.util.HexFormat;
  */
 record HashedResource<T extends Message>(VersionedResource<T> versioned, String name, long high, long low) {
 
+  /** A digest per thread, reused: {@code digest} leaves it reset. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  });
+
+  /** Big-endian longs out of a byte array. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   static <T extends Message> HashedResource<T> of(T resource) {
     byte[] digest = sha256(deterministicBytes(resource));
     long high = (long) LONGS.get(digest, 0);
@@ -59,16 +71,4 @@ record HashedResource<T extends Message>(VersionedResource<T> versioned, String 
   static byte[] sha256(byte[] bytes) {
     return SHA_256.get().digest(bytes);
   }
-
-  /** A digest per thread, reused: {@code digest} leaves it reset. */
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  });
-
-  /** Big-endian longs out of a byte array. */
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 }

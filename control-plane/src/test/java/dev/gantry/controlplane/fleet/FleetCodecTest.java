@@ -115,6 +115,39 @@ class FleetCodecTest {
     assertThat(FleetEntities.diff(after, after).isEmpty()).isTrue();
   }
 
+  /**
+   * The diff of random writes (replicas registered and removed, workloads created and deleted)
+   * against the obvious one: every entity of both states encoded and compared. Also from a state
+   * rebuilt of equal copies, as a store loaded again gives.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+  void diffOfRandomWrites_sameAsComparingEveryEntity(long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    FleetState state = everyKind();
+    for (int write = 0; write < 300; write++) {
+      FleetState before = random.nextInt(10) == 0 ? FleetEntities.state(state.version(), FleetEntities.all(state).values()) : state;
+      WorkloadId id = WorkloadId.parse("agt-w" + random.nextInt(6) + "-demo");
+      Replica replica = new Replica(id, List.of("eu-lon-1", "eu-par-1").get(random.nextInt(2)),
+          new HostPort("10.1.0." + random.nextInt(3), 8080));
+      FleetState after = switch (random.nextInt(5)) {
+        case 0, 1 -> state.withReplica(replica);
+        case 2 -> state.withoutReplica(replica);
+        case 3 -> state.withWorkload(new Workload(id, random.nextBoolean(), new TreeSet<>(List.of("eu-lon-1", "eu-par-1"))));
+        default -> state.withoutWorkload(id).withoutReplicas(r -> r.workload().equals(id));
+      };
+      String at = "seed " + seed + ", write " + write;
+      FleetEntities.Diff diff = FleetEntities.diff(before, after);
+      java.util.SortedMap<FleetEntities.Key, Entity> was = FleetEntities.all(before);
+      java.util.SortedMap<FleetEntities.Key, Entity> now = FleetEntities.all(after);
+      assertThat(diff.upserted()).as(at).containsExactlyElementsOf(now.entrySet().stream()
+          .filter(e -> !e.getValue().equals(was.get(e.getKey()))).map(java.util.Map.Entry::getValue).toList());
+      assertThat(diff.removed()).as(at).containsExactlyInAnyOrderElementsOf(
+          was.keySet().stream().filter(k -> !now.containsKey(k)).toList());
+      state = after;
+    }
+  }
+
   @Test
   void invalidMessages_areRefusedWithWhatWasExpected() {
     assertThatThrownBy(() -> FleetCodec.workload(dev.gantry.proto.fleet.v1.Workload.newBuilder()

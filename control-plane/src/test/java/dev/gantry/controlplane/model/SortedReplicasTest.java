@@ -53,10 +53,14 @@ class SortedReplicasTest {
       assertThat(sorted.has(replica)).as(at).isEqualTo(plain.contains(replica));
       assertThat(sorted.byRegion(replica.workload())).as(at).isEqualTo(byRegion(plain, replica.workload()));
       assertThat(SortedReplicas.workloadsDiffering(before, sorted)).as(at).isEqualTo(differing(plainBefore, plain));
+      assertThat(SortedReplicas.differing(before, sorted)).as(at)
+          .containsExactlyElementsOf(differingReplicas(plainBefore, plain));
       // Equal copies (a state loaded again from its store) compare the same as the objects themselves.
       SortedReplicas copies = SortedReplicas.of(sorted.stream()
           .map(r -> new Replica(WorkloadId.parse(r.workload().toString()), r.region(), r.address())).toList());
       assertThat(SortedReplicas.workloadsDiffering(before, copies)).as(at).isEqualTo(differing(plainBefore, plain));
+      assertThat(SortedReplicas.differing(before, copies)).as(at)
+          .containsExactlyElementsOf(differingReplicas(plainBefore, plain));
     }
   }
 
@@ -70,6 +74,15 @@ class SortedReplicasTest {
     replicas.stream().filter(r -> r.workload().equals(workload))
         .forEach(r -> byRegion.computeIfAbsent(r.region(), x -> new ArrayList<>()).add(r.address()));
     return byRegion;
+  }
+
+  /** The replicas in one list and not the other, in order. */
+  private static List<Replica> differingReplicas(List<Replica> before, List<Replica> after) {
+    List<Replica> differing = new ArrayList<>();
+    before.stream().filter(r -> !after.contains(r)).forEach(differing::add);
+    after.stream().filter(r -> !before.contains(r)).forEach(differing::add);
+    differing.sort(Replica.ORDER);
+    return differing;
   }
 
   private static Set<WorkloadId> differing(List<Replica> before, List<Replica> after) {
