@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this control plane knows of the fleet connected to it: each Envoy (by ADS stream) with
@@ -15,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * snapshot service and the publisher; read by the status API.
  */
 public final class FleetStatusBoard {
+
+  private static final Logger log = LoggerFactory.getLogger(FleetStatusBoard.class);
 
   /** A config an Envoy or sidecar refused. */
   public record Rejection(String type, String version, String reason) {}
@@ -41,8 +45,15 @@ public final class FleetStatusBoard {
     listeners.add(listener);
   }
 
+  /** Calls every listener; one that throws is logged and does not keep the others from being called. */
   private void changed() {
-    listeners.forEach(Runnable::run);
+    for (Runnable listener : listeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        log.warn("a fleet status listener failed", e);
+      }
+    }
   }
 
   public void envoyConnected(long stream, String nodeId, String region) {

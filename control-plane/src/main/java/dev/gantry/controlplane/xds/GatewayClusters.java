@@ -1,6 +1,7 @@
 package dev.gantry.controlplane.xds;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.controlplane.model.GatewaySite;
 import dev.gantry.controlplane.model.Workload;
@@ -9,6 +10,7 @@ import dev.gantry.routing.HostPort;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.KeepaliveSettings;
@@ -49,17 +51,16 @@ final class GatewayClusters {
    * What workloads' clusters have in common, built once: a cold build makes one cluster per
    * workload and target set (100,000s), each pointing at these.
    */
-  private static final io.envoyproxy.envoy.config.core.v3.ConfigSource ADS = EnvoyValues.ads();
-  private static final com.google.protobuf.Duration WORKLOAD_CONNECT_TIMEOUT = EnvoyValues.seconds(1);
+  private static final ConfigSource ADS = EnvoyValues.ads();
+  private static final Duration WORKLOAD_CONNECT_TIMEOUT = EnvoyValues.seconds(1);
   private static final CircuitBreakers CIRCUIT_BREAKERS = circuitBreakers();
   private static final OutlierDetection OUTLIER_DETECTION = outlierDetection();
   // No panic routing: with the default (50 %), Envoy spreads load over unhealthy hosts once half are down.
   private static final Cluster.CommonLbConfig NO_PANIC =
       Cluster.CommonLbConfig.newBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0)).build();
 
-  /** Workloads' protocol options packed, by {@link Wire}: at most {@link #WIRES_KEPT} kept. */
+  /** Workloads' protocol options packed, by {@link Wire}: at most {@link #KEPT} kept. */
   private static final Map<Wire, Any> PROTOCOL_OPTIONS = new ConcurrentHashMap<>();
-  private static final int WIRES_KEPT = 1_000;
 
   private static final HttpProtocolOptions.ExplicitHttpConfig HTTP1 = HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
       .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance())
@@ -79,10 +80,12 @@ final class GatewayClusters {
   /**
    * Built once each: every workload's cluster names a region's locality, and all but the
    * workloads of one region name its gateway as a peer (a cold build: 100,000s of endpoints).
-   * As many as the catalog's regions and their gateways, twice.
+   * As many as the catalog's regions and their gateways, twice; at most {@link #KEPT} of each
+   * (a JVM that runs control planes of many catalogs, a test suite, builds the rest each time).
    */
   private static final Map<String, Locality> LOCALITIES = new ConcurrentHashMap<>();
   private static final Map<PeerEndpoint, LbEndpoint> PEER_ENDPOINTS = new ConcurrentHashMap<>();
+  private static final int KEPT = 1_000;
 
   private GatewayClusters() {}
 
@@ -176,21 +179,14 @@ final class GatewayClusters {
 
   /**
    * A workload's protocol options, packed once per protocol and stream limit (a fleet has a few
-   * of each; past {@link #WIRES_KEPT}, packed each time).
+   * of each; past {@link #KEPT}, packed each time).
    */
   private record Wire(dev.gantry.controlplane.model.Protocol protocol, long maxStreamSeconds) {
     Any packed() {
-      Any packed = PROTOCOL_OPTIONS.get(this);
-      if (packed == null) {
-        packed = options();
-        if (PROTOCOL_OPTIONS.size() < WIRES_KEPT) {
-          PROTOCOL_OPTIONS.put(this, packed);
-        }
-      }
-      return packed;
+      return kept(PROTOCOL_OPTIONS, this, Wire::options);
     }
 
-    private Any options() {
+    Any options() {
       return Any.pack(HttpProtocolOptions.newBuilder()
           .setExplicitHttpConfig(protocol == dev.gantry.controlplane.model.Protocol.HTTP1 ? HTTP1 : HTTP2_TO_WORKLOAD)
           .setCommonHttpProtocolOptions(io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
@@ -244,16 +240,28 @@ final class GatewayClusters {
         continue;
       }
       LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
-          .setLocality(LOCALITIES.computeIfAbsent(tier.region(), r -> Locality.newBuilder().setRegion(r).build()))
+          .setLocality(kept(LOCALITIES, tier.region(), r -> Locality.newBuilder().setRegion(r).build()))
           .setPriority(priority++);
       for (HostPort address : tier.addresses()) {
         locality.addLbEndpoints(tier.peer()
-            ? PEER_ENDPOINTS.computeIfAbsent(new PeerEndpoint(address, tier.healthy()), PeerEndpoint::build)
+            ? kept(PEER_ENDPOINTS, new PeerEndpoint(address, tier.healthy()), PeerEndpoint::build)
             : endpoint(address, tier.healthy()));
       }
       assignment.addEndpoints(locality);
     }
     return assignment.build();
+  }
+
+  /** {@code cache}'s value of {@code key}, made now and kept if there is room. */
+  private static <K, V> V kept(Map<K, V> cache, K key, java.util.function.Function<K, V> make) {
+    V value = cache.get(key);
+    if (value == null) {
+      value = make.apply(key);
+      if (cache.size() < KEPT) {
+        cache.put(key, value);
+      }
+    }
+    return value;
   }
 
   /** A peer gateway's endpoint, healthy or not. */

@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -121,31 +123,60 @@ final class IncrementalTranslator {
 
   /**
    * Each of {@code regions}' snapshots of {@code state}, serving {@code edge} over HTTPS; a
-   * region whose translation fails keeps its previous translation as the base of its next.
+   * region whose translation fails keeps its previous translation as the base of its next. Waits
+   * for every region it started, even when another failed; interrupted, the regions not done yet
+   * fail (their tasks may still finish, unused).
+   *
+   * @throws Error when a region's translation threw one (out of memory, say), once every region
+   *     has been waited for
    */
   Map<String, Translation> snapshots(FleetState state, EdgeCertificates edge, Collection<String> regions) {
     Map<String, CompletableFuture<Made>> work = new LinkedHashMap<>();
     for (String region : regions) {
-      Region before = previous.getOrDefault(region, Region.EMPTY);
-      WorkloadChanges changed = changes(before.state(), state);
-      changed.gone().forEach(clustersByWorkload::remove);
-      // A workload's replicas: one pass over all of them when many workloads changed (a cold
-      // build), a binary search per workload when few did.
-      Map<WorkloadId, Map<String, List<HostPort>>> replicas = changed.changed().size() > BULK ? allReplicas(state) : null;
-      work.put(region, CompletableFuture.supplyAsync(() -> translate(state, edge, region, before, changed, replicas), regionWork));
+      try {
+        Region before = previous.getOrDefault(region, Region.EMPTY);
+        WorkloadChanges changed = changes(before.state(), state);
+        changed.gone().forEach(clustersByWorkload::remove);
+        // A workload's replicas: one pass over all of them when many workloads changed (a cold
+        // build), a binary search per workload when few did.
+        Map<WorkloadId, Map<String, List<HostPort>>> replicas = changed.changed().size() > BULK ? allReplicas(state) : null;
+        work.put(region, CompletableFuture.supplyAsync(() -> translate(state, edge, region, before, changed, replicas), regionWork));
+      } catch (RuntimeException e) { // the executor refused the task (shut down), say
+        work.put(region, CompletableFuture.failedFuture(e));
+      }
     }
     Map<String, Translation> translations = new LinkedHashMap<>();
-    work.forEach((region, made) -> {
+    Error fatal = null;
+    boolean interrupted = false;
+    for (Map.Entry<String, CompletableFuture<Made>> region : work.entrySet()) {
       try {
-        Made done = made.join();
+        Made done = interrupted ? region.getValue().getNow(null) : region.getValue().get();
+        if (done == null) {
+          throw new CancellationException("interrupted before region " + region.getKey() + " was translated");
+        }
         // Kept only once the whole region translated: a failure leaves the previous translation.
-        previous.put(region, done.region());
-        translations.put(region, new Translation(done.snapshot(), null));
-      } catch (CompletionException e) {
-        translations.put(region, new Translation(null,
-            e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause())));
+        previous.put(region.getKey(), done.region());
+        translations.put(region.getKey(), new Translation(done.snapshot(), null));
+      } catch (InterruptedException e) {
+        interrupted = true;
+        translations.put(region.getKey(), new Translation(null, new CancellationException("interrupted")));
+      } catch (ExecutionException | CompletionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Error error) {
+          fatal = error;
+        }
+        translations.put(region.getKey(), new Translation(null,
+            cause instanceof RuntimeException failure ? failure : new IllegalStateException(cause)));
+      } catch (RuntimeException e) { // cancelled
+        translations.put(region.getKey(), new Translation(null, e));
       }
-    });
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (fatal != null) {
+      throw fatal;
+    }
     return translations;
   }
 

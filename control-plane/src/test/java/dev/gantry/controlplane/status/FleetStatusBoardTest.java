@@ -22,4 +22,18 @@ class FleetStatusBoardTest {
     assertThat(second).hasValue(2);
     assertThat(board.reflected()).containsEntry("eu-lon-1", 2L);
   }
+
+  @Test
+  void aListenerThatThrows_doesNotKeepTheOthersFromBeingCalled() {
+    FleetStatusBoard board = new FleetStatusBoard();
+    AtomicInteger after = new AtomicInteger();
+    board.onChange(() -> {
+      throw new IllegalStateException("a broken listener");
+    });
+    board.onChange(after::incrementAndGet);
+
+    board.reflects("eu-lon-1", 3);
+
+    assertThat(after).hasValue(1);
+  }
 }

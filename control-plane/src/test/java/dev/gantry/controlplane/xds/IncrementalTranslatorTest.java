@@ -131,26 +131,57 @@ class IncrementalTranslatorTest {
     }
   }
 
-  /** A region that cannot be translated fails alone: the others' snapshots are made, and it fails again next time. */
+  /**
+   * A region that cannot be translated fails alone, each time: the others' snapshots are made,
+   * and they go on translating from their own.
+   */
   @Test
   void aRegionFailing_failsAlone() {
-    IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY), Executors.newCachedThreadPool());
-    FleetState seed = TestTopologies.demoSeed();
-    Map<String, IncrementalTranslator.Translation> translated =
-        incremental.snapshots(seed, EdgeCertificates.NONE, List.of("eu-lon-1", "xx-nowhere-1", "eu-par-1"));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY), pool);
+      FleetState state = TestTopologies.demoSeed();
+      Random random = new Random(41);
+      for (int write = 0; write < 3; write++) {
+        Map<String, IncrementalTranslator.Translation> translated =
+            incremental.snapshots(state, EdgeCertificates.NONE, List.of("eu-lon-1", "xx-nowhere-1", "eu-par-1"));
 
-    assertThat(translated.get("xx-nowhere-1").snapshot()).isNull();
-    assertThat(translated.get("xx-nowhere-1").failure()).hasMessageContaining("xx-nowhere-1");
-    for (String region : List.of("eu-lon-1", "eu-par-1")) {
-      assertThat(translated.get(region).failure()).isNull();
-      assertThat(translated.get(region).snapshot().contentVersion())
-          .isEqualTo(ContentVersionedSnapshot.of(new XdsTranslator(TOPOLOGY).translate(seed, region)).contentVersion());
+        assertThat(translated.get("xx-nowhere-1").snapshot()).isNull();
+        assertThat(translated.get("xx-nowhere-1").failure()).hasMessageContaining("xx-nowhere-1");
+        for (String region : List.of("eu-lon-1", "eu-par-1")) {
+          assertThat(translated.get(region).failure()).isNull();
+          assertThat(translated.get(region).snapshot().contentVersion())
+              .isEqualTo(ContentVersionedSnapshot.of(new XdsTranslator(TOPOLOGY).translate(state, region)).contentVersion());
+        }
+        state = randomWrite(state, random).withVersion(state.version() + 1);
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
-  /** A fleet built at once (more workloads than the translator looks up one by one), then written to. */
+  /** An executor that refuses work (shut down): every region fails, nothing is thrown. */
   @Test
-  void manyWorkloadsAtOnce_thenWrites_sameAsFullTranslation() {
+  void anExecutorRefusing_failsEveryRegion() {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    pool.shutdownNow();
+    IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY), pool);
+
+    Map<String, IncrementalTranslator.Translation> translated =
+        incremental.snapshots(TestTopologies.demoSeed(), EdgeCertificates.NONE, REGIONS);
+
+    assertThat(translated.keySet()).containsExactlyElementsOf(REGIONS);
+    assertThat(translated.values()).allSatisfy(t -> assertThat(t.failure()).isNotNull());
+  }
+
+  /**
+   * A fleet built at once (more workloads than the translator looks up one by one), then written
+   * to; its regions translated one after the other, or side by side (sharing the map of every
+   * replica).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void manyWorkloadsAtOnce_thenWrites_sameAsFullTranslation(boolean sideBySide) {
     Random random = new Random(21);
     Map<WorkloadId, Workload> workloads = new HashMap<>();
     List<Replica> replicas = new ArrayList<>();
@@ -166,11 +197,15 @@ class IncrementalTranslatorTest {
     }
     FleetState seed = TestTopologies.demoSeed();
     FleetState state = seed.withWorkloads(workloads, replicas).withVersion(seed.version() + 1);
-    IncrementalTranslator incremental = new IncrementalTranslator(new XdsTranslator(TOPOLOGY));
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    IncrementalTranslator incremental = sideBySide
+        ? new IncrementalTranslator(new XdsTranslator(TOPOLOGY), pool)
+        : new IncrementalTranslator(new XdsTranslator(TOPOLOGY));
     for (int write = 0; write < 20; write++) {
+      Map<String, IncrementalTranslator.Translation> translated = incremental.snapshots(state, EdgeCertificates.NONE, REGIONS);
       for (String region : REGIONS) {
         ContentVersionedSnapshot full = ContentVersionedSnapshot.of(new XdsTranslator(TOPOLOGY).translate(state, region));
-        ContentVersionedSnapshot incrementally = incremental.snapshot(state, EdgeCertificates.NONE, region);
+        ContentVersionedSnapshot incrementally = translated.get(region).snapshot();
         String at = "write " + write + ", region " + region;
         assertThat(incrementally.endpoints().versionedResources()).as(at).isEqualTo(full.endpoints().versionedResources());
         assertThat(incrementally.clusters().versionedResources()).as(at).isEqualTo(full.clusters().versionedResources());
@@ -178,6 +213,7 @@ class IncrementalTranslatorTest {
       }
       state = randomWrite(state, random).withVersion(state.version() + 1);
     }
+    pool.shutdownNow();
   }
 
   /** The same state made of new objects: every workload, workspace and replica an equal copy. */
