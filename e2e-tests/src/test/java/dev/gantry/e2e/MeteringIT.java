@@ -81,14 +81,23 @@ class MeteringIT {
         .setPermanent(true).build());
   }
 
-  /** Waits until {@code host}'s fake model answers 200 through the gateway (its replica reached Envoy). */
+  /**
+   * Waits until {@code host}'s fake model answers 200 through the gateway (its replica reached
+   * Envoy). A connection the gateway resets meanwhile counts as not yet (seen once in CI: a
+   * listener being updated while the stack started), like any other answer.
+   */
   static void awaitAnswer(GatewayStack stack, String host, String... headers) throws Exception {
-    RawHttp.Response last = null;
+    Object last = null;
     for (int i = 0; i < 200; i++) {
-      last = RawHttp.post(stack.gatewayPort, stack.host(host), "/v1/chat/completions", RawHttp.headers(headers),
-          "{\"messages\":[{\"role\":\"user\",\"content\":\"ready\"}]}");
-      if (last.status() == 200) {
-        return;
+      try {
+        RawHttp.Response answer = RawHttp.post(stack.gatewayPort, stack.host(host), "/v1/chat/completions",
+            RawHttp.headers(headers), "{\"messages\":[{\"role\":\"user\",\"content\":\"ready\"}]}");
+        if (answer.status() == 200) {
+          return;
+        }
+        last = answer;
+      } catch (java.io.IOException e) {
+        last = e;
       }
       TimeUnit.MILLISECONDS.sleep(50);
     }
