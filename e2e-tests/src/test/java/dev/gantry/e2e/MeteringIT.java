@@ -83,8 +83,8 @@ class MeteringIT {
 
   /**
    * Waits until {@code host}'s fake model answers 200 through the gateway (its replica reached
-   * Envoy). A connection the gateway resets meanwhile counts as not yet (seen once in CI: a
-   * listener being updated while the stack started), like any other answer.
+   * Envoy). A connection the gateway resets meanwhile counts as not yet, like any other answer
+   * (seen once in CI, in LongStreamMeteringIT's start; why the gateway reset it is not known).
    */
   static void awaitAnswer(GatewayStack stack, String host, String... headers) throws Exception {
     Object last = null;
