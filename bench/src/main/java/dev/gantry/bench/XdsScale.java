@@ -4,8 +4,9 @@ import com.google.gson.GsonBuilder;
 import dev.gantry.controlplane.ControlPlane;
 import dev.gantry.controlplane.config.TopologyLoader;
 import dev.gantry.controlplane.model.FleetState;
-import dev.gantry.controlplane.model.Replica;
 import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.training.Reflections;
+import dev.gantry.controlplane.training.SyntheticFleet;
 import dev.gantry.controlplane.model.Workload;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
@@ -21,10 +22,12 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -53,6 +56,9 @@ final class XdsScale implements Callable<Integer> {
 
   /** Snapshots a region keeps to go back to (the publisher's history): the heap is judged with them all held. */
   private static final int HISTORY_KEPT = 8;
+
+  /** The longest wait for the regions to reflect a state (a publisher that died never gets there). */
+  private static final Duration WAIT = Duration.ofMinutes(3);
 
   @Option(names = "--workloads", defaultValue = "100000") int workloads;
   @Option(names = "--clients", defaultValue = "1000") int clients;
@@ -83,13 +89,14 @@ final class XdsScale implements Callable<Integer> {
    */
   private Map<String, Object> scale(Topology topology) throws Exception {
     Set<String> regions = topology.catalog().regions().keySet();
+    List<String> inOrder = List.copyOf(regions);
     double before = Memory.heapAfterGcMib();
-    FleetState state = spread(workloads, List.copyOf(regions));
+    FleetState state = SyntheticFleet.spread(workloads, inOrder);
     long start = System.nanoTime();
     ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", freePort()), topology, state));
-    Reflections reflections = new Reflections(controlPlane);
+    Reflections reflections = new Reflections(controlPlane.status());
     long version = controlPlane.store().current().version();
-    reflections.await(regions, version);
+    reflections.await(regions, version, WAIT);
     double coldMs = (System.nanoTime() - start) / 1e6;
     List<Double> writeMs = new ArrayList<>();
     // The heap after a full GC once the state is published, then after each write: it grows as each
@@ -98,18 +105,13 @@ final class XdsScale implements Callable<Integer> {
     // The two writes a fleet sees most, taking turns: a workload created (as the admin API's create
     // does, Deployments) and a replica of it registered (as the registrars' AddReplica does).
     List<String> kinds = new ArrayList<>();
-    String firstRegion = regions.iterator().next();
     for (int w = 0; w < writes; w++) {
-      WorkloadId id = WorkloadId.parse("agt-write" + (w / 2) + "-bench");
-      boolean replica = w % 2 == 1;
-      HostPort address = new HostPort("10.9." + (w / 250 % 250) + "." + (w % 250), 8080);
+      int write = w;
       long t0 = System.nanoTime();
-      FleetState next = controlPlane.store().update(s -> replica
-          ? s.withReplica(new Replica(id, firstRegion, address))
-          : s.withWorkload(new Workload(id, true, new TreeSet<>(regions))));
-      reflections.await(regions, next.version());
+      FleetState next = controlPlane.store().update(s -> SyntheticFleet.write(s, write, inOrder));
+      reflections.await(regions, next.version(), WAIT);
       writeMs.add((System.nanoTime() - t0) / 1e6);
-      kinds.add(replica ? "replica" : "workload");
+      kinds.add(SyntheticFleet.isReplica(w) ? "replica" : "workload");
       heapMib.add(Memory.heapAfterGcMib() - before);
     }
     controlPlane.close(); // (a failed wait above ends the command, and the JVM with it)
@@ -131,43 +133,9 @@ final class XdsScale implements Callable<Integer> {
     scale.put("heap_mib_control_plane", heapMib.get(heapMib.size() - 1));
     scale.put("heap_mib_after_publish_then_each_write", heapMib);
     scale.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
+    // How this JVM ran: bench/run gives it the control plane's options and AOT cache.
+    scale.put("jvm_arguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
     return scale;
-  }
-
-  /**
-   * Wakes whoever waits for the control plane's regions at each change of its status board:
-   * nothing polls, so the wait takes no core from the control plane it measures.
-   */
-  private static final class Reflections {
-    private final ControlPlane controlPlane;
-
-    Reflections(ControlPlane controlPlane) {
-      this.controlPlane = controlPlane;
-      controlPlane.status().onChange(this::changed);
-    }
-
-    private synchronized void changed() {
-      notifyAll();
-    }
-
-    /**
-     * Waits until every region's published config reflects state {@code version}; three minutes
-     * at most (a publisher that died, of a full heap say, never gets there).
-     */
-    synchronized void await(Set<String> regions, long version) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (true) {
-        Map<String, Long> reflected = controlPlane.status().reflected();
-        if (regions.stream().allMatch(r -> reflected.getOrDefault(r, -1L) >= version)) {
-          return;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new IllegalStateException("regions reflect " + reflected + ", not state " + version + ", after 3 minutes");
-        }
-        TimeUnit.NANOSECONDS.timedWait(this, left);
-      }
-    }
   }
 
   private static int freePort() throws IOException {
@@ -183,7 +151,7 @@ final class XdsScale implements Callable<Integer> {
    */
   private Map<String, Object> fanout(Topology topology, boolean delta) throws Exception {
     int port = freePort();
-    ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology, state(100)));
+    ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology, SyntheticFleet.spread(100, List.of(REGION))));
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
@@ -227,29 +195,6 @@ final class XdsScale implements Callable<Integer> {
     return fanout;
   }
 
-  /** {@code count} workloads, each public or private in turn, with one replica in one region, the regions in turn. */
-  private static FleetState spread(int count, List<String> regions) {
-    Map<WorkloadId, Workload> all = new HashMap<>();
-    List<Replica> replicas = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      WorkloadId id = WorkloadId.parse("agt-w" + i + "-bench");
-      String region = regions.get(i % regions.size());
-      all.put(id, new Workload(id, i % 2 == 0, new TreeSet<>(List.of(region))));
-      replicas.add(new Replica(id, region, new HostPort("10.0." + (i / 250 % 250) + "." + (i % 250), 8080)));
-    }
-    return FleetState.empty().withWorkloads(all, replicas);
-  }
-
-  private static FleetState state(int count) {
-    Map<WorkloadId, Workload> all = new HashMap<>();
-    List<Replica> replicas = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      WorkloadId id = WorkloadId.parse("agt-w" + i + "-bench");
-      all.put(id, new Workload(id, i % 2 == 0, new TreeSet<>(List.of(REGION))));
-      replicas.add(new Replica(id, REGION, new HostPort("10.0." + (i / 250 % 250) + "." + (i % 250), 8080)));
-    }
-    return FleetState.empty().withWorkloads(all, replicas);
-  }
 
   /** A simulated Envoy: its first config, and when it saw each cluster it waits for. */
   private abstract static class Subscriber {

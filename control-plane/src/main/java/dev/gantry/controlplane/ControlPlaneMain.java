@@ -10,6 +10,7 @@ import dev.gantry.controlplane.config.ConfigException;
 import dev.gantry.controlplane.config.SeedLoader;
 import dev.gantry.controlplane.config.TopologyLoader;
 import dev.gantry.controlplane.model.Topology;
+import dev.gantry.controlplane.training.AotTraining;
 import dev.gantry.controlplane.xds.GatewayTracing;
 import dev.gantry.routing.HostPort;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "control-plane",
     mixinStandardHelpOptions = true,
+    subcommands = AotTraining.class,
     description = "Gantry's control plane: xDS (ADS) for the gateways' Envoys, the snapshot stream for the authz sidecars, the admin API; its state in an embedded store or PostgreSQL.")
 public final class ControlPlaneMain implements Callable<Integer> {
 
