@@ -23,8 +23,6 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.type.v3.Percent;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's clusters: its authz-service, and for each workload one cluster per target region
@@ -59,8 +57,11 @@ final class GatewayClusters {
   private static final Cluster.CommonLbConfig NO_PANIC =
       Cluster.CommonLbConfig.newBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(0)).build();
 
+  /** How many values each of the shared parts below keeps at most. */
+  private static final int KEPT = 1_000;
+
   /** Workloads' protocol options packed, by {@link Wire}: at most {@link #KEPT} kept. */
-  private static final Map<Wire, Any> PROTOCOL_OPTIONS = new ConcurrentHashMap<>();
+  private static final BoundedMemo<Wire, Any> PROTOCOL_OPTIONS = new BoundedMemo<>(KEPT, Wire::options);
 
   private static final HttpProtocolOptions.ExplicitHttpConfig HTTP1 = HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
       .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance())
@@ -83,9 +84,10 @@ final class GatewayClusters {
    * As many as the catalog's regions and their gateways, twice; at most {@link #KEPT} of each
    * (a JVM that runs control planes of many catalogs, a test suite, builds the rest each time).
    */
-  private static final Map<String, Locality> LOCALITIES = new ConcurrentHashMap<>();
-  private static final Map<PeerEndpoint, LbEndpoint> PEER_ENDPOINTS = new ConcurrentHashMap<>();
-  private static final int KEPT = 1_000;
+  private static final BoundedMemo<String, Locality> LOCALITIES =
+      new BoundedMemo<>(KEPT, r -> Locality.newBuilder().setRegion(r).build());
+  private static final BoundedMemo<PeerEndpoint, LbEndpoint> PEER_ENDPOINTS =
+      new BoundedMemo<>(KEPT, PeerEndpoint::build);
 
   private GatewayClusters() {}
 
@@ -183,7 +185,7 @@ final class GatewayClusters {
    */
   private record Wire(dev.gantry.controlplane.model.Protocol protocol, long maxStreamSeconds) {
     Any packed() {
-      return kept(PROTOCOL_OPTIONS, this, Wire::options);
+      return PROTOCOL_OPTIONS.get(this);
     }
 
     Any options() {
@@ -240,28 +242,16 @@ final class GatewayClusters {
         continue;
       }
       LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
-          .setLocality(kept(LOCALITIES, tier.region(), r -> Locality.newBuilder().setRegion(r).build()))
+          .setLocality(LOCALITIES.get(tier.region()))
           .setPriority(priority++);
       for (HostPort address : tier.addresses()) {
         locality.addLbEndpoints(tier.peer()
-            ? kept(PEER_ENDPOINTS, new PeerEndpoint(address, tier.healthy()), PeerEndpoint::build)
+            ? PEER_ENDPOINTS.get(new PeerEndpoint(address, tier.healthy()))
             : endpoint(address, tier.healthy()));
       }
       assignment.addEndpoints(locality);
     }
     return assignment.build();
-  }
-
-  /** {@code cache}'s value of {@code key}, made now and kept if there is room. */
-  private static <K, V> V kept(Map<K, V> cache, K key, java.util.function.Function<K, V> make) {
-    V value = cache.get(key);
-    if (value == null) {
-      value = make.apply(key);
-      if (cache.size() < KEPT) {
-        cache.put(key, value);
-      }
-    }
-    return value;
   }
 
   /** A peer gateway's endpoint, healthy or not. */

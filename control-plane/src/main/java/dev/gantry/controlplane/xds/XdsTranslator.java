@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Translates the control plane's model into the Envoy resources of one region's gateways. A
@@ -37,7 +36,7 @@ public final class XdsTranslator {
   private final Map<String, SiteResources> sites = new HashMap<>();
   private final List<RouteConfiguration> routes;
   /** Target sets in order of distance from a region, sorted once (regions translate side by side). */
-  private final Map<Order, List<String>> orders = new ConcurrentHashMap<>();
+  private final BoundedMemo<Order, List<String>> orders = new BoundedMemo<>(ORDERS_KEPT, this::sorted);
   private static final int ORDERS_KEPT = 10_000;
 
   private record Order(String region, SortedSet<String> targets) {}
@@ -182,15 +181,11 @@ public final class XdsTranslator {
    * workload's clusters name one of a few sets), up to {@link #ORDERS_KEPT} of them.
    */
   private List<String> nearestFirst(String region, SortedSet<String> targets) {
-    Order key = new Order(region, targets);
-    List<String> order = orders.get(key);
-    if (order == null) {
-      order = List.copyOf(topology.catalog().nearestFirst(region, targets));
-      if (orders.size() < ORDERS_KEPT) {
-        orders.put(key, order);
-      }
-    }
-    return order;
+    return orders.get(new Order(region, targets));
+  }
+
+  private List<String> sorted(Order order) {
+    return List.copyOf(topology.catalog().nearestFirst(order.region(), order.targets()));
   }
 
   private GatewaySite site(String region) {
