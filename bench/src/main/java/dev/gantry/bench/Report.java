@@ -352,17 +352,22 @@ final class Report implements Callable<Integer> {
     return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f", v);
   }
 
-  /** How the measured JVM ran the control plane: its options and whether it had the AOT cache. */
+  /**
+   * How the measured JVM ran the control plane: its initial heap, and whether it had the AOT
+   * cache (given, and mapped: the JVM says "sharing" in {@code java.vm.info}; a cache it refuses
+   * it reports on stderr and goes on without).
+   */
   static String jvmNote(JsonObject scale) {
     if (!scale.has("jvm_arguments")) {
       return "";
     }
     List<String> args = new ArrayList<>();
     scale.getAsJsonArray("jvm_arguments").forEach(a -> args.add(a.getAsString()));
-    boolean aot = args.stream().anyMatch(a -> a.startsWith("-XX:AOTCache="));
+    boolean given = args.stream().anyMatch(a -> a.startsWith("-XX:AOTCache="));
+    boolean mapped = scale.has("jvm_info") && scale.get("jvm_info").getAsString().contains("sharing");
     List<String> heap = args.stream().filter(a -> a.startsWith("-Xms")).toList();
     return (heap.isEmpty() ? "" : ", " + String.join(" ", heap))
-        + (aot ? ", the control plane's AOT cache" : ", no AOT cache");
+        + (!given ? ", no AOT cache" : mapped ? ", the control plane's AOT cache" : ", its AOT cache refused by the JVM");
   }
 
   private static String controlPlaneAtScale(JsonObject xds) {

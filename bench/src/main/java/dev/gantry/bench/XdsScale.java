@@ -5,9 +5,9 @@ import dev.gantry.controlplane.ControlPlane;
 import dev.gantry.controlplane.config.TopologyLoader;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Topology;
-import dev.gantry.controlplane.training.Reflections;
-import dev.gantry.controlplane.training.SyntheticFleet;
 import dev.gantry.controlplane.model.Workload;
+import dev.gantry.controlplane.training.RegionWait;
+import dev.gantry.controlplane.training.SyntheticFleet;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
 import io.envoyproxy.envoy.config.core.v3.Locality;
@@ -21,13 +21,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -57,9 +54,6 @@ final class XdsScale implements Callable<Integer> {
   /** Snapshots a region keeps to go back to (the publisher's history): the heap is judged with them all held. */
   private static final int HISTORY_KEPT = 8;
 
-  /** The longest wait for the regions to reflect a state (a publisher that died never gets there). */
-  private static final Duration WAIT = Duration.ofMinutes(3);
-
   @Option(names = "--workloads", defaultValue = "100000") int workloads;
   @Option(names = "--clients", defaultValue = "1000") int clients;
   @Option(names = "--writes", defaultValue = "5") int writes;
@@ -67,10 +61,7 @@ final class XdsScale implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Topology topology;
-    try (InputStream in = TopologyLoader.class.getResourceAsStream("/defaults/regions.yaml")) {
-      topology = TopologyLoader.load(new String(in.readAllBytes(), StandardCharsets.UTF_8), "defaults/regions.yaml");
-    }
+    Topology topology = TopologyLoader.embedded();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("scale", scale(topology));
     summary.put("fanout", fanout(topology, false));
@@ -93,10 +84,10 @@ final class XdsScale implements Callable<Integer> {
     double before = Memory.heapAfterGcMib();
     FleetState state = SyntheticFleet.spread(workloads, inOrder);
     long start = System.nanoTime();
-    ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", freePort()), topology, state));
-    Reflections reflections = new Reflections(controlPlane.status());
+    ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", 0), topology, state));
+    RegionWait wait = new RegionWait(controlPlane.status());
     long version = controlPlane.store().current().version();
-    reflections.await(regions, version, WAIT);
+    wait.await(regions, version, RegionWait.LIMIT);
     double coldMs = (System.nanoTime() - start) / 1e6;
     List<Double> writeMs = new ArrayList<>();
     // The heap after a full GC once the state is published, then after each write: it grows as each
@@ -109,7 +100,7 @@ final class XdsScale implements Callable<Integer> {
       int write = w;
       long t0 = System.nanoTime();
       FleetState next = controlPlane.store().update(s -> SyntheticFleet.write(s, write, inOrder));
-      reflections.await(regions, next.version(), WAIT);
+      wait.await(regions, next.version(), RegionWait.LIMIT);
       writeMs.add((System.nanoTime() - t0) / 1e6);
       kinds.add(SyntheticFleet.isReplica(w) ? "replica" : "workload");
       heapMib.add(Memory.heapAfterGcMib() - before);
@@ -135,6 +126,8 @@ final class XdsScale implements Callable<Integer> {
     scale.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
     // How this JVM ran: bench/run gives it the control plane's options and AOT cache.
     scale.put("jvm_arguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
+    // "…, sharing" once a cache (the AOT cache given, or else the JDK's own) is mapped: a refused one is not.
+    scale.put("jvm_info", System.getProperty("java.vm.info"));
     return scale;
   }
 
@@ -194,7 +187,6 @@ final class XdsScale implements Callable<Integer> {
     fanout.put("max_ms", Arrays.stream(sorted).max().orElse(0));
     return fanout;
   }
-
 
   /** A simulated Envoy: its first config, and when it saw each cluster it waits for. */
   private abstract static class Subscriber {

@@ -49,6 +49,18 @@ public final class TopologyLoader {
 
   private TopologyLoader() {}
 
+  /** The embedded local catalog, {@code defaults/regions.yaml}: the one {@code ./gantry up} runs. */
+  public static Topology embedded() {
+    try (java.io.InputStream in = TopologyLoader.class.getResourceAsStream("/defaults/regions.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("defaults/regions.yaml is not on the class path");
+      }
+      return load(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "defaults/regions.yaml");
+    } catch (java.io.IOException | ConfigException e) {
+      throw new IllegalStateException("the embedded defaults/regions.yaml: " + e.getMessage(), e);
+    }
+  }
+
   /** Loads a catalog document; {@code source} names it in errors. */
   public static Topology load(String yaml, String source) throws ConfigException {
     YamlTree tree = YamlTree.parse(yaml, source);

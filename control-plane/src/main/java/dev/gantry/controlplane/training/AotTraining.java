@@ -5,16 +5,13 @@ import dev.gantry.controlplane.config.TopologyLoader;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.routing.HostPort;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The control plane's training run: it starts on a synthetic fleet, waits for every region's
@@ -31,6 +28,8 @@ import picocli.CommandLine.Option;
         + " port of its own, then stops: the run the build records the JVM's AOT cache from.")
 public final class AotTraining implements Callable<Integer> {
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--workloads", defaultValue = "20000", description = "workloads in the synthetic fleet (default: ${DEFAULT-VALUE})")
   int workloads;
 
@@ -39,32 +38,25 @@ public final class AotTraining implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Topology topology;
-    try (InputStream in = TopologyLoader.class.getResourceAsStream("/defaults/regions.yaml")) {
-      topology = TopologyLoader.load(new String(in.readAllBytes(), StandardCharsets.UTF_8), "defaults/regions.yaml");
-    }
-    List<String> regions = List.copyOf(topology.catalog().regions().keySet());
-    FleetState state = SyntheticFleet.spread(workloads, regions);
-    ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", freePort()), topology, state));
+    Topology topology = TopologyLoader.embedded();
+    Set<String> regions = topology.catalog().regions().keySet();
+    List<String> inOrder = List.copyOf(regions);
+    FleetState state = SyntheticFleet.spread(workloads, inOrder);
+    // Port 0: any free loopback port (no client connects; the training is the control plane's own work).
+    ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", 0), topology, state));
     try {
-      Reflections reflections = new Reflections(controlPlane.status());
-      Duration limit = Duration.ofMinutes(3);
-      reflections.await(topology.catalog().regions().keySet(), controlPlane.store().current().version(), limit);
+      RegionWait wait = new RegionWait(controlPlane.status());
+      wait.await(regions, controlPlane.store().current().version(), RegionWait.LIMIT);
       for (int n = 0; n < writes; n++) {
         int write = n;
-        FleetState next = controlPlane.store().update(s -> SyntheticFleet.write(s, write, regions));
-        reflections.await(topology.catalog().regions().keySet(), next.version(), limit);
+        FleetState next = controlPlane.store().update(s -> SyntheticFleet.write(s, write, inOrder));
+        wait.await(regions, next.version(), RegionWait.LIMIT);
       }
     } finally {
       controlPlane.close();
     }
-    System.out.printf("trained: %,d workloads in %d regions, %d writes%n", workloads, regions.size(), writes);
+    spec.commandLine().getOut().printf("trained: %,d workloads in %d regions, %d writes%n", workloads, regions.size(), writes);
+    spec.commandLine().getOut().flush();
     return 0;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

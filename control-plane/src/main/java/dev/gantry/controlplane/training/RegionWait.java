@@ -10,10 +10,13 @@ import java.util.concurrent.TimeUnit;
  * Waits until regions' published configs reflect a state, woken by each change of the status
  * board: nothing polls, so the wait takes no core from the control plane it waits for.
  */
-public final class Reflections {
+public final class RegionWait {
+  /** The longest wait: a publisher that died (of a full heap, say) never gets there. */
+  public static final Duration LIMIT = Duration.ofMinutes(3);
+
   private final FleetStatusBoard board;
 
-  public Reflections(FleetStatusBoard board) {
+  public RegionWait(FleetStatusBoard board) {
     this.board = board;
     board.onChange(this::changed);
   }
@@ -25,8 +28,7 @@ public final class Reflections {
   /**
    * Waits until every one of {@code regions} reflects state {@code version}.
    *
-   * @throws IllegalStateException when {@code limit} passes first (a publisher that died, of a
-   *     full heap say, never gets there)
+   * @throws IllegalStateException when {@code limit} passes first
    */
   public synchronized void await(Set<String> regions, long version, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
