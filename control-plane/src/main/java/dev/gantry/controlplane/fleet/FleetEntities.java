@@ -314,19 +314,7 @@ public final class FleetEntities {
         return new AbstractSet<>() {
           @Override
           public Iterator<Entry<Replica, Replica>> iterator() {
-            Iterator<Replica> replicas = state.replicas().iterator();
-            return new Iterator<>() {
-              @Override
-              public boolean hasNext() {
-                return replicas.hasNext();
-              }
-
-              @Override
-              public Entry<Replica, Replica> next() {
-                Replica replica = replicas.next();
-                return Map.entry(replica, replica);
-              }
-            };
+            return state.replicas().stream().map(replica -> Map.entry(replica, replica)).iterator();
           }
 
           @Override

@@ -59,7 +59,10 @@ final class IncrementalTranslator {
    * removed with its workload. Read and written by the regions' translations side by side.
    */
   private final ConcurrentHashMap<WorkloadId, SharedClusters> clustersByWorkload = new ConcurrentHashMap<>();
-  /** The changes found last, between which two states: regions translating the same pair share them. */
+  /**
+   * The changes found last, between which two states (from null: nothing translated yet):
+   * regions translating the same pair share them, a cold build's every workload included.
+   */
   private FleetState changesFrom;
   private FleetState changesTo;
   private WorkloadChanges changes;
@@ -234,11 +237,8 @@ final class IncrementalTranslator {
 
   /** The workloads to translate again from {@code from} (none: nothing translated yet) to {@code to}. */
   private WorkloadChanges changes(FleetState from, FleetState to) {
-    if (from == null) {
-      return WorkloadChanges.all(to);
-    }
     if (from != changesFrom || to != changesTo) {
-      changes = WorkloadChanges.between(from, to);
+      changes = from == null ? WorkloadChanges.all(to) : WorkloadChanges.between(from, to);
       changesFrom = from;
       changesTo = to;
     }
