@@ -2,8 +2,11 @@ package dev.gantry.controlplane.status;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,6 +38,16 @@ public final class FleetStatusBoard {
   private final Map<String, Map<String, String>> published = new ConcurrentHashMap<>();
   private final Map<String, Long> reflected = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  /**
+   * Guards the two tallies below, and their inputs' changes (an Envoy's ACKs, a region's
+   * publication, a connection), against each other: ACKs arrive on the server's threads while the
+   * publisher publishes.
+   */
+  private final Object tallyLock = new Object();
+  /** The connected Envoys (by stream) that do not hold exactly what their region publishes now. */
+  private final Set<Long> behind = new HashSet<>();
+  /** How many Envoys are connected, by region. */
+  private final Map<String, Integer> connected = new HashMap<>();
 
   /**
    * Calls {@code listener} after each change of what Envoys hold or what is published (an ACK,
@@ -57,11 +70,23 @@ public final class FleetStatusBoard {
   }
 
   public void envoyConnected(long stream, String nodeId, String region) {
-    envoys.putIfAbsent(stream, new Envoy(nodeId, region, new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
+    Envoy envoy = new Envoy(nodeId, region, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    synchronized (tallyLock) {
+      if (envoys.putIfAbsent(stream, envoy) == null) {
+        connected.merge(region, 1, Integer::sum);
+        tally(stream, envoy);
+      }
+    }
   }
 
   public void envoyDisconnected(long stream) {
-    envoys.remove(stream);
+    synchronized (tallyLock) {
+      Envoy gone = envoys.remove(stream);
+      if (gone != null) {
+        behind.remove(stream);
+        connected.computeIfPresent(gone.region(), (region, count) -> count == 1 ? null : count - 1);
+      }
+    }
     changed();
   }
 
@@ -69,12 +94,42 @@ public final class FleetStatusBoard {
   public void acked(long stream, String type, String version) {
     Envoy envoy = envoys.get(stream);
     if (envoy != null && !version.isEmpty()) {
-      envoy.acked().put(type, version);
-      Rejection rejection = envoy.rejections().get(type);
-      if (rejection != null && !rejection.version().equals(version) && version.equals(published(envoy.region(), type))) {
-        envoy.rejections().remove(type); // it accepted what is published now
+      synchronized (tallyLock) {
+        envoy.acked().put(type, version);
+        Rejection rejection = envoy.rejections().get(type);
+        if (rejection != null && !rejection.version().equals(version) && version.equals(published(envoy.region(), type))) {
+          envoy.rejections().remove(type); // it accepted what is published now
+        }
+        if (envoys.get(stream) == envoy) { // not disconnected meanwhile
+          tally(stream, envoy);
+        }
       }
       changed();
+    }
+  }
+
+  /**
+   * Counts the Envoy on {@code stream} behind, or not, by what it holds against what its region
+   * publishes now; under the tally's lock.
+   */
+  private void tally(long stream, Envoy envoy) {
+    Map<String, String> expected = published.get(envoy.region());
+    if (expected != null && !expected.isEmpty() && expected.equals(envoy.acked())) {
+      behind.remove(stream);
+    } else {
+      behind.add(stream);
+    }
+  }
+
+  /**
+   * The regions of the connected Envoys when every one of them holds (has ACKed, type by type)
+   * exactly what its region publishes now; the empty set when one does not, or none is
+   * connected. Counted at each ACK, publication and disconnection, so that asking costs nothing
+   * per Envoy: it is asked at every ACK, and a fleet of N Envoys ACKs each write N times.
+   */
+  public Set<String> regionsAllHolding() {
+    synchronized (tallyLock) {
+      return behind.isEmpty() ? Set.copyOf(connected.keySet()) : Set.of();
     }
   }
 
@@ -97,7 +152,14 @@ public final class FleetStatusBoard {
 
   /** What is published for {@code region} now: version by type. */
   public void published(String region, Map<String, String> typeVersions) {
-    published.put(region, Map.copyOf(typeVersions));
+    synchronized (tallyLock) {
+      published.put(region, Map.copyOf(typeVersions));
+      envoys.forEach((stream, envoy) -> {
+        if (envoy.region().equals(region)) {
+          tally(stream, envoy);
+        }
+      });
+    }
   }
 
   public String published(String region, String type) {

@@ -6,6 +6,7 @@ import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -69,18 +70,13 @@ public final class PropagationMetrics implements FleetStore.Observer {
     // Reflected before published, as the publisher records them (what is published, then what it
     // reflects), so an Envoy holding the published config holds at least the reflected version.
     Map<String, Long> reflected = board.reflected();
-    Map<String, Map<String, String>> published = board.published();
-    List<FleetStatusBoard.Envoy> envoys = board.envoys();
-    if (envoys.isEmpty()) {
+    Set<String> regions = board.regionsAllHolding();
+    if (regions.isEmpty()) {
       return;
     }
     long held = Long.MAX_VALUE;
-    for (FleetStatusBoard.Envoy envoy : envoys) {
-      Map<String, String> expected = published.get(envoy.region());
-      if (expected == null || expected.isEmpty() || !expected.equals(envoy.acked())) {
-        return;
-      }
-      held = Math.min(held, reflected.getOrDefault(envoy.region(), 0L));
+    for (String region : regions) {
+      held = Math.min(held, reflected.getOrDefault(region, 0L));
     }
     long now = nanos.getAsLong();
     giveUp(now);
