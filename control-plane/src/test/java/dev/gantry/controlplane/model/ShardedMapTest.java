@@ -36,6 +36,8 @@ class ShardedMapTest {
 
       assertThat(sharded).isEqualTo(expected);
       assertThat(sharded.size()).isEqualTo(expected.size());
+      // Walked whole (a map's equals walks only one side's entries, and trusts size()).
+      assertThat(new java.util.ArrayList<>(sharded.keySet())).containsExactlyInAnyOrderElementsOf(expected.keySet());
       assertThat(before).as("an earlier version is never changed").isEqualTo(expectedBefore);
       // Every key whose value changed is found, and nothing the change did not touch.
       java.util.Set<String> changed = new java.util.HashSet<>();
