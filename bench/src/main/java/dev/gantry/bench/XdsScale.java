@@ -84,12 +84,14 @@ final class XdsScale implements Callable<Integer> {
     List<String> inOrder = List.copyOf(regions);
     double before = Memory.heapAfterGcMib();
     FleetState state = SyntheticFleet.spread(workloads, inOrder);
+    ProcessCpu cpuBefore = ProcessCpu.now();
     long start = System.nanoTime();
     ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", 0), topology, state));
     RegionWait wait = new RegionWait(controlPlane.status());
     long version = controlPlane.store().current().version();
     wait.await(regions, version, RegionWait.LIMIT);
     double coldMs = (System.nanoTime() - start) / 1e6;
+    Map<String, Object> coldCost = ProcessCpu.now().since(cpuBefore);
     List<Double> writeMs = new ArrayList<>();
     // The heap after a full GC once the state is published, then after each write: it grows as each
     // region's history of published snapshots fills up (8 kept).
@@ -112,6 +114,8 @@ final class XdsScale implements Callable<Integer> {
     scale.put("workloads", workloads);
     scale.put("regions", regions.size());
     scale.put("cold_build_ms_every_region", coldMs);
+    // The process's CPU over the cold build (this JVM runs nothing else then), user and system apart.
+    scale.put("cold_build_process", coldCost);
     scale.put("writes", writes);
     scale.put("write_to_every_region_snapshot_ms_min", sorted.length == 0 ? -1 : sorted[0]);
     scale.put("write_to_every_region_snapshot_ms_max", sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
@@ -163,6 +167,7 @@ final class XdsScale implements Callable<Integer> {
     }
     List<Double> allMs = new ArrayList<>();
     List<Double> slowestByWrite = new ArrayList<>();
+    ProcessCpu cpuBefore = ProcessCpu.now();
     for (int w = 0; w < writes; w++) {
       WorkloadId id = WorkloadId.parse("agt-fanout" + w + "-bench");
       String marker = ClusterNames.workload(id, REGION);
@@ -181,6 +186,7 @@ final class XdsScale implements Callable<Integer> {
       }
       slowestByWrite.add(slowest);
     }
+    Map<String, Object> writesCost = ProcessCpu.now().since(cpuBefore);
     channels.forEach(ManagedChannel::shutdownNow);
     controlPlane.close();
     double[] sorted = allMs.stream().mapToDouble(d -> d).sorted().toArray();
@@ -193,6 +199,8 @@ final class XdsScale implements Callable<Integer> {
     fanout.put("max_ms", Arrays.stream(sorted).max().orElse(0));
     // Whether the slow answers belong to a few writes (a pause) or to every write.
     fanout.put("slowest_client_ms_by_write", slowestByWrite);
+    // The JVM's CPU over the writes: the control plane and the simulated Envoys together.
+    fanout.put("writes_process", writesCost);
     return fanout;
   }
 
