@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * This process's CPU time, user and system apart, and its resident set, at one moment: what a
- * phase cost is the difference of two. System time that grows with the resident set is the
- * kernel handing out pages touched for the first time (a heap growing), not the phase's own work.
+ * phase cost is the difference of two. System time that rises with the resident set's growth
+ * points at the kernel handing out pages touched for the first time (a heap growing).
  *
  * @param userTicks utime of {@code /proc/self/stat}, in clock ticks
  * @param systemTicks its stime
@@ -20,7 +20,7 @@ record ProcessCpu(long userTicks, long systemTicks, double rssMib) {
   /** Clock ticks per second of {@code /proc/<pid>/stat} on Linux (getconf CLK_TCK). */
   static final double TICKS_PER_SECOND = 100;
 
-  /** Now; zeros where {@code /proc} is not there to read. */
+  /** Now; unknown (negative) where {@code /proc} is not there to read. */
   static ProcessCpu now() {
     try {
       String stat = Files.readString(Path.of("/proc/self/stat"));
@@ -28,13 +28,19 @@ record ProcessCpu(long userTicks, long systemTicks, double rssMib) {
       // After the command's name: state is the 1st field (3rd of the line), utime the 12th, stime the 13th.
       return new ProcessCpu(Long.parseLong(fields[11]), Long.parseLong(fields[12]), Memory.rssMib(ProcessHandle.current().pid()));
     } catch (IOException | RuntimeException e) {
-      return new ProcessCpu(0, 0, 0);
+      return new ProcessCpu(-1, -1, -1);
     }
   }
 
-  /** What passed since {@code before}: user and system seconds, and the resident set's growth. */
+  /**
+   * What passed since {@code before}: user and system seconds, and the resident set's growth;
+   * nothing when either moment is unknown.
+   */
   Map<String, Object> since(ProcessCpu before) {
     Map<String, Object> spent = new LinkedHashMap<>();
+    if (userTicks < 0 || before.userTicks < 0) {
+      return spent;
+    }
     spent.put("cpu_user_s", (userTicks - before.userTicks) / TICKS_PER_SECOND);
     spent.put("cpu_system_s", (systemTicks - before.systemTicks) / TICKS_PER_SECOND);
     spent.put("rss_growth_mib", rssMib - before.rssMib);

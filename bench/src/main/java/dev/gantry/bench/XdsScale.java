@@ -312,7 +312,14 @@ final class XdsScale implements Callable<Integer> {
     public void onCompleted() {}
   }
 
-  /** The name of a serialized cluster (its field 1), read without parsing the rest; empty when it has none. */
+  /** Field 1, length-delimited: a cluster's name. */
+  private static final int NAME_TAG = io.envoyproxy.envoy.config.cluster.v3.Cluster.NAME_FIELD_NUMBER << 3
+      | com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+  /**
+   * The name of a serialized cluster (its field 1, the first one met: protobuf's Java serializer
+   * writes it once, first), read without parsing the rest; empty when it has none.
+   */
   static String clusterName(com.google.protobuf.ByteString cluster) {
     try {
       com.google.protobuf.CodedInputStream in = cluster.newCodedInput();
@@ -327,10 +334,6 @@ final class XdsScale implements Callable<Integer> {
       throw new IllegalStateException("a cluster that does not parse", e);
     }
   }
-
-  /** Field 1, length-delimited: a cluster's name. */
-  private static final int NAME_TAG = io.envoyproxy.envoy.config.cluster.v3.Cluster.NAME_FIELD_NUMBER << 3
-      | com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
   private static Node node(String id) {
     return Node.newBuilder().setId(id).setCluster("gantry-gateway")

@@ -60,7 +60,7 @@ public final class StatusAdmin extends StatusServiceGrpc.StatusServiceImplBase {
             .setNodeId(envoy.nodeId())
             .setRegion(envoy.region())
             .putAllAcked(new TreeMap<>(envoy.acked()))
-            .setInSync(!expected.isEmpty() && expected.equals(envoy.acked()));
+            .setInSync(FleetStatusBoard.holds(expected, envoy.acked()));
         envoy.rejections().values().forEach(r ->
             entry.addRejections(Rejection.newBuilder().setType(r.type()).setVersion(r.version()).setReason(r.reason())));
         status.addEnvoys(entry);

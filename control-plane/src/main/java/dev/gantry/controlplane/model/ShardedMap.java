@@ -134,9 +134,9 @@ public final class ShardedMap<K, V> extends AbstractMap<K, V> {
     return new AbstractSet<>() {
       @Override
       public Iterator<Entry<K, V>> iterator() {
-        // Empty shards are skipped without an iterator each, and none is looked at once every
-        // entry has been returned: a map of a hundred resources is walked in about its size, not
-        // in 1,024 shards' (a state-of-the-world response walks its type's map for every Envoy).
+        // Empty shards are skipped by a size check, without an iterator made for each (a small map
+        // is mostly empty shards, and a state-of-the-world response walks its type's map for every
+        // Envoy); the walk ends at the last entry rather than at the last shard.
         return new Iterator<>() {
           private int shard = -1;
           private int returned = 0;

@@ -26,7 +26,10 @@ public final class FleetStatusBoard {
   /** A config an Envoy or sidecar refused. */
   public record Rejection(String type, String version, String reason) {}
 
-  /** One connected Envoy. */
+  /**
+   * One connected Envoy. Its {@code acked} map changes only through {@link #acked}: the board
+   * counts what each Envoy holds as it changes, so a change made around it would go uncounted.
+   */
   public record Envoy(String nodeId, String region, Map<String, String> acked, Map<String, Rejection> rejections) {}
 
   /** One sidecar: the version it serves; what it last refused. */
@@ -40,19 +43,19 @@ public final class FleetStatusBoard {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   /**
    * Guards the two tallies below, and their inputs' changes (an Envoy's ACKs, a region's
-   * publication, a connection), against each other: ACKs arrive on the server's threads while the
-   * publisher publishes.
+   * publication, a connection or disconnection), against each other: ACKs arrive on the server's
+   * threads while the publisher publishes.
    */
   private final Object tallyLock = new Object();
-  /** The connected Envoys (by stream) that do not hold exactly what their region publishes now. */
+  /** The connected Envoys (by stream) that do not hold what their region publishes now ({@link #holds}). */
   private final Set<Long> behind = new HashSet<>();
   /** How many Envoys are connected, by region. */
   private final Map<String, Integer> connected = new HashMap<>();
 
   /**
-   * Calls {@code listener} after each change of what Envoys hold or what is published (an ACK,
-   * a publication, a disconnection), on the thread that made it: it must be quick. Every
-   * listener added is called.
+   * Calls {@code listener} after each change of what Envoys hold or what is published (an ACK, a
+   * disconnection, what a region's config reflects — recorded after each publication), on the
+   * thread that made it: it must be quick. Every listener added is called.
    */
   public void onChange(Runnable listener) {
     listeners.add(listener);
@@ -113,8 +116,7 @@ public final class FleetStatusBoard {
    * publishes now; under the tally's lock.
    */
   private void tally(long stream, Envoy envoy) {
-    Map<String, String> expected = published.get(envoy.region());
-    if (expected != null && !expected.isEmpty() && expected.equals(envoy.acked())) {
+    if (holds(published.get(envoy.region()), envoy.acked())) {
       behind.remove(stream);
     } else {
       behind.add(stream);
@@ -122,10 +124,27 @@ public final class FleetStatusBoard {
   }
 
   /**
-   * The regions of the connected Envoys when every one of them holds (has ACKed, type by type)
-   * exactly what its region publishes now; the empty set when one does not, or none is
-   * connected. Counted at each ACK, publication and disconnection, so that asking costs nothing
-   * per Envoy: it is asked at every ACK, and a fleet of N Envoys ACKs each write N times.
+   * Whether an Envoy that ACKed {@code acked} (version by type) holds what is {@code published}:
+   * something is, and it ACKed each published type's version. A type it ACKed once and that is
+   * published no more (the edge's secrets, when the last certificate goes) does not count.
+   */
+  public static boolean holds(Map<String, String> published, Map<String, String> acked) {
+    if (published == null || published.isEmpty()) {
+      return false;
+    }
+    for (Map.Entry<String, String> type : published.entrySet()) {
+      if (!type.getValue().equals(acked.get(type.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The regions of the connected Envoys when every one of them holds what its region publishes
+   * now ({@link #holds}); the empty set when one does not, or none is connected. Counted at each
+   * ACK, publication, connection and disconnection, so that asking costs nothing per Envoy: it is
+   * asked at every ACK, and a fleet of N Envoys ACKs each write N times.
    */
   public Set<String> regionsAllHolding() {
     synchronized (tallyLock) {

@@ -67,6 +67,25 @@ class FleetStatusBoardTest {
     assertThat(board.regionsAllHolding()).as("an ACK from a closed stream counts for nothing").containsExactly("eu-par-1");
   }
 
+  @Test
+  void aTypePublishedNoMore_doesNotKeepAnEnvoyBehind() {
+    FleetStatusBoard board = new FleetStatusBoard();
+    board.envoyConnected(1, "gateway-eu-lon-1", "eu-lon-1");
+    board.published("eu-lon-1", Map.of("clusters", "c1", "secrets", "s1"));
+    board.acked(1, "clusters", "c1");
+    board.acked(1, "secrets", "s1");
+    assertThat(board.regionsAllHolding()).containsExactly("eu-lon-1");
+
+    // The last edge certificate removed: no secrets published; the Envoy keeps its ACK of s1.
+    board.published("eu-lon-1", Map.of("clusters", "c2"));
+    assertThat(board.regionsAllHolding()).isEmpty();
+    board.acked(1, "clusters", "c2");
+
+    assertThat(board.regionsAllHolding()).containsExactly("eu-lon-1");
+    assertThat(FleetStatusBoard.holds(Map.of("clusters", "c2"), board.envoy(1).acked())).isTrue();
+    assertThat(FleetStatusBoard.holds(Map.of(), Map.of())).as("nothing published is nothing held").isFalse();
+  }
+
   /**
    * The tally kept at each ACK, publication, connection and disconnection agrees with the
    * definition, computed over every Envoy, after each step of random sequences.
@@ -94,12 +113,13 @@ class FleetStatusBoardTest {
     }
   }
 
-  /** The regions of the connected Envoys if every one has ACKed exactly its region's published versions, else none. */
+  /** The regions of the connected Envoys if every one has ACKed each of its region's published versions, else none. */
   private static Set<String> expected(FleetStatusBoard board) {
     Set<String> regions = new HashSet<>();
     for (FleetStatusBoard.Envoy envoy : board.envoys()) {
       Map<String, String> published = board.published().get(envoy.region());
-      if (published == null || published.isEmpty() || !published.equals(envoy.acked())) {
+      if (published == null || published.isEmpty()
+          || !published.entrySet().stream().allMatch(t -> t.getValue().equals(envoy.acked().get(t.getKey())))) {
         return Set.of();
       }
       regions.add(envoy.region());
