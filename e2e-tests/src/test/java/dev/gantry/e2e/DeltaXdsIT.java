@@ -91,6 +91,11 @@ class DeltaXdsIT {
     EnvoyProcess envoy = EnvoyProcess.startDelta("eu-lon-1", controlPlanePort, Files.createDirectories(workDir));
     try {
       await("both workloads served over delta xDS", () -> status("agt-stays-demo") == 200 && status("agt-goes-demo") == 200, envoy);
+      // A delta ACK names no version: the control plane knows what the Envoy holds from the
+      // responses it ACKed, as `gantry status` and the write-to-ACK metric need.
+      ControlPlane first = controlPlane;
+      await("the delta Envoy counted as holding its region's config",
+          () -> first.status().regionsAllHolding().contains("eu-lon-1"), envoy);
 
       controlPlane.close();
       controlPlane = controlPlane(topology, "workloads:\n" + stays);

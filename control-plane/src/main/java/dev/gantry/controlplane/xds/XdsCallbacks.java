@@ -3,20 +3,26 @@ package dev.gantry.controlplane.xds;
 import dev.gantry.controlplane.status.FleetStatusBoard;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Watches the ADS streams: which Envoy is on which stream, what it acknowledged, and every config
  * it refused (NACK, with Envoy's reason): recorded on the status board and handed to the
- * publisher, which goes back to the last config that Envoy accepted.
+ * publisher, which goes back to the last config that Envoy accepted. A state-of-the-world ACK
+ * names the version it accepts; a delta ACK names only the response's nonce, so the version of
+ * the last response sent on each delta stream, per type, is kept to be recorded when its nonce
+ * comes back.
  */
 public final class XdsCallbacks implements DiscoveryServerCallbacks {
 
@@ -28,7 +34,12 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
   private final ResumingDeltaWatcher deltas;
   private final LongCounter acks;
   private final LongCounter nacks;
-  private final java.util.concurrent.ConcurrentHashMap<String, Attributes> byType = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Attributes> byType = new ConcurrentHashMap<>();
+  /** Per delta stream, per type: the last response sent to it. */
+  private final Map<Long, Map<String, Sent>> sentOnDelta = new ConcurrentHashMap<>();
+
+  /** A delta response: its nonce, and the version of its type it brings the Envoy to. */
+  private record Sent(String nonce, String version) {}
 
   /**
    * @param knownRegions regions of the catalog; an Envoy of another region gets no config
@@ -103,7 +114,23 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
       nacks.add(1, type(type));
       log.warn("envoy {} refused {} (delta): {}", envoy == null ? "?" : envoy.nodeId(), type, request.getErrorDetail().getMessage());
     } else if (!request.getResponseNonce().isEmpty()) {
-      acks.add(1, type(ContentVersionedSnapshot.shortType(request.getTypeUrl())));
+      String type = ContentVersionedSnapshot.shortType(request.getTypeUrl());
+      acks.add(1, type(type));
+      // The ACK of the last response sent names the version the Envoy now holds; that of an
+      // earlier one is followed by the later one's.
+      Sent last = sentOnDelta.getOrDefault(streamId, Map.of()).get(type);
+      if (last != null && last.nonce().equals(request.getResponseNonce())) {
+        board.acked(streamId, type, last.version());
+      }
+    }
+  }
+
+  /** Called before the response is sent: its nonce is known before the Envoy's ACK can name it. */
+  @Override
+  public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
+    if (!response.getSystemVersionInfo().isEmpty()) {
+      sentOnDelta.computeIfAbsent(streamId, id -> new ConcurrentHashMap<>())
+          .put(ContentVersionedSnapshot.shortType(response.getTypeUrl()), new Sent(response.getNonce(), response.getSystemVersionInfo()));
     }
   }
 
@@ -127,6 +154,7 @@ public final class XdsCallbacks implements DiscoveryServerCallbacks {
 
   private void forget(long streamId) {
     deltas.onStreamClosed(streamId);
+    sentOnDelta.remove(streamId);
     FleetStatusBoard.Envoy envoy = board.envoy(streamId);
     board.envoyDisconnected(streamId);
     if (envoy != null) {
