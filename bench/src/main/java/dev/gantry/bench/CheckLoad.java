@@ -97,9 +97,7 @@ final class CheckLoad implements Callable<Integer> {
     if (sidecarPid == null) {
       return 0;
     }
-    String stat = Files.readString(Path.of("/proc", sidecarPid.toString(), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of stat(5)
+    return ProcessCpu.of(sidecarPid).ticks();
   }
 
   private long run(AuthorizationGrpc.AuthorizationStub stub, CheckRequest request, int seconds, Histogram latencies)

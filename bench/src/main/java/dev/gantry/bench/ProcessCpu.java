@@ -11,7 +11,7 @@ import java.util.Map;
  * phase cost is the difference of two. System time that rises with the resident set's growth
  * points at the kernel handing out pages touched for the first time (a heap growing).
  *
- * @param userTicks utime of {@code /proc/self/stat}, in clock ticks
+ * @param userTicks utime of {@code /proc/<pid>/stat}, in clock ticks
  * @param systemTicks its stime
  * @param rssMib {@code VmRSS}
  */
@@ -23,13 +23,23 @@ record ProcessCpu(long userTicks, long systemTicks, double rssMib) {
   /** Now; unknown (negative) where {@code /proc} is not there to read. */
   static ProcessCpu now() {
     try {
-      String stat = Files.readString(Path.of("/proc/self/stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // After the command's name: state is the 1st field (3rd of the line), utime the 12th, stime the 13th.
-      return new ProcessCpu(Long.parseLong(fields[11]), Long.parseLong(fields[12]), Memory.rssMib(ProcessHandle.current().pid()));
+      return of(ProcessHandle.current().pid());
     } catch (IOException | RuntimeException e) {
       return new ProcessCpu(-1, -1, -1);
     }
+  }
+
+  /** Process {@code pid} now, from {@code /proc/<pid>/stat} and {@code status}. */
+  static ProcessCpu of(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // After the command's name: state is the 1st field (3rd of the line), utime the 12th, stime the 13th.
+    return new ProcessCpu(Long.parseLong(fields[11]), Long.parseLong(fields[12]), Memory.rssMib(pid));
+  }
+
+  /** User and system time together, in clock ticks. */
+  long ticks() {
+    return userTicks + systemTicks;
   }
 
   /**

@@ -11,10 +11,7 @@ class BoundedMemoTest {
   @Test
   void aValue_isMadeOnce_thenKept() {
     List<String> made = new ArrayList<>();
-    BoundedMemo<String, String> memo = new BoundedMemo<>(10, key -> {
-      made.add(key);
-      return key.toUpperCase();
-    });
+    BoundedMemo<String, String> memo = upperCasing(10, made);
 
     assertThat(memo.get("a")).isEqualTo("A");
     assertThat(memo.get("a")).isEqualTo("A");
@@ -26,10 +23,7 @@ class BoundedMemoTest {
   @Test
   void pastItsCapacity_valuesAreMadeEachTime_andNoneIsKept() {
     List<String> made = new ArrayList<>();
-    BoundedMemo<String, String> memo = new BoundedMemo<>(2, key -> {
-      made.add(key);
-      return key.toUpperCase();
-    });
+    BoundedMemo<String, String> memo = upperCasing(2, made);
     memo.get("a");
     memo.get("b");
 
@@ -39,5 +33,13 @@ class BoundedMemoTest {
 
     assertThat(memo.size()).isEqualTo(2);
     assertThat(made).containsExactly("a", "b", "c", "c");
+  }
+
+  /** A memo of upper-cased keys, keeping {@code capacity}, that notes in {@code made} each key it makes a value for. */
+  private static BoundedMemo<String, String> upperCasing(int capacity, List<String> made) {
+    return new BoundedMemo<>(capacity, key -> {
+      made.add(key);
+      return key.toUpperCase();
+    });
   }
 }
