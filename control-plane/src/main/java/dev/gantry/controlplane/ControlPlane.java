@@ -56,6 +56,7 @@ import dev.gantry.controlplane.authzsync.AuthzSnapshotService;
 import dev.gantry.controlplane.model.FleetState;
 import dev.gantry.controlplane.model.Topology;
 import dev.gantry.controlplane.store.FleetStore;
+import dev.gantry.controlplane.xds.ContentVersionedSnapshot;
 import dev.gantry.controlplane.xds.RegionNodeGroup;
 import dev.gantry.controlplane.xds.RoundRobinExecutorGroup;
 import dev.gantry.controlplane.xds.XdsCallbacks;
@@ -197,11 +198,14 @@ public final class ControlPlane implements AutoCloseable {
     Topology topology = config.topology();
     FleetStore store = config.database() == null ? new FleetStore() : new FleetStore(config.database());
     FleetStatusBoard board = new FleetStatusBoard();
-    SimpleCache<String> cache = new SimpleCache<>(new RegionNodeGroup());
+    RegionNodeGroup regionsOfEnvoys = new RegionNodeGroup();
+    SimpleCache<String> cache = new SimpleCache<>(regionsOfEnvoys);
     XdsPublisher publisher = new XdsPublisher(new XdsTranslator(topology, config.tracing()), cache,
         topology.catalog().regions().keySet(), publishing, translating, board);
-    // Delta streams resume from what a reconnecting Envoy holds (the library alone ignores it).
-    ResumingDeltaWatcher watcher = new ResumingDeltaWatcher(cache);
+    // Delta streams resume from what a reconnecting Envoy holds (the library alone ignores it); one
+    // that holds a type's current version already is counted so, though no response comes to ACK.
+    ResumingDeltaWatcher watcher = new ResumingDeltaWatcher(cache, regionsOfEnvoys,
+        (stream, typeUrl, version) -> board.acked(stream, ContentVersionedSnapshot.shortType(typeUrl), version));
     V3DiscoveryServer ads =
         new V3DiscoveryServer(
             List.of(new XdsCallbacks(topology.catalog().regions().keySet(), board, publisher, watcher, meter)),

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * Delta xDS with the real Envoy ({@code api_type: DELTA_GRPC}): a control plane that restarts
  * without a workload the Envoy still holds must name it in {@code removed_resources} when the
  * Envoy reconnects with its {@code initial_resource_versions} — java-control-plane alone does
- * not, and the resource would linger (docs/architecture.md, "Envoy and library behaviour we rely on").
+ * not, and the resource would linger (docs/architecture.md, "Envoy and library behaviour we rely on");
+ * and one that reconnects to the config it holds is counted as holding it, though nothing is sent.
  */
 class DeltaXdsIT {
 
@@ -104,6 +105,15 @@ class DeltaXdsIT {
           () -> !workloadClusters(envoy).contains("agt-goes-demo@eu-lon-1"), envoy);
       assertThat(workloadClusters(envoy)).containsExactly("agt-stays-demo@eu-lon-1");
       assertThat(status("agt-stays-demo")).isEqualTo(200);
+
+      // Back to a control plane with the config the Envoy holds: nothing is sent, so no ACK
+      // names a version, and yet the Envoy holds its region's config and is counted so.
+      controlPlane.close();
+      controlPlane = controlPlane(topology, "workloads:\n" + stays);
+      ControlPlane third = controlPlane;
+      await("the delta Envoy, reconnected to the config it holds, counted as holding it",
+          () -> third.status().regionsAllHolding().contains("eu-lon-1"), envoy);
+      assertThat(workloadClusters(envoy)).containsExactly("agt-stays-demo@eu-lon-1");
     } finally {
       envoy.close();
       authz.close();

@@ -4,13 +4,17 @@ import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.cache.DeltaResponse;
 import io.envoyproxy.controlplane.cache.DeltaWatch;
 import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
+import io.envoyproxy.controlplane.cache.NodeGroup;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -22,17 +26,38 @@ import java.util.function.Consumer;
  * compare the snapshot against that. Unchanged resources are not sent again (content-hash
  * versions survive restarts); vanished ones are removed. State-of-the-world watches pass through.
  *
+ * <p>A delta stream's first request of a type that the cache leaves unanswered — a reconnecting
+ * Envoy that holds the region's resources already, or a type with nothing in it — means the
+ * Envoy holds that type's current version, though no response will carry it for its ACK to
+ * name: that is told to a {@link Held} (the status board), read from the snapshot before and
+ * after the watch, and only when the two agree (a snapshot published meanwhile answers the
+ * watch, and its ACK tells the rest).
+ *
  * <p>The library runs the stream callbacks and then creates the watch on the same thread, so
  * {@link XdsCallbacks} names the stream in {@link #onRequest} just before.
  */
 public final class ResumingDeltaWatcher implements ConfigWatcher {
 
-  private final ConfigWatcher cache;
+  /** Told that the Envoy on a delta stream holds a type's version without a response to ACK. */
+  @FunctionalInterface
+  public interface Held {
+    void holds(long stream, String typeUrl, String version);
+  }
+
+  private final SimpleCache<String> cache;
+  private final NodeGroup<String> groups;
+  private final Held told;
   private final ThreadLocal<Long> currentStream = new ThreadLocal<>();
   private final Map<Long, Map<String, Map<String, String>>> held = new ConcurrentHashMap<>();
 
-  public ResumingDeltaWatcher(ConfigWatcher cache) {
+  /**
+   * @param groups the cache's node groups, to find an Envoy's snapshot
+   * @param told told when a stream's first request of a type is left unanswered
+   */
+  public ResumingDeltaWatcher(SimpleCache<String> cache, NodeGroup<String> groups, Held told) {
     this.cache = cache;
+    this.groups = groups;
+    this.told = told;
   }
 
   /** A delta request arrived on {@code stream}; the watch for it is created next, on this thread. */
@@ -60,14 +85,29 @@ public final class ResumingDeltaWatcher implements ConfigWatcher {
       return cache.createDeltaWatch(request, requesterVersion, resourceVersions, pendingResources, isWildcard,
           responseConsumer, hasClusterChanged);
     }
-    Map<String, String> holds = held.computeIfAbsent(stream, s -> new ConcurrentHashMap<>())
+    Map<String, Map<String, String>> byType = held.computeIfAbsent(stream, s -> new ConcurrentHashMap<>());
+    boolean first = !byType.containsKey(request.getTypeUrl());
+    Map<String, String> holds = byType
         .computeIfAbsent(request.getTypeUrl(), type -> new ConcurrentHashMap<>(request.v3Request().getInitialResourceVersionsMap()));
     Map<String, String> known = new HashMap<>(holds);
     known.putAll(resourceVersions);
-    return cache.createDeltaWatch(request, requesterVersion, known, pendingResources, isWildcard, response -> {
+    String before = first ? currentVersion(request) : null;
+    AtomicBoolean answered = new AtomicBoolean();
+    DeltaWatch watch = cache.createDeltaWatch(request, requesterVersion, known, pendingResources, isWildcard, response -> {
+      answered.set(true);
       response.resources().forEach((name, resource) -> holds.put(name, resource.version()));
       response.removedResources().forEach(holds::remove);
       responseConsumer.accept(response);
     }, hasClusterChanged);
+    if (before != null && !answered.get() && before.equals(currentVersion(request))) {
+      told.holds(stream, request.getTypeUrl(), before);
+    }
+    return watch;
+  }
+
+  /** The version of the request's type in its Envoy's snapshot; null while there is none. */
+  private String currentVersion(DeltaXdsRequest request) {
+    Snapshot snapshot = cache.getSnapshot(groups.hash(request.v3Request().getNode()));
+    return snapshot == null || request.getResourceType() == null ? null : snapshot.version(request.getResourceType());
   }
 }
