@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "gantry-bench",
     mixinStandardHelpOptions = true,
-    subcommands = {CheckLoad.class, Burst.class, FloorAuthz.class, XdsScale.class, LongLivedStreams.class, SlowSubscribers.class, TokenFlood.class, OversizedAdmin.class, Propagation.class, Report.class},
+    subcommands = {CheckLoad.class, Burst.class, FloorAuthz.class, XdsScale.class, XdsClients.class, FirstTouch.class, LongLivedStreams.class, SlowSubscribers.class, TokenFlood.class, OversizedAdmin.class, Propagation.class, Report.class},
     description = "Fixtures, the Check RPC load and the report of bench/run.")
 public final class BenchMain {
 

@@ -11,19 +11,12 @@ import dev.gantry.controlplane.training.SyntheticFleet;
 import dev.gantry.routing.ClusterNames;
 import dev.gantry.routing.HostPort;
 import dev.gantry.routing.WorkloadId;
-import io.envoyproxy.envoy.config.core.v3.Locality;
-import io.envoyproxy.envoy.config.core.v3.Node;
-import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,13 +35,13 @@ import picocli.CommandLine.Option;
 /**
  * The control plane at scale, in this JVM: a whole control plane holding {@code --workloads}
  * workloads over every region (cold build, write → every region's new snapshot, heap); then
- * {@code --clients} simulated Envoys (ADS streams that ACK like Envoy) subscribed to one region
- * of a small state, and the time from a write until each has received the change.
+ * {@code --clients} simulated Envoys (ADS streams that ACK like Envoy, in a child JVM: {@link
+ * XdsClients}) subscribed to one region of a small state, and the time from a write until each
+ * has received the change.
  */
 @Command(name = "xds-scale", mixinStandardHelpOptions = true, description = "Snapshot build time and heap at scale; xDS fan-out to simulated Envoys.")
 final class XdsScale implements Callable<Integer> {
 
-  private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
   private static final String REGION = "eu-lon-1";
 
   /** Snapshots a region keeps to go back to (the publisher's history): the heap is judged with them all held. */
@@ -145,198 +137,73 @@ final class XdsScale implements Callable<Integer> {
   /**
    * {@code clients} simulated Envoys of one protocol (state-of-the-world ADS, or delta ADS) on
    * a control plane of 100 workloads, and the time from each write until each has the new
-   * cluster.
+   * cluster. The control plane runs in this JVM; the simulated Envoys in a child JVM
+   * ({@link XdsClients}), as Envoys are processes apart: their garbage is not the control plane's
+   * heap, and each process's CPU is read apart.
    */
   private Map<String, Object> fanout(Topology topology, boolean delta) throws Exception {
     int port = freePort();
     ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology, SyntheticFleet.spread(100, List.of(REGION))));
-    List<ManagedChannel> channels = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx2g", "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "xds-clients",
+        "--port", String.valueOf(port), "--clients", String.valueOf(clients), "--region", REGION));
+    if (delta) {
+      command.add("--delta");
     }
-    List<Subscriber> envoys = new ArrayList<>();
-    for (int i = 0; i < clients; i++) {
-      envoys.add(delta
-          ? new SimulatedDeltaEnvoy("sim-" + i, channels.get(i % channels.size()))
-          : new SimulatedEnvoy("sim-" + i, channels.get(i % channels.size())));
-    }
-    for (Subscriber envoy : envoys) {
-      if (!envoy.firstResponse.await(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(envoy.id + " got no initial config within 60 s");
-      }
-    }
-    List<Double> allMs = new ArrayList<>();
-    List<Double> slowestByWrite = new ArrayList<>();
-    ProcessCpu cpuBefore = ProcessCpu.now();
-    for (int w = 0; w < writes; w++) {
-      WorkloadId id = WorkloadId.parse("agt-fanout" + w + "-bench");
-      String marker = ClusterNames.workload(id, REGION);
-      envoys.forEach(e -> e.await(marker));
-      long start = System.nanoTime();
-      controlPlane.store().update(s -> {
-        Map<WorkloadId, Workload> next = new HashMap<>(s.workloads());
-        next.put(id, new Workload(id, true, new TreeSet<>(List.of(REGION))));
-        return s.withWorkloads(next, s.replicas());
-      });
-      double slowest = 0;
-      for (Subscriber envoy : envoys) {
-        double ms = (envoy.seen(marker).get(60, TimeUnit.SECONDS) - start) / 1e6;
-        allMs.add(ms);
-        slowest = Math.max(slowest, ms);
-      }
-      slowestByWrite.add(slowest);
-    }
-    Map<String, Object> writesCost = ProcessCpu.now().since(cpuBefore);
-    channels.forEach(ManagedChannel::shutdownNow);
-    controlPlane.close();
-    double[] sorted = allMs.stream().mapToDouble(d -> d).sorted().toArray();
-    Map<String, Object> fanout = new LinkedHashMap<>();
-    fanout.put("protocol", delta ? "delta ADS" : "state-of-the-world ADS");
-    fanout.put("clients", clients);
-    fanout.put("writes", writes);
-    fanout.put("p50_ms", Percentiles.of(sorted, 50));
-    fanout.put("p99_ms", Percentiles.of(sorted, 99));
-    fanout.put("max_ms", Arrays.stream(sorted).max().orElse(0));
-    // Whether the slow answers belong to a few writes (a pause) or to every write.
-    fanout.put("slowest_client_ms_by_write", slowestByWrite);
-    // The JVM's CPU over the writes: the control plane and the simulated Envoys together.
-    fanout.put("writes_process", writesCost);
-    return fanout;
-  }
-
-  /** A simulated Envoy: its first config, and when it saw each cluster it waits for. */
-  private abstract static class Subscriber {
-    final String id;
-    final CountDownLatch firstResponse = new CountDownLatch(1);
-    private final Map<String, java.util.concurrent.CompletableFuture<Long>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
-
-    Subscriber(String id) {
-      this.id = id;
-    }
-
-    /** Starts waiting for {@code cluster}. */
-    void await(String cluster) {
-      waiting.put(cluster, new java.util.concurrent.CompletableFuture<>());
-    }
-
-    /** When {@code cluster} arrived (nanoTime), once it has. */
-    java.util.concurrent.CompletableFuture<Long> seen(String cluster) {
-      return waiting.get(cluster);
-    }
-
-    /**
-     * A cluster arrived at {@code now}: seen, if it is one waited for. Only its name is read
-     * (gRPC has parsed the response; the cluster inside stays bytes, as a real Envoy's would not,
-     * but the simulated Envoys share this machine's cores with the control plane they measure).
-     */
-    void received(com.google.protobuf.Any resource, long now) {
-      java.util.concurrent.CompletableFuture<Long> future = waiting.get(clusterName(resource.getValue()));
-      if (future != null) {
-        future.complete(now);
-      }
-    }
-
-    void failed(Throwable t) {
-      waiting.values().forEach(f -> f.completeExceptionally(t));
-    }
-  }
-
-  /** One state-of-the-world ADS stream that asks for clusters and ACKs every answer, as Envoy does. */
-  private static final class SimulatedEnvoy extends Subscriber implements StreamObserver<DiscoveryResponse> {
-    private final StreamObserver<DiscoveryRequest> requests;
-    private final Node node;
-
-    SimulatedEnvoy(String id, ManagedChannel channel) {
-      super(id);
-      this.node = node(id);
-      this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
-      send(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
-    }
-
-    private synchronized void send(DiscoveryRequest request) {
-      requests.onNext(request);
-    }
-
-    @Override
-    public void onNext(DiscoveryResponse response) {
-      long now = System.nanoTime();
-      response.getResourcesList().forEach(resource -> received(resource, now));
-      send(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS)
-          .setVersionInfo(response.getVersionInfo()).setResponseNonce(response.getNonce()).build());
-      firstResponse.countDown();
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      failed(t);
-    }
-
-    @Override
-    public void onCompleted() {}
-  }
-
-  /**
-   * One delta ADS stream subscribed to every cluster (a wildcard), ACKing every answer as Envoy
-   * does: it receives only the clusters that changed.
-   */
-  private static final class SimulatedDeltaEnvoy extends Subscriber implements StreamObserver<DeltaDiscoveryResponse> {
-    private final StreamObserver<DeltaDiscoveryRequest> requests;
-    private final Node node;
-
-    SimulatedDeltaEnvoy(String id, ManagedChannel channel) {
-      super(id);
-      this.node = node(id);
-      this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(this);
-      send(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
-    }
-
-    private synchronized void send(DeltaDiscoveryRequest request) {
-      requests.onNext(request);
-    }
-
-    @Override
-    public void onNext(DeltaDiscoveryResponse response) {
-      long now = System.nanoTime();
-      response.getResourcesList().forEach(resource -> received(resource.getResource(), now));
-      // The node in every request, as the gateways' Envoys send it (set_node_on_first_message_only: false).
-      send(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).setResponseNonce(response.getNonce()).build());
-      firstResponse.countDown();
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      failed(t);
-    }
-
-    @Override
-    public void onCompleted() {}
-  }
-
-  /** Field 1, length-delimited: a cluster's name. */
-  private static final int NAME_TAG = io.envoyproxy.envoy.config.cluster.v3.Cluster.NAME_FIELD_NUMBER << 3
-      | com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED;
-
-  /**
-   * The name of a serialized cluster (its field 1, the first one met: protobuf's Java serializer
-   * writes it once, first), read without parsing the rest; empty when it has none.
-   */
-  static String clusterName(com.google.protobuf.ByteString cluster) {
-    try {
-      com.google.protobuf.CodedInputStream in = cluster.newCodedInput();
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        if (tag == NAME_TAG) {
-          return in.readString();
+    Process envoys = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try (BufferedReader said = envoys.inputReader(StandardCharsets.UTF_8);
+        PrintStream tell = new PrintStream(envoys.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      expect("ready", said.readLine());
+      List<Double> allMs = new ArrayList<>();
+      List<Double> slowestByWrite = new ArrayList<>();
+      ProcessCpu cpuBefore = ProcessCpu.now();
+      ProcessCpu clientsBefore = ProcessCpu.of(envoys.pid());
+      for (int w = 0; w < writes; w++) {
+        WorkloadId id = WorkloadId.parse("agt-fanout" + w + "-bench");
+        String marker = ClusterNames.workload(id, REGION);
+        tell.println("await " + marker);
+        expect("awaiting", said.readLine());
+        long start = System.nanoTime();
+        controlPlane.store().update(s -> {
+          Map<WorkloadId, Workload> next = new HashMap<>(s.workloads());
+          next.put(id, new Workload(id, true, new TreeSet<>(List.of(REGION))));
+          return s.withWorkloads(next, s.replicas());
+        });
+        double slowest = 0;
+        for (long arrived : XdsClients.arrivals(marker, said.readLine())) {
+          double ms = (arrived - start) / 1e6;
+          allMs.add(ms);
+          slowest = Math.max(slowest, ms);
         }
-        in.skipField(tag);
+        slowestByWrite.add(slowest);
       }
-      return "";
-    } catch (IOException e) {
-      throw new IllegalStateException("a cluster that does not parse", e);
+      Map<String, Object> writesCost = ProcessCpu.now().since(cpuBefore);
+      Map<String, Object> clientsCost = ProcessCpu.of(envoys.pid()).since(clientsBefore);
+      tell.println("quit");
+      double[] sorted = allMs.stream().mapToDouble(d -> d).sorted().toArray();
+      Map<String, Object> fanout = new LinkedHashMap<>();
+      fanout.put("protocol", delta ? "delta ADS" : "state-of-the-world ADS");
+      fanout.put("clients", clients);
+      fanout.put("writes", writes);
+      fanout.put("p50_ms", Percentiles.of(sorted, 50));
+      fanout.put("p99_ms", Percentiles.of(sorted, 99));
+      fanout.put("max_ms", Arrays.stream(sorted).max().orElse(0));
+      // Whether the slow answers belong to a few writes (a pause) or to every write.
+      fanout.put("slowest_client_ms_by_write", slowestByWrite);
+      // The control plane's JVM over the writes (this one), and the simulated Envoys' (the child's).
+      fanout.put("writes_process", writesCost);
+      fanout.put("writes_clients_process", clientsCost);
+      return fanout;
+    } finally {
+      envoys.destroy();
+      envoys.waitFor(30, TimeUnit.SECONDS);
+      controlPlane.close();
     }
   }
 
-  private static Node node(String id) {
-    return Node.newBuilder().setId(id).setCluster("gantry-gateway")
-        .setLocality(Locality.newBuilder().setRegion(REGION)).build();
+  private static void expect(String expected, String line) {
+    if (!expected.equals(line)) {
+      throw new IllegalStateException("the simulated Envoys said " + line + ", not " + expected);
+    }
   }
 }
