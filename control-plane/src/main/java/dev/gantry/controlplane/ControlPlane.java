@@ -157,6 +157,12 @@ public final class ControlPlane implements AutoCloseable {
    */
   static final long QUOTA_REFRESH_MILLIS = 1000;
 
+  /**
+   * How long the start waits for every region's first snapshot before it listens: a region whose
+   * state cannot be translated must not keep the admin API (the way to mend it) shut for good.
+   */
+  static final long FIRST_PUBLICATION_LIMIT_SECONDS = 120;
+
   private final Server server;
   private final FleetStore store;
   private final FleetStatusBoard status;
@@ -291,6 +297,11 @@ public final class ControlPlane implements AutoCloseable {
       }
     }, 500, 500, TimeUnit.MILLISECONDS);
 
+    // Envoys are served once every region has a snapshot: before one, a delta Envoy reconnecting
+    // would be compared with nothing — what vanished while it was away would not be named in
+    // removed_resources, and one holding everything would be sent nothing to ACK
+    // (xds/ResumingDeltaWatcher).
+    awaitFirstPublication(publisher);
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus("", ServingStatus.SERVING);
     InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
@@ -343,6 +354,20 @@ public final class ControlPlane implements AutoCloseable {
             .start();
     log.info("control plane listening on {} for regions {}", server.getListenSockets(), topology.catalog().regions().keySet());
     return new ControlPlane(server, store, board, executors, List.of(gauges, certificateGauges, leaseMetrics));
+  }
+
+  private static void awaitFirstPublication(XdsPublisher publisher) throws IOException {
+    try {
+      publisher.everyRegionPublished().get(FIRST_PUBLICATION_LIMIT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.warn("not every region has a published config after {} s (see the errors above): listening anyway",
+          FIRST_PUBLICATION_LIMIT_SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the first publication failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for the first publication");
+    }
   }
 
   /**

@@ -106,8 +106,12 @@ class DeltaXdsIT {
       assertThat(workloadClusters(envoy)).containsExactly("agt-stays-demo@eu-lon-1");
       assertThat(status("agt-stays-demo")).isEqualTo(200);
 
-      // Back to a control plane with the config the Envoy holds: nothing is sent, so no ACK
-      // names a version, and yet the Envoy holds its region's config and is counted so.
+      ControlPlane second = controlPlane;
+      await("the delta Envoy counted as holding the second control plane's config",
+          () -> second.status().regionsAllHolding().contains("eu-lon-1"), envoy);
+      // Back to a control plane with the config the Envoy holds: its clusters and listeners
+      // (wildcard subscriptions) are sent nothing, so no ACK names their version, and yet the
+      // Envoy holds its region's config and is counted so.
       controlPlane.close();
       controlPlane = controlPlane(topology, "workloads:\n" + stays);
       ControlPlane third = controlPlane;

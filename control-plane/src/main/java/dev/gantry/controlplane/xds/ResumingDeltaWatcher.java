@@ -26,12 +26,16 @@ import java.util.function.Consumer;
  * compare the snapshot against that. Unchanged resources are not sent again (content-hash
  * versions survive restarts); vanished ones are removed. State-of-the-world watches pass through.
  *
- * <p>A delta stream's first request of a type that the cache leaves unanswered — a reconnecting
- * Envoy that holds the region's resources already, or a type with nothing in it — means the
- * Envoy holds that type's current version, though no response will carry it for its ACK to
- * name: that is told to a {@link Held} (the status board), read from the snapshot before and
- * after the watch, and only when the two agree (a snapshot published meanwhile answers the
- * watch, and its ACK tells the rest).
+ * <p>A delta stream's first wildcard request of a type (clusters, listeners) that the cache
+ * leaves unanswered means the Envoy holds exactly that type's resources in the region's
+ * snapshot — it reconnected holding them, or there are none — though no response will carry
+ * a version for its ACK to name: that is told to a {@link Held} (the status board), when the
+ * snapshot is the same object before and after the watch (one published meanwhile answers the
+ * watch, and its ACK tells the rest). A named subscription (routes, endpoints) is always
+ * answered with the names it asks for that exist, so one left unanswered holds nothing of the
+ * snapshot and is not told. The control plane serves Envoys only once every region has a
+ * snapshot (before one, the library would compare a reconnecting Envoy's resources with none:
+ * what vanished meanwhile would not be named, and nothing would be sent to ACK).
  *
  * <p>The library runs the stream callbacks and then creates the watch on the same thread, so
  * {@link XdsCallbacks} names the stream in {@link #onRequest} just before.
@@ -91,7 +95,7 @@ public final class ResumingDeltaWatcher implements ConfigWatcher {
         .computeIfAbsent(request.getTypeUrl(), type -> new ConcurrentHashMap<>(request.v3Request().getInitialResourceVersionsMap()));
     Map<String, String> known = new HashMap<>(holds);
     known.putAll(resourceVersions);
-    String before = first ? currentVersion(request) : null;
+    Snapshot before = first && isWildcard ? snapshotOf(request) : null;
     AtomicBoolean answered = new AtomicBoolean();
     DeltaWatch watch = cache.createDeltaWatch(request, requesterVersion, known, pendingResources, isWildcard, response -> {
       answered.set(true);
@@ -99,15 +103,14 @@ public final class ResumingDeltaWatcher implements ConfigWatcher {
       response.removedResources().forEach(holds::remove);
       responseConsumer.accept(response);
     }, hasClusterChanged);
-    if (before != null && !answered.get() && before.equals(currentVersion(request))) {
-      told.holds(stream, request.getTypeUrl(), before);
+    if (before != null && request.getResourceType() != null && !answered.get() && snapshotOf(request) == before) {
+      told.holds(stream, request.getTypeUrl(), before.version(request.getResourceType()));
     }
     return watch;
   }
 
-  /** The version of the request's type in its Envoy's snapshot; null while there is none. */
-  private String currentVersion(DeltaXdsRequest request) {
-    Snapshot snapshot = cache.getSnapshot(groups.hash(request.v3Request().getNode()));
-    return snapshot == null || request.getResourceType() == null ? null : snapshot.version(request.getResourceType());
+  /** The snapshot of the request's Envoy's group; null while there is none. */
+  private Snapshot snapshotOf(DeltaXdsRequest request) {
+    return cache.getSnapshot(groups.hash(request.v3Request().getNode()));
   }
 }

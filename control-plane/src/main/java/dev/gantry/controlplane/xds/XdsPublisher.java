@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class XdsPublisher {
   // Touched only by tasks on `executor`, which runs them one at a time.
   private final Map<String, Deque<Published>> history = new HashMap<>();
   private final Map<String, String> refused = new HashMap<>();
+  private final CompletableFuture<Void> everyRegionPublished = new CompletableFuture<>();
 
   /** A snapshot published for a region, and the fleet state version it was translated from. */
   private record Published(ContentVersionedSnapshot snapshot, long stateVersion) {}
@@ -70,6 +72,11 @@ public final class XdsPublisher {
     this.regions = Set.copyOf(regions);
     this.executor = executor;
     this.board = board;
+  }
+
+  /** Completes once every region has had a snapshot published (and never fails). */
+  public CompletableFuture<Void> everyRegionPublished() {
+    return everyRegionPublished;
   }
 
   /** Takes a new state; publishes it soon. Never blocks. */
@@ -142,6 +149,9 @@ public final class XdsPublisher {
       } catch (RuntimeException e) {
         log.error("region {}: state {} could not be published; keeping the last published", region, state.version(), e);
       }
+    }
+    if (history.keySet().containsAll(regions)) {
+      everyRegionPublished.complete(null);
     }
   }
 
