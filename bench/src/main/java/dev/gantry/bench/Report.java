@@ -395,8 +395,8 @@ final class Report implements Callable<Integer> {
         + "fastest " + fmt1(fastest) + " ms, slowest " + fmt1(slowest) + " ms";
     Verdict heapVerdict = heap > 1024 ? Verdict.fallsShort(0) : history >= historyKept ? Verdict.of(true, 0)
         : Verdict.notJudged(history + " of the " + historyKept + " snapshots a region keeps were held");
-    return "\n## The control plane at scale (in one JVM, -Xmx" + fmt(scale.get("max_heap_mib").getAsDouble()) + "m"
-        + jvmNote(scale) + ")\n\n"
+    return "\n## The control plane at scale (the control plane in one JVM, -Xmx" + fmt(scale.get("max_heap_mib").getAsDouble()) + "m"
+        + jvmNote(scale) + (fanout.has("writes_clients_process") ? "; the simulated Envoys in a JVM of their own" : "") + ")\n\n"
         + "| figure | target | measured | verdict |\n|---|---|---|---|\n"
         + line(String.format(Locale.ROOT, "%,d workloads: cold build, start until all %d regions' snapshots are published",
             workloads, regions), "≤ 5,000 ms", fmt(cold) + " ms", Verdict.of(cold <= 5000, 0))

@@ -150,7 +150,23 @@ final class XdsScale implements Callable<Integer> {
     if (delta) {
       command.add("--delta");
     }
-    Process envoys = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process envoys = null;
+    try {
+      envoys = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      return fanout(controlPlane, envoys, delta);
+    } finally {
+      if (envoys != null) {
+        envoys.destroy();
+        if (!envoys.waitFor(30, TimeUnit.SECONDS)) {
+          envoys.destroyForcibly();
+        }
+      }
+      controlPlane.close();
+    }
+  }
+
+  /** The writes, each timed until every simulated Envoy of {@code envoys} has its cluster. */
+  private Map<String, Object> fanout(ControlPlane controlPlane, Process envoys, boolean delta) throws Exception {
     try (BufferedReader said = envoys.inputReader(StandardCharsets.UTF_8);
         PrintStream tell = new PrintStream(envoys.getOutputStream(), true, StandardCharsets.UTF_8)) {
       expect("ready", said.readLine());
@@ -194,10 +210,6 @@ final class XdsScale implements Callable<Integer> {
       fanout.put("writes_process", writesCost);
       fanout.put("writes_clients_process", clientsCost);
       return fanout;
-    } finally {
-      envoys.destroy();
-      envoys.waitFor(30, TimeUnit.SECONDS);
-      controlPlane.close();
     }
   }
 
