@@ -1,5 +1,8 @@
 package dev.gantry.bench;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,5 +16,16 @@ public final class BenchMain {
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  /**
+   * The command line of one of these tools in a child JVM: this JVM's java and class path,
+   * {@code jvmOption} (a heap limit, say), then the tool's {@code arguments}.
+   */
+  static List<String> inChildJvm(String jvmOption, String... arguments) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        jvmOption, "-cp", System.getProperty("java.class.path"), BenchMain.class.getName()));
+    command.addAll(List.of(arguments));
+    return command;
   }
 }

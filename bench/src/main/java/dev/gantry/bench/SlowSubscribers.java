@@ -66,10 +66,10 @@ final class SlowSubscribers implements Callable<Integer> {
     Map<String, Object> result = new LinkedHashMap<>();
     try (ControlPlane controlPlane = LocalControlPlane.start(pkiDir, port, seed.toString(), "slow-subscribers")) {
       double heapBefore = Memory.heapAfterGcMib();
-      Process subscribers = new ProcessBuilder(javaBinary(), "-Xmx4g", "-cp", System.getProperty("java.class.path"),
-          BenchMain.class.getName(), "slow-subscribers", "--as-subscribers", "--pki-dir", pkiDir.toString(),
+      Process subscribers = new ProcessBuilder(BenchMain.inChildJvm("-Xmx4g",
+          "slow-subscribers", "--as-subscribers", "--pki-dir", pkiDir.toString(),
           "--control-plane-port", String.valueOf(port), "--streams", String.valueOf(streams),
-          "--connections", String.valueOf(connections))
+          "--connections", String.valueOf(connections)))
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       BufferedReader said = new BufferedReader(new InputStreamReader(subscribers.getInputStream()));
       String line = said.readLine();
@@ -182,9 +182,5 @@ final class SlowSubscribers implements Callable<Integer> {
       next.put(id, new Workload(id, true, new TreeSet<>(List.of("eu-lon-1"))));
       return s.withWorkloads(next, s.replicas());
     });
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }

@@ -57,14 +57,14 @@ final class XdsClients implements Callable<Integer> {
       channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
     }
     try {
-      List<Subscriber> envoys = new ArrayList<>();
+      List<Subscriber<?, ?>> envoys = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         Node node = Node.newBuilder().setId("sim-" + i).setCluster("gantry-gateway")
             .setLocality(Locality.newBuilder().setRegion(region)).build();
         ManagedChannel channel = channels.get(i % channels.size());
         envoys.add(delta ? new SimulatedDeltaEnvoy(node, channel) : new SimulatedEnvoy(node, channel));
       }
-      for (Subscriber envoy : envoys) {
+      for (Subscriber<?, ?> envoy : envoys) {
         if (!envoy.firstResponse.await(60, TimeUnit.SECONDS)) {
           say.println("failed " + envoy.node.getId() + " got no initial config within 60 s");
           return 1;
@@ -81,7 +81,7 @@ final class XdsClients implements Callable<Integer> {
         envoys.forEach(e -> e.await(cluster));
         say.println("awaiting");
         StringBuilder seen = new StringBuilder("seen ").append(cluster);
-        for (Subscriber envoy : envoys) {
+        for (Subscriber<?, ?> envoy : envoys) {
           try {
             seen.append(' ').append(envoy.seen(cluster).get(60, TimeUnit.SECONDS));
           } catch (TimeoutException | ExecutionException e) {
@@ -111,14 +111,29 @@ final class XdsClients implements Callable<Integer> {
     return arrivals;
   }
 
-  /** A simulated Envoy: its first config, and when it saw each cluster it waits for. */
-  private abstract static class Subscriber {
+  /**
+   * A simulated Envoy: one ADS stream sending {@code Q} and receiving {@code R}; its first config,
+   * and when it saw each cluster it waits for.
+   */
+  private abstract static class Subscriber<Q, R> implements StreamObserver<R> {
     final Node node;
     final CountDownLatch firstResponse = new CountDownLatch(1);
     private final Map<String, CompletableFuture<Long>> waiting = new ConcurrentHashMap<>();
+    private StreamObserver<Q> requests;
 
     Subscriber(Node node) {
       this.node = node;
+    }
+
+    /** Starts the stream (its requests go to {@code requests}) with {@code first}. */
+    final void open(StreamObserver<Q> requests, Q first) {
+      this.requests = requests;
+      send(first);
+    }
+
+    /** gRPC's request observer takes one caller at a time. */
+    final synchronized void send(Q request) {
+      requests.onNext(request);
     }
 
     /** Starts waiting for {@code cluster}. */
@@ -143,23 +158,22 @@ final class XdsClients implements Callable<Integer> {
       }
     }
 
-    void failed(Throwable t) {
+    @Override
+    public void onError(Throwable t) {
       waiting.values().forEach(f -> f.completeExceptionally(t));
     }
+
+    @Override
+    public void onCompleted() {}
   }
 
   /** One state-of-the-world ADS stream that asks for clusters and ACKs every answer, as Envoy does. */
-  private static final class SimulatedEnvoy extends Subscriber implements StreamObserver<DiscoveryResponse> {
-    private final StreamObserver<DiscoveryRequest> requests;
+  private static final class SimulatedEnvoy extends Subscriber<DiscoveryRequest, DiscoveryResponse> {
 
     SimulatedEnvoy(Node node, ManagedChannel channel) {
       super(node);
-      this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
-      send(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
-    }
-
-    private synchronized void send(DiscoveryRequest request) {
-      requests.onNext(request);
+      open(AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this),
+          DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
     }
 
     @Override
@@ -170,31 +184,18 @@ final class XdsClients implements Callable<Integer> {
           .setVersionInfo(response.getVersionInfo()).setResponseNonce(response.getNonce()).build());
       firstResponse.countDown();
     }
-
-    @Override
-    public void onError(Throwable t) {
-      failed(t);
-    }
-
-    @Override
-    public void onCompleted() {}
   }
 
   /**
    * One delta ADS stream subscribed to every cluster (a wildcard), ACKing every answer as Envoy
    * does: it receives only the clusters that changed.
    */
-  private static final class SimulatedDeltaEnvoy extends Subscriber implements StreamObserver<DeltaDiscoveryResponse> {
-    private final StreamObserver<DeltaDiscoveryRequest> requests;
+  private static final class SimulatedDeltaEnvoy extends Subscriber<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
 
     SimulatedDeltaEnvoy(Node node, ManagedChannel channel) {
       super(node);
-      this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(this);
-      send(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
-    }
-
-    private synchronized void send(DeltaDiscoveryRequest request) {
-      requests.onNext(request);
+      open(AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(this),
+          DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).build());
     }
 
     @Override
@@ -205,14 +206,6 @@ final class XdsClients implements Callable<Integer> {
       send(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).setResponseNonce(response.getNonce()).build());
       firstResponse.countDown();
     }
-
-    @Override
-    public void onError(Throwable t) {
-      failed(t);
-    }
-
-    @Override
-    public void onCompleted() {}
   }
 
   /** Field 1, length-delimited: a cluster's name. */

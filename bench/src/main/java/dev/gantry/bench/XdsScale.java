@@ -144,9 +144,8 @@ final class XdsScale implements Callable<Integer> {
   private Map<String, Object> fanout(Topology topology, boolean delta) throws Exception {
     int port = freePort();
     ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Config(new HostPort("127.0.0.1", port), topology, SyntheticFleet.spread(100, List.of(REGION))));
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "xds-clients",
-        "--port", String.valueOf(port), "--clients", String.valueOf(clients), "--region", REGION));
+    List<String> command = BenchMain.inChildJvm("-Xmx2g", "xds-clients",
+        "--port", String.valueOf(port), "--clients", String.valueOf(clients), "--region", REGION);
     if (delta) {
       command.add("--delta");
     }
